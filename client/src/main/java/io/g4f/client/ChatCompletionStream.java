@@ -1,0 +1,42 @@
+package io.g4f.client;
+
+import io.vertx.core.Handler;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * The chunks of one streamed answer, as a Vert.x {@link ReadStream} with real backpressure: while the
+ * stream is paused (or its {@link #fetch fetched} demand is used up) the provider's socket is not
+ * read, so a slow consumer slows the provider and at most one network read of chunks waits here.
+ *
+ * <p>Contract: chunks arrive in order on the Vert.x context that made the request; the stream
+ * ends ({@link #endHandler}) or fails ({@link #exceptionHandler}) exactly once. Set the end and
+ * exception handlers before {@link #handler}: no chunk is delivered while {@code handler} is null.
+ * A failure after some chunks were delivered is never retried or replaced.
+ */
+public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
+
+  @Override
+  ChatCompletionStream exceptionHandler(Handler<Throwable> handler);
+
+  @Override
+  ChatCompletionStream handler(Handler<ChatCompletionChunk> handler);
+
+  @Override
+  ChatCompletionStream pause();
+
+  @Override
+  ChatCompletionStream resume();
+
+  @Override
+  ChatCompletionStream fetch(long amount);
+
+  @Override
+  ChatCompletionStream endHandler(Handler<Void> endHandler);
+
+  /**
+   * Abandons the answer: the upstream request is closed at once and, unless the stream already
+   * ended, it fails with a {@link java.util.concurrent.CancellationException}. Idempotent; callable
+   * from any thread.
+   */
+  void cancel();
+}

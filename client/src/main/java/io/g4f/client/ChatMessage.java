@@ -1,0 +1,181 @@
+package io.g4f.client;
+
+import com.fasterxml.jackson.annotation.JsonGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.g4f.client.impl.Codec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A chat message, as in OpenAI's {@code messages} array; also the {@code delta} of a streamed chunk.
+ * The content is either plain text or a list of {@link ContentPart}s (text and images), never both.
+ */
+public final class ChatMessage extends Extensible<ChatMessage> {
+
+  /** The {@code system} role. */
+  public static final String SYSTEM = "system";
+  /** The {@code user} role. */
+  public static final String USER = "user";
+  /** The {@code assistant} role. */
+  public static final String ASSISTANT = "assistant";
+  /** The {@code tool} role, for a tool's result. */
+  public static final String TOOL = "tool";
+
+  private String role;
+  @JsonIgnore
+  private String text;
+  @JsonIgnore
+  private List<ContentPart> parts;
+  private String name;
+  private String refusal;
+  private List<ToolCall> toolCalls;
+  private String toolCallId;
+
+  /** Creates an empty message. */
+  public ChatMessage() {
+  }
+
+  /** Creates a message with a role and text content. */
+  public ChatMessage(String role, String text) {
+    this.role = role;
+    this.text = text;
+  }
+
+  /** A {@code user} message with text content. */
+  public static ChatMessage user(String text) {
+    return new ChatMessage(USER, text);
+  }
+
+  /** A {@code system} message with text content. */
+  public static ChatMessage system(String text) {
+    return new ChatMessage(SYSTEM, text);
+  }
+
+  /** An {@code assistant} message with text content. */
+  public static ChatMessage assistant(String text) {
+    return new ChatMessage(ASSISTANT, text);
+  }
+
+  /** The role ({@code system}, {@code user}, {@code assistant}, {@code tool}, or a provider's own); null in a delta that does not repeat it. */
+  public String getRole() {
+    return role;
+  }
+
+  /** Sets the role. */
+  public ChatMessage setRole(String role) {
+    this.role = role;
+    return this;
+  }
+
+  /**
+   * The text of the message: the text content, or the text parts joined, or null when there is no
+   * text at all. This is what {@code choices[0].message.content} means in the seed.
+   */
+  public String getContent() {
+    if (parts == null) {
+      return text;
+    }
+    StringBuilder joined = null;
+    for (ContentPart part : parts) {
+      if (part.getText() != null) {
+        joined = joined == null ? new StringBuilder() : joined;
+        joined.append(part.getText());
+      }
+    }
+    return joined == null ? null : joined.toString();
+  }
+
+  /** Sets plain text content, replacing any content parts. */
+  public ChatMessage setContent(String text) {
+    this.text = text;
+    this.parts = null;
+    return this;
+  }
+
+  /** The content parts, or null when the content is plain text. */
+  public List<ContentPart> getContentParts() {
+    return parts;
+  }
+
+  /** Sets content parts, replacing any text content. */
+  public ChatMessage setContentParts(List<ContentPart> parts) {
+    this.parts = parts;
+    this.text = null;
+    return this;
+  }
+
+  /** Appends a content part; plain text content already present becomes the first text part. */
+  public ChatMessage addContentPart(ContentPart part) {
+    if (parts == null) {
+      parts = new ArrayList<>();
+      if (text != null) {
+        parts.add(ContentPart.text(text));
+        text = null;
+      }
+    }
+    parts.add(part);
+    return this;
+  }
+
+  @JsonGetter("content")
+  private Object contentJson() {
+    return parts != null ? parts : text;
+  }
+
+  @JsonSetter("content")
+  private void contentJson(JsonNode node) {
+    if (node == null || node.isNull()) {
+      setContent(null);
+    } else if (node.isArray()) {
+      setContentParts(new ArrayList<>(List.of(Codec.treeToValue(node, ContentPart[].class))));
+    } else {
+      setContent(node.asText());
+    }
+  }
+
+  /** An optional participant name. */
+  public String getName() {
+    return name;
+  }
+
+  /** Sets the participant name. */
+  public ChatMessage setName(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The assistant's refusal message, when the model refused. */
+  public String getRefusal() {
+    return refusal;
+  }
+
+  /** Sets the refusal message. */
+  public ChatMessage setRefusal(String refusal) {
+    this.refusal = refusal;
+    return this;
+  }
+
+  /** Tool calls made by the assistant, or null. In a delta, fragments carry an {@code index}. */
+  public List<ToolCall> getToolCalls() {
+    return toolCalls;
+  }
+
+  /** Sets the tool calls. */
+  public ChatMessage setToolCalls(List<ToolCall> toolCalls) {
+    this.toolCalls = toolCalls;
+    return this;
+  }
+
+  /** For a {@code tool} message: the id of the call it answers. */
+  public String getToolCallId() {
+    return toolCallId;
+  }
+
+  /** Sets the id of the tool call this message answers. */
+  public ChatMessage setToolCallId(String toolCallId) {
+    this.toolCallId = toolCallId;
+    return this;
+  }
+}

@@ -1,0 +1,126 @@
+package io.g4f.client;
+
+import io.g4f.client.impl.BlockingChunks;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The blocking counterpart of {@link AsyncClient}, for plain Java callers: the same calls, returning
+ * values, and an {@link Iterable} of chunks for streams. Every call blocks the calling thread, so it
+ * refuses, with an {@link IllegalStateException}, to run on a Vert.x event-loop thread; use
+ * {@link AsyncClient} there. Thread-safe. Failures are thrown as the {@link G4fException} subclasses
+ * the async client reports.
+ */
+public final class Client implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final AsyncClient async;
+
+  private Client(Vertx vertx, boolean ownsVertx, ClientOptions options) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.async = AsyncClient.create(vertx, options);
+  }
+
+  /** A client with its own Vert.x instance, closed by {@link #close()}. */
+  public static Client create(ClientOptions options) {
+    return new Client(Vertx.vertx(), true, options);
+  }
+
+  /** A client on a shared Vert.x instance, which {@link #close()} leaves open. */
+  public static Client create(Vertx vertx, ClientOptions options) {
+    return new Client(vertx, false, options);
+  }
+
+  /** The asynchronous client underneath, for code that mixes both styles. */
+  public AsyncClient async() {
+    return async;
+  }
+
+  /** Chat completions: {@code client.chat().completions().create(request)}. */
+  public Chat chat() {
+    return this::completions;
+  }
+
+  /** Image generation. */
+  public Images images() {
+    return request -> await(async.images().generate(request));
+  }
+
+  private ChatCompletions completions() {
+    return new ChatCompletions() {
+      @Override
+      public ChatCompletion create(ChatCompletionRequest request) {
+        return await(async.chat().completions().create(request));
+      }
+
+      @Override
+      public ChatCompletionChunks stream(ChatCompletionRequest request) {
+        return new BlockingChunks(await(async.chat().completions().stream(request)));
+      }
+    };
+  }
+
+  /** Closes the HTTP connections, and the Vert.x instance if this client created it. */
+  @Override
+  public void close() {
+    await(async.close());
+    if (ownsVertx) {
+      await(vertx.close());
+    }
+  }
+
+  /** The chat service. */
+  public interface Chat {
+
+    /** Chat completions. */
+    ChatCompletions completions();
+  }
+
+  /** Blocking chat completions. */
+  public interface ChatCompletions {
+
+    /** The whole answer; blocks until it is complete. */
+    ChatCompletion create(ChatCompletionRequest request);
+
+    /**
+     * The answer's chunks, iterated as they arrive; blocks until the provider accepted the request.
+     * Close it (try-with-resources) to abandon the answer early.
+     */
+    ChatCompletionChunks stream(ChatCompletionRequest request);
+  }
+
+  /** Blocking image generation. */
+  public interface Images {
+
+    /** Generates images in the requested format; blocks until they are ready. */
+    ImagesResponse generate(ImageGenerationRequest request);
+  }
+
+  /** Waits for {@code future}, refusing to do so on an event loop; rethrows its failure unchecked. */
+  static <T> T await(Future<T> future) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException(
+          "The blocking Client cannot be used on a Vert.x event-loop thread; use AsyncClient there");
+    }
+    try {
+      return future.toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException | CompletionException e) {
+      throw unchecked(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new G4fException("Interrupted while waiting for the answer", 0, null, false);
+    }
+  }
+
+  private static RuntimeException unchecked(Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new G4fException(String.valueOf(failure.getMessage()), 0, null, false, null, null, null, null, failure);
+  }
+}

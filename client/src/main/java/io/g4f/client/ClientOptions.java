@@ -1,0 +1,236 @@
+package io.g4f.client;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Options of an {@link AsyncClient} (or a blocking {@link Client}), in the Vert.x Options style:
+ * {@code DEFAULT_*} constants, fluent setters, a copy constructor and a JSON form whose keys are the
+ * property names ({@code provider}, {@code apiKey}, {@code connectTimeout}, ...). Timeouts are in
+ * milliseconds.
+ *
+ * <p>{@link #toJson()} includes the API key and proxy credentials, as configuration must; do not log it.
+ */
+public class ClientOptions {
+
+  /** The default chat provider: {@value}. */
+  public static final String DEFAULT_PROVIDER = "OpenAI";
+  /** Default time to establish a connection: {@value} ms. */
+  public static final long DEFAULT_CONNECT_TIMEOUT = 10_000;
+  /** Default longest silence of a provider while an answer is awaited or streamed: {@value} ms. */
+  public static final long DEFAULT_IDLE_TIMEOUT = 120_000;
+  /** Default longest time for a whole call, retries included: {@value} ms. */
+  public static final long DEFAULT_TOTAL_TIMEOUT = 600_000;
+  /** Default number of retries after a retryable failure: {@value}. */
+  public static final int DEFAULT_MAX_RETRIES = 2;
+  /** Default directory for images returned as {@code file:} URLs: {@code g4f-images} in the temp dir. */
+  public static final String DEFAULT_IMAGES_DIR =
+      Path.of(System.getProperty("java.io.tmpdir"), "g4f-images").toString();
+
+  private String provider;
+  private String imageProvider;
+  private String apiKey;
+  private String proxy;
+  private String baseUrl;
+  private long connectTimeout;
+  private long idleTimeout;
+  private long totalTimeout;
+  private int maxRetries;
+  private String imagesDir;
+
+  /** Options with the defaults. */
+  public ClientOptions() {
+    provider = DEFAULT_PROVIDER;
+    connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    totalTimeout = DEFAULT_TOTAL_TIMEOUT;
+    maxRetries = DEFAULT_MAX_RETRIES;
+    imagesDir = DEFAULT_IMAGES_DIR;
+  }
+
+  /** A copy of {@code other}. */
+  public ClientOptions(ClientOptions other) {
+    provider = other.provider;
+    imageProvider = other.imageProvider;
+    apiKey = other.apiKey;
+    proxy = other.proxy;
+    baseUrl = other.baseUrl;
+    connectTimeout = other.connectTimeout;
+    idleTimeout = other.idleTimeout;
+    totalTimeout = other.totalTimeout;
+    maxRetries = other.maxRetries;
+    imagesDir = other.imagesDir;
+  }
+
+  /** Options from JSON; absent keys keep their defaults. */
+  public ClientOptions(JsonObject json) {
+    this();
+    provider = json.getString("provider", provider);
+    imageProvider = json.getString("imageProvider", imageProvider);
+    apiKey = json.getString("apiKey", apiKey);
+    proxy = json.getString("proxy", proxy);
+    baseUrl = json.getString("baseUrl", baseUrl);
+    connectTimeout = json.getLong("connectTimeout", connectTimeout);
+    idleTimeout = json.getLong("idleTimeout", idleTimeout);
+    totalTimeout = json.getLong("totalTimeout", totalTimeout);
+    maxRetries = json.getInteger("maxRetries", maxRetries);
+    imagesDir = json.getString("imagesDir", imagesDir);
+    validate();
+  }
+
+  /** These options as JSON, secrets included. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("provider", provider)
+        .put("connectTimeout", connectTimeout)
+        .put("idleTimeout", idleTimeout)
+        .put("totalTimeout", totalTimeout)
+        .put("maxRetries", maxRetries)
+        .put("imagesDir", imagesDir);
+    putIfSet(json, "imageProvider", imageProvider);
+    putIfSet(json, "apiKey", apiKey);
+    putIfSet(json, "proxy", proxy);
+    putIfSet(json, "baseUrl", baseUrl);
+    return json;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+
+  private void validate() {
+    setConnectTimeout(connectTimeout).setIdleTimeout(idleTimeout).setTotalTimeout(totalTimeout)
+        .setMaxRetries(maxRetries);
+  }
+
+  /** The chat provider's name, matched case-insensitively ({@code OpenAI}, alias {@code OpenaiChat}). */
+  public String getProvider() {
+    return provider;
+  }
+
+  /** Sets the chat provider by name. */
+  public ClientOptions setProvider(String provider) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    return this;
+  }
+
+  /** The image provider's name; null means the chat provider. */
+  public String getImageProvider() {
+    return imageProvider;
+  }
+
+  /** Sets the image provider by name (null: the chat provider). */
+  public ClientOptions setImageProvider(String imageProvider) {
+    this.imageProvider = imageProvider;
+    return this;
+  }
+
+  /** The API key sent to the provider, or null to send none. */
+  public String getApiKey() {
+    return apiKey;
+  }
+
+  /** Sets the API key. */
+  public ClientOptions setApiKey(String apiKey) {
+    this.apiKey = apiKey;
+    return this;
+  }
+
+  /** The proxy URI for every outgoing request, or null for a direct connection. */
+  public String getProxy() {
+    return proxy;
+  }
+
+  /**
+   * Sets the proxy for every outgoing request: {@code http://[user:pass@]host[:port]} (HTTP CONNECT,
+   * default port 80), {@code https://...} (HTTP CONNECT, default port 443; the hop to the proxy itself
+   * is not encrypted) or {@code socks5://[user:pass@]host[:port]} (default port 1080). Checked when
+   * the client is created.
+   */
+  public ClientOptions setProxy(String proxy) {
+    this.proxy = proxy;
+    return this;
+  }
+
+  /** The provider's base URL (e.g. {@code http://127.0.0.1:11434/v1}); null for the provider's own. */
+  public String getBaseUrl() {
+    return baseUrl;
+  }
+
+  /** Sets the base URL, so any OpenAI-compatible server can stand in for the provider. */
+  public ClientOptions setBaseUrl(String baseUrl) {
+    this.baseUrl = baseUrl;
+    return this;
+  }
+
+  /** Time to establish a connection, in ms. */
+  public long getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Sets the connect timeout in ms; must be positive. */
+  public ClientOptions setConnectTimeout(long connectTimeout) {
+    this.connectTimeout = positive(connectTimeout, "connectTimeout");
+    return this;
+  }
+
+  /**
+   * Longest silence of the provider, in ms: before it answers, and between two chunks while the
+   * consumer wants more. Time spent paused by the consumer does not count.
+   */
+  public long getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  /** Sets the idle timeout in ms; must be positive. */
+  public ClientOptions setIdleTimeout(long idleTimeout) {
+    this.idleTimeout = positive(idleTimeout, "idleTimeout");
+    return this;
+  }
+
+  /** Longest time for a whole call, retries and streaming included, in ms. */
+  public long getTotalTimeout() {
+    return totalTimeout;
+  }
+
+  /** Sets the total timeout in ms; must be positive. */
+  public ClientOptions setTotalTimeout(long totalTimeout) {
+    this.totalTimeout = positive(totalTimeout, "totalTimeout");
+    return this;
+  }
+
+  /** Retries after a retryable failure (never after the first chunk was delivered). */
+  public int getMaxRetries() {
+    return maxRetries;
+  }
+
+  /** Sets the number of retries; 0 disables them. */
+  public ClientOptions setMaxRetries(int maxRetries) {
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0");
+    }
+    this.maxRetries = maxRetries;
+    return this;
+  }
+
+  /** Where images returned as {@code file:} URLs are written. */
+  public String getImagesDir() {
+    return imagesDir;
+  }
+
+  /** Sets the images directory; created when first needed. */
+  public ClientOptions setImagesDir(String imagesDir) {
+    this.imagesDir = Objects.requireNonNull(imagesDir, "imagesDir");
+    return this;
+  }
+
+  private static long positive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0");
+    }
+    return value;
+  }
+}

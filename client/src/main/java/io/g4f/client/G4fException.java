@@ -1,0 +1,77 @@
+package io.g4f.client;
+
+import java.time.Duration;
+
+/**
+ * Root of every failure this library reports. Unchecked, like the rest of the Vert.x world: a failed
+ * {@code Future} or stream carries one of the subclasses below.
+ *
+ * <p>{@link #status()} is the upstream HTTP status when a provider answered, or {@code 0} when no
+ * answer arrived (connection failure, timeout, cancellation). {@link #retryable()} tells whether the
+ * same request may succeed if sent again. Messages never contain API keys.
+ */
+public class G4fException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String provider;
+  private final boolean retryable;
+  private final String type;
+  private final String code;
+  private final String param;
+  private final Duration retryAfter;
+
+  /** Creates an exception; see the getters for the meaning of each argument. Any may be null or 0. */
+  public G4fException(String message, int status, String provider, boolean retryable, String type,
+                      String code, String param, Duration retryAfter, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+    this.provider = provider;
+    this.retryable = retryable;
+    this.type = type;
+    this.code = code;
+    this.param = param;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Creates an exception with only a message, a status and a provider. */
+  public G4fException(String message, int status, String provider, boolean retryable) {
+    this(message, status, provider, retryable, null, null, null, null, null);
+  }
+
+  /** The upstream HTTP status, or 0 when no response was received. */
+  public int status() {
+    return status;
+  }
+
+  /** The name of the provider that failed, or null when the failure is not tied to one. */
+  public String provider() {
+    return provider;
+  }
+
+  /** Whether sending the same request again may succeed (408, 409, 429, 5xx, connection errors, timeouts). */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The {@code error.type} of an OpenAI-style error body, or null. */
+  public String type() {
+    return type;
+  }
+
+  /** The {@code error.code} of an OpenAI-style error body, or null. */
+  public String code() {
+    return code;
+  }
+
+  /** The {@code error.param} of an OpenAI-style error body (the offending request field), or null. */
+  public String param() {
+    return param;
+  }
+
+  /** How long the provider asked to wait before a retry ({@code Retry-After}), or null. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+}

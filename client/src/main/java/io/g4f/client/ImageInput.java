@@ -1,0 +1,93 @@
+package io.g4f.client;
+
+import io.g4f.client.impl.ImageTypes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * An image for a vision model (the seed's {@code image=}): bytes, a {@link Buffer}, a file, an
+ * {@link InputStream}, an {@code http(s)} URL or a {@code data:} URI. Bytes become a base64
+ * {@code data:} URI whose MIME type is sniffed from the bytes (PNG, JPEG, GIF, WebP, BMP, TIFF,
+ * HEIC/AVIF); URLs are passed to the provider as they are.
+ */
+public final class ImageInput {
+
+  private final Object source;
+
+  private ImageInput(Object source) {
+    this.source = Objects.requireNonNull(source, "image");
+  }
+
+  /** An image from its bytes. */
+  public static ImageInput of(byte[] bytes) {
+    return new ImageInput(bytes.clone());
+  }
+
+  /** An image from a buffer. */
+  public static ImageInput of(Buffer bytes) {
+    return new ImageInput(bytes.getBytes());
+  }
+
+  /** An image file, read without blocking when the request is sent. */
+  public static ImageInput of(Path file) {
+    return new ImageInput(file);
+  }
+
+  /** An image read from a stream, on a worker thread when the request is sent, then closed. Use once. */
+  public static ImageInput of(InputStream stream) {
+    return new ImageInput(stream);
+  }
+
+  /** An {@code http(s)} URL (fetched by the provider) or a {@code data:} URI. */
+  public static ImageInput ofUrl(String url) {
+    if (!(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
+      throw new IllegalArgumentException("An image URL must be http(s) or a data: URI");
+    }
+    return new ImageInput(url);
+  }
+
+  /**
+   * Resolves this image to the URL an {@code image_url} part carries: the URL itself, or a
+   * {@code data:} URI of the bytes. Files and streams are read off the event loop. Fails with
+   * {@link InvalidRequestException} when the bytes are not a known image format.
+   */
+  public Future<String> toUrl(Vertx vertx) {
+    if (source instanceof String url) {
+      return Future.succeededFuture(url);
+    }
+    if (source instanceof byte[] bytes) {
+      return toDataUri(bytes);
+    }
+    if (source instanceof Path file) {
+      return vertx.fileSystem().readFile(file.toString())
+          .recover(e -> Future.failedFuture(new InvalidRequestException(
+              "Cannot read image file " + file + ": " + e.getMessage(), 0, null)))
+          .compose(buffer -> toDataUri(buffer.getBytes()));
+    }
+    InputStream stream = (InputStream) source;
+    return vertx.<byte[]>executeBlocking(() -> {
+      try (stream) {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, false).compose(ImageInput::toDataUri);
+  }
+
+  private static Future<String> toDataUri(byte[] bytes) {
+    String mime = ImageTypes.sniff(bytes);
+    if (mime == null) {
+      return Future.failedFuture(new InvalidRequestException(
+          "The image bytes are not a known image format (PNG, JPEG, GIF, WebP, BMP, TIFF, HEIC, AVIF)",
+          0, null));
+    }
+    return Future.succeededFuture("data:" + mime + ";base64," + Base64.getEncoder().encodeToString(bytes));
+  }
+}

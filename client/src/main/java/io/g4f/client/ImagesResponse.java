@@ -1,0 +1,86 @@
+package io.g4f.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The images of one generation request, and the {@code provider} that made them. */
+public final class ImagesResponse extends Extensible<ImagesResponse> {
+
+  private long created;
+  private String provider;
+  private List<Image> data = new ArrayList<>();
+
+  /** Creation time, Unix seconds. */
+  public long getCreated() {
+    return created;
+  }
+
+  /** Sets the creation time. */
+  public ImagesResponse setCreated(long created) {
+    this.created = created;
+    return this;
+  }
+
+  /** The provider that generated the images. */
+  public String getProvider() {
+    return provider;
+  }
+
+  /** Sets the provider. */
+  public ImagesResponse setProvider(String provider) {
+    this.provider = provider;
+    return this;
+  }
+
+  /** The images; a live, mutable list. */
+  public List<Image> getData() {
+    return data;
+  }
+
+  /** Sets the images. */
+  public ImagesResponse setData(List<Image> data) {
+    this.data = data;
+    return this;
+  }
+
+  /** One generated image: a URL or base64 bytes (as asked), and the prompt the model really used. */
+  public static final class Image extends Extensible<Image> {
+
+    private String url;
+    private String b64Json;
+    private String revisedPrompt;
+
+    /** The image URL ({@code http(s)}, {@code file:} or {@code data:}), when {@code url} was asked. */
+    public String getUrl() {
+      return url;
+    }
+
+    /** Sets the URL. */
+    public Image setUrl(String url) {
+      this.url = url;
+      return this;
+    }
+
+    /** The image bytes, base64-encoded, when {@code b64_json} was asked. */
+    public String getB64Json() {
+      return b64Json;
+    }
+
+    /** Sets the base64 bytes. */
+    public Image setB64Json(String b64Json) {
+      this.b64Json = b64Json;
+      return this;
+    }
+
+    /** The prompt as rewritten by the model, when it did. */
+    public String getRevisedPrompt() {
+      return revisedPrompt;
+    }
+
+    /** Sets the revised prompt. */
+    public Image setRevisedPrompt(String revisedPrompt) {
+      this.revisedPrompt = revisedPrompt;
+      return this;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.g4f.client;
+
+import java.util.Map;
+
+/** A tool the model may call: {@code {"type":"function","function":{name, description, parameters, strict}}}. */
+public final class Tool extends Extensible<Tool> {
+
+  private String type = "function";
+  private Function function;
+
+  /** A function tool. {@code parameters} is a JSON Schema object, as a map. */
+  public static Tool function(String name, String description, Map<String, Object> parameters) {
+    return new Tool().setFunction(new Function().setName(name).setDescription(description)
+        .setParameters(parameters));
+  }
+
+  /** The tool type, {@code function}. */
+  public String getType() {
+    return type;
+  }
+
+  /** Sets the tool type. */
+  public Tool setType(String type) {
+    this.type = type;
+    return this;
+  }
+
+  /** The function definition. */
+  public Function getFunction() {
+    return function;
+  }
+
+  /** Sets the function definition. */
+  public Tool setFunction(Function function) {
+    this.function = function;
+    return this;
+  }
+
+  /** A function definition: name, description, JSON Schema of its parameters, strict mode. */
+  public static final class Function extends Extensible<Function> {
+
+    private String name;
+    private String description;
+    private Map<String, Object> parameters;
+    private Boolean strict;
+
+    /** The function name. */
+    public String getName() {
+      return name;
+    }
+
+    /** Sets the function name. */
+    public Function setName(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** What the function does, for the model. */
+    public String getDescription() {
+      return description;
+    }
+
+    /** Sets the description. */
+    public Function setDescription(String description) {
+      this.description = description;
+      return this;
+    }
+
+    /** The JSON Schema of the arguments. */
+    public Map<String, Object> getParameters() {
+      return parameters;
+    }
+
+    /** Sets the JSON Schema of the arguments. */
+    public Function setParameters(Map<String, Object> parameters) {
+      this.parameters = parameters;
+      return this;
+    }
+
+    /** Whether the model must follow the schema exactly. */
+    public Boolean getStrict() {
+      return strict;
+    }
+
+    /** Sets strict mode. */
+    public Function setStrict(Boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.ChatCompletionChunk;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/** Turns a provider's streamed response body into chunks; one instance per response. */
+public interface ChunkDecoder {
+
+  /**
+   * Decodes the next bytes (split anywhere) and emits the chunks they complete.
+   *
+   * @return true once the protocol's end marker was seen (later bytes are ignored)
+   * @throws io.g4f.client.G4fException for an error reported inside the stream or a malformed chunk
+   */
+  boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out);
+
+  /** The body ended without an end marker: emit what is left, or throw if the stream is truncated. */
+  void end(Consumer<ChatCompletionChunk> out);
+}

@@ -1,0 +1,61 @@
+package io.g4f.client.impl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one Jackson mapper of the library, and the few conversions built on it. */
+public final class Codec {
+
+  /** Lenient on input (unknown properties are kept by the data types anyway), compact on output. */
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private Codec() {
+  }
+
+  /** Writes {@code value} as UTF-8 JSON. */
+  public static Buffer encode(Object value) {
+    try {
+      return Buffer.buffer(MAPPER.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  /** Reads UTF-8 JSON; throws {@link UncheckedIOException} when it is malformed or of the wrong shape. */
+  public static <T> T decode(Buffer json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json.getBytes(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads JSON text; throws {@link UncheckedIOException} when it is malformed or of the wrong shape. */
+  public static <T> T decode(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Converts a parsed tree to a type; used by custom property setters. */
+  public static <T> T treeToValue(JsonNode node, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A deep copy through JSON: what is not written to JSON is not copied. */
+  public static <T> T copy(T value, Class<T> type) {
+    return MAPPER.convertValue(value, type);
+  }
+}

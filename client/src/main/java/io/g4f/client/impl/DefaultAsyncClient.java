@@ -1,0 +1,229 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ClientOptions;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.TimeoutException;
+import io.g4f.client.spi.Provider;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The in-process {@link AsyncClient}: resolves the provider, attaches vision inputs, retries before
+ * the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
+ * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
+ */
+public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
+    AsyncClient.Images {
+
+  private final Vertx vertx;
+  private final ClientOptions options;
+  private final Provider chatProvider;
+  private final Provider imageProvider;
+  private final ProxyOptions proxy;
+  private final HttpClientAgent httpClient;
+  private final WebClient webClient;
+
+  /** Creates a client; see {@link AsyncClient#create}. */
+  public DefaultAsyncClient(Vertx vertx, ClientOptions options) {
+    this.vertx = vertx;
+    this.options = new ClientOptions(options);
+    this.chatProvider = Providers.byName(options.getProvider());
+    this.imageProvider = options.getImageProvider() == null
+        ? chatProvider : Providers.byName(options.getImageProvider());
+    this.proxy = ProxyUris.parse(options.getProxy());
+    this.httpClient = vertx.createHttpClient(new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+            .setUseAlpn(true)
+            .setDecompressionSupported(true)
+            .setTrustAll(false)
+            .setVerifyHost(true)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getConnectTimeout())),
+        new PoolOptions().setHttp1MaxSize(64).setHttp2MaxSize(8));
+    this.webClient = WebClient.wrap(httpClient);
+  }
+
+  @Override
+  public Chat chat() {
+    return this;
+  }
+
+  @Override
+  public ChatCompletions completions() {
+    return this;
+  }
+
+  @Override
+  public Images images() {
+    return this;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return httpClient.close();
+  }
+
+  @Override
+  public Future<ChatCompletion> create(ChatCompletionRequest request) {
+    return onContext(() -> {
+      ChatCompletionRequest whole = request.copy().setStreamOptions(
+          new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
+      return open(whole).compose(AsyncClient.ChatCompletions::collect);
+    });
+  }
+
+  @Override
+  public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
+    return onContext(() -> open(request));
+  }
+
+  private Future<ChatCompletionStream> open(ChatCompletionRequest request) {
+    if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
+      return Future.failedFuture(invalid("messages must not be empty", "messages"));
+    }
+    long deadline = deadline();
+    String proxyUri = request.getProxy();
+    ProxyOptions callProxy;
+    try {
+      callProxy = proxyUri == null ? proxy : ProxyUris.parse(proxyUri);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(invalid(e.getMessage(), "proxy"));
+    }
+    Provider provider = chatProvider;
+    return VisionInputs.attach(vertx, request)
+        .map(prepared -> {
+          ChatCompletionRequest wire = prepared == request ? request.copy() : prepared;
+          if (wire.getModel() == null) {
+            wire.setModel(provider.defaultModel());
+          }
+          return wire.setStream(true);
+        })
+        .compose(wire -> Retry.run(vertx, options.getMaxRetries(), deadline,
+            () -> attempt(provider, callProxy, deadline, context -> provider.streamChat(wire, context),
+                ChatCompletionStream::cancel)))
+        .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+            TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+  }
+
+  @Override
+  public Future<ImagesResponse> generate(ImageGenerationRequest request) {
+    return onContext(() -> {
+      if (request.getPrompt() == null || request.getPrompt().isBlank()) {
+        return Future.failedFuture(invalid("prompt must not be empty", "prompt"));
+      }
+      String format = request.getResponseFormat() == null ? ImageGenerationRequest.URL : request.getResponseFormat();
+      if (!format.equals(ImageGenerationRequest.URL) && !format.equals(ImageGenerationRequest.B64_JSON)) {
+        return Future.failedFuture(invalid("response_format must be 'url' or 'b64_json'", "response_format"));
+      }
+      ProxyOptions callProxy;
+      try {
+        callProxy = request.getProxy() == null ? proxy : ProxyUris.parse(request.getProxy());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(invalid(e.getMessage(), "proxy"));
+      }
+      long deadline = deadline();
+      Provider provider = imageProvider;
+      CallContext conversion = context(callProxy, Promise.<Void>promise().future());
+      Future<ImagesResponse> images = Retry.run(vertx, options.getMaxRetries(), deadline,
+              () -> attempt(provider, callProxy, deadline, context -> provider.generateImages(request, context), r -> {
+              }))
+          .compose(response -> ImageFormats.convert(conversion, provider.name(), response, format,
+              options.getImagesDir()));
+      return withDeadline(images, deadline, provider.name());
+    });
+  }
+
+  /**
+   * One attempt, bounded by the idle timeout (a silent provider) and the deadline; on timeout the
+   * provider is told to cancel, and a result that arrives too late is released with {@code discard}.
+   */
+  private <T> Future<T> attempt(Provider provider, ProxyOptions callProxy, long deadline,
+                                Function<CallContext, Future<T>> call, Consumer<T> discard) {
+    Promise<Void> cancellation = Promise.promise();
+    Promise<T> result = Promise.promise();
+    long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    boolean idleFirst = options.getIdleTimeout() < remaining;
+    long timer = vertx.setTimer(Math.max(1, Math.min(options.getIdleTimeout(), remaining)), id -> {
+      String why = idleFirst
+          ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
+          : provider.name() + " did not answer within the total timeout (" + options.getTotalTimeout() + " ms)";
+      if (result.tryFail(new TimeoutException(why, 0, provider.name()))) {
+        cancellation.tryComplete();
+      }
+    });
+    Future<T> started;
+    try {
+      started = call.apply(context(callProxy, cancellation.future()));
+    } catch (RuntimeException e) {
+      started = Future.failedFuture(e);
+    }
+    started.onComplete(outcome -> {
+      vertx.cancelTimer(timer);
+      if (outcome.failed()) {
+        result.tryFail(outcome.cause());
+      } else if (!result.tryComplete(outcome.result())) {
+        discard.accept(outcome.result());
+      }
+    });
+    return result.future();
+  }
+
+  private CallContext context(ProxyOptions callProxy, Future<Void> cancellation) {
+    return new CallContext(vertx, httpClient, webClient, options.getApiKey(), options.getBaseUrl(), callProxy,
+        options.getConnectTimeout(), options.getIdleTimeout(), cancellation);
+  }
+
+  private <T> Future<T> withDeadline(Future<T> future, long deadline, String provider) {
+    Promise<T> promise = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+        id -> promise.tryFail(new TimeoutException(
+            provider + " did not finish within the total timeout (" + options.getTotalTimeout() + " ms)", 0, provider)));
+    future.onComplete(outcome -> {
+      vertx.cancelTimer(timer);
+      if (outcome.succeeded()) {
+        promise.tryComplete(outcome.result());
+      } else {
+        promise.tryFail(outcome.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  private long deadline() {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getTotalTimeout());
+  }
+
+  private static InvalidRequestException invalid(String message, String param) {
+    return new InvalidRequestException(message, 400, null, "invalid_request_error", null, param, null, null);
+  }
+
+  /** Runs {@code call} on this thread's context, or on a new event-loop context from a non-Vert.x thread. */
+  private <T> Future<T> onContext(Supplier<Future<T>> call) {
+    Context context = vertx.getOrCreateContext();
+    if (Vertx.currentContext() == context) {
+      return call.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(promise));
+    return promise.future();
+  }
+}

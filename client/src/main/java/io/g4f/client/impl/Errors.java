@@ -1,0 +1,179 @@
+package io.g4f.client.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.g4f.client.AuthenticationException;
+import io.g4f.client.ConnectionException;
+import io.g4f.client.G4fException;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderException;
+import io.g4f.client.RateLimitException;
+import io.g4f.client.TimeoutException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** Maps upstream statuses, error bodies and transport failures to the {@link G4fException} hierarchy. */
+public final class Errors {
+
+  private static final int MAX_BODY_IN_MESSAGE = 500;
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
+
+  private Errors() {
+  }
+
+  /**
+   * The exception for an HTTP error answer. Reads OpenAI's {@code {"error":{"message","type","param",
+   * "code"}}} and the common variants ({@code {"error":"..."}}, {@code {"message":...}},
+   * {@code {"detail":...}}), else quotes the start of the body. {@code secret} (the API key) is
+   * masked wherever the provider echoed it.
+   */
+  public static G4fException fromResponse(String provider, int status, MultiMap headers, Buffer body, String secret) {
+    String message = null;
+    String type = null;
+    String code = null;
+    String param = null;
+    JsonNode json = parse(body);
+    JsonNode error = json == null ? null : json.has("error") ? json.get("error") : json;
+    if (error != null && error.isObject()) {
+      message = text(error, "message");
+      message = message != null ? message : text(error, "detail");
+      type = text(error, "type");
+      code = text(error, "code");
+      param = text(error, "param");
+    } else if (error != null && error.isTextual()) {
+      message = error.asText();
+    }
+    if (message == null && body != null && body.length() > 0) {
+      String raw = body.toString(StandardCharsets.UTF_8);
+      message = raw.length() > MAX_BODY_IN_MESSAGE ? raw.substring(0, MAX_BODY_IN_MESSAGE) + "..." : raw;
+    }
+    String text = redact(provider + " answered HTTP " + status + (message == null ? "" : ": " + message), secret);
+    Duration retryAfter = headers == null ? null : retryAfter(headers);
+    return switch (status) {
+      case 400, 413, 422 -> new InvalidRequestException(text, status, provider, type, code, param, retryAfter, null);
+      case 401, 403 -> new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
+      case 404 -> isAboutModel(code, message)
+          ? new ModelNotFoundException(text, status, provider, type, code, param, retryAfter, null)
+          : new ProviderException(text, status, provider, type, code, param, retryAfter, null);
+      case 408 -> new TimeoutException(text, status, provider, type, code, param, retryAfter, null);
+      case 429 -> new RateLimitException(text, status, provider, type, code, param, retryAfter, null);
+      default -> new ProviderException(text, status, provider, type, code, param, retryAfter, null);
+    };
+  }
+
+  /** The exception for an error reported inside a stream (an SSE error event, an error line). */
+  public static G4fException fromStreamError(String provider, JsonNode errorBody, String secret) {
+    JsonNode error = errorBody.has("error") ? errorBody.get("error") : errorBody;
+    String message = error.isObject() ? text(error, "message") : error.asText();
+    String type = error.isObject() ? text(error, "type") : null;
+    String code = error.isObject() ? text(error, "code") : null;
+    String text = redact(provider + " failed mid-stream: " + (message == null ? error.toString() : message), secret);
+    if ("rate_limit_exceeded".equals(code) || "rate_limit_error".equals(type)) {
+      return new RateLimitException(text, 0, provider, type, code, null, null, null);
+    }
+    return new ProviderException(text, 0, provider, type, code, null, null, null);
+  }
+
+  /** The exception for a transport failure: refused or dropped connection, proxy failure, timeout. */
+  public static G4fException fromTransport(String provider, Throwable failure, String secret) {
+    if (failure instanceof G4fException g4f) {
+      return g4f;
+    }
+    String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    if (failure instanceof java.util.concurrent.TimeoutException
+        || failure.getClass().getSimpleName().contains("Timeout")) {
+      return new TimeoutException(redact(provider + " did not answer in time: " + detail, secret), 0, provider);
+    }
+    String what;
+    if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
+      what = " could not be reached: ";
+    } else if (failure instanceof HttpClosedException || failure instanceof StreamResetException) {
+      what = " closed the connection: ";
+    } else if (failure instanceof IOException || failure instanceof VertxException) {
+      what = " connection failed: ";
+    } else {
+      return new ProviderException(redact(provider + " failed: " + detail, secret), 0, provider, null, null, null,
+          null, failure);
+    }
+    return new ConnectionException(redact(provider + what + detail, secret), 0, provider, null, null, null, null,
+        failure);
+  }
+
+  /** A provider's malformed answer (unparsable JSON, wrong shape). */
+  public static G4fException malformed(String provider, String what, Throwable cause) {
+    return new ProviderException(provider + " sent a malformed " + what + ": "
+        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : firstLine(cause.getMessage())),
+        0, provider, null, null, null, null, cause);
+  }
+
+  /** {@code Retry-After} as a delay: {@code retry-after-ms}, then seconds or an HTTP date; null if absent or over a minute. */
+  public static Duration retryAfter(MultiMap headers) {
+    Duration delay = null;
+    String millis = headers.get("retry-after-ms");
+    String value = headers.get("retry-after");
+    try {
+      if (millis != null) {
+        delay = Duration.ofNanos((long) (Double.parseDouble(millis) * 1_000_000));
+      } else if (value != null) {
+        delay = Duration.ofNanos((long) (Double.parseDouble(value) * 1_000_000_000));
+      }
+    } catch (NumberFormatException notANumber) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+        delay = Duration.between(ZonedDateTime.now(at.getZone()), at);
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+    if (delay == null || delay.isNegative() || delay.compareTo(MAX_RETRY_AFTER) > 0) {
+      return null;
+    }
+    return delay;
+  }
+
+  /** {@code text} with every occurrence of {@code secret} masked. */
+  public static String redact(String text, String secret) {
+    if (text == null || secret == null || secret.length() < 4) {
+      return text;
+    }
+    return text.replace(secret, "***");
+  }
+
+  private static boolean isAboutModel(String code, String message) {
+    return "model_not_found".equals(code)
+        || message != null && message.toLowerCase(Locale.ROOT).contains("model");
+  }
+
+  private static JsonNode parse(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    try {
+      return Codec.MAPPER.readTree(body.getBytes());
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString();
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+}

@@ -1,0 +1,172 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.TimeoutException;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+
+/**
+ * Wraps a provider's stream with the client's guarantees: the idle timeout (silence while the
+ * consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
+ * stream fails with {@link TimeoutException}; and exactly one end or failure, whatever the provider
+ * does. Lives on the context it was created on.
+ */
+final class GuardedStream implements ChatCompletionStream {
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ChatCompletionStream inner;
+  private final String provider;
+  private final long idleTimeout;
+  private final long deadlineTimer;
+
+  private volatile Handler<ChatCompletionChunk> handler;
+  private volatile Handler<Void> endHandler;
+  private volatile Handler<Throwable> exceptionHandler;
+  private long demand = Long.MAX_VALUE;
+  private long idleTimer = -1;
+  private boolean terminated;
+
+  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, long idleTimeout, long remainingMillis) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.inner = inner;
+    this.provider = provider;
+    this.idleTimeout = idleTimeout;
+    this.deadlineTimer = vertx.setTimer(Math.max(1, remainingMillis), id -> timeout(
+        provider + " did not finish the answer within the total timeout"));
+    inner.exceptionHandler(this::onFailure);
+    inner.endHandler(v -> onEnd());
+  }
+
+  private void onChunk(ChatCompletionChunk chunk) {
+    if (terminated) {
+      return;
+    }
+    if (demand != Long.MAX_VALUE) {
+      demand--;
+    }
+    armIdleTimer();
+    Handler<ChatCompletionChunk> current = handler;
+    if (current != null) {
+      current.handle(chunk);
+    }
+  }
+
+  private void onEnd() {
+    if (finish()) {
+      Handler<Void> end = endHandler;
+      if (end != null) {
+        end.handle(null);
+      }
+    }
+  }
+
+  private void onFailure(Throwable error) {
+    if (finish()) {
+      Handler<Throwable> onError = exceptionHandler;
+      if (onError != null) {
+        onError.handle(error);
+      } else {
+        Unhandled.report(context, error);
+      }
+    }
+  }
+
+  private void timeout(String message) {
+    if (!terminated) {
+      onFailure(new TimeoutException(message, 0, provider));
+      inner.cancel();
+    }
+  }
+
+  private boolean finish() {
+    if (terminated) {
+      return false;
+    }
+    terminated = true;
+    vertx.cancelTimer(deadlineTimer);
+    cancelIdleTimer();
+    return true;
+  }
+
+  private void armIdleTimer() {
+    cancelIdleTimer();
+    if (!terminated && demand > 0 && handler != null) {
+      idleTimer = vertx.setTimer(idleTimeout, id -> timeout(
+          provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"));
+    }
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  @Override
+  public GuardedStream handler(Handler<ChatCompletionChunk> handler) {
+    this.handler = handler;
+    onContext(() -> {
+      armIdleTimer();
+      inner.handler(handler == null ? null : this::onChunk);
+    });
+    return this;
+  }
+
+  @Override
+  public GuardedStream endHandler(Handler<Void> endHandler) {
+    this.endHandler = endHandler;
+    return this;
+  }
+
+  @Override
+  public GuardedStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public GuardedStream pause() {
+    onContext(() -> {
+      demand = 0;
+      cancelIdleTimer();
+      inner.pause();
+    });
+    return this;
+  }
+
+  @Override
+  public GuardedStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public GuardedStream fetch(long amount) {
+    if (amount < 0) {
+      throw new IllegalArgumentException("amount must be >= 0");
+    }
+    onContext(() -> {
+      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+      armIdleTimer();
+      inner.fetch(amount);
+    });
+    return this;
+  }
+
+  @Override
+  public void cancel() {
+    inner.cancel();
+  }
+}

@@ -1,0 +1,188 @@
+package io.g4f.client.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.impl.ChunkDecoder;
+import io.g4f.client.impl.Codec;
+import io.g4f.client.impl.Errors;
+import io.g4f.client.impl.HttpCalls;
+import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderContext;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Any OpenAI-compatible server: {@code POST {baseUrl}/chat/completions} streamed as server-sent
+ * events ending with {@code data: [DONE]}, and {@code POST {baseUrl}/images/generations}. Sends the
+ * key as {@code Authorization: Bearer}. A server that ignores {@code stream} and answers with one
+ * JSON completion is accepted too.
+ */
+public class OpenAiProvider implements Provider {
+
+  /** OpenAI's own API. */
+  public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+  private final String name;
+  private final String baseUrl;
+  private final String defaultModel;
+
+  /** The OpenAI API, with {@code gpt-4o-mini} as the default model. */
+  public OpenAiProvider() {
+    this("OpenAI", OPENAI_BASE_URL, "gpt-4o-mini");
+  }
+
+  /** An OpenAI-compatible server under {@code name}, at {@code baseUrl} (ending in {@code /v1} or equivalent). */
+  public OpenAiProvider(String name, String baseUrl, String defaultModel) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+    this.defaultModel = Objects.requireNonNull(defaultModel, "defaultModel");
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String defaultModel() {
+    return defaultModel;
+  }
+
+  @Override
+  public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(url(context, "/chat/completions"))
+        .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
+    return HttpCalls.stream(context, name, options, Codec.encode(request), response -> decoderFor(response, context));
+  }
+
+  @Override
+  public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
+    return HttpCalls.call(context, name, HttpMethod.POST, url(context, "/images/generations"), headers(context),
+            Codec.encode(request))
+        .compose(body -> {
+          try {
+            return Future.succeededFuture(Codec.decode(body, ImagesResponse.class).setProvider(name));
+          } catch (UncheckedIOException e) {
+            return Future.failedFuture(Errors.malformed(name, "images response", e));
+          }
+        });
+  }
+
+  /** The request headers: JSON content, and the key as a bearer token when there is one. */
+  protected MultiMap headers(ProviderContext context) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.USER_AGENT, "g4f-vertx");
+    if (context.apiKey() != null) {
+      headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + context.apiKey());
+    }
+    return headers;
+  }
+
+  private String url(ProviderContext context, String path) {
+    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
+    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+  }
+
+  private ChunkDecoder decoderFor(HttpClientResponse response, ProviderContext context) {
+    String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.startsWith("application/json")
+        ? new WholeCompletionDecoder() : new SseDecoder(context.apiKey());
+  }
+
+  /** OpenAI's event stream: one chunk per {@code data:} event, {@code [DONE]} at the end, error events. */
+  private final class SseDecoder implements ChunkDecoder {
+
+    private final String secret;
+    private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
+    private final SseParser parser = new SseParser(events::add);
+
+    SseDecoder(String secret) {
+      this.secret = secret;
+    }
+
+    @Override
+    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
+      parser.feed(bytes);
+      for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
+        if (event.data().equals("[DONE]")) {
+          events.clear();
+          return true;
+        }
+        out.accept(chunk(event));
+      }
+      return false;
+    }
+
+    @Override
+    public void end(Consumer<ChatCompletionChunk> out) {
+      parser.end();
+    }
+
+    private ChatCompletionChunk chunk(SseParser.Event event) {
+      JsonNode json;
+      try {
+        json = Codec.MAPPER.readTree(event.data());
+      } catch (IOException e) {
+        throw Errors.malformed(name, "event", e);
+      }
+      if (event.event().equals("error") || json.has("error") && !json.has("choices")) {
+        throw Errors.fromStreamError(name, json, secret);
+      }
+      try {
+        return Codec.MAPPER.treeToValue(json, ChatCompletionChunk.class).setProvider(name);
+      } catch (IOException | IllegalArgumentException e) {
+        throw Errors.malformed(name, "chunk", e);
+      }
+    }
+  }
+
+  /** A whole JSON completion where a stream was asked for: becomes one chunk per choice. */
+  private final class WholeCompletionDecoder implements ChunkDecoder {
+
+    private final Buffer body = Buffer.buffer();
+
+    @Override
+    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
+      body.appendBuffer(bytes);
+      return false;
+    }
+
+    @Override
+    public void end(Consumer<ChatCompletionChunk> out) {
+      ChatCompletion completion;
+      try {
+        completion = Codec.decode(body, ChatCompletion.class);
+      } catch (UncheckedIOException e) {
+        throw Errors.malformed(name, "completion", e);
+      }
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setId(completion.getId())
+          .setCreated(completion.getCreated()).setModel(completion.getModel()).setProvider(name)
+          .setSystemFingerprint(completion.getSystemFingerprint()).setUsage(completion.getUsage());
+      for (ChatCompletion.Choice choice : completion.getChoices()) {
+        chunk.getChoices().add(new ChatCompletionChunk.Choice().setIndex(choice.getIndex())
+            .setDelta(choice.getMessage()).setFinishReason(choice.getFinishReason())
+            .setLogprobs(choice.getLogprobs()));
+      }
+      out.accept(chunk);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.g4f.client.spi;
+
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.InvalidRequestException;
+import io.vertx.core.Future;
+
+/**
+ * A model provider: turns a chat request into a stream of chunks, and optionally an image request
+ * into images. A whole (non-streamed) answer is always the folded stream, so a provider only streams.
+ *
+ * <p>The client calls these methods on a Vert.x event-loop context and handles retries, timeouts,
+ * vision inputs and image formats around them; a provider only speaks its wire protocol. A
+ * provider must never block, must map failures to {@link io.g4f.client.G4fException} subclasses,
+ * and must close its upstream request when {@link ProviderContext#cancellation()} completes before
+ * its future did.
+ */
+public interface Provider {
+
+  /** The provider's name, as users select it (matched case-insensitively). */
+  String name();
+
+  /** The model used when a request names none. */
+  String defaultModel();
+
+  /**
+   * Starts a streamed answer. The future succeeds once the provider accepted the request; the
+   * request's images are already attached as content parts, and {@code stream} is set.
+   */
+  Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context);
+
+  /**
+   * Generates images, as URLs, data URIs or base64 (the client converts to what was asked).
+   * The default fails: this provider makes no images.
+   */
+  default Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
+    return Future.failedFuture(new InvalidRequestException(name() + " does not generate images", 0, name()));
+  }
+}

@@ -1,0 +1,193 @@
+package io.g4f.client;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static io.g4f.client.testing.ScriptedServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class ChatCompletionsTest {
+
+  private static final String TRANSCRIPT = resource("transcripts/openai-chat-stream.txt");
+
+  private Vertx vertx;
+  private ScriptedServer upstream;
+  private AsyncClient client;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("test-key-1234"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(client.close());
+    upstream.close();
+  }
+
+  @Test
+  void createFoldsTheStreamedTranscript() {
+    ChatCompletion completion = await(client.chat().completions().create(
+        ChatCompletionRequest.of("gpt-4o-mini", "say this is a test")));
+
+    assertThat(completion.getId()).isEqualTo("chatcmpl-123");
+    assertThat(completion.getObject()).isEqualTo("chat.completion");
+    assertThat(completion.getCreated()).isEqualTo(1694268190L);
+    assertThat(completion.getModel()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(completion.getProvider()).isEqualTo("OpenAI");
+    assertThat(completion.getSystemFingerprint()).isEqualTo("fp_44709d6fcb");
+    assertThat(completion.getChoices()).hasSize(1);
+    ChatCompletion.Choice choice = completion.getChoices().get(0);
+    assertThat(choice.getMessage().getRole()).isEqualTo("assistant");
+    assertThat(choice.getMessage().getContent()).isEqualTo("This is a test.");
+    assertThat(choice.getFinishReason()).isEqualTo("stop");
+    assertThat(completion.getUsage().getPromptTokens()).isEqualTo(12);
+    assertThat(completion.getUsage().getCompletionTokens()).isEqualTo(5);
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(17);
+    assertThat(completion.getUsage().getExtra()).containsKey("completion_tokens_details");
+  }
+
+  @Test
+  void createSendsTheOpenAiRequest() {
+    await(client.chat().completions().create(new ChatCompletionRequest().setModel("gpt-4o-mini")
+        .addSystemMessage("be brief").addUserMessage("say this is a test").setTemperature(0.2)
+        .setStop(List.of("\n")).setSeed(7L).putExtra("logit_bias", Map.of("50256", -100))));
+
+    ScriptedServer.Received sent = upstream.last();
+    assertThat(sent.method()).isEqualTo(HttpMethod.POST);
+    assertThat(sent.uri()).isEqualTo("/v1/chat/completions");
+    assertThat(sent.headers().get("authorization")).isEqualTo("Bearer test-key-1234");
+    assertThat(sent.headers().get("content-type")).isEqualTo("application/json");
+    assertThat(sent.headers().get("accept")).isEqualTo("text/event-stream");
+    assertThat(sent.json()).isEqualTo(new JsonObject()
+        .put("model", "gpt-4o-mini")
+        .put("messages", new JsonArray()
+            .add(new JsonObject().put("role", "system").put("content", "be brief"))
+            .add(new JsonObject().put("role", "user").put("content", "say this is a test")))
+        .put("temperature", 0.2)
+        .put("stop", new JsonArray().add("\n"))
+        .put("seed", 7)
+        .put("stream", true)
+        .put("stream_options", new JsonObject().put("include_usage", true))
+        .put("logit_bias", new JsonObject().put("50256", -100)));
+  }
+
+  @Test
+  void streamDeliversEveryChunkInOrderAndFoldsLikeCreate() {
+    ChatCompletionStream stream = await(client.chat().completions().stream(
+        ChatCompletionRequest.of("gpt-4o-mini", "say this is a test")));
+    List<ChatCompletionChunk> chunks = await(stream.collect(java.util.stream.Collectors.toList()));
+
+    assertThat(chunks).hasSize(6);
+    assertThat(chunks).allSatisfy(chunk -> {
+      assertThat(chunk.getId()).isEqualTo("chatcmpl-123");
+      assertThat(chunk.getProvider()).isEqualTo("OpenAI");
+    });
+    StringBuilder text = new StringBuilder();
+    for (ChatCompletionChunk chunk : chunks) {
+      if (!chunk.getChoices().isEmpty() && chunk.getChoices().get(0).getDelta().getContent() != null) {
+        text.append(chunk.getChoices().get(0).getDelta().getContent());
+      }
+    }
+    assertThat(text).hasToString("This is a test.");
+    assertThat(upstream.last().json().containsKey("stream_options")).isFalse();
+
+    ChatCompletionStream again = await(client.chat().completions().stream(
+        ChatCompletionRequest.of("gpt-4o-mini", "say this is a test")));
+    ChatCompletion folded = await(AsyncClient.ChatCompletions.collect(again));
+    ChatCompletion created = await(client.chat().completions().create(
+        ChatCompletionRequest.of("gpt-4o-mini", "say this is a test")));
+    assertThat(JsonObject.mapFrom(folded)).isEqualTo(JsonObject.mapFrom(created));
+  }
+
+  @Test
+  void toolCallFragmentsAreJoinedByIndex() {
+    upstream.sse("/v1/chat/completions", resource("transcripts/openai-tool-calls-stream.txt"));
+    ChatCompletion completion = await(client.chat().completions().create(
+        ChatCompletionRequest.of("gpt-4o-mini", "weather in Paris?")
+            .setTools(List.of(Tool.function("get_weather", "Weather now", Map.of("type", "object"))))
+            .setToolChoice("auto")));
+
+    ChatCompletion.Choice choice = completion.getChoices().get(0);
+    assertThat(choice.getFinishReason()).isEqualTo("tool_calls");
+    assertThat(choice.getMessage().getContent()).isNull();
+    List<ToolCall> calls = choice.getMessage().getToolCalls();
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(0).getId()).isEqualTo("call_abc");
+    assertThat(calls.get(0).getFunction().getName()).isEqualTo("get_weather");
+    assertThat(calls.get(0).getFunction().getArguments()).isEqualTo("{\"location\": \"Paris\"}");
+    assertThat(calls.get(1).getId()).isEqualTo("call_def");
+    assertThat(calls.get(1).getFunction().getArguments()).isEqualTo("{}");
+    assertThat(upstream.last().json().getJsonArray("tools").getJsonObject(0)).isEqualTo(new JsonObject()
+        .put("type", "function").put("function", new JsonObject().put("name", "get_weather")
+            .put("description", "Weather now").put("parameters", new JsonObject().put("type", "object"))));
+    assertThat(upstream.last().json().getString("tool_choice")).isEqualTo("auto");
+  }
+
+  @Test
+  void aServerThatIgnoresStreamAndAnswersJsonIsAccepted() {
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 200, "application/json", """
+        {"id":"chatcmpl-9","object":"chat.completion","created":1700000000,"model":"llama3",
+         "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
+         "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""");
+
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("llama3", "hi")));
+
+    assertThat(completion.getId()).isEqualTo("chatcmpl-9");
+    assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("Hello there");
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(5);
+
+    List<ChatCompletionChunk> chunks = await(await(client.chat().completions().stream(
+        ChatCompletionRequest.of("llama3", "hi"))).collect(java.util.stream.Collectors.toList()));
+    assertThat(chunks).hasSize(1);
+    assertThat(chunks.get(0).getChoices().get(0).getDelta().getContent()).isEqualTo("Hello there");
+  }
+
+  @Test
+  void aMissingModelBecomesTheProviderDefault() {
+    await(client.chat().completions().create(new ChatCompletionRequest().addUserMessage("hi")));
+
+    assertThat(upstream.last().json().getString("model")).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void emptyMessagesAreRejectedBeforeSending() {
+    Throwable failure = await(client.chat().completions().create(new ChatCompletionRequest().setModel("m"))
+        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
+
+    assertThat(failure).isInstanceOf(InvalidRequestException.class).hasMessageContaining("messages");
+    assertThat(((InvalidRequestException) failure).param()).isEqualTo("messages");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void callsFromManyThreadsAllComplete() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 8; i++) {
+      Thread thread = new Thread(() -> answers.add(await(client.chat().completions().create(
+          ChatCompletionRequest.of("m", "hi"))).getChoices().get(0).getMessage().getContent()));
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join(30_000);
+    }
+    assertThat(answers).hasSize(8).containsOnly("This is a test.");
+  }
+}

@@ -1,0 +1,124 @@
+package io.g4f.client;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A paused stream stops reading the socket, so the upstream's writes stall; resuming delivers everything. */
+@ExtendWith(VertxExtension.class)
+class StreamBackpressureTest {
+
+  private static final int CHUNKS = 100_000;
+  private static final Buffer CHUNK = Buffer.buffer("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+      + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},"
+      + "\"finish_reason\":null}]}\n\n");
+  private static final long TOTAL_BYTES = (long) CHUNKS * CHUNK.length();
+
+  private ScriptedServer upstream;
+  private AsyncClient client;
+  private final AtomicLong written = new AtomicLong();
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    upstream = ScriptedServer.start(vertx).on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      writeWhileWritable(response, new AtomicInteger());
+    });
+    client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()));
+  }
+
+  private void writeWhileWritable(HttpServerResponse response, AtomicInteger sent) {
+    while (sent.get() < CHUNKS && !response.writeQueueFull()) {
+      response.write(CHUNK);
+      written.addAndGet(CHUNK.length());
+      sent.incrementAndGet();
+    }
+    if (sent.get() == CHUNKS) {
+      response.end("data: [DONE]\n\n");
+    } else {
+      response.drainHandler(v -> writeWhileWritable(response, sent));
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(client.close());
+    upstream.close();
+  }
+
+  @Test
+  void pausedStreamStallsTheUpstreamAndResumeDeliversAll() throws Exception {
+    ChatCompletionStream stream = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "go")));
+    AtomicInteger received = new AtomicInteger();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    CompletableFuture<Void> firstChunk = new CompletableFuture<>();
+    stream.exceptionHandler(ended::completeExceptionally);
+    stream.endHandler(v -> ended.complete(null));
+    stream.handler(chunk -> {
+      if (received.incrementAndGet() == 1) {
+        stream.pause();
+        firstChunk.complete(null);
+      }
+    });
+    firstChunk.get(10, TimeUnit.SECONDS);
+
+    long stalled = awaitStall();
+    assertThat(stalled).as("bytes written while paused").isLessThan(TOTAL_BYTES / 2);
+    assertThat(received.get()).isEqualTo(1);
+
+    stream.resume();
+    ended.get(60, TimeUnit.SECONDS);
+    assertThat(received.get()).isEqualTo(CHUNKS);
+    assertThat(written.get()).isEqualTo(TOTAL_BYTES);
+  }
+
+  @Test
+  void fetchDeliversExactlyTheDemand() throws Exception {
+    ChatCompletionStream stream = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "go")));
+    AtomicInteger received = new AtomicInteger();
+    stream.pause();
+    stream.handler(chunk -> received.incrementAndGet());
+    stream.fetch(3);
+
+    awaitStall();
+    assertThat(received.get()).isEqualTo(3);
+    stream.fetch(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (received.get() < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(100);
+    assertThat(received.get()).isEqualTo(5);
+    assertThat(written.get()).isLessThan(TOTAL_BYTES / 2);
+    stream.cancel();
+  }
+
+  /** Waits until the upstream has written nothing for 300 ms, and returns the bytes written. */
+  private long awaitStall() throws InterruptedException {
+    long previous = -1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      long now = written.get();
+      if (now == previous) {
+        return now;
+      }
+      previous = now;
+      Thread.sleep(300);
+    }
+    throw new AssertionError("the upstream never stalled: " + written.get() + " bytes written");
+  }
+}

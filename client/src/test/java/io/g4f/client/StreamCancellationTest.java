@@ -1,0 +1,143 @@
+package io.g4f.client;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Cancelling a stream, or failing a call by timeout, closes the upstream HTTP request. */
+@ExtendWith(VertxExtension.class)
+class StreamCancellationTest {
+
+  private static final String FIRST = "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\","
+      + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n";
+
+  private ScriptedServer upstream;
+  private AsyncClient client;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    upstream = ScriptedServer.start(vertx).on(HttpMethod.POST, "/v1/chat/completions", request ->
+        request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(FIRST));
+    client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
+        .setIdleTimeout(60_000));
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(client.close());
+    upstream.close();
+  }
+
+  @Test
+  void cancelClosesTheConnectionAndFailsTheStreamOnce() throws Exception {
+    ChatCompletionStream stream = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    AtomicInteger terminations = new AtomicInteger();
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    stream.exceptionHandler(error -> {
+      terminations.incrementAndGet();
+      failed.complete(error);
+    });
+    stream.endHandler(v -> terminations.incrementAndGet());
+    stream.handler(chunk -> first.complete(null));
+    first.get(10, TimeUnit.SECONDS);
+
+    stream.cancel();
+    stream.cancel();
+
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    awaitClosedConnections(1);
+    Thread.sleep(100);
+    assertThat(terminations.get()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleTimeoutFailsTheStreamAndClosesTheConnection(Vertx vertx) throws Exception {
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(300));
+    ChatCompletionStream stream = await(impatient.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    stream.exceptionHandler(failed::complete);
+    stream.handler(chunk -> { });
+
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("idle timeout");
+    awaitClosedConnections(1);
+    await(impatient.close());
+  }
+
+  @Test
+  void aPausedConsumerIsNotAnIdleProvider(Vertx vertx) throws Exception {
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(200));
+    ChatCompletionStream stream = await(impatient.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    stream.exceptionHandler(failed::complete);
+    stream.handler(chunk -> {
+      stream.pause();
+      first.complete(null);
+    });
+    first.get(10, TimeUnit.SECONDS);
+    Thread.sleep(600);
+    assertThat(failed).isNotDone();
+
+    stream.resume();
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+    await(impatient.close());
+  }
+
+  @Test
+  void aTotalTimeoutBeforeTheAnswerFailsTheFutureAndClosesTheConnection(Vertx vertx) {
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> { });
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setTotalTimeout(300));
+    long start = System.nanoTime();
+
+    Throwable failure = await(impatient.chat().completions().create(ChatCompletionRequest.of("m", "hi"))
+        .transform(ar -> Future.succeededFuture(ar.cause())));
+
+    assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("total timeout");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+    awaitClosedConnections(1);
+    await(impatient.close());
+  }
+
+  @Test
+  void aTotalTimeoutMidStreamFailsCreate(Vertx vertx) {
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setTotalTimeout(400));
+
+    Throwable failure = await(impatient.chat().completions().create(ChatCompletionRequest.of("m", "hi"))
+        .transform(ar -> Future.succeededFuture(ar.cause())));
+
+    assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("total timeout");
+    awaitClosedConnections(1);
+    await(impatient.close());
+  }
+
+  private void awaitClosedConnections(int count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (upstream.closedConnections() < count && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    assertThat(upstream.closedConnections()).as("connections closed by the client").isGreaterThanOrEqualTo(count);
+  }
+}

@@ -1,0 +1,151 @@
+package io.g4f.client.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A scripted upstream on 127.0.0.1 for tests: routes by method and path to handlers that write
+ * exact bytes, and records every request it received (method, path, headers, body) and every
+ * connection it saw closed.
+ */
+public final class ScriptedServer implements AutoCloseable {
+
+  /** One received request. */
+  public record Received(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+
+    /** The body as JSON. */
+    public JsonObject json() {
+      return body.toJsonObject();
+    }
+  }
+
+  private final Vertx vertx;
+  private final Map<String, Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger closedConnections = new AtomicInteger();
+  private HttpServer server;
+
+  private ScriptedServer(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts a server on an ephemeral loopback port. */
+  public static ScriptedServer start(Vertx vertx) {
+    ScriptedServer scripted = new ScriptedServer(vertx);
+    scripted.server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .connectionHandler(connection -> connection.closeHandler(v -> scripted.closedConnections.incrementAndGet()))
+        .requestHandler(scripted::handle)
+        .listen());
+    return scripted;
+  }
+
+  /** Routes {@code method path} (path without query) to {@code handler}, which sees the whole body read. */
+  public ScriptedServer on(HttpMethod method, String path, Handler<HttpServerRequest> handler) {
+    routes.put(method.name() + " " + path, handler);
+    return this;
+  }
+
+  /** Answers {@code method path} with a status, content type and body. */
+  public ScriptedServer reply(HttpMethod method, String path, int status, String contentType, String body) {
+    return on(method, path, request -> request.response().setStatusCode(status)
+        .putHeader("content-type", contentType).end(body));
+  }
+
+  /** Answers {@code POST path} with an SSE body written in one piece. */
+  public ScriptedServer sse(String path, String body) {
+    return reply(HttpMethod.POST, path, 200, "text/event-stream", body);
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.pause();
+    request.body().onSuccess(body -> {
+      received.add(new Received(request.method(), request.uri(), MultiMap.caseInsensitiveMultiMap()
+          .addAll(request.headers()), body));
+      Handler<HttpServerRequest> handler = routes.get(request.method().name() + " " + request.path());
+      if (handler == null) {
+        request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no route\"}}");
+      } else {
+        handler.handle(request);
+      }
+    });
+    request.resume();
+  }
+
+  /** The base URL, {@code http://127.0.0.1:PORT/v1}. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + "/v1";
+  }
+
+  /** The port. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Requests received so far, in order. */
+  public List<Received> received() {
+    return received;
+  }
+
+  /** The last request received. */
+  public Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  /** How many client connections have closed. */
+  public int closedConnections() {
+    return closedConnections.get();
+  }
+
+  /** The text of a test resource, e.g. {@code transcripts/openai-chat-stream.txt}, exactly as stored. */
+  public static String resource(String name) {
+    try (var in = ScriptedServer.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("No test resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Bytes of a file, for assertions. */
+  public static byte[] bytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for a future from a test thread (never an event loop). */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new RuntimeException(e.getCause());
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(server.close());
+  }
+}
