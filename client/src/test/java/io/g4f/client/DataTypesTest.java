@@ -1,0 +1,133 @@
+package io.g4f.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.g4f.client.impl.Codec;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** JSON shapes: OpenAI's names, unknown fields kept, string or part content, string messages, options. */
+class DataTypesTest {
+
+  @Test
+  void requestsRoundTripUnknownFields() {
+    String json = """
+        {"model":"gpt-4o","messages":[{"role":"user","content":"hi","x_note":1}],"temperature":0.5,
+         "top_p":0.9,"max_tokens":10,"n":2,"seed":1,"user":"u1","stop":"END",
+         "response_format":{"type":"json_object"},"stream_options":{"include_usage":true},
+         "tool_choice":{"type":"function","function":{"name":"f"}},
+         "metadata":{"a":"b"},"reasoning_effort":"low"}""";
+
+    ChatCompletionRequest request = Codec.decode(json, ChatCompletionRequest.class);
+
+    assertThat(request.getStop()).containsExactly("END");
+    assertThat(request.getTopP()).isEqualTo(0.9);
+    assertThat(request.getExtra()).containsOnlyKeys("metadata", "reasoning_effort");
+    assertThat(request.getMessages().get(0).getExtra()).containsEntry("x_note", 1);
+    JsonObject written = new JsonObject(Codec.encode(request));
+    JsonObject expected = new JsonObject(json).put("stop", new io.vertx.core.json.JsonArray().add("END"));
+    assertThat(written).isEqualTo(expected);
+  }
+
+  @Test
+  void aStringMessagesFieldIsOneUserMessage() {
+    ChatCompletionRequest request = Codec.decode("{\"model\":\"m\",\"messages\":\"say this is a test\"}",
+        ChatCompletionRequest.class);
+
+    assertThat(request.getMessages()).hasSize(1);
+    assertThat(request.getMessages().get(0).getRole()).isEqualTo("user");
+    assertThat(request.getMessages().get(0).getContent()).isEqualTo("say this is a test");
+  }
+
+  @Test
+  void contentIsTextOrParts() {
+    ChatMessage parts = Codec.decode("""
+        {"role":"user","content":[{"type":"text","text":"What is "},{"type":"text","text":"this?"},
+         {"type":"image_url","image_url":{"url":"https://x/y.png","detail":"high"}},
+         {"type":"input_audio","input_audio":{"data":"AAA","format":"wav"}}]}""", ChatMessage.class);
+
+    assertThat(parts.getContent()).isEqualTo("What is this?");
+    assertThat(parts.getContentParts()).hasSize(4);
+    assertThat(parts.getContentParts().get(2).getImageUrl().getDetail()).isEqualTo("high");
+    assertThat(parts.getContentParts().get(3).getExtra()).containsKey("input_audio");
+    assertThat(new JsonObject(Codec.encode(parts)).getJsonArray("content").getJsonObject(3))
+        .isEqualTo(new JsonObject("{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAA\",\"format\":\"wav\"}}"));
+
+    ChatMessage text = Codec.decode("{\"role\":\"assistant\",\"content\":null,\"refusal\":\"no\"}", ChatMessage.class);
+    assertThat(text.getContent()).isNull();
+    assertThat(text.getRefusal()).isEqualTo("no");
+  }
+
+  @Test
+  void responsesRoundTripUnknownFields() {
+    String json = """
+        {"id":"chatcmpl-1","object":"chat.completion","created":2,"model":"m","provider":"OpenAI",
+         "choices":[{"index":0,"message":{"role":"assistant","content":"x","annotations":[]},
+           "finish_reason":"stop","logprobs":{"content":[]}}],
+         "usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"prompt_tokens_details":{"cached_tokens":0}},
+         "service_tier":"default","system_fingerprint":"fp"}""";
+
+    ChatCompletion completion = Codec.decode(json, ChatCompletion.class);
+
+    assertThat(completion.getExtra()).containsOnlyKeys("service_tier");
+    assertThat(new JsonObject(Codec.encode(completion))).isEqualTo(new JsonObject(json));
+  }
+
+  @Test
+  void chunksAlwaysCarryTheFinishReasonField() {
+    ChatCompletionChunk chunk = new ChatCompletionChunk().setId("c").setModel("m");
+    chunk.getChoices().add(new ChatCompletionChunk.Choice().setDelta(ChatMessage.assistant("hi")));
+
+    JsonObject json = new JsonObject(Codec.encode(chunk));
+
+    assertThat(json.getString("object")).isEqualTo("chat.completion.chunk");
+    assertThat(json.getJsonArray("choices").getJsonObject(0).containsKey("finish_reason")).isTrue();
+    assertThat(json.getJsonArray("choices").getJsonObject(0).getValue("finish_reason")).isNull();
+  }
+
+  @Test
+  void clientSideSettingsNeverReachTheWire() {
+    ChatCompletionRequest request = ChatCompletionRequest.of("m", "hi").setProxy("http://u:secret@h:1")
+        .addImage(ImageInput.ofUrl("https://x/y.png"));
+
+    assertThat(Codec.encode(request).toString()).doesNotContain("secret").doesNotContain("images")
+        .doesNotContain("proxy");
+    ChatCompletionRequest copy = request.copy();
+    assertThat(copy.getProxy()).isEqualTo("http://u:secret@h:1");
+    assertThat(copy.getImages()).hasSize(1);
+    assertThat(copy.getMessages()).isNotSameAs(request.getMessages());
+  }
+
+  @Test
+  void optionsRoundTripThroughJsonAndCopy() {
+    ClientOptions options = new ClientOptions().setProvider("OpenaiChat").setImageProvider("OpenAI")
+        .setApiKey("k").setProxy("socks5://h:1080").setBaseUrl("http://127.0.0.1:1/v1").setConnectTimeout(1)
+        .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setImagesDir("/tmp/x");
+
+    assertThat(new ClientOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
+    assertThat(new ClientOptions(options).toJson()).isEqualTo(options.toJson());
+    assertThat(new ClientOptions(new JsonObject()).toJson()).isEqualTo(new ClientOptions().toJson());
+    assertThat(new ClientOptions().getProvider()).isEqualTo(ClientOptions.DEFAULT_PROVIDER);
+    assertThat(new ClientOptions().getMaxRetries()).isEqualTo(ClientOptions.DEFAULT_MAX_RETRIES);
+  }
+
+  @Test
+  void invalidOptionsAreRejected() {
+    assertThatThrownBy(() -> new ClientOptions().setIdleTimeout(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> new ClientOptions().setMaxRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("totalTimeout", -5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("totalTimeout");
+  }
+
+  @Test
+  void toolsAreWrittenInOpenAiShape() {
+    ChatCompletionRequest request = ChatCompletionRequest.of("m", "hi").setTools(List.of(
+        Tool.function("f", "does f", java.util.Map.of("type", "object"))));
+
+    assertThat(new JsonObject(Codec.encode(request)).getJsonArray("tools").getJsonObject(0)).isEqualTo(new JsonObject(
+        "{\"type\":\"function\",\"function\":{\"name\":\"f\",\"description\":\"does f\",\"parameters\":{\"type\":\"object\"}}}"));
+  }
+}

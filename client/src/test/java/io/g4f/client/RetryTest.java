@@ -1,0 +1,177 @@
+package io.g4f.client;
+
+import static io.g4f.client.ErrorMappingTest.fail;
+import static io.g4f.client.testing.ScriptedServer.await;
+import static io.g4f.client.testing.ScriptedServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Retries: backoff on retryable failures, Retry-After honoured, never after the first chunk. */
+@ExtendWith(VertxExtension.class)
+class RetryTest {
+
+  private static final String TRANSCRIPT = resource("transcripts/openai-chat-stream.txt");
+
+  private Vertx vertx;
+  private ScriptedServer upstream;
+  private AsyncClient client;
+  private final List<Long> arrivals = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    upstream = ScriptedServer.start(vertx);
+    client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(2));
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(client.close());
+    upstream.close();
+  }
+
+  /** Answers with each scripted failure in turn, then with the transcript. */
+  private void failThenSucceed(java.util.function.Consumer<HttpServerRequest>... failures) {
+    AtomicInteger calls = new AtomicInteger();
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      synchronized (arrivals) {
+        arrivals.add(System.nanoTime());
+      }
+      int call = calls.getAndIncrement();
+      if (call < failures.length) {
+        failures[call].accept(request);
+      } else {
+        request.response().putHeader("content-type", "text/event-stream").end(TRANSCRIPT);
+      }
+    });
+  }
+
+  private static java.util.function.Consumer<HttpServerRequest> status(int status, String... headers) {
+    return request -> {
+      for (int i = 0; i < headers.length; i += 2) {
+        request.response().putHeader(headers[i], headers[i + 1]);
+      }
+      request.response().setStatusCode(status).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"try again\",\"type\":\"server_error\"}}");
+    };
+  }
+
+  @Test
+  void retryableStatusesAreRetriedWithBackoff() {
+    failThenSucceed(status(503), status(429));
+
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
+    assertThat(upstream.received()).hasSize(3);
+    long firstGap = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
+    long secondGap = TimeUnit.NANOSECONDS.toMillis(arrivals.get(2) - arrivals.get(1));
+    assertThat(firstGap).as("first backoff, 0.5 s minus up to 25 %% jitter").isBetween(370L, 2_000L);
+    assertThat(secondGap).as("second backoff, 1 s minus up to 25 %% jitter").isBetween(740L, 3_000L);
+  }
+
+  @Test
+  void retryAfterSecondsIsHonoured() {
+    failThenSucceed(status(429, "retry-after", "2"));
+
+    await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isBetween(1_950L, 4_000L);
+  }
+
+  @Test
+  void retryAfterMillisecondsWinsOverSeconds() {
+    failThenSucceed(status(503, "retry-after-ms", "50", "retry-after", "30"));
+
+    await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isBetween(40L, 1_000L);
+  }
+
+  @Test
+  void retriesStopAtMaxRetriesAndReportTheLastFailure() {
+    failThenSucceed(status(500, "retry-after-ms", "10"), status(502, "retry-after-ms", "10"),
+        status(503, "retry-after-ms", "10"));
+
+    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure).isInstanceOf(ProviderException.class);
+    assertThat(failure.status()).isEqualTo(503);
+    assertThat(upstream.received()).hasSize(3);
+  }
+
+  @Test
+  void nonRetryableFailuresAreNotRetried() {
+    failThenSucceed(status(400));
+
+    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure).isInstanceOf(InvalidRequestException.class);
+    assertThat(upstream.received()).hasSize(1);
+  }
+
+  @Test
+  void aRetryThatWouldPassTheTotalTimeoutIsNotAttempted(Vertx vertx) {
+    AsyncClient hurried = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(2).setTotalTimeout(1_000));
+    failThenSucceed(status(429, "retry-after", "5"));
+
+    G4fException failure = fail(hurried.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure).isInstanceOf(RateLimitException.class);
+    assertThat(upstream.received()).hasSize(1);
+    await(hurried.close());
+  }
+
+  @Test
+  void aStreamThatFailsAfterItsFirstChunkIsNeverRetried() throws Exception {
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream")
+          .write("data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+              + "\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+      vertx.setTimer(50, id -> request.connection().close());
+    });
+
+    ChatCompletionStream stream = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    AtomicInteger chunks = new AtomicInteger();
+    stream.exceptionHandler(failed::complete);
+    stream.endHandler(v -> failed.complete(null));
+    stream.handler(chunk -> chunks.incrementAndGet());
+
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ConnectionException.class);
+    assertThat(chunks.get()).isEqualTo(1);
+    Thread.sleep(1_000);
+    assertThat(upstream.received()).hasSize(1);
+  }
+
+  @Test
+  void aRefusedConnectionIsRetried(Vertx vertx) {
+    int port = upstream.port();
+    upstream.close();
+    AsyncClient persistent = AsyncClient.create(vertx, new ClientOptions()
+        .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(2));
+    long start = System.nanoTime();
+
+    G4fException failure = fail(persistent.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure).isInstanceOf(ConnectionException.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("two backoffs").isGreaterThan(1_100L);
+    await(persistent.close());
+    upstream = ScriptedServer.start(vertx);
+  }
+}
