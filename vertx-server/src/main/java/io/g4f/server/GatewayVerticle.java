@@ -1,0 +1,133 @@
+package io.g4f.server;
+
+import io.g4f.client.AsyncClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
+ * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/providers}, {@code GET /health}.
+ * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
+ */
+public class GatewayVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger("io.g4f.server");
+
+  private final GatewayOptions options;
+  private AsyncClient chatClient;
+  private AsyncClient imageClient;
+  private HttpServer server;
+
+  /** A gateway with these options. */
+  public GatewayVerticle(GatewayOptions options) {
+    this.options = options;
+  }
+
+  /** The port the gateway listens on, once started. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    chatClient = AsyncClient.create(vertx, options.getChatClient());
+    imageClient = AsyncClient.create(vertx, options.getImageClient());
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+            .setCompressionSupported(true))
+        .requestHandler(router())
+        .listen()
+        .onSuccess(listening -> {
+          server = listening;
+          LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (chat: {2}, "
+                  + "images: {3}, auth: {4})", options.getHost(), listening.actualPort(),
+              options.getChatProviderName(), options.getImageProviderName(),
+              options.getApiKey() == null ? "open" : "api key required");
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(server == null ? Future.succeededFuture() : server.close(), chatClient.close(),
+        imageClient.close());
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.route().handler(this::authenticate);
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(chatClient));
+    router.post("/v1/images/generations").handler(new ImagesHandler(imageClient));
+    router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
+        .put("data", models())));
+    router.get("/v1/models/:id").handler(this::model);
+    router.get("/v1/providers").handler(context -> context.json(new JsonArray()
+        .add(new JsonObject().put("id", options.getChatProviderName()).put("object", "provider").put("chat", true))
+        .add(new JsonObject().put("id", options.getImageProviderName()).put("object", "provider").put("images", true))));
+    router.errorHandler(404, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
+        "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
+        null, "unknown_url")));
+    router.errorHandler(405, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(405,
+        "Method " + context.request().method() + " is not allowed on " + context.request().path(),
+        "invalid_request_error", null, "method_not_allowed")));
+    router.errorHandler(413, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(413,
+        "The request body is larger than " + options.getBodyLimit() + " bytes", "invalid_request_error", null,
+        "request_too_large")));
+    router.errorHandler(500, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(context.failure())));
+    return router;
+  }
+
+  private void authenticate(RoutingContext context) {
+    String key = options.getApiKey();
+    if (key == null || matches(key, bearer(context.request().getHeader("authorization")))
+        || matches(key, context.request().getHeader("x-api-key"))
+        || matches(key, context.request().getHeader("g4f-api-key"))) {
+      context.next();
+    } else {
+      OpenAiErrors.send(context.response(), OpenAiErrors.of(401, "Missing or invalid API key",
+          "authentication_error", null, "invalid_api_key"));
+    }
+  }
+
+  private static String bearer(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).trim() : null;
+  }
+
+  private static boolean matches(String expected, String given) {
+    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private JsonArray models() {
+    JsonArray data = new JsonArray();
+    options.getModels().forEach(id -> data.add(model(id)));
+    return data;
+  }
+
+  private JsonObject model(String id) {
+    return new JsonObject().put("id", id).put("object", "model").put("created", 0)
+        .put("owned_by", options.getChatProviderName());
+  }
+
+  private void model(RoutingContext context) {
+    String id = context.pathParam("id");
+    if (options.getModels().contains(id)) {
+      context.json(model(id));
+    } else {
+      OpenAiErrors.send(context.response(), OpenAiErrors.of(404, "The model '" + id + "' does not exist",
+          "invalid_request_error", "model", "model_not_found"));
+    }
+  }
+}

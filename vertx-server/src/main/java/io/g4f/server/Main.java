@@ -1,0 +1,93 @@
+package io.g4f.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar g4f-server.jar}: starts the gateway; flags fall back to {@code G4F_*} environment variables. */
+@Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Serves chat completions and images as an OpenAI-compatible HTTP API.")
+public final class Main implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "${env:G4F_HOST:-127.0.0.1}",
+      description = "Interface to listen on (env G4F_HOST; default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:G4F_PORT:-1337}",
+      description = "Port to listen on (env G4F_PORT; default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--config", defaultValue = "${env:G4F_CONFIG}", paramLabel = "FILE",
+      description = "JSON config file with providers, defaultProvider, imageProvider (env G4F_CONFIG).")
+  Path config;
+
+  @Option(names = "--api-key", defaultValue = "${env:G4F_API_KEY}", paramLabel = "KEY",
+      description = "Key clients must send as a bearer token (env G4F_API_KEY); open when unset.")
+  String apiKey;
+
+  private final Map<String, String> env;
+
+  Main(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Parses the command line and runs the gateway until the JVM is stopped. */
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main(System.getenv())).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    GatewayOptions options;
+    try {
+      options = options();
+    } catch (IllegalArgumentException e) {
+      System.err.println("Invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.deployVerticle(new GatewayVerticle(options)).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("Cannot start the gateway: " + e.getMessage());
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("Unclean shutdown: " + e.getMessage());
+      }
+    }, "g4f-shutdown"));
+    return 0;
+  }
+
+  GatewayOptions options() {
+    GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey);
+    if (config != null) {
+      JsonObject json;
+      try {
+        json = new JsonObject(Files.readString(config));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--config: cannot read " + config + " (" + e + ")");
+      } catch (DecodeException e) {
+        throw new IllegalArgumentException(config + " is not valid JSON: " + e.getMessage());
+      }
+      options.applyConfig(json);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,82 @@
+package io.g4f.server;
+
+import io.g4f.client.AuthenticationException;
+import io.g4f.client.G4fException;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.RateLimitException;
+import io.g4f.client.TimeoutException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
+ * {@code {"error":{"message","type","param","code"}}}. Client mistakes get 4xx; upstream failures
+ * 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
+ */
+final class OpenAiErrors {
+
+  private OpenAiErrors() {
+  }
+
+  /** An error as status and body. */
+  record Error(int status, JsonObject body, Long retryAfterSeconds) {
+
+    /** The body as the {@code data:} payload of an SSE error event. */
+    String encode() {
+      return body.encode();
+    }
+  }
+
+  static Error of(int status, String message, String type, String param, String code) {
+    return new Error(status, new JsonObject().put("error", new JsonObject().put("message", message)
+        .put("type", type).put("param", param).put("code", code)), null);
+  }
+
+  static Error invalid(String message, String param) {
+    return of(400, message, "invalid_request_error", param, null);
+  }
+
+  /** The error for any failure of a call. */
+  static Error of(Throwable failure) {
+    if (!(failure instanceof G4fException g4f)) {
+      return of(500, "The gateway failed to process the request", "server_error", null, null);
+    }
+    int status;
+    String type;
+    if (g4f instanceof InvalidRequestException) {
+      status = g4f.status() == 413 || g4f.status() == 422 ? g4f.status() : 400;
+      type = "invalid_request_error";
+    } else if (g4f instanceof AuthenticationException) {
+      status = 401;
+      type = "authentication_error";
+    } else if (g4f instanceof ModelNotFoundException || g4f instanceof ProviderNotFoundException) {
+      status = 404;
+      type = "invalid_request_error";
+    } else if (g4f instanceof RateLimitException) {
+      status = 429;
+      type = "rate_limit_error";
+    } else if (g4f instanceof TimeoutException) {
+      status = 504;
+      type = "timeout_error";
+    } else {
+      status = 502;
+      type = "upstream_error";
+    }
+    Error error = of(status, g4f.getMessage(), g4f.type() != null ? g4f.type() : type, g4f.param(), g4f.code());
+    Long retryAfter = g4f.retryAfter() == null ? null : Math.max(1, (g4f.retryAfter().toMillis() + 999) / 1000);
+    return new Error(status, error.body(), retryAfter);
+  }
+
+  /** Ends {@code response} with the error, unless it was already ended. */
+  static void send(HttpServerResponse response, Error error) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (error.retryAfterSeconds() != null) {
+      response.putHeader("retry-after", String.valueOf(error.retryAfterSeconds()));
+    }
+    response.setStatusCode(error.status()).putHeader("content-type", "application/json").end(error.encode());
+  }
+}

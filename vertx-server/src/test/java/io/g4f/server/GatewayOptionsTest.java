@@ -1,0 +1,68 @@
+package io.g4f.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatewayOptionsTest {
+
+  @Test
+  void theConfigFileSelectsProvidersAndModels() {
+    GatewayOptions options = new GatewayOptions().applyConfig(new JsonObject("""
+        {"providers":[{"name":"local","type":"openai","baseUrl":"http://127.0.0.1:9000/v1","apiKey":"k1",
+                       "models":["m1","m2"]},
+                      {"name":"pics","type":"openai","baseUrl":"http://127.0.0.1:9001/v1"}],
+         "defaultProvider":"local","imageProvider":"pics"}"""));
+
+    assertThat(options.getChatProviderName()).isEqualTo("local");
+    assertThat(options.getChatClient().getBaseUrl()).isEqualTo("http://127.0.0.1:9000/v1");
+    assertThat(options.getChatClient().getApiKey()).isEqualTo("k1");
+    assertThat(options.getImageProviderName()).isEqualTo("pics");
+    assertThat(options.getImageClient().getBaseUrl()).isEqualTo("http://127.0.0.1:9001/v1");
+    assertThat(options.getModels()).containsExactly("m1", "m2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{}                                                                   | providers is required",
+      "{'providers':{}}                                                     | providers must be an array",
+      "{'providers':[]}                                                     | providers must list at least one",
+      "{'providers':[1]}                                                    | providers[0] must be an object",
+      "{'providers':[{'type':'openai','baseUrl':'u'}]}                       | providers[0].name is required",
+      "{'providers':[{'name':'a','type':'smtp','baseUrl':'u'}]}              | providers[0].type 'smtp' is not supported",
+      "{'providers':[{'name':'a','type':'openai'}]}                          | providers[0].baseUrl is required",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'u','models':[1]}]} | providers[0].models[0] must be a string",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'u'}],'defaultProvider':'b'} | defaultProvider 'b' is not one",
+  })
+  void badConfigNamesTheField(String config, String message) {
+    assertThatThrownBy(() -> new GatewayOptions().applyConfig(new JsonObject(config.replace('\'', '"'))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void withoutConfigTheEnvironmentNamesTheUpstream() {
+    GatewayOptions options = GatewayOptions.fromEnvironment(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"));
+
+    assertThat(options.getChatClient().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+    assertThat(options.getChatClient().getApiKey()).isNull();
+    assertThat(options.getHost()).isEqualTo("127.0.0.1");
+    assertThat(options.getPort()).isEqualTo(1337);
+  }
+
+  @Test
+  void theCommandLineFallsBackToEnvironmentDefaults() {
+    Main main = new Main(Map.of());
+    new picocli.CommandLine(main).parseArgs("--port", "8080", "--api-key", "secret");
+
+    GatewayOptions options = main.options();
+
+    assertThat(options.getPort()).isEqualTo(8080);
+    assertThat(options.getHost()).isEqualTo("127.0.0.1");
+    assertThat(options.getApiKey()).isEqualTo("secret");
+  }
+}
