@@ -116,6 +116,30 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void aTranscriptWrittenInTinyPiecesWithCrlfParsesTheSame() {
+    byte[] bytes = TRANSCRIPT.replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      writePieces(request.response(), bytes, 0);
+    });
+
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(17);
+  }
+
+  private void writePieces(io.vertx.core.http.HttpServerResponse response, byte[] bytes, int from) {
+    if (from >= bytes.length) {
+      response.end();
+      return;
+    }
+    int to = Math.min(bytes.length, from + 7);
+    response.write(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, from, to)));
+    vertx.setTimer(1, id -> writePieces(response, bytes, to));
+  }
+
+  @Test
   void toolCallFragmentsAreJoinedByIndex() {
     upstream.sse("/v1/chat/completions", resource("transcripts/openai-tool-calls-stream.txt"));
     ChatCompletion completion = await(client.chat().completions().create(

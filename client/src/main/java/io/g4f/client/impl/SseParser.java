@@ -108,10 +108,10 @@ public final class SseParser {
   }
 
   private void append(byte b) {
+    if (lineLength == maxEventBytes) {
+      throw new IllegalStateException("Event-stream line exceeds " + maxEventBytes + " bytes");
+    }
     if (lineLength == line.length) {
-      if (line.length >= maxEventBytes) {
-        throw new IllegalStateException("Event-stream line exceeds " + maxEventBytes + " bytes");
-      }
       line = Arrays.copyOf(line, Math.min(maxEventBytes, line.length * 2));
     }
     line[lineLength++] = b;
