@@ -9,9 +9,10 @@ import io.vertx.core.streams.ReadStream;
  * read, so a slow consumer slows the provider and at most one network read of chunks waits here.
  *
  * <p>Contract: chunks arrive in order on the Vert.x context that made the request; the stream
- * ends ({@link #endHandler}) or fails ({@link #exceptionHandler}) exactly once. Set the end and
- * exception handlers before {@link #handler}: no chunk is delivered while {@code handler} is null.
- * A failure after some chunks were delivered is never retried or replaced.
+ * ends ({@link #endHandler}) or fails ({@link #exceptionHandler}) exactly once, also to a handler
+ * set after the fact. No chunk is delivered while {@link #handler} is null. Handlers may be set from
+ * any thread; such calls take effect on the stream's context, in call order. A failure after some
+ * chunks were delivered is never retried or replaced.
  */
 public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
 

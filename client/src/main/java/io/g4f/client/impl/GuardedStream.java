@@ -22,12 +22,10 @@ final class GuardedStream implements ChatCompletionStream {
   private final long idleTimeout;
   private final long deadlineTimer;
 
-  private volatile Handler<ChatCompletionChunk> handler;
-  private volatile Handler<Void> endHandler;
-  private volatile Handler<Throwable> exceptionHandler;
+  private final Termination termination = new Termination();
+  private Handler<ChatCompletionChunk> handler;
   private long demand = Long.MAX_VALUE;
   private long idleTimer = -1;
-  private boolean terminated;
 
   GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, long idleTimeout, long remainingMillis) {
     this.vertx = vertx;
@@ -42,7 +40,7 @@ final class GuardedStream implements ChatCompletionStream {
   }
 
   private void onChunk(ChatCompletionChunk chunk) {
-    if (terminated) {
+    if (termination.done()) {
       return;
     }
     if (demand != Long.MAX_VALUE) {
@@ -56,45 +54,30 @@ final class GuardedStream implements ChatCompletionStream {
   }
 
   private void onEnd() {
-    if (finish()) {
-      Handler<Void> end = endHandler;
-      if (end != null) {
-        end.handle(null);
-      }
-    }
+    stopTimers();
+    termination.end();
   }
 
   private void onFailure(Throwable error) {
-    if (finish()) {
-      Handler<Throwable> onError = exceptionHandler;
-      if (onError != null) {
-        onError.handle(error);
-      } else {
-        Unhandled.report(context, error);
-      }
-    }
+    stopTimers();
+    termination.fail(error);
   }
 
   private void timeout(String message) {
-    if (!terminated) {
+    if (!termination.done()) {
       onFailure(new TimeoutException(message, 0, provider));
       inner.cancel();
     }
   }
 
-  private boolean finish() {
-    if (terminated) {
-      return false;
-    }
-    terminated = true;
+  private void stopTimers() {
     vertx.cancelTimer(deadlineTimer);
     cancelIdleTimer();
-    return true;
   }
 
   private void armIdleTimer() {
     cancelIdleTimer();
-    if (!terminated && demand > 0 && handler != null) {
+    if (!termination.done() && demand > 0 && handler != null) {
       idleTimer = vertx.setTimer(idleTimeout, id -> timeout(
           provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"));
     }
@@ -117,8 +100,8 @@ final class GuardedStream implements ChatCompletionStream {
 
   @Override
   public GuardedStream handler(Handler<ChatCompletionChunk> handler) {
-    this.handler = handler;
     onContext(() -> {
+      this.handler = handler;
       armIdleTimer();
       inner.handler(handler == null ? null : this::onChunk);
     });
@@ -127,13 +110,13 @@ final class GuardedStream implements ChatCompletionStream {
 
   @Override
   public GuardedStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
+    onContext(() -> termination.endHandler(endHandler));
     return this;
   }
 
   @Override
   public GuardedStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
+    onContext(() -> termination.exceptionHandler(handler));
     return this;
   }
 

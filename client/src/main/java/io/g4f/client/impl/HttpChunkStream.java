@@ -15,7 +15,7 @@ import java.util.concurrent.CancellationException;
 /**
  * A {@link ChatCompletionStream} over a streamed HTTP response. Demand-driven: the response is read
  * only while the consumer has demand, so chunks wait here for at most one network read. All state
- * is touched on the response's context; calls from other threads hop onto it.
+ * is touched on the response's context; calls from other threads hop onto it, in order.
  */
 public final class HttpChunkStream implements ChatCompletionStream {
 
@@ -27,13 +27,11 @@ public final class HttpChunkStream implements ChatCompletionStream {
   private final String secret;
   private final ArrayDeque<ChatCompletionChunk> pending = new ArrayDeque<>();
 
-  private volatile Handler<ChatCompletionChunk> handler;
-  private volatile Handler<Void> endHandler;
-  private volatile Handler<Throwable> exceptionHandler;
+  private final Termination termination = new Termination();
+  private Handler<ChatCompletionChunk> handler;
   private long demand = Long.MAX_VALUE;
   private boolean decoded;
   private Throwable failure;
-  private boolean terminated;
   private boolean draining;
   private boolean upstreamPaused;
 
@@ -102,7 +100,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
   }
 
   private void drain() {
-    if (draining || terminated) {
+    if (draining || termination.done()) {
       return;
     }
     draining = true;
@@ -146,20 +144,11 @@ public final class HttpChunkStream implements ChatCompletionStream {
   }
 
   private void terminate(Throwable error) {
-    terminated = true;
     pending.clear();
     if (error == null) {
-      Handler<Void> end = endHandler;
-      if (end != null) {
-        end.handle(null);
-      }
+      termination.end();
     } else {
-      Handler<Throwable> onError = exceptionHandler;
-      if (onError != null) {
-        onError.handle(error);
-      } else {
-        Unhandled.report(context, error);
-      }
+      termination.fail(error);
     }
   }
 
@@ -173,20 +162,22 @@ public final class HttpChunkStream implements ChatCompletionStream {
 
   @Override
   public HttpChunkStream handler(Handler<ChatCompletionChunk> handler) {
-    this.handler = handler;
-    onContext(this::drain);
+    onContext(() -> {
+      this.handler = handler;
+      drain();
+    });
     return this;
   }
 
   @Override
   public HttpChunkStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
+    onContext(() -> termination.endHandler(endHandler));
     return this;
   }
 
   @Override
   public HttpChunkStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
+    onContext(() -> termination.exceptionHandler(handler));
     return this;
   }
 
@@ -194,7 +185,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
   public HttpChunkStream pause() {
     onContext(() -> {
       demand = 0;
-      if (!terminated) {
+      if (!termination.done()) {
         updateUpstream();
       }
     });
@@ -221,7 +212,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
   @Override
   public void cancel() {
     onContext(() -> {
-      if (!terminated) {
+      if (!termination.done()) {
         decoded = true;
         terminate(new CancellationException("The stream from " + provider + " was cancelled"));
         request.reset();
