@@ -64,6 +64,7 @@ public final class Errors {
     return switch (status) {
       case 400, 413, 422 -> new InvalidRequestException(text, status, provider, type, code, param, retryAfter, null);
       case 401, 403 -> new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
+      case 407 -> proxyRefused(provider);
       case 404 -> isAboutModel(code, message)
           ? new ModelNotFoundException(text, status, provider, type, code, param, retryAfter, null)
           : new ProviderException(text, status, provider, type, code, param, retryAfter, null);
@@ -96,6 +97,9 @@ public final class Errors {
         || failure.getClass().getSimpleName().contains("Timeout")) {
       return new TimeoutException(redact(provider + " did not answer in time: " + detail, secret), 0, provider);
     }
+    if (detail.contains("407") && failure.getClass().getSimpleName().equals("ProxyConnectException")) {
+      return proxyRefused(provider);
+    }
     String what;
     if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
       what = " could not be reached: ";
@@ -109,6 +113,10 @@ public final class Errors {
     }
     return new ConnectionException(redact(provider + what + detail, secret), 0, provider, null, null, null, null,
         failure);
+  }
+
+  private static G4fException proxyRefused(String provider) {
+    return new AuthenticationException("The proxy refused the credentials (HTTP 407) for " + provider, 407, provider);
   }
 
   /** A provider's malformed answer (unparsable JSON, wrong shape). */
