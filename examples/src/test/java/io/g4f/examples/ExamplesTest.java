@@ -1,0 +1,194 @@
+package io.g4f.examples;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static io.g4f.client.testing.ScriptedServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs every example as its own JVM, the way a user does, against a scripted OpenAI-compatible
+ * server given by {@code OPENAI_BASE_URL}, and checks what it prints and what it sent.
+ */
+@ExtendWith(VertxExtension.class)
+class ExamplesTest {
+
+  private static final byte[] PNG = Base64.getDecoder().decode(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+
+  private ScriptedServer upstream;
+  private Path imagesDir;
+
+  /** What one example run produced. */
+  record Run(int exit, String out, String err) {
+  }
+
+  @BeforeEach
+  void setUp(Vertx vertx) throws IOException {
+    imagesDir = Files.createDirectories(Path.of("target", "example-images")).toAbsolutePath();
+    upstream = ScriptedServer.start(vertx)
+        .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+        .on(HttpMethod.GET, "/files/cat.png", request ->
+            request.response().putHeader("content-type", "image/png").end(Buffer.buffer(PNG)))
+        .on(HttpMethod.POST, "/v1/images/generations", request -> {
+          boolean wantsBase64 = "b64_json".equals(upstream.last().json().getString("response_format"));
+          JsonObject image = wantsBase64
+              ? new JsonObject().put("url", "http://127.0.0.1:" + upstream.port() + "/files/cat.png")
+              : new JsonObject().put("b64_json", Base64.getEncoder().encodeToString(PNG));
+          request.response().putHeader("content-type", "application/json")
+              .end(new JsonObject().put("created", 1).put("data", new JsonArray().add(image)).encode());
+        });
+  }
+
+  @AfterEach
+  void tearDown() {
+    upstream.close();
+  }
+
+  private Run run(Class<?> example, String... args) throws Exception {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, example.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("OPENAI_BASE_URL", upstream.baseUrl());
+    builder.environment().put("OPENAI_API_KEY", "test-key");
+    builder.environment().put("G4F_IMAGES_DIR", imagesDir.toString());
+    builder.environment().remove("G4F_MODEL");
+    builder.environment().remove("G4F_IMAGE_MODEL");
+    builder.environment().remove("G4F_PROXY");
+    Process process = builder.start();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread errReader = new Thread(() -> {
+      try {
+        process.getErrorStream().transferTo(err);
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    });
+    errReader.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(example.getSimpleName() + " did not finish in 60 s");
+    }
+    errReader.join(5_000);
+    return new Run(process.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertSucceeded(Run run, String expectedOut) {
+    assertThat(run.err()).as("stderr").doesNotContain("Error");
+    assertThat(run.exit()).as("exit status").isZero();
+    assertThat(run.out()).isEqualTo(expectedOut);
+  }
+
+  private JsonObject chatRequest() {
+    return upstream.received().stream().filter(r -> r.uri().equals("/v1/chat/completions")).findFirst()
+        .orElseThrow().json();
+  }
+
+  @Test
+  void textCompletion() throws Exception {
+    assertSucceeded(run(TextCompletion.class), "This is a test.\n");
+    assertThat(chatRequest().getString("model")).isEqualTo("gpt-3.5-turbo");
+    assertThat(chatRequest().getJsonArray("messages")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "say this is a test")));
+    assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
+  }
+
+  @Test
+  void clientWithProviders() throws Exception {
+    assertSucceeded(run(ClientWithProviders.class), "This is a test.\n");
+  }
+
+  @Test
+  void configuration() throws Exception {
+    assertSucceeded(run(Configuration.class), "This is a test.\n");
+    assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
+  }
+
+  @Test
+  void streamingCompletion() throws Exception {
+    assertSucceeded(run(StreamingCompletion.class), "This is a test.\n");
+    assertThat(chatRequest().getString("model")).isEqualTo("gpt-4");
+    assertThat(chatRequest().getBoolean("stream")).isTrue();
+  }
+
+  @Test
+  void visionCompletionWithTheBundledImage() throws Exception {
+    assertSucceeded(run(VisionCompletion.class), "This is a test.\n");
+    JsonArray content = chatRequest().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+    assertThat(content.getJsonObject(0).getString("text")).isEqualTo("What are on this image?");
+    assertThat(content.getJsonObject(1).getJsonObject("image_url").getString("url"))
+        .startsWith("data:image/jpeg;base64,/9j/");
+  }
+
+  @Test
+  void visionCompletionWithAFile() throws Exception {
+    Path file = Files.write(imagesDir.resolve("input.png"), PNG);
+
+    assertSucceeded(run(VisionCompletion.class, file.toString()), "This is a test.\n");
+    JsonArray content = chatRequest().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+    assertThat(content.getJsonObject(1).getJsonObject("image_url").getString("url"))
+        .isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(PNG));
+  }
+
+  @Test
+  void imageGenerationAsUrl() throws Exception {
+    Run run = run(ImageGenerationUrl.class);
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("Generated image URL: file:").endsWith(".png\n");
+    Path file = Path.of(URI.create(run.out().substring("Generated image URL: ".length()).trim()));
+    assertThat(Files.readAllBytes(file)).isEqualTo(PNG);
+    assertThat(upstream.last().json().getString("model")).isEqualTo("dall-e-3");
+    assertThat(upstream.last().json().getString("prompt")).isEqualTo("a white siamese cat");
+  }
+
+  @Test
+  void imageGenerationAsBase64() throws Exception {
+    assertSucceeded(run(ImageGenerationBase64.class), Base64.getEncoder().encodeToString(PNG) + "\n");
+    assertThat(upstream.last().uri()).as("the url was downloaded").isEqualTo("/files/cat.png");
+  }
+
+  @Test
+  void chatAndImageTogether() throws Exception {
+    Run run = run(ChatAndImageTogether.class);
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).matches("(?s)Chat Response:\nThis is a test\\.\n\nImage Response:\nfile:.*\\.png\n");
+    assertThat(upstream.received()).extracting(ScriptedServer.Received::uri)
+        .containsExactlyInAnyOrder("/v1/chat/completions", "/v1/images/generations");
+  }
+
+  @Test
+  void aFailureExitsNonZeroWithAReadableMessage() throws Exception {
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json",
+        "{\"error\":{\"message\":\"Invalid key\",\"type\":\"invalid_request_error\"}}");
+
+    Run run = run(TextCompletion.class);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("Error: OpenAI answered HTTP 401: Invalid key\n");
+  }
+}
