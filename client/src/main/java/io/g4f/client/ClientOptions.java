@@ -38,6 +38,7 @@ public class ClientOptions {
   private long totalTimeout;
   private int maxRetries;
   private String imagesDir;
+  private String trustedCertificates;
 
   /** Options with the defaults. */
   public ClientOptions() {
@@ -61,6 +62,7 @@ public class ClientOptions {
     totalTimeout = other.totalTimeout;
     maxRetries = other.maxRetries;
     imagesDir = other.imagesDir;
+    trustedCertificates = other.trustedCertificates;
   }
 
   /** Options from JSON; absent keys keep their defaults. */
@@ -76,6 +78,7 @@ public class ClientOptions {
     totalTimeout = json.getLong("totalTimeout", totalTimeout);
     maxRetries = json.getInteger("maxRetries", maxRetries);
     imagesDir = json.getString("imagesDir", imagesDir);
+    trustedCertificates = json.getString("trustedCertificates", trustedCertificates);
     validate();
   }
 
@@ -92,6 +95,7 @@ public class ClientOptions {
     putIfSet(json, "apiKey", apiKey);
     putIfSet(json, "proxy", proxy);
     putIfSet(json, "baseUrl", baseUrl);
+    putIfSet(json, "trustedCertificates", trustedCertificates);
     return json;
   }
 
@@ -224,6 +228,20 @@ public class ClientOptions {
   /** Sets the images directory; created when first needed. */
   public ClientOptions setImagesDir(String imagesDir) {
     this.imagesDir = Objects.requireNonNull(imagesDir, "imagesDir");
+    return this;
+  }
+
+  /** A PEM file of the certificates to trust for TLS instead of the JVM's defaults, or null. */
+  public String getTrustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /**
+   * Trusts only the certificates in this PEM file (for a provider or TLS-intercepting proxy with a
+   * private CA); null restores the JVM's default trust.
+   */
+  public ClientOptions setTrustedCertificates(String pemFile) {
+    this.trustedCertificates = pemFile;
     return this;
   }
 

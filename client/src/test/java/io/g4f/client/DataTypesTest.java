@@ -104,7 +104,8 @@ class DataTypesTest {
   void optionsRoundTripThroughJsonAndCopy() {
     ClientOptions options = new ClientOptions().setProvider("OpenaiChat").setImageProvider("OpenAI")
         .setApiKey("k").setProxy("socks5://h:1080").setBaseUrl("http://127.0.0.1:1/v1").setConnectTimeout(1)
-        .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setImagesDir("/tmp/x");
+        .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setImagesDir("/tmp/x")
+        .setTrustedCertificates("/etc/ca.pem");
 
     assertThat(new ClientOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
     assertThat(new ClientOptions(options).toJson()).isEqualTo(options.toJson());

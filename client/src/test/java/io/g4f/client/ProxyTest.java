@@ -61,9 +61,30 @@ class ProxyTest {
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
     assertThat(proxy.targets()).containsExactly(upstreamAddress());
+    assertThat(proxy.connectTargets()).as("plain http is forwarded, not tunnelled").isEmpty();
     assertThat(proxy.credentials()).containsExactly("user:p@ss:word");
     assertThat(upstream.received()).hasSize(1);
     await(client.close());
+  }
+
+  @Test
+  void anHttpsProviderIsReachedThroughAConnectTunnel() {
+    io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    ScriptedServer secure = ScriptedServer.startTls(vertx, certificate)
+        .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    AsyncClient client = AsyncClient.create(vertx, new ClientOptions().setMaxRetries(0)
+        .setBaseUrl("https://localhost:" + secure.port() + "/v1")
+        .setTrustedCertificates(certificate.certificatePath())
+        .setProxy(httpProxy("user:p%40ss%3Aword")));
+
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
+    assertThat(proxy.connectTargets()).containsExactly("localhost:" + secure.port());
+    assertThat(proxy.credentials()).containsExactly("user:p@ss:word");
+    await(client.close());
+    secure.close();
+    certificate.delete();
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
@@ -50,15 +51,17 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     this.imageProvider = options.getImageProvider() == null
         ? chatProvider : Providers.byName(options.getImageProvider());
     this.proxy = ProxyUris.parse(options.getProxy());
-    this.httpClient = vertx.createHttpClient(new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_1_1)
-            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-            .setUseAlpn(true)
-            .setDecompressionSupported(true)
-            .setTrustAll(false)
-            .setVerifyHost(true)
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getConnectTimeout())),
-        new PoolOptions().setHttp1MaxSize(64).setHttp2MaxSize(8));
+    HttpClientOptions http = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setUseAlpn(true)
+        .setDecompressionSupported(true)
+        .setVerifyHost(true)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getConnectTimeout()));
+    if (options.getTrustedCertificates() != null) {
+      http.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustedCertificates()));
+    }
+    this.httpClient = vertx.createHttpClient(http, new PoolOptions().setHttp1MaxSize(64).setHttp2MaxSize(8));
     this.webClient = WebClient.wrap(httpClient);
   }
 

@@ -40,6 +40,7 @@ public final class ScriptedServer implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedConnections = new AtomicInteger();
   private HttpServer server;
+  private boolean tls;
 
   private ScriptedServer(Vertx vertx) {
     this.vertx = vertx;
@@ -47,8 +48,18 @@ public final class ScriptedServer implements AutoCloseable {
 
   /** Starts a server on an ephemeral loopback port. */
   public static ScriptedServer start(Vertx vertx) {
+    return start(vertx, new HttpServerOptions());
+  }
+
+  /** Starts an HTTPS server on an ephemeral loopback port, with {@code certificate}. */
+  public static ScriptedServer startTls(Vertx vertx, io.vertx.core.net.SelfSignedCertificate certificate) {
+    return start(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()));
+  }
+
+  private static ScriptedServer start(Vertx vertx, HttpServerOptions options) {
     ScriptedServer scripted = new ScriptedServer(vertx);
-    scripted.server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    scripted.tls = options.isSsl();
+    scripted.server = await(vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
         .connectionHandler(connection -> connection.closeHandler(v -> scripted.closedConnections.incrementAndGet()))
         .requestHandler(scripted::handle)
         .listen());
@@ -87,9 +98,9 @@ public final class ScriptedServer implements AutoCloseable {
     request.resume();
   }
 
-  /** The base URL, {@code http://127.0.0.1:PORT/v1}. */
+  /** The base URL, {@code http://127.0.0.1:PORT/v1} (or https). */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/v1";
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port() + "/v1";
   }
 
   /** The port. */

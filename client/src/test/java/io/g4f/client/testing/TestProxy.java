@@ -24,6 +24,7 @@ public final class TestProxy implements AutoCloseable {
   private final NetServer server;
   private final List<String> targets = new CopyOnWriteArrayList<>();
   private final List<String> credentials = new CopyOnWriteArrayList<>();
+  private final List<String> connectTargets = new CopyOnWriteArrayList<>();
 
   private TestProxy(Vertx vertx, String username, String password) {
     this.username = username;
@@ -45,6 +46,11 @@ public final class TestProxy implements AutoCloseable {
   /** {@code host:port} of every connection made on a client's behalf, in order. */
   public List<String> targets() {
     return targets;
+  }
+
+  /** {@code host:port} of every HTTP CONNECT tunnel asked for. */
+  public List<String> connectTargets() {
+    return connectTargets;
   }
 
   /** {@code user:pass} as each client presented it (an empty string when it presented none). */
@@ -88,6 +94,7 @@ public final class TestProxy implements AutoCloseable {
     }
     if (requestLine[0].equals("CONNECT")) {
       String[] target = requestLine[1].split(":");
+      connectTargets.add(requestLine[1]);
       tunnel(socket, target[0], Integer.parseInt(target[1]), Buffer.buffer("HTTP/1.1 200 Connection established\r\n\r\n"),
           null);
     } else {
