@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":...}}; without one, the gateway serves the OpenAI-compatible
+ * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...]}}; without one, the gateway serves the OpenAI-compatible
  * provider named by the {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY} environment variables.
  */
 public class GatewayOptions {
@@ -21,6 +21,8 @@ public class GatewayOptions {
   public static final int DEFAULT_PORT = 1337;
   /** Default largest request body: {@value} bytes. */
   public static final long DEFAULT_BODY_LIMIT = 10L * 1024 * 1024;
+  /** Default time running requests get to finish at shutdown: {@value} ms. */
+  public static final long DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -31,6 +33,8 @@ public class GatewayOptions {
   private String chatProviderName = "OpenAI";
   private String imageProviderName = "OpenAI";
   private List<String> models = new ArrayList<>();
+  private List<String> corsOrigins = new ArrayList<>();
+  private long shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -128,6 +132,28 @@ public class GatewayOptions {
     return this;
   }
 
+  /** Origins allowed to call the gateway from a browser (CORS); empty, the default, turns CORS off. */
+  public List<String> getCorsOrigins() {
+    return corsOrigins;
+  }
+
+  /** Sets the CORS origins ({@code *} allows any). */
+  public GatewayOptions setCorsOrigins(List<String> corsOrigins) {
+    this.corsOrigins = new ArrayList<>(corsOrigins);
+    return this;
+  }
+
+  /** How long running requests and streams may take to finish once shutdown begins, in ms. */
+  public long getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** Sets the shutdown timeout in ms. */
+  public GatewayOptions setShutdownTimeout(long shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+    return this;
+  }
+
   /** Options for the environment alone: {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY}. */
   public static GatewayOptions fromEnvironment(Map<String, String> env) {
     ClientOptions client = new ClientOptions().setBaseUrl(env.get("OPENAI_BASE_URL")).setApiKey(env.get("OPENAI_API_KEY"));
@@ -173,6 +199,17 @@ public class GatewayOptions {
     JsonObject chat = provider(providers, field(config, "defaultProvider", String.class, false), "defaultProvider", first);
     JsonObject image = provider(providers, field(config, "imageProvider", String.class, false), "imageProvider", chat);
     models = listed;
+    JsonArray cors = field(config, "corsOrigins", JsonArray.class, false);
+    if (cors != null) {
+      List<String> origins = new ArrayList<>();
+      for (int i = 0; i < cors.size(); i++) {
+        if (!(cors.getValue(i) instanceof String origin)) {
+          throw new IllegalArgumentException("corsOrigins[" + i + "] must be a string");
+        }
+        origins.add(origin);
+      }
+      corsOrigins = origins;
+    }
     setChatClient(chat.getString("name"), clientOptions(chat));
     return setImageClient(image.getString("name"), clientOptions(image));
   }

@@ -11,16 +11,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
- * {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/providers}, {@code GET /health}.
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/providers}, {@code GET /images/{file}},
+ * {@code GET /health}.
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
 public class GatewayVerticle extends VerticleBase {
+
+  /** Where generated images are served: {@value}{file}. */
+  static final String IMAGES_PATH = "/images/";
 
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
 
@@ -56,19 +63,29 @@ public class GatewayVerticle extends VerticleBase {
         });
   }
 
+  /** Stops accepting connections, lets running requests and streams finish up to the shutdown timeout, then closes. */
   @Override
   public Future<?> stop() {
-    return Future.join(server == null ? Future.succeededFuture() : server.close(), chatClient.close(),
-        imageClient.close());
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> Future.join(chatClient.close(), imageClient.close()));
   }
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(new AccessLog());
+    if (!options.getCorsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
+    }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route().handler(this::authenticate);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(chatClient));
-    router.post("/v1/images/generations").handler(new ImagesHandler(imageClient));
+    router.post("/v1/images/generations").handler(new ImagesHandler(imageClient,
+        options.getImageClient().getImagesDir()));
+    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(options.getImageClient().getImagesDir()));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", models())));
     router.get("/v1/models/:id").handler(this::model);

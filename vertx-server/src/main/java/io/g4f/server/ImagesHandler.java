@@ -2,17 +2,25 @@ package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
 import io.g4f.client.impl.Codec;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.nio.file.Path;
 
-/** {@code POST /v1/images/generations}: images as {@code url} or {@code b64_json}, as asked. */
+/**
+ * {@code POST /v1/images/generations}: images as {@code url} or {@code b64_json}, as asked. Images the
+ * client wrote to the images directory are returned as this gateway's {@code /images/{file}} URLs.
+ */
 final class ImagesHandler implements Handler<RoutingContext> {
 
   private final AsyncClient client;
+  private final Path imagesDir;
 
-  ImagesHandler(AsyncClient client) {
+  ImagesHandler(AsyncClient client, String imagesDir) {
     this.client = client;
+    this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
   }
 
   @Override
@@ -23,7 +31,21 @@ final class ImagesHandler implements Handler<RoutingContext> {
     }
     client.images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
-            .end(Codec.encode(images)))
+            .end(Codec.encode(servedFromHere(images, context))))
         .onFailure(failure -> OpenAiErrors.send(context.response(), OpenAiErrors.of(failure)));
+  }
+
+  private ImagesResponse servedFromHere(ImagesResponse images, RoutingContext context) {
+    URI request = URI.create(context.request().absoluteURI());
+    String base = request.getScheme() + "://" + request.getRawAuthority() + GatewayVerticle.IMAGES_PATH;
+    for (ImagesResponse.Image image : images.getData()) {
+      if (image.getUrl() != null && image.getUrl().startsWith("file:")) {
+        Path file = Path.of(URI.create(image.getUrl())).toAbsolutePath().normalize();
+        if (imagesDir.equals(file.getParent())) {
+          image.setUrl(base + file.getFileName());
+        }
+      }
+    }
+    return images;
   }
 }
