@@ -21,9 +21,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
   private final AsyncClient client;
+  private final GatewayMetrics metrics;
 
-  ChatCompletionsHandler(AsyncClient client) {
+  ChatCompletionsHandler(AsyncClient client, GatewayMetrics metrics) {
     this.client = client;
+    this.metrics = metrics;
   }
 
   @Override
@@ -36,15 +38,23 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (Boolean.TRUE.equals(request.getStream())) {
       client.chat().completions().stream(request)
           .onSuccess(stream -> pipe(stream, response))
-          .onFailure(failure -> OpenAiErrors.send(response, OpenAiErrors.of(failure)));
+          .onFailure(failure -> fail(response, failure));
     } else {
       client.chat().completions().create(request)
-          .onSuccess(completion -> response.putHeader("content-type", "application/json").end(Codec.encode(completion)))
-          .onFailure(failure -> OpenAiErrors.send(response, OpenAiErrors.of(failure)));
+          .onSuccess(completion -> {
+            metrics.tokens(completion.getProvider(), completion.getUsage());
+            response.putHeader("content-type", "application/json").end(Codec.encode(completion));
+          })
+          .onFailure(failure -> fail(response, failure));
     }
   }
 
-  private static void pipe(ChatCompletionStream stream, HttpServerResponse response) {
+  private void fail(HttpServerResponse response, Throwable failure) {
+    metrics.upstreamError(failure);
+    OpenAiErrors.send(response, OpenAiErrors.of(failure));
+  }
+
+  private void pipe(ChatCompletionStream stream, HttpServerResponse response) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -56,12 +66,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     response.closeHandler(v -> stream.cancel());
     stream.exceptionHandler(failure -> {
       if (!response.closed()) {
+        metrics.upstreamError(failure);
         response.write("data: " + OpenAiErrors.of(failure).encode() + "\n\n");
         response.end(DONE);
       }
     });
     stream.endHandler(v -> response.end(DONE));
     stream.handler(chunk -> {
+      metrics.tokens(chunk.getProvider(), chunk.getUsage());
       response.write(event(chunk));
       if (response.writeQueueFull()) {
         stream.pause();

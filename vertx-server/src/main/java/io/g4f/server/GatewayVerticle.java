@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/providers}, {@code GET /images/{file}},
- * {@code GET /health}.
+ * {@code GET /health}, {@code GET /metrics} (Prometheus).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
 public class GatewayVerticle extends VerticleBase {
@@ -32,6 +32,7 @@ public class GatewayVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
 
   private final GatewayOptions options;
+  private final GatewayMetrics metrics = new GatewayMetrics();
   private AsyncClient chatClient;
   private AsyncClient imageClient;
   private HttpServer server;
@@ -73,7 +74,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(new AccessLog());
+    router.route().handler(new AccessLog(metrics));
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
@@ -81,10 +82,12 @@ public class GatewayVerticle extends VerticleBase {
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route().handler(this::authenticate);
+    router.get("/metrics").handler(context -> context.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(chatClient));
+    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(chatClient, metrics));
     router.post("/v1/images/generations").handler(new ImagesHandler(imageClient,
-        options.getImageClient().getImagesDir()));
+        options.getImageClient().getImagesDir(), metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(options.getImageClient().getImagesDir()));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", models())));

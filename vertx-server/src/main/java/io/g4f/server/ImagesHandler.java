@@ -17,9 +17,11 @@ final class ImagesHandler implements Handler<RoutingContext> {
 
   private final AsyncClient client;
   private final Path imagesDir;
+  private final GatewayMetrics metrics;
 
-  ImagesHandler(AsyncClient client, String imagesDir) {
+  ImagesHandler(AsyncClient client, String imagesDir, GatewayMetrics metrics) {
     this.client = client;
+    this.metrics = metrics;
     this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
   }
 
@@ -32,7 +34,10 @@ final class ImagesHandler implements Handler<RoutingContext> {
     client.images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
             .end(Codec.encode(servedFromHere(images, context))))
-        .onFailure(failure -> OpenAiErrors.send(context.response(), OpenAiErrors.of(failure)));
+        .onFailure(failure -> {
+          metrics.upstreamError(failure);
+          OpenAiErrors.send(context.response(), OpenAiErrors.of(failure));
+        });
   }
 
   private ImagesResponse servedFromHere(ImagesResponse images, RoutingContext context) {

@@ -105,6 +105,27 @@ class GatewayOperationsTest {
   }
 
   @Test
+  void metricsCountRequestsTokensAndUpstreamErrors() {
+    int port = deploy(new GatewayOptions()).actualPort();
+    await(http.post(port, "127.0.0.1", "/v1/chat/completions").sendJsonObject(new JsonObject().put("messages", "hi")));
+    await(http.post(port, "127.0.0.1", "/v1/chat/completions")
+        .sendJsonObject(new JsonObject().put("messages", "hi").put("stream", true)));
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 503, "application/json", "{\"error\":\"down\"}");
+    await(http.post(port, "127.0.0.1", "/v1/chat/completions").sendJsonObject(new JsonObject().put("messages", "hi")));
+
+    HttpResponse<Buffer> metrics = await(http.get(port, "127.0.0.1", "/metrics").send());
+
+    assertThat(metrics.getHeader("content-type")).startsWith("text/plain");
+    assertThat(metrics.bodyAsString())
+        .contains("g4f_requests_seconds_count{route=\"/v1/chat/completions\",status=\"200\"} 2")
+        .contains("g4f_requests_seconds_count{route=\"/v1/chat/completions\",status=\"502\"} 1")
+        .contains("g4f_requests_seconds_bucket{route=\"/v1/chat/completions\",status=\"200\",le=")
+        .contains("g4f_tokens_total{kind=\"prompt\",provider=\"OpenAI\"} 24.0")
+        .contains("g4f_tokens_total{kind=\"completion\",provider=\"OpenAI\"} 10.0")
+        .contains("g4f_upstream_errors_total{error=\"ProviderException\",provider=\"OpenAI\"} 1.0");
+  }
+
+  @Test
   void everyResponseCarriesARequestId() {
     int port = deploy(new GatewayOptions()).actualPort();
 
