@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...]}}; without one, the gateway serves the OpenAI-compatible
+ * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N}}; without one, the gateway serves the OpenAI-compatible
  * provider named by the {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY} environment variables.
  */
 public class GatewayOptions {
@@ -35,6 +35,7 @@ public class GatewayOptions {
   private List<String> models = new ArrayList<>();
   private List<String> corsOrigins = new ArrayList<>();
   private long shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  private int rateLimitPerMinute;
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -154,6 +155,20 @@ public class GatewayOptions {
     return this;
   }
 
+  /** Requests a minute each caller (key, or address when open) may make; 0, the default, means no limit. */
+  public int getRateLimitPerMinute() {
+    return rateLimitPerMinute;
+  }
+
+  /** Sets the per-caller rate limit; 0 turns it off. */
+  public GatewayOptions setRateLimitPerMinute(int rateLimitPerMinute) {
+    if (rateLimitPerMinute < 0) {
+      throw new IllegalArgumentException("rateLimitPerMinute must be >= 0");
+    }
+    this.rateLimitPerMinute = rateLimitPerMinute;
+    return this;
+  }
+
   /** Options for the environment alone: {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY}. */
   public static GatewayOptions fromEnvironment(Map<String, String> env) {
     ClientOptions client = new ClientOptions().setBaseUrl(env.get("OPENAI_BASE_URL")).setApiKey(env.get("OPENAI_API_KEY"));
@@ -199,6 +214,13 @@ public class GatewayOptions {
     JsonObject chat = provider(providers, field(config, "defaultProvider", String.class, false), "defaultProvider", first);
     JsonObject image = provider(providers, field(config, "imageProvider", String.class, false), "imageProvider", chat);
     models = listed;
+    Object rateLimit = config.getValue("rateLimitPerMinute");
+    if (rateLimit != null) {
+      if (!(rateLimit instanceof Integer perMinute) || perMinute < 0) {
+        throw new IllegalArgumentException("rateLimitPerMinute must be a non-negative integer");
+      }
+      rateLimitPerMinute = perMinute;
+    }
     JsonArray cors = field(config, "corsOrigins", JsonArray.class, false);
     if (cors != null) {
       List<String> origins = new ArrayList<>();

@@ -82,6 +82,11 @@ public class GatewayVerticle extends VerticleBase {
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route().handler(this::authenticate);
+    if (options.getRateLimitPerMinute() > 0) {
+      RateLimiter limiter = new RateLimiter(options.getRateLimitPerMinute(), this::callerId);
+      vertx.setPeriodic(60_000, id -> limiter.evictIdle());
+      router.route().handler(limiter);
+    }
     router.get("/metrics").handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
@@ -110,9 +115,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private void authenticate(RoutingContext context) {
     String key = options.getApiKey();
-    if (key == null || matches(key, bearer(context.request().getHeader("authorization")))
-        || matches(key, context.request().getHeader("x-api-key"))
-        || matches(key, context.request().getHeader("g4f-api-key"))) {
+    if (key == null || matches(key, presentedKey(context))) {
       context.next();
     } else {
       OpenAiErrors.send(context.response(), OpenAiErrors.of(401, "Missing or invalid API key",
@@ -120,9 +123,20 @@ public class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private static String bearer(String authorization) {
-    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? authorization.substring(7).trim() : null;
+  /** The key a caller presented: {@code Authorization: Bearer}, {@code x-api-key} or {@code g4f-api-key}. */
+  private static String presentedKey(RoutingContext context) {
+    String authorization = context.request().getHeader("authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
+    }
+    String key = context.request().getHeader("x-api-key");
+    return key != null ? key : context.request().getHeader("g4f-api-key");
+  }
+
+  /** Who is calling, for rate limits: the (verified) key on a guarded gateway, else the remote address. */
+  private String callerId(RoutingContext context) {
+    return options.getApiKey() != null ? "key:" + presentedKey(context)
+        : "address:" + context.request().remoteAddress().hostAddress();
   }
 
   private static boolean matches(String expected, String given) {
