@@ -5,64 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A complete chat answer ({@code "object":"chat.completion"}), plus the {@code provider} that gave it. */
-public final class ChatCompletion extends Extensible<ChatCompletion> {
+public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
 
-  private String id;
   private String object = "chat.completion";
-  private long created;
-  private String model;
-  private String provider;
   private List<Choice> choices = new ArrayList<>();
-  private Usage usage;
-  private String systemFingerprint;
-
-  /** The completion id. */
-  public String getId() {
-    return id;
-  }
-
-  /** Sets the id. */
-  public ChatCompletion setId(String id) {
-    this.id = id;
-    return this;
-  }
 
   /** Always {@code chat.completion}. */
   public String getObject() {
     return object;
-  }
-
-  /** Creation time, Unix seconds. */
-  public long getCreated() {
-    return created;
-  }
-
-  /** Sets the creation time. */
-  public ChatCompletion setCreated(long created) {
-    this.created = created;
-    return this;
-  }
-
-  /** The model that answered, as the provider names it. */
-  public String getModel() {
-    return model;
-  }
-
-  /** Sets the model. */
-  public ChatCompletion setModel(String model) {
-    this.model = model;
-    return this;
-  }
-
-  /** The provider that answered. */
-  public String getProvider() {
-    return provider;
-  }
-
-  /** Sets the provider. */
-  public ChatCompletion setProvider(String provider) {
-    this.provider = provider;
-    return this;
   }
 
   /** The choices, by index; a live, mutable list. */
@@ -73,28 +23,6 @@ public final class ChatCompletion extends Extensible<ChatCompletion> {
   /** Sets the choices. */
   public ChatCompletion setChoices(List<Choice> choices) {
     this.choices = choices;
-    return this;
-  }
-
-  /** Token usage, when the provider reported it. */
-  public Usage getUsage() {
-    return usage;
-  }
-
-  /** Sets the usage. */
-  public ChatCompletion setUsage(Usage usage) {
-    this.usage = usage;
-    return this;
-  }
-
-  /** The backend configuration fingerprint, when reported. */
-  public String getSystemFingerprint() {
-    return systemFingerprint;
-  }
-
-  /** Sets the system fingerprint. */
-  public ChatCompletion setSystemFingerprint(String systemFingerprint) {
-    this.systemFingerprint = systemFingerprint;
     return this;
   }
 

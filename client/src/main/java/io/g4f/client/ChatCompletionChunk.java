@@ -8,64 +8,14 @@ import java.util.List;
  * One streamed piece of an answer ({@code "object":"chat.completion.chunk"}). With
  * {@code stream_options.include_usage}, the last chunk has no choices and carries {@link #getUsage()}.
  */
-public final class ChatCompletionChunk extends Extensible<ChatCompletionChunk> {
+public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionChunk> {
 
-  private String id;
   private String object = "chat.completion.chunk";
-  private long created;
-  private String model;
-  private String provider;
   private List<Choice> choices = new ArrayList<>();
-  private Usage usage;
-  private String systemFingerprint;
-
-  /** The completion id, shared by all chunks of one answer. */
-  public String getId() {
-    return id;
-  }
-
-  /** Sets the id. */
-  public ChatCompletionChunk setId(String id) {
-    this.id = id;
-    return this;
-  }
 
   /** Always {@code chat.completion.chunk}. */
   public String getObject() {
     return object;
-  }
-
-  /** Creation time, Unix seconds. */
-  public long getCreated() {
-    return created;
-  }
-
-  /** Sets the creation time. */
-  public ChatCompletionChunk setCreated(long created) {
-    this.created = created;
-    return this;
-  }
-
-  /** The model that answers. */
-  public String getModel() {
-    return model;
-  }
-
-  /** Sets the model. */
-  public ChatCompletionChunk setModel(String model) {
-    this.model = model;
-    return this;
-  }
-
-  /** The provider that answers. */
-  public String getProvider() {
-    return provider;
-  }
-
-  /** Sets the provider. */
-  public ChatCompletionChunk setProvider(String provider) {
-    this.provider = provider;
-    return this;
   }
 
   /** The choice deltas in this chunk; a live, mutable list, possibly empty. */
@@ -76,28 +26,6 @@ public final class ChatCompletionChunk extends Extensible<ChatCompletionChunk> {
   /** Sets the choices. */
   public ChatCompletionChunk setChoices(List<Choice> choices) {
     this.choices = choices;
-    return this;
-  }
-
-  /** Usage, on the final chunk when requested; null otherwise. */
-  public Usage getUsage() {
-    return usage;
-  }
-
-  /** Sets the usage. */
-  public ChatCompletionChunk setUsage(Usage usage) {
-    this.usage = usage;
-    return this;
-  }
-
-  /** The backend configuration fingerprint, when reported. */
-  public String getSystemFingerprint() {
-    return systemFingerprint;
-  }
-
-  /** Sets the system fingerprint. */
-  public ChatCompletionChunk setSystemFingerprint(String systemFingerprint) {
-    this.systemFingerprint = systemFingerprint;
     return this;
   }
 

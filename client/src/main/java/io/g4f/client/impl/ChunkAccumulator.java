@@ -33,10 +33,8 @@ public final class ChunkAccumulator {
   public void add(ChatCompletionChunk chunk) {
     if (first) {
       first = false;
-      completion.setId(chunk.getId()).setCreated(chunk.getCreated()).setModel(chunk.getModel())
-          .setProvider(chunk.getProvider()).setSystemFingerprint(chunk.getSystemFingerprint());
-    }
-    if (chunk.getUsage() != null) {
+      completion.setHeader(chunk);
+    } else if (chunk.getUsage() != null) {
       completion.setUsage(chunk.getUsage());
     }
     for (ChatCompletionChunk.Choice choice : chunk.getChoices()) {

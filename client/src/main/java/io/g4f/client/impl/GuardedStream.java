@@ -91,11 +91,7 @@ final class GuardedStream implements ChatCompletionStream {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    Streams.onContext(context, action);
   }
 
   @Override
@@ -141,7 +137,7 @@ final class GuardedStream implements ChatCompletionStream {
       throw new IllegalArgumentException("amount must be >= 0");
     }
     onContext(() -> {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+      demand = Streams.addDemand(demand, amount);
       armIdleTimer();
       inner.fetch(amount);
     });

@@ -153,11 +153,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    Streams.onContext(context, action);
   }
 
   @Override
@@ -203,7 +199,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
       throw new IllegalArgumentException("amount must be >= 0");
     }
     onContext(() -> {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+      demand = Streams.addDemand(demand, amount);
       drain();
     });
     return this;

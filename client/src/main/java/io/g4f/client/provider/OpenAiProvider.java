@@ -174,9 +174,7 @@ public class OpenAiProvider implements Provider {
       } catch (UncheckedIOException e) {
         throw Errors.malformed(name, "completion", e);
       }
-      ChatCompletionChunk chunk = new ChatCompletionChunk().setId(completion.getId())
-          .setCreated(completion.getCreated()).setModel(completion.getModel()).setProvider(name)
-          .setSystemFingerprint(completion.getSystemFingerprint()).setUsage(completion.getUsage());
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setHeader(completion).setProvider(name);
       for (ChatCompletion.Choice choice : completion.getChoices()) {
         chunk.getChoices().add(new ChatCompletionChunk.Choice().setIndex(choice.getIndex())
             .setDelta(choice.getMessage()).setFinishReason(choice.getFinishReason())
