@@ -45,6 +45,7 @@ class RetryTest {
   }
 
   /** Answers with each scripted failure in turn, then with the transcript. */
+  @SafeVarargs
   private void failThenSucceed(java.util.function.Consumer<HttpServerRequest>... failures) {
     AtomicInteger calls = new AtomicInteger();
     upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {

@@ -100,6 +100,7 @@ class OpenAiSdkTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // response_format is deprecated for gpt-image models, current for dall-e
   void imagesAsUrlAndAsBase64() {
     upstream.on(HttpMethod.POST, "/v1/images/generations", request -> request.response()
         .putHeader("content-type", "application/json")
