@@ -4,6 +4,7 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.G4fException;
 import io.g4f.client.impl.Codec;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /v1/chat/completions}: a JSON completion, or with {@code "stream": true} server-sent
+ * {@code POST /v1/chat/completions} and {@code POST /api/{provider}/chat/completions}: a JSON completion, or with {@code "stream": true} server-sent
  * events, one {@code data:} event per upstream chunk as it arrives, {@code data: [DONE]} at the end.
  * Backpressure runs end to end (a slow client pauses the upstream) and a client that goes away
  * cancels the upstream request. A failure after the first byte becomes an error event.
@@ -20,11 +21,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
-  private final AsyncClient client;
+  private final Upstreams upstreams;
   private final GatewayMetrics metrics;
 
-  ChatCompletionsHandler(AsyncClient client, GatewayMetrics metrics) {
-    this.client = client;
+  ChatCompletionsHandler(Upstreams upstreams, GatewayMetrics metrics) {
+    this.upstreams = upstreams;
     this.metrics = metrics;
   }
 
@@ -35,6 +36,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = context.response();
+    AsyncClient client;
+    try {
+      client = upstreams.forChat(context.pathParam("provider"), request.getModel());
+    } catch (G4fException e) {
+      OpenAiErrors.send(response, OpenAiErrors.of(e));
+      return;
+    }
     if (Boolean.TRUE.equals(request.getStream())) {
       client.chat().completions().stream(request)
           .onSuccess(stream -> pipe(stream, response))

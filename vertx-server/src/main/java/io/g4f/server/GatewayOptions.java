@@ -4,7 +4,9 @@ import io.g4f.client.ClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,11 +30,9 @@ public class GatewayOptions {
   private int port = DEFAULT_PORT;
   private String apiKey;
   private long bodyLimit = DEFAULT_BODY_LIMIT;
-  private ClientOptions chatClient = new ClientOptions();
-  private ClientOptions imageClient = new ClientOptions();
-  private String chatProviderName = "OpenAI";
-  private String imageProviderName = "OpenAI";
-  private List<String> models = new ArrayList<>();
+  private final Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+  private String defaultProvider;
+  private String imageProvider;
   private List<String> corsOrigins = new ArrayList<>();
   private long shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private int rateLimitPerMinute;
@@ -88,49 +88,51 @@ public class GatewayOptions {
     return this;
   }
 
-  /** Client options for chat completions. */
-  public ClientOptions getChatClient() {
-    return chatClient;
+  /** One upstream provider: its name, the client options that reach it, and the models it lists. */
+  public record ProviderConfig(String name, ClientOptions client, List<String> models) {
+
+    /** A provider; {@code models} may be empty (then the provider takes any model). */
+    public ProviderConfig {
+      models = List.copyOf(models);
+    }
   }
 
-  /** Sets the client options for chat completions, naming the provider as clients see it. */
-  public GatewayOptions setChatClient(String providerName, ClientOptions chatClient) {
-    this.chatProviderName = providerName;
-    this.chatClient = chatClient;
+  /** The configured providers, in order. */
+  public List<ProviderConfig> getProviders() {
+    return List.copyOf(providers.values());
+  }
+
+  /** Adds (or replaces) a provider; names are matched case-insensitively. */
+  public GatewayOptions addProvider(String name, ClientOptions client, List<String> models) {
+    providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, client, models));
     return this;
   }
 
-  /** Client options for image generation. */
-  public ClientOptions getImageClient() {
-    return imageClient;
+  /** The provider for chat completions whose model no provider lists: the one set, else the first. */
+  public ProviderConfig getDefaultProvider() {
+    return defaultProvider != null ? provider(defaultProvider) : providers.values().iterator().next();
   }
 
-  /** Sets the client options for image generation, naming the provider as clients see it. */
-  public GatewayOptions setImageClient(String providerName, ClientOptions imageClient) {
-    this.imageProviderName = providerName;
-    this.imageClient = imageClient;
+  /** Sets the default provider by name. */
+  public GatewayOptions setDefaultProvider(String name) {
+    this.defaultProvider = name;
     return this;
   }
 
-  /** The chat provider's name, as {@code /v1/providers} and {@code owned_by} show it. */
-  public String getChatProviderName() {
-    return chatProviderName;
+  /** The provider for images: the one set, else the default provider. */
+  public ProviderConfig getImageProvider() {
+    return imageProvider != null ? provider(imageProvider) : getDefaultProvider();
   }
 
-  /** The image provider's name. */
-  public String getImageProviderName() {
-    return imageProviderName;
-  }
-
-  /** The models {@code /v1/models} lists. */
-  public List<String> getModels() {
-    return models;
-  }
-
-  /** Sets the models {@code /v1/models} lists. */
-  public GatewayOptions setModels(List<String> models) {
-    this.models = new ArrayList<>(models);
+  /** Sets the image provider by name. */
+  public GatewayOptions setImageProvider(String name) {
+    this.imageProvider = name;
     return this;
+  }
+
+  /** The provider named {@code name} (case-insensitively), or null. */
+  public ProviderConfig provider(String name) {
+    return providers.get(name.toLowerCase(Locale.ROOT));
   }
 
   /** Origins allowed to call the gateway from a browser (CORS); empty, the default, turns CORS off. */
@@ -169,10 +171,10 @@ public class GatewayOptions {
     return this;
   }
 
-  /** Options for the environment alone: {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY}. */
+  /** Options for the environment alone: the {@code OpenAI} provider at {@code OPENAI_BASE_URL} with {@code OPENAI_API_KEY}. */
   public static GatewayOptions fromEnvironment(Map<String, String> env) {
-    ClientOptions client = new ClientOptions().setBaseUrl(env.get("OPENAI_BASE_URL")).setApiKey(env.get("OPENAI_API_KEY"));
-    return new GatewayOptions().setChatClient("OpenAI", client).setImageClient("OpenAI", new ClientOptions(client));
+    return new GatewayOptions().addProvider("OpenAI", new ClientOptions().setBaseUrl(env.get("OPENAI_BASE_URL"))
+        .setApiKey(env.get("OPENAI_API_KEY")), List.of());
   }
 
   /**
@@ -182,38 +184,27 @@ public class GatewayOptions {
    * @throws IllegalArgumentException naming the offending field
    */
   public GatewayOptions applyConfig(JsonObject config) {
-    JsonArray providers = field(config, "providers", JsonArray.class, true);
-    List<String> listed = new ArrayList<>();
-    JsonObject first = null;
-    for (int i = 0; i < providers.size(); i++) {
+    JsonArray list = field(config, "providers", JsonArray.class, true);
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("providers must list at least one provider");
+    }
+    providers.clear();
+    for (int i = 0; i < list.size(); i++) {
       String where = "providers[" + i + "]";
-      if (!(providers.getValue(i) instanceof JsonObject provider)) {
+      if (!(list.getValue(i) instanceof JsonObject provider)) {
         throw new IllegalArgumentException(where + " must be an object");
       }
-      field(provider, "name", String.class, true, where);
+      String name = field(provider, "name", String.class, true, where);
       String type = field(provider, "type", String.class, true, where);
       if (!type.equalsIgnoreCase("openai")) {
         throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai)");
       }
-      field(provider, "baseUrl", String.class, true, where);
-      field(provider, "apiKey", String.class, false, where);
-      JsonArray models = field(provider, "models", JsonArray.class, false, where);
-      if (models != null) {
-        for (int m = 0; m < models.size(); m++) {
-          if (!(models.getValue(m) instanceof String model)) {
-            throw new IllegalArgumentException(where + ".models[" + m + "] must be a string");
-          }
-          listed.add(model);
-        }
-      }
-      first = first == null ? provider : first;
+      ClientOptions client = new ClientOptions().setBaseUrl(field(provider, "baseUrl", String.class, true, where))
+          .setApiKey(field(provider, "apiKey", String.class, false, where));
+      addProvider(name, client, strings(provider, "models", where));
     }
-    if (first == null) {
-      throw new IllegalArgumentException("providers must list at least one provider");
-    }
-    JsonObject chat = provider(providers, field(config, "defaultProvider", String.class, false), "defaultProvider", first);
-    JsonObject image = provider(providers, field(config, "imageProvider", String.class, false), "imageProvider", chat);
-    models = listed;
+    defaultProvider = configured(config, "defaultProvider");
+    imageProvider = configured(config, "imageProvider");
     Object rateLimit = config.getValue("rateLimitPerMinute");
     if (rateLimit != null) {
       if (!(rateLimit instanceof Integer perMinute) || perMinute < 0) {
@@ -221,35 +212,28 @@ public class GatewayOptions {
       }
       rateLimitPerMinute = perMinute;
     }
-    JsonArray cors = field(config, "corsOrigins", JsonArray.class, false);
-    if (cors != null) {
-      List<String> origins = new ArrayList<>();
-      for (int i = 0; i < cors.size(); i++) {
-        if (!(cors.getValue(i) instanceof String origin)) {
-          throw new IllegalArgumentException("corsOrigins[" + i + "] must be a string");
-        }
-        origins.add(origin);
-      }
-      corsOrigins = origins;
-    }
-    setChatClient(chat.getString("name"), clientOptions(chat));
-    return setImageClient(image.getString("name"), clientOptions(image));
+    corsOrigins = strings(config, "corsOrigins", null);
+    return this;
   }
 
-  private static ClientOptions clientOptions(JsonObject provider) {
-    return new ClientOptions().setBaseUrl(provider.getString("baseUrl")).setApiKey(provider.getString("apiKey"));
+  private String configured(JsonObject config, String field) {
+    String name = field(config, field, String.class, false);
+    if (name != null && provider(name) == null) {
+      throw new IllegalArgumentException(field + " '" + name + "' is not one of the configured providers");
+    }
+    return name;
   }
 
-  private static JsonObject provider(JsonArray providers, String name, String field, JsonObject fallback) {
-    if (name == null) {
-      return fallback;
-    }
-    for (Object candidate : providers) {
-      if (name.equalsIgnoreCase(((JsonObject) candidate).getString("name"))) {
-        return (JsonObject) candidate;
+  private static List<String> strings(JsonObject json, String name, String where) {
+    JsonArray array = field(json, name, JsonArray.class, false, where);
+    List<String> values = new ArrayList<>();
+    for (int i = 0; array != null && i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String value)) {
+        throw new IllegalArgumentException((where == null ? "" : where + ".") + name + "[" + i + "] must be a string");
       }
+      values.add(value);
     }
-    throw new IllegalArgumentException(field + " '" + name + "' is not one of the configured providers");
+    return values;
   }
 
   private static <T> T field(JsonObject json, String name, Class<T> type, boolean required) {

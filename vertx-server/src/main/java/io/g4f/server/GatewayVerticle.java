@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
- * {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/providers}, {@code GET /images/{file}},
+ * {@code POST /api/{provider}/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
+ * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /metrics} (Prometheus).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
@@ -33,8 +33,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final GatewayMetrics metrics = new GatewayMetrics();
-  private AsyncClient chatClient;
-  private AsyncClient imageClient;
+  private Upstreams upstreams;
   private HttpServer server;
 
   /** A gateway with these options. */
@@ -49,17 +48,21 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    chatClient = AsyncClient.create(vertx, options.getChatClient());
-    imageClient = AsyncClient.create(vertx, options.getImageClient());
+    try {
+      upstreams = new Upstreams(vertx, options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
             .setCompressionSupported(true))
         .requestHandler(router())
         .listen()
         .onSuccess(listening -> {
           server = listening;
-          LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (chat: {2}, "
-                  + "images: {3}, auth: {4})", options.getHost(), listening.actualPort(),
-              options.getChatProviderName(), options.getImageProviderName(),
+          LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
+                  + "chat: {3}, images: {4}; auth: {5})", options.getHost(), listening.actualPort(),
+              String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
+              options.getDefaultProvider().name(), options.getImageProvider().name(),
               options.getApiKey() == null ? "open" : "api key required");
         });
   }
@@ -69,7 +72,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> Future.join(chatClient.close(), imageClient.close()));
+    return drained.eventually(upstreams::close);
   }
 
   private Router router() {
@@ -90,16 +93,18 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/metrics").handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(chatClient, metrics));
-    router.post("/v1/images/generations").handler(new ImagesHandler(imageClient,
-        options.getImageClient().getImagesDir(), metrics));
-    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(options.getImageClient().getImagesDir()));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(upstreams, metrics);
+    router.post("/v1/chat/completions").handler(chat);
+    router.post("/api/:provider/chat/completions").handler(chat);
+    String imagesDir = options.getImageProvider().client().getImagesDir();
+    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, imagesDir, metrics));
+    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", models())));
+        .put("data", upstreams.models())));
     router.get("/v1/models/:id").handler(this::model);
-    router.get("/v1/providers").handler(context -> context.json(new JsonArray()
-        .add(new JsonObject().put("id", options.getChatProviderName()).put("object", "provider").put("chat", true))
-        .add(new JsonObject().put("id", options.getImageProviderName()).put("object", "provider").put("images", true))));
+    router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
+        .put("data", upstreams.providers())));
     router.errorHandler(404, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
         "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
         null, "unknown_url")));
@@ -144,23 +149,13 @@ public class GatewayVerticle extends VerticleBase {
         given.getBytes(StandardCharsets.UTF_8));
   }
 
-  private JsonArray models() {
-    JsonArray data = new JsonArray();
-    options.getModels().forEach(id -> data.add(model(id)));
-    return data;
-  }
-
-  private JsonObject model(String id) {
-    return new JsonObject().put("id", id).put("object", "model").put("created", 0)
-        .put("owned_by", options.getChatProviderName());
-  }
-
   private void model(RoutingContext context) {
-    String id = context.pathParam("id");
-    if (options.getModels().contains(id)) {
-      context.json(model(id));
+    JsonObject model = upstreams.model(context.pathParam("id"));
+    if (model != null) {
+      context.json(model);
     } else {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(404, "The model '" + id + "' does not exist",
+      OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
+          "The model '" + context.pathParam("id") + "' does not exist",
           "invalid_request_error", "model", "model_not_found"));
     }
   }

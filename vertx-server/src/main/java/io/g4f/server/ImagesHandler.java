@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.impl.Codec;
@@ -15,12 +14,12 @@ import java.nio.file.Path;
  */
 final class ImagesHandler implements Handler<RoutingContext> {
 
-  private final AsyncClient client;
+  private final Upstreams upstreams;
   private final Path imagesDir;
   private final GatewayMetrics metrics;
 
-  ImagesHandler(AsyncClient client, String imagesDir, GatewayMetrics metrics) {
-    this.client = client;
+  ImagesHandler(Upstreams upstreams, String imagesDir, GatewayMetrics metrics) {
+    this.upstreams = upstreams;
     this.metrics = metrics;
     this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
   }
@@ -31,7 +30,7 @@ final class ImagesHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
-    client.images().generate(request)
+    upstreams.forImages().images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
             .end(Codec.encode(servedFromHere(images, context))))
         .onFailure(failure -> {

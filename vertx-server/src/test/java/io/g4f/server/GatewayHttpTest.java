@@ -46,8 +46,7 @@ class GatewayHttpTest {
 
   private int deploy(GatewayOptions options) {
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0);
-    GatewayVerticle gateway = new GatewayVerticle(options.setChatClient("local", client)
-        .setImageClient("local", new ClientOptions(client)).setModels(List.of("m1", "m2")));
+    GatewayVerticle gateway = new GatewayVerticle(options.addProvider("local", client, List.of("m1", "m2")));
     await(vertx.deployVerticle(gateway));
     return gateway.actualPort();
   }
@@ -178,9 +177,9 @@ class GatewayHttpTest {
     assertThat(error(response).getString("code")).isEqualTo("rate_limit_exceeded");
 
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 500, "text/plain", "boom");
-    assertThat(post("/v1/chat/completions", "{\"messages\":\"hi\"}").statusCode()).isEqualTo(502);
+    assertThat(post("/v1/chat/completions", "{\"model\":\"m1\",\"messages\":\"hi\"}").statusCode()).isEqualTo(502);
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json", "{\"error\":\"bad key\"}");
-    assertThat(post("/v1/chat/completions", "{\"messages\":\"hi\"}").statusCode()).isEqualTo(401);
+    assertThat(post("/v1/chat/completions", "{\"model\":\"m1\",\"messages\":\"hi\"}").statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -216,6 +215,53 @@ class GatewayHttpTest {
     HttpResponse<Buffer> missing = await(http.get(port, "127.0.0.1", "/v1/models/nope").send());
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(error(missing).getString("code")).isEqualTo("model_not_found");
+  }
+
+  @Test
+  void requestsGoToTheProviderThatListsTheirModel() {
+    ScriptedServer other = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    int routed = deploy(new GatewayOptions().setPort(0)
+        .addProvider("other", new ClientOptions().setBaseUrl(other.baseUrl()).setMaxRetries(0), List.of("o1")));
+
+    assertThat(await(http.post(routed, "127.0.0.1", "/v1/chat/completions")
+        .sendJsonObject(new JsonObject().put("model", "o1").put("messages", "hi"))).statusCode()).isEqualTo(200);
+    assertThat(await(http.post(routed, "127.0.0.1", "/v1/chat/completions")
+        .sendJsonObject(new JsonObject().put("model", "m2").put("messages", "hi"))).statusCode()).isEqualTo(200);
+    assertThat(other.received()).hasSize(1);
+    assertThat(other.last().json().getString("model")).isEqualTo("o1");
+    assertThat(upstream.received()).hasSize(1);
+    assertThat(upstream.last().json().getString("model")).isEqualTo("m2");
+    other.close();
+  }
+
+  @Test
+  void anUnknownModelIs404WhenTheDefaultProviderListsItsModels() {
+    HttpResponse<Buffer> response = post("/v1/chat/completions", "{\"model\":\"gpt-unknown\",\"messages\":\"hi\"}");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(error(response).getString("code")).isEqualTo("model_not_found");
+    assertThat(error(response).getString("param")).isEqualTo("model");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void aProviderCanBeNamedInThePath() {
+    HttpResponse<Buffer> named = post("/api/LOCAL/chat/completions", "{\"model\":\"anything\",\"messages\":\"hi\"}");
+    assertThat(named.statusCode()).isEqualTo(200);
+    assertThat(upstream.last().json().getString("model")).isEqualTo("anything");
+
+    HttpResponse<Buffer> unknown = post("/api/nope/chat/completions", "{\"messages\":\"hi\"}");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(error(unknown).getString("message")).contains("nope").contains("local");
+  }
+
+  @Test
+  void providersAreListed() {
+    JsonObject providers = await(http.get(port, "127.0.0.1", "/v1/providers").send()).bodyAsJsonObject();
+
+    assertThat(providers.getJsonArray("data")).isEqualTo(new JsonArray().add(new JsonObject().put("id", "local")
+        .put("object", "provider").put("models", new JsonArray().add("m1").add("m2")).put("default", true)
+        .put("images", true)));
   }
 
   @Test

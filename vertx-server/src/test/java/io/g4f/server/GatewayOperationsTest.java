@@ -55,8 +55,7 @@ class GatewayOperationsTest {
   private GatewayVerticle deploy(GatewayOptions options) {
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
         .setImagesDir(imagesDir.toString());
-    GatewayVerticle gateway = new GatewayVerticle(options.setPort(0).setChatClient("local", client)
-        .setImageClient("local", new ClientOptions(client)).setModels(List.of("m1")));
+    GatewayVerticle gateway = new GatewayVerticle(options.setPort(0).addProvider("local", client, List.of()));
     await(vertx.deployVerticle(gateway));
     return gateway;
   }

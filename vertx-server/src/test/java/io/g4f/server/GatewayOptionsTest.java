@@ -19,12 +19,14 @@ class GatewayOptionsTest {
                       {"name":"pics","type":"openai","baseUrl":"http://127.0.0.1:9001/v1"}],
          "defaultProvider":"local","imageProvider":"pics"}"""));
 
-    assertThat(options.getChatProviderName()).isEqualTo("local");
-    assertThat(options.getChatClient().getBaseUrl()).isEqualTo("http://127.0.0.1:9000/v1");
-    assertThat(options.getChatClient().getApiKey()).isEqualTo("k1");
-    assertThat(options.getImageProviderName()).isEqualTo("pics");
-    assertThat(options.getImageClient().getBaseUrl()).isEqualTo("http://127.0.0.1:9001/v1");
-    assertThat(options.getModels()).containsExactly("m1", "m2");
+    assertThat(options.getDefaultProvider().name()).isEqualTo("local");
+    assertThat(options.getDefaultProvider().client().getBaseUrl()).isEqualTo("http://127.0.0.1:9000/v1");
+    assertThat(options.getDefaultProvider().client().getApiKey()).isEqualTo("k1");
+    assertThat(options.getDefaultProvider().models()).containsExactly("m1", "m2");
+    assertThat(options.getImageProvider().name()).isEqualTo("pics");
+    assertThat(options.getImageProvider().client().getBaseUrl()).isEqualTo("http://127.0.0.1:9001/v1");
+    assertThat(options.getImageProvider().models()).isEmpty();
+    assertThat(options.getProviders()).extracting(GatewayOptions.ProviderConfig::name).containsExactly("local", "pics");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,8 +50,9 @@ class GatewayOptionsTest {
   void withoutConfigTheEnvironmentNamesTheUpstream() {
     GatewayOptions options = GatewayOptions.fromEnvironment(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"));
 
-    assertThat(options.getChatClient().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
-    assertThat(options.getChatClient().getApiKey()).isNull();
+    assertThat(options.getDefaultProvider().name()).isEqualTo("OpenAI");
+    assertThat(options.getDefaultProvider().client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+    assertThat(options.getDefaultProvider().client().getApiKey()).isNull();
     assertThat(options.getHost()).isEqualTo("127.0.0.1");
     assertThat(options.getPort()).isEqualTo(1337);
   }

@@ -54,8 +54,7 @@ class OpenAiSdkTest {
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
         .setImagesDir(imagesDir.toString());
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY)
-        .setChatClient("local", client).setImageClient("local", new ClientOptions(client))
-        .setModels(List.of("gpt-4o-mini", "m2")));
+        .addProvider("local", client, List.of("gpt-4o-mini", "m2")));
     await(vertx.deployVerticle(gateway));
     gatewayUrl = "http://127.0.0.1:" + gateway.actualPort() + "/v1";
     sdk = OpenAIOkHttpClient.builder().baseUrl(gatewayUrl).apiKey(KEY)

@@ -1,0 +1,112 @@
+package io.g4f.server;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderNotFoundException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The gateway's providers, one {@link AsyncClient} each, and the routing of a request to one: by
+ * name ({@code /api/{provider}/...}), else to the provider that lists the request's model, else to
+ * the default provider, unless that one lists its models and this is none of them (404).
+ */
+final class Upstreams {
+
+  private final GatewayOptions options;
+  private final Map<String, AsyncClient> clients = new LinkedHashMap<>();
+
+  Upstreams(Vertx vertx, GatewayOptions options) {
+    if (options.getProviders().isEmpty()) {
+      throw new IllegalArgumentException("The gateway needs at least one provider");
+    }
+    this.options = options;
+    for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
+      clients.put(key(provider.name()), AsyncClient.create(vertx, provider.client()));
+    }
+  }
+
+  /** The client for a chat request naming {@code provider} (or null) and {@code model} (or null). */
+  AsyncClient forChat(String provider, String model) {
+    if (provider != null) {
+      AsyncClient named = clients.get(key(provider));
+      if (named == null) {
+        throw new ProviderNotFoundException("Unknown provider '" + provider + "'; known providers: " + names());
+      }
+      return named;
+    }
+    if (model == null) {
+      return clients.get(key(options.getDefaultProvider().name()));
+    }
+    for (GatewayOptions.ProviderConfig candidate : options.getProviders()) {
+      if (candidate.models().contains(model)) {
+        return clients.get(key(candidate.name()));
+      }
+    }
+    GatewayOptions.ProviderConfig fallback = options.getDefaultProvider();
+    if (!fallback.models().isEmpty()) {
+      throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
+          "invalid_request_error", "model_not_found", "model", null, null);
+    }
+    return clients.get(key(fallback.name()));
+  }
+
+  /** The client for images. */
+  AsyncClient forImages() {
+    return clients.get(key(options.getImageProvider().name()));
+  }
+
+  /** {@code /v1/models}: every listed model, owned by its provider. */
+  JsonArray models() {
+    JsonArray data = new JsonArray();
+    options.getProviders().forEach(provider -> provider.models().forEach(id -> data.add(model(provider, id))));
+    return data;
+  }
+
+  /** {@code /v1/models/{id}}, or null when no provider lists it. */
+  JsonObject model(String id) {
+    for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
+      if (provider.models().contains(id)) {
+        return model(provider, id);
+      }
+    }
+    return null;
+  }
+
+  /** {@code /v1/providers}: each provider, its models, and which serves chat by default and images. */
+  JsonArray providers() {
+    JsonArray data = new JsonArray();
+    for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
+      data.add(new JsonObject().put("id", provider.name()).put("object", "provider")
+          .put("models", new JsonArray(new ArrayList<>(provider.models())))
+          .put("default", provider == options.getDefaultProvider())
+          .put("images", provider == options.getImageProvider()));
+    }
+    return data;
+  }
+
+  Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    clients.values().forEach(client -> closing.add(client.close()));
+    return Future.join(closing).mapEmpty();
+  }
+
+  private String names() {
+    return String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList());
+  }
+
+  private static JsonObject model(GatewayOptions.ProviderConfig provider, String id) {
+    return new JsonObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", provider.name());
+  }
+
+  private static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+}
