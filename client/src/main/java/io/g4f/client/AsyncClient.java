@@ -2,6 +2,7 @@ package io.g4f.client;
 
 import io.g4f.client.impl.ChunkAccumulator;
 import io.g4f.client.impl.DefaultAsyncClient;
+import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
@@ -24,7 +25,18 @@ public interface AsyncClient {
    * @throws ProviderNotFoundException when a provider name is unknown
    */
   static AsyncClient create(Vertx vertx, ClientOptions options) {
-    return new DefaultAsyncClient(vertx, options);
+    return create(vertx, options, ProviderRegistry.standard());
+  }
+
+  /**
+   * A client whose provider names are looked up in {@code registry} (for custom providers:
+   * {@code ProviderRegistry.standard().register(new MyProvider())}).
+   *
+   * @throws IllegalArgumentException when the options are invalid
+   * @throws ProviderNotFoundException when a provider name is not in the registry
+   */
+  static AsyncClient create(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
+    return new DefaultAsyncClient(vertx, options, registry);
   }
 
   /** Chat: {@code chat().completions()}. */

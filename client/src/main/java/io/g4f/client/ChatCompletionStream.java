@@ -1,7 +1,10 @@
 package io.g4f.client;
 
+import io.g4f.client.impl.ListChunkStream;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
+import java.util.List;
 
 /**
  * The chunks of one streamed answer, as a Vert.x {@link ReadStream} with real backpressure: while the
@@ -15,6 +18,14 @@ import io.vertx.core.streams.ReadStream;
  * chunks were delivered is never retried or replaced.
  */
 public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
+
+  /**
+   * A stream of chunks already at hand, for custom providers whose answer is not streamed from the
+   * network; delivered on the current Vert.x context (or a new one).
+   */
+  static ChatCompletionStream of(Vertx vertx, List<ChatCompletionChunk> chunks) {
+    return new ListChunkStream(vertx, chunks);
+  }
 
   @Override
   ChatCompletionStream exceptionHandler(Handler<Throwable> handler);

@@ -2,6 +2,8 @@ package io.g4f.client;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,8 @@ public class ClientOptions {
   private int maxRetries;
   private String imagesDir;
   private String trustedCertificates;
+  private Map<String, String> apiKeys = new LinkedHashMap<>();
+  private boolean shuffleProviders;
 
   /** Options with the defaults. */
   public ClientOptions() {
@@ -63,6 +67,8 @@ public class ClientOptions {
     maxRetries = other.maxRetries;
     imagesDir = other.imagesDir;
     trustedCertificates = other.trustedCertificates;
+    apiKeys = new LinkedHashMap<>(other.apiKeys);
+    shuffleProviders = other.shuffleProviders;
   }
 
   /** Options from JSON; absent keys keep their defaults. */
@@ -79,6 +85,11 @@ public class ClientOptions {
     maxRetries = json.getInteger("maxRetries", maxRetries);
     imagesDir = json.getString("imagesDir", imagesDir);
     trustedCertificates = json.getString("trustedCertificates", trustedCertificates);
+    JsonObject keys = json.getJsonObject("apiKeys");
+    if (keys != null) {
+      keys.forEach(entry -> apiKeys.put(entry.getKey(), String.valueOf(entry.getValue())));
+    }
+    shuffleProviders = json.getBoolean("shuffleProviders", shuffleProviders);
     validate();
   }
 
@@ -96,6 +107,12 @@ public class ClientOptions {
     putIfSet(json, "proxy", proxy);
     putIfSet(json, "baseUrl", baseUrl);
     putIfSet(json, "trustedCertificates", trustedCertificates);
+    if (!apiKeys.isEmpty()) {
+      json.put("apiKeys", new JsonObject(new LinkedHashMap<>(apiKeys)));
+    }
+    if (shuffleProviders) {
+      json.put("shuffleProviders", true);
+    }
     return json;
   }
 
@@ -110,34 +127,40 @@ public class ClientOptions {
         .setMaxRetries(maxRetries);
   }
 
-  /** The chat provider's name, matched case-insensitively ({@code OpenAI}, alias {@code OpenaiChat}). */
+  /**
+   * The chat provider's name (matched case-insensitively: {@code OpenAI}, alias {@code OpenaiChat},
+   * {@code Groq}, ...), or several separated by spaces or commas: a fallback list, tried in order.
+   */
   public String getProvider() {
     return provider;
   }
 
-  /** Sets the chat provider by name. */
+  /** Sets the chat provider, or a fallback list of them ({@code "Groq OpenAI"}). */
   public ClientOptions setProvider(String provider) {
     this.provider = Objects.requireNonNull(provider, "provider");
     return this;
   }
 
-  /** The image provider's name; null means the chat provider. */
+  /** The image provider's name, or a fallback list; null means the chat provider(s). */
   public String getImageProvider() {
     return imageProvider;
   }
 
-  /** Sets the image provider by name (null: the chat provider). */
+  /** Sets the image provider, or a fallback list of them (null: the chat provider). */
   public ClientOptions setImageProvider(String imageProvider) {
     this.imageProvider = imageProvider;
     return this;
   }
 
-  /** The API key sent to the provider, or null to send none. */
+  /**
+   * The API key of the first chat provider (and of the first image provider), or null. Other
+   * providers use {@link #getApiKeys()} or their conventional environment variable.
+   */
   public String getApiKey() {
     return apiKey;
   }
 
-  /** Sets the API key. */
+  /** Sets the API key of the first provider. */
   public ClientOptions setApiKey(String apiKey) {
     this.apiKey = apiKey;
     return this;
@@ -159,7 +182,7 @@ public class ClientOptions {
     return this;
   }
 
-  /** The provider's base URL (e.g. {@code http://127.0.0.1:11434/v1}); null for the provider's own. */
+  /** The first provider's base URL (e.g. {@code http://127.0.0.1:11434/v1}); null for the provider's own. */
   public String getBaseUrl() {
     return baseUrl;
   }
@@ -242,6 +265,32 @@ public class ClientOptions {
    */
   public ClientOptions setTrustedCertificates(String pemFile) {
     this.trustedCertificates = pemFile;
+    return this;
+  }
+
+  /**
+   * API keys by provider name (case-insensitive), for fallback lists; a provider's key is this map's
+   * entry, else {@link #getApiKey()} for the first provider, else its environment variable
+   * ({@code OPENAI_API_KEY}, {@code GROQ_API_KEY}, ...).
+   */
+  public Map<String, String> getApiKeys() {
+    return apiKeys;
+  }
+
+  /** Sets the API key of one provider. */
+  public ClientOptions putApiKey(String provider, String key) {
+    apiKeys.put(provider, key);
+    return this;
+  }
+
+  /** Whether a fallback list is tried in random order instead of as given. */
+  public boolean isShuffleProviders() {
+    return shuffleProviders;
+  }
+
+  /** Sets whether fallback lists are shuffled for each call. */
+  public ClientOptions setShuffleProviders(boolean shuffleProviders) {
+    this.shuffleProviders = shuffleProviders;
     return this;
   }
 

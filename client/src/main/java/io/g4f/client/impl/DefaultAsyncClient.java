@@ -10,6 +10,8 @@ import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.TimeoutException;
 import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderRegistry;
+import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,14 +24,15 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The in-process {@link AsyncClient}: resolves the provider, attaches vision inputs, retries before
- * the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
+ * The in-process {@link AsyncClient}: routes each call to its provider(s), attaches vision inputs,
+ * retries before the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
  * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
 public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
@@ -37,19 +40,20 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
 
   private final Vertx vertx;
   private final ClientOptions options;
-  private final Provider chatProvider;
-  private final Provider imageProvider;
+  private final Routing chatRouting;
+  private final Routing imageRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
   private final WebClient webClient;
 
   /** Creates a client; see {@link AsyncClient#create}. */
-  public DefaultAsyncClient(Vertx vertx, ClientOptions options) {
+  public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
     this.vertx = vertx;
     this.options = new ClientOptions(options);
-    this.chatProvider = Providers.byName(options.getProvider());
-    this.imageProvider = options.getImageProvider() == null
-        ? chatProvider : Providers.byName(options.getImageProvider());
+    Map<String, CircuitBreaker> breakers = Routing.newBreakers();
+    this.chatRouting = new Routing(vertx, registry, options.getProvider(), this.options, breakers);
+    this.imageRouting = options.getImageProvider() == null ? chatRouting
+        : new Routing(vertx, registry, options.getImageProvider(), this.options, breakers);
     this.proxy = ProxyUris.parse(options.getProxy());
     HttpClientOptions http = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -111,20 +115,16 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(invalid(e.getMessage(), "proxy"));
     }
-    Provider provider = chatProvider;
     return VisionInputs.attach(vertx, request)
-        .map(prepared -> {
-          ChatCompletionRequest wire = prepared == request ? request.copy() : prepared;
-          if (wire.getModel() == null) {
-            wire.setModel(provider.defaultModel());
-          }
-          return wire.setStream(true);
-        })
-        .compose(wire -> Retry.run(vertx, options.getMaxRetries(), deadline,
-            () -> attempt(provider, callProxy, deadline, context -> provider.streamChat(wire, context),
-                ChatCompletionStream::cancel)))
-        .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
-            TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        .map(prepared -> (prepared == request ? request.copy() : prepared).setStream(true))
+        .compose(wire -> chatRouting.run(provider -> {
+          ChatCompletionRequest sent = wire.getModel() != null ? wire : wire.copy().setModel(provider.defaultModel());
+          return Retry.run(vertx, options.getMaxRetries(), deadline,
+                  () -> chatRouting.guard(provider, () -> attempt(chatRouting, provider, callProxy, deadline,
+                      context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
+              .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+                  TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }));
   }
 
   @Override
@@ -144,14 +144,12 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
         return Future.failedFuture(invalid(e.getMessage(), "proxy"));
       }
       long deadline = deadline();
-      Provider provider = imageProvider;
-      CallContext conversion = context(callProxy, Promise.<Void>promise().future());
-      Future<ImagesResponse> images = Retry.run(vertx, options.getMaxRetries(), deadline,
-              () -> attempt(provider, callProxy, deadline, context -> provider.generateImages(request, context), r -> {
-              }))
-          .compose(response -> ImageFormats.convert(conversion, provider.name(), response, format,
-              options.getImagesDir()));
-      return withDeadline(images, deadline, provider.name());
+      Future<ImagesResponse> images = imageRouting.run(provider -> Retry.run(vertx, options.getMaxRetries(), deadline,
+              () -> imageRouting.guard(provider, () -> attempt(imageRouting, provider, callProxy, deadline,
+                  context -> provider.generateImages(request, context), discarded -> { })))
+          .compose(response -> ImageFormats.convert(context(imageRouting, provider, callProxy,
+              Promise.<Void>promise().future()), provider.name(), response, format, options.getImagesDir())));
+      return withDeadline(images, deadline, imageRouting.first().name());
     });
   }
 
@@ -159,7 +157,7 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
    * One attempt, bounded by the idle timeout (a silent provider) and the deadline; on timeout the
    * provider is told to cancel, and a result that arrives too late is released with {@code discard}.
    */
-  private <T> Future<T> attempt(Provider provider, ProxyOptions callProxy, long deadline,
+  private <T> Future<T> attempt(Routing routing, Provider provider, ProxyOptions callProxy, long deadline,
                                 Function<CallContext, Future<T>> call, Consumer<T> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
@@ -175,7 +173,7 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     });
     Future<T> started;
     try {
-      started = call.apply(context(callProxy, cancellation.future()));
+      started = call.apply(context(routing, provider, callProxy, cancellation.future()));
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
     }
@@ -190,9 +188,9 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     return result.future();
   }
 
-  private CallContext context(ProxyOptions callProxy, Future<Void> cancellation) {
-    return new CallContext(vertx, httpClient, webClient, options.getApiKey(), options.getBaseUrl(), callProxy,
-        options.getConnectTimeout(), options.getIdleTimeout(), cancellation);
+  private CallContext context(Routing routing, Provider provider, ProxyOptions callProxy, Future<Void> cancellation) {
+    return new CallContext(vertx, httpClient, webClient, routing.apiKey(provider), routing.baseUrl(provider),
+        callProxy, options.getConnectTimeout(), options.getIdleTimeout(), cancellation);
   }
 
   private <T> Future<T> withDeadline(Future<T> future, long deadline, String provider) {

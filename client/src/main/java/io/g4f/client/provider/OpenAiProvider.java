@@ -12,6 +12,7 @@ import io.g4f.client.impl.Codec;
 import io.g4f.client.impl.Errors;
 import io.g4f.client.impl.HttpCalls;
 import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
@@ -24,7 +25,11 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -35,23 +40,36 @@ import java.util.function.Consumer;
  */
 public class OpenAiProvider implements Provider {
 
-  /** OpenAI's own API. */
-  public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
-
   private final String name;
   private final String baseUrl;
-  private final String defaultModel;
+  private final List<String> models;
+  private final String apiKeyVariable;
+  private final Set<Capability> capabilities;
 
-  /** The OpenAI API, with {@code gpt-4o-mini} as the default model. */
-  public OpenAiProvider() {
-    this("OpenAI", OPENAI_BASE_URL, "gpt-4o-mini");
-  }
-
-  /** An OpenAI-compatible server under {@code name}, at {@code baseUrl} (ending in {@code /v1} or equivalent). */
-  public OpenAiProvider(String name, String baseUrl, String defaultModel) {
+  /**
+   * An OpenAI-compatible server.
+   *
+   * @param name the provider's name
+   * @param baseUrl its base URL, ending in {@code /v1} or the equivalent
+   * @param models its models, the default first (at least one)
+   * @param apiKeyVariable the environment variable holding its key by convention, or null when it needs none
+   * @param capabilities what it can do ({@link Capability#AUTH} is added when {@code apiKeyVariable} is set)
+   */
+  public OpenAiProvider(String name, String baseUrl, List<String> models, String apiKeyVariable,
+                        Set<Capability> capabilities) {
     this.name = Objects.requireNonNull(name, "name");
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-    this.defaultModel = Objects.requireNonNull(defaultModel, "defaultModel");
+    if (models.isEmpty()) {
+      throw new IllegalArgumentException("models must name at least the default model");
+    }
+    this.models = List.copyOf(models);
+    this.apiKeyVariable = apiKeyVariable;
+    EnumSet<Capability> all = EnumSet.noneOf(Capability.class);
+    all.addAll(capabilities);
+    if (apiKeyVariable != null) {
+      all.add(Capability.AUTH);
+    }
+    this.capabilities = Collections.unmodifiableSet(all);
   }
 
   @Override
@@ -61,7 +79,27 @@ public class OpenAiProvider implements Provider {
 
   @Override
   public String defaultModel() {
-    return defaultModel;
+    return models.get(0);
+  }
+
+  @Override
+  public List<String> models() {
+    return models;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public String apiKeyVariable() {
+    return apiKeyVariable;
+  }
+
+  /** The base URL used when the client sets none. */
+  public String baseUrl() {
+    return baseUrl;
   }
 
   @Override

@@ -6,6 +6,9 @@ import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A model provider: turns a chat request into a stream of chunks, and optionally an image request
@@ -24,6 +27,24 @@ public interface Provider {
 
   /** The model used when a request names none. */
   String defaultModel();
+
+  /** What this provider can do. */
+  Set<Capability> capabilities();
+
+  /** The models this provider is known to serve, the default first; it may accept others too. */
+  default List<String> models() {
+    return List.of(defaultModel());
+  }
+
+  /** Other names for models (alias to the provider's model name); empty by default. */
+  default Map<String, String> aliases() {
+    return Map.of();
+  }
+
+  /** The environment variable that holds this provider's API key by convention, or null. */
+  default String apiKeyVariable() {
+    return null;
+  }
 
   /**
    * Starts a streamed answer. The future succeeds once the provider accepted the request; the

@@ -1,0 +1,87 @@
+package io.g4f.client.spi;
+
+import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.provider.Providers;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Providers by name, matched case-insensitively: the built-in ones, those found with
+ * {@link ServiceLoader} ({@code META-INF/services/io.g4f.client.spi.Provider}), and those registered
+ * here. A later registration under the same name replaces an earlier one. Not thread-safe while
+ * being filled; share it once built.
+ */
+public final class ProviderRegistry {
+
+  private record Entry(String name, Provider provider) {
+  }
+
+  private final Map<String, Entry> providers = new LinkedHashMap<>();
+
+  private ProviderRegistry() {
+  }
+
+  /** An empty registry. */
+  public static ProviderRegistry empty() {
+    return new ProviderRegistry();
+  }
+
+  /** The built-in providers and their g4f aliases, then every provider {@link ServiceLoader} finds. */
+  public static ProviderRegistry standard() {
+    ProviderRegistry registry = new ProviderRegistry();
+    Providers.builtIn().forEach(registry::register);
+    registry.alias("OpenaiChat", Providers.OPENAI.name());
+    ServiceLoader.load(Provider.class).forEach(registry::register);
+    return registry;
+  }
+
+  /** Registers {@code provider} under its name. */
+  public ProviderRegistry register(Provider provider) {
+    providers.put(key(provider.name()), new Entry(provider.name(), provider));
+    return this;
+  }
+
+  /** Registers a new instance of {@code type}, made with its public no-argument constructor. */
+  public ProviderRegistry register(Class<? extends Provider> type) {
+    try {
+      return register(type.getConstructor().newInstance());
+    } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalArgumentException(type.getName() + " needs a public no-argument constructor", e);
+    }
+  }
+
+  /** Makes {@code alias} another name of the provider registered as {@code name}. */
+  public ProviderRegistry alias(String alias, String name) {
+    providers.put(key(alias), new Entry(alias, get(name)));
+    return this;
+  }
+
+  /**
+   * The provider registered as {@code name}.
+   *
+   * @throws ProviderNotFoundException naming the known providers
+   */
+  public Provider get(String name) {
+    Entry entry = providers.get(key(name));
+    if (entry == null) {
+      throw new ProviderNotFoundException("Unknown provider '" + name + "'; known providers: " + String.join(", ", names()));
+    }
+    return entry.provider();
+  }
+
+  /** The registered names (aliases included), in registration order. */
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    providers.values().forEach(entry -> names.add(entry.name()));
+    return names;
+  }
+
+  private static String key(String name) {
+    return name.trim().toLowerCase(Locale.ROOT);
+  }
+}
