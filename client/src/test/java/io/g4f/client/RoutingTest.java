@@ -200,5 +200,8 @@ class RoutingTest {
     assertThat(registry.get("openaichat")).isSameAs(registry.get("OPENAI"));
     assertThatThrownBy(() -> registry.get("Bingo")).isInstanceOf(ProviderNotFoundException.class)
         .hasMessageContaining("Bingo").hasMessageContaining("OpenAI, Groq").hasMessageContaining("OpenaiChat");
+    assertThatThrownBy(() -> registry.get("BingCreateImages")).isInstanceOf(ProviderNotFoundException.class)
+        .hasMessageStartingWith("BingCreateImages has no public API; use OpenAI");
+    assertThatThrownBy(() -> registry.get("Bing")).hasMessageStartingWith("Bing (Copilot) has no public API");
   }
 }

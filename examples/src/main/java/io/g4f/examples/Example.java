@@ -46,10 +46,20 @@ final class Example {
   /** Runs {@code program} with a client made from {@code options}, then exits. */
   static void run(ClientOptions options, Function<AsyncClient, Future<?>> program) {
     Vertx vertx = Vertx.vertx();
+    Future<?> done;
+    try {
+      done = program.apply(AsyncClient.create(vertx, options));
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    exit(vertx, done);
+  }
+
+  /** Waits for {@code done}, closes Vert.x and exits: 0 on success, 1 with the error on standard error. */
+  static void exit(Vertx vertx, Future<?> done) {
     int status = 0;
     try {
-      AsyncClient client = AsyncClient.create(vertx, options);
-      program.apply(client).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+      done.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
       System.err.println("Error: " + e.getCause().getMessage());
       status = 1;

@@ -181,6 +181,12 @@ class ExamplesTest {
   }
 
   @Test
+  void customProvider() throws Exception {
+    assertSucceeded(run(CustomProvider.class), "SAY THIS IS A TEST! (Shout)\n");
+    assertThat(upstream.received()).as("a custom provider needs no server").isEmpty();
+  }
+
+  @Test
   void aFailureExitsNonZeroWithAReadableMessage() throws Exception {
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json",
         "{\"error\":{\"message\":\"Invalid key\",\"type\":\"invalid_request_error\"}}");

@@ -1,6 +1,8 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.provider.Providers;
+import io.g4f.client.spi.Provider;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,6 +32,9 @@ public class GatewayOptions {
   private int port = DEFAULT_PORT;
   private String apiKey;
   private long bodyLimit = DEFAULT_BODY_LIMIT;
+  /** Provider types besides {@code openai}: the built-in presets, whose base URL may be left out. */
+  private static final List<String> PRESETS = Providers.builtIn().stream().map(Provider::name).toList();
+
   private final Map<String, ProviderConfig> providers = new LinkedHashMap<>();
   private String defaultProvider;
   private String imageProvider;
@@ -178,8 +183,9 @@ public class GatewayOptions {
   }
 
   /**
-   * Applies a config file's provider section. Each provider needs a {@code name}, a {@code type}
-   * ({@code openai} for now) and a {@code baseUrl}; {@code apiKey} and {@code models} are optional.
+   * Applies a config file's provider section. Each provider needs a {@code name} and a {@code type}:
+   * {@code openai} (any OpenAI-compatible server; {@code baseUrl} required) or a preset such as
+   * {@code Groq} or {@code Ollama} ({@code baseUrl} optional); {@code apiKey} and {@code models} are optional.
    *
    * @throws IllegalArgumentException naming the offending field
    */
@@ -196,10 +202,13 @@ public class GatewayOptions {
       }
       String name = field(provider, "name", String.class, true, where);
       String type = field(provider, "type", String.class, true, where);
-      if (!type.equalsIgnoreCase("openai")) {
-        throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai)");
+      boolean generic = type.equalsIgnoreCase("openai");
+      if (!generic && PRESETS.stream().noneMatch(preset -> preset.equalsIgnoreCase(type))) {
+        throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai, "
+            + String.join(", ", PRESETS) + ")");
       }
-      ClientOptions client = new ClientOptions().setBaseUrl(field(provider, "baseUrl", String.class, true, where))
+      ClientOptions client = new ClientOptions().setProvider(generic ? "OpenAI" : type)
+          .setBaseUrl(field(provider, "baseUrl", String.class, generic, where))
           .setApiKey(field(provider, "apiKey", String.class, false, where));
       addProvider(name, client, strings(provider, "models", where));
     }

@@ -36,7 +36,7 @@ class GatewayOptionsTest {
       "{'providers':[]}                                                     | providers must list at least one",
       "{'providers':[1]}                                                    | providers[0] must be an object",
       "{'providers':[{'type':'openai','baseUrl':'u'}]}                       | providers[0].name is required",
-      "{'providers':[{'name':'a','type':'smtp','baseUrl':'u'}]}              | providers[0].type 'smtp' is not supported",
+      "{'providers':[{'name':'a','type':'smtp','baseUrl':'u'}]}              | providers[0].type 'smtp' is not supported (supported: openai, OpenAI, Groq",
       "{'providers':[{'name':'a','type':'openai'}]}                          | providers[0].baseUrl is required",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'u','models':[1]}]} | providers[0].models[0] must be a string",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'u'}],'defaultProvider':'b'} | defaultProvider 'b' is not one",
@@ -44,6 +44,18 @@ class GatewayOptionsTest {
   void badConfigNamesTheField(String config, String message) {
     assertThatThrownBy(() -> new GatewayOptions().applyConfig(new JsonObject(config.replace('\'', '"'))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void presetsNeedNoBaseUrl() {
+    GatewayOptions options = new GatewayOptions().applyConfig(new JsonObject(
+        "{\"providers\":[{\"name\":\"fast\",\"type\":\"groq\",\"apiKey\":\"g\"},"
+            + "{\"name\":\"home\",\"type\":\"Ollama\",\"baseUrl\":\"http://10.0.0.2:11434/v1\"}]}"));
+
+    assertThat(options.getDefaultProvider().client().getProvider()).isEqualTo("groq");
+    assertThat(options.getDefaultProvider().client().getBaseUrl()).isNull();
+    assertThat(options.provider("home").client().getProvider()).isEqualTo("Ollama");
+    assertThat(options.provider("home").client().getBaseUrl()).isEqualTo("http://10.0.0.2:11434/v1");
   }
 
   @Test

@@ -23,6 +23,11 @@ public final class ProviderRegistry {
 
   private final Map<String, Entry> providers = new LinkedHashMap<>();
 
+  /** g4f provider names that have no public API, and what to use instead. */
+  private static final Map<String, String> WITHOUT_API = Map.of(
+      "bing", "Bing (Copilot) has no public API; use OpenAI, OpenRouter or Groq for chat",
+      "bingcreateimages", "BingCreateImages has no public API; use OpenAI (dall-e-3, gpt-image-1) or Together for images");
+
   private ProviderRegistry() {
   }
 
@@ -69,7 +74,8 @@ public final class ProviderRegistry {
   public Provider get(String name) {
     Entry entry = providers.get(key(name));
     if (entry == null) {
-      throw new ProviderNotFoundException("Unknown provider '" + name + "'; known providers: " + String.join(", ", names()));
+      String reason = WITHOUT_API.getOrDefault(key(name), "Unknown provider '" + name + "'");
+      throw new ProviderNotFoundException(reason + "; known providers: " + String.join(", ", names()));
     }
     return entry.provider();
   }
