@@ -106,7 +106,7 @@ public class OpenAiProvider implements Provider {
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(url(context, "/chat/completions"))
+        .setAbsoluteURI(url(context, chatPath()))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
     return HttpCalls.stream(context, name, options, Codec.encode(request), response -> decoderFor(response, context));
   }
@@ -124,6 +124,11 @@ public class OpenAiProvider implements Provider {
         });
   }
 
+  /** The chat endpoint's path under the base URL: {@code /chat/completions}. */
+  protected String chatPath() {
+    return "/chat/completions";
+  }
+
   /** The request headers: JSON content, and the key as a bearer token when there is one. */
   protected MultiMap headers(ProviderContext context) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -135,7 +140,8 @@ public class OpenAiProvider implements Provider {
     return headers;
   }
 
-  private String url(ProviderContext context, String path) {
+  /** {@code path} under the context's base URL, or this provider's own. */
+  protected String url(ProviderContext context, String path) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
     return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
   }

@@ -58,12 +58,15 @@ public final class Providers {
   public static final OpenAiProvider LM_STUDIO = new OpenAiProvider("LMStudio", "http://127.0.0.1:1234/v1",
       List.of("default"), null, LOCAL_CHAT);
 
+  /** Pollinations: keyless text and images. */
+  public static final PollinationsProvider POLLINATIONS = new PollinationsProvider();
+
   private Providers() {
   }
 
   /** Every built-in provider. */
   public static List<Provider> builtIn() {
     return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, OLLAMA, VLLM, LLAMA_CPP,
-        LM_STUDIO);
+        LM_STUDIO, POLLINATIONS);
   }
 }
