@@ -2,7 +2,10 @@ package io.g4f.client;
 
 import java.time.Duration;
 
-/** The provider refused the credentials (HTTP 401) or the permission (HTTP 403). Not retryable. */
+/**
+ * The provider refused the credentials (HTTP 401) or the permission (HTTP 403), or the HTTP proxy
+ * refused its credentials (HTTP 407). Not retryable.
+ */
 public class AuthenticationException extends G4fException {
 
   private static final long serialVersionUID = 1L;

@@ -131,6 +131,16 @@ class ImagesTest {
   }
 
   @Test
+  void aFileUrlOutsideTheImagesDirectoryIsNeverRead() {
+    providerReturns("url", "file:///etc/passwd");
+
+    G4fException failure = fail(client.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")
+        .setResponseFormat(ImageGenerationRequest.B64_JSON)));
+
+    assertThat(failure).isInstanceOf(ProviderException.class).hasMessageContaining("outside the images directory");
+  }
+
+  @Test
   void aFailedDownloadFailsTheCall() {
     providerReturns("url", "http://127.0.0.1:" + upstream.port() + "/files/missing.png");
 

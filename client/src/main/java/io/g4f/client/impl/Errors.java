@@ -9,6 +9,7 @@ import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.TimeoutException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
@@ -97,11 +98,13 @@ public final class Errors {
         || failure.getClass().getSimpleName().contains("Timeout")) {
       return new TimeoutException(redact(provider + " did not answer in time: " + detail, secret), 0, provider);
     }
-    if (detail.contains("407") && failure.getClass().getSimpleName().equals("ProxyConnectException")) {
+    if (failure instanceof ProxyConnectException && detail.contains("407")) {
       return proxyRefused(provider);
     }
     String what;
-    if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
+    if (failure instanceof ProxyConnectException) {
+      what = " could not be reached through the proxy: ";
+    } else if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
       what = " could not be reached: ";
     } else if (failure instanceof HttpClosedException || failure instanceof StreamResetException) {
       what = " closed the connection: ";

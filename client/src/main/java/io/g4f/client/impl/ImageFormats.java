@@ -3,6 +3,7 @@ package io.g4f.client.impl;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ProviderException;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -17,7 +18,8 @@ import java.util.UUID;
 /**
  * Gives every image the format that was asked, whatever the provider returned: bytes wanted as a URL
  * are written under the images directory and returned as a {@code file:} URI; a URL wanted as
- * {@code b64_json} is downloaded (or decoded, for a {@code data:} URI) and encoded.
+ * {@code b64_json} is downloaded (or decoded, for a {@code data:} URI) and encoded. A {@code file:} URL
+ * is read only inside the images directory, so a provider cannot make the client read other files.
  */
 final class ImageFormats {
 
@@ -29,7 +31,7 @@ final class ImageFormats {
     List<Future<ImagesResponse.Image>> images = new ArrayList<>();
     for (ImagesResponse.Image image : response.getData()) {
       images.add(ImageGenerationRequest.B64_JSON.equals(format)
-          ? toBase64(context, provider, image)
+          ? toBase64(context, provider, image, imagesDir)
           : toUrl(context, image, imagesDir));
     }
     return Future.all(images).map(all -> {
@@ -53,7 +55,7 @@ final class ImageFormats {
   }
 
   private static Future<ImagesResponse.Image> toBase64(ProviderContext context, String provider,
-                                                       ImagesResponse.Image image) {
+                                                       ImagesResponse.Image image, String imagesDir) {
     String url = image.getUrl();
     if (image.getB64Json() != null || url == null) {
       return Future.succeededFuture(image.setUrl(null));
@@ -67,7 +69,12 @@ final class ImageFormats {
       }
       return Future.succeededFuture(image.setB64Json(url.substring(comma + 1)).setUrl(null));
     } else if (url.startsWith("file:")) {
-      bytes = context.vertx().fileSystem().readFile(Path.of(java.net.URI.create(url)).toString());
+      Path file = Path.of(java.net.URI.create(url)).toAbsolutePath().normalize();
+      if (!file.startsWith(Path.of(imagesDir).toAbsolutePath().normalize())) {
+        return Future.failedFuture(new ProviderException(provider
+            + " returned a file: URL outside the images directory; it is not read", 0, provider));
+      }
+      bytes = context.vertx().fileSystem().readFile(file.toString());
     } else {
       bytes = HttpCalls.call(context, provider, HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap(), null);
     }

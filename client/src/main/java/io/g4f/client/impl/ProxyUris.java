@@ -30,7 +30,12 @@ public final class ProxyUris {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("Malformed proxy URI (expected scheme://[user:pass@]host[:port])");
     }
-    String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+    if (parsed.getScheme() == null || parsed.isOpaque()) {
+      // Without "scheme://", what Java reads as a scheme may be a user name ("user:pass@host"): not echoed.
+      throw new IllegalArgumentException(
+          "Proxy URI has no scheme (expected http://, https://, socks5:// or socks4://)");
+    }
+    String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
     ProxyOptions options = new ProxyOptions();
     int defaultPort;
     switch (scheme) {
@@ -60,11 +65,11 @@ public final class ProxyUris {
     options.setPort(parsed.getPort() > 0 ? parsed.getPort() : defaultPort);
     String userInfo = parsed.getRawUserInfo();
     if (userInfo != null) {
+      // "user@host" means an empty password, as in curl: Vert.x authenticates to a proxy only when
+      // both the user name and the password are set.
       int colon = userInfo.indexOf(':');
       options.setUsername(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
-      if (colon >= 0) {
-        options.setPassword(decode(userInfo.substring(colon + 1)));
-      }
+      options.setPassword(colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
     }
     return options;
   }

@@ -43,7 +43,7 @@ class ProxyUrisTest {
     ProxyOptions options = ProxyUris.parse("socks5://alice@host:1");
 
     assertThat(options.getUsername()).isEqualTo("alice");
-    assertThat(options.getPassword()).isNull();
+    assertThat(options.getPassword()).as("an empty password, so Vert.x still authenticates").isEmpty();
   }
 
   @Test
@@ -61,6 +61,8 @@ class ProxyUrisTest {
     assertThatThrownBy(() -> ProxyUris.parse("http://u:secret3@ho st:1")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("secret3");
     assertThatThrownBy(() -> ProxyUris.parse("host:3128")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ProxyUris.parse("user:secret4@host:8080")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no scheme").hasMessageNotContaining("secret4").hasMessageNotContaining("user");
   }
 
   @Test
