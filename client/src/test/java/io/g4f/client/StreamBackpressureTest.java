@@ -7,7 +7,6 @@ import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,25 +33,11 @@ class StreamBackpressureTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).on(HttpMethod.POST, "/v1/chat/completions", request -> {
-      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
-      writeWhileWritable(response, new AtomicInteger());
-    });
+    upstream = ScriptedServer.start(vertx)
+        .on(HttpMethod.POST, "/v1/chat/completions", ScriptedServer.flood(CHUNK, CHUNKS, written));
     client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()));
   }
 
-  private void writeWhileWritable(HttpServerResponse response, AtomicInteger sent) {
-    while (sent.get() < CHUNKS && !response.writeQueueFull()) {
-      response.write(CHUNK);
-      written.addAndGet(CHUNK.length());
-      sent.incrementAndGet();
-    }
-    if (sent.get() == CHUNKS) {
-      response.end("data: [DONE]\n\n");
-    } else {
-      response.drainHandler(v -> writeWhileWritable(response, sent));
-    }
-  }
 
   @AfterEach
   void tearDown() {

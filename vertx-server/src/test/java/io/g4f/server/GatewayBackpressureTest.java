@@ -10,13 +10,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,28 +37,14 @@ class GatewayBackpressureTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).on(HttpMethod.POST, "/v1/chat/completions", request -> {
-      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
-      writeWhileWritable(response, new AtomicInteger());
-    });
+    upstream = ScriptedServer.start(vertx)
+        .on(HttpMethod.POST, "/v1/chat/completions", ScriptedServer.flood(CHUNK, CHUNKS, written));
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()), List.of()));
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
   }
 
-  private void writeWhileWritable(HttpServerResponse response, AtomicInteger sent) {
-    while (sent.get() < CHUNKS && !response.writeQueueFull()) {
-      response.write(CHUNK);
-      written.addAndGet(CHUNK.length());
-      sent.incrementAndGet();
-    }
-    if (sent.get() == CHUNKS) {
-      response.end("data: [DONE]\n\n");
-    } else {
-      response.drainHandler(v -> writeWhileWritable(response, sent));
-    }
-  }
 
   @AfterEach
   void tearDown() {

@@ -83,6 +83,33 @@ public final class ScriptedServer implements AutoCloseable {
     return reply(HttpMethod.POST, path, 200, "text/event-stream", body);
   }
 
+  /**
+   * A handler that answers with {@code count} copies of {@code event} then {@code data: [DONE]},
+   * writing only while the connection is writable (so a reader that stops reading stalls it), and
+   * adding every byte it writes to {@code written}.
+   */
+  public static Handler<HttpServerRequest> flood(Buffer event, int count, java.util.concurrent.atomic.AtomicLong written) {
+    return request -> {
+      var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      floodWhileWritable(response, event, count, new java.util.concurrent.atomic.AtomicInteger(), written);
+    };
+  }
+
+  private static void floodWhileWritable(io.vertx.core.http.HttpServerResponse response, Buffer event, int count,
+                                         java.util.concurrent.atomic.AtomicInteger sent,
+                                         java.util.concurrent.atomic.AtomicLong written) {
+    while (sent.get() < count && !response.writeQueueFull()) {
+      response.write(event);
+      written.addAndGet(event.length());
+      sent.incrementAndGet();
+    }
+    if (sent.get() == count) {
+      response.end("data: [DONE]\n\n");
+    } else {
+      response.drainHandler(v -> floodWhileWritable(response, event, count, sent, written));
+    }
+  }
+
   private void handle(HttpServerRequest request) {
     request.pause();
     request.body().onSuccess(body -> {
