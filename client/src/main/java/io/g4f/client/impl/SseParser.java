@@ -1,190 +1,321 @@
 package io.g4f.client.impl;
 
 import io.vertx.core.buffer.Buffer;
+
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Incremental parser for {@code text/event-stream} bodies, following the WHATWG HTML "event stream
- * interpretation" rules: LF, CRLF and lone CR line ends (a CRLF split across buffers is one end),
- * comments, multi-line {@code data}, {@code event}, {@code id} and {@code retry} fields, a leading BOM,
- * and bytes split anywhere, inside a UTF-8 character included. Not thread-safe; feed it from one thread.
+ * Incremental parser for text/event-stream bodies, following the WHATWG HTML "event stream
+ * interpretation" rules. Not thread-safe; feed it from one thread.
+ *
+ * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a reusable scratch
+ * array; a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
+ * raw bytes once complete, so multi-byte UTF-8 characters may be split anywhere; malformed bytes
+ * decode to U+FFFD. {@code data} values are kept as raw bytes and decoded once per event.
+ *
+ * <p>The sink is called synchronously from {@link #feed}; an exception it throws propagates to the
+ * caller of {@code feed}. The sink may call {@link #end()}: the rest of the current buffer is then
+ * ignored. The sink must not call {@link #feed} itself.
  */
 public final class SseParser {
 
   /**
-   * One dispatched event. {@code event} defaults to {@code message}; {@code id} is the last event ID in
-   * effect (it persists across events; null if never set); {@code retry} is the last valid reconnection
-   * time in ms, or null.
+   * One dispatched event.
+   *
+   * <p>{@code event} defaults to "message"; {@code id} is the last event ID in effect (persists
+   * across events per spec, null if never set); {@code retry} is the last valid retry field value
+   * in milliseconds or null.
+   *
+   * @param event the event type, "message" unless an {@code event} field set a non-empty type
+   * @param data the data lines joined with "\n", without a trailing newline
+   * @param id the last event ID in effect, or null if no {@code id} field was ever accepted
+   * @param retry the last valid {@code retry} value in milliseconds, or null if none was seen
    */
-  public record Event(String event, String data, String id, Long retry) {
-  }
+  public record Event(String event, String data, String id, Long retry) {}
 
-  /** The default limit of one line, and of one event's data: {@value} bytes. */
+  /** Default limit, in bytes, for a single line and for the accumulated data of one event. */
   public static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+  private static final String DEFAULT_EVENT_TYPE = "message";
+  private static final int CHUNK = 8 * 1024;
+  private static final int INITIAL_CAPACITY = 256;
+  /** Buffers grown beyond this are dropped after use so one huge event does not pin memory. */
+  private static final int RETAIN_LIMIT = 64 * 1024;
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+  private static final byte COLON = ':';
+  private static final byte SPACE = ' ';
 
   private final int maxEventBytes;
   private final Consumer<Event> sink;
-  private byte[] line = new byte[256];
-  private int lineLength;
-  private boolean afterCr;
-  private int bomBytesSeen;
-  private boolean started;
-  private final StringBuilder data = new StringBuilder();
-  private boolean hasData;
+
+  /** Raw bytes copied out of the current input buffer, CHUNK at a time. */
+  private final byte[] scratch = new byte[CHUNK];
+  /** Bytes of a line that has started but not yet been terminated. */
+  private byte[] lineBuf = new byte[INITIAL_CAPACITY];
+  private int lineLen;
+  /** Raw UTF-8 of the data buffer: each data value followed by LF. */
+  private byte[] dataBuf = new byte[INITIAL_CAPACITY];
+  private int dataLen;
+
   private String eventType;
   private String lastEventId;
   private Long retry;
 
-  /** A parser with the default size limit. */
+  /** The previous chunk ended with CR: a LF starting the next chunk belongs to that terminator. */
+  private boolean skipLf;
+  /** The first line has been seen (the BOM may only be skipped on it). */
+  private boolean firstLineSeen;
+  private boolean ended;
+
+  /**
+   * Creates a parser with a limit of {@link #DEFAULT_MAX_EVENT_BYTES}.
+   *
+   * @param sink receives every dispatched event
+   */
   public SseParser(Consumer<Event> sink) {
     this(DEFAULT_MAX_EVENT_BYTES, sink);
   }
 
-  /** A parser that rejects lines and event data over {@code maxEventBytes}. */
+  /**
+   * Creates a parser.
+   *
+   * @param maxEventBytes the most bytes allowed in a single line and in the data of one event
+   * @param sink receives every dispatched event
+   * @throws IllegalArgumentException if {@code maxEventBytes} is not positive
+   */
   public SseParser(int maxEventBytes, Consumer<Event> sink) {
+    if (maxEventBytes <= 0) {
+      throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
+    }
     this.maxEventBytes = maxEventBytes;
-    this.sink = sink;
+    this.sink = Objects.requireNonNull(sink, "sink");
   }
 
   /**
-   * Feeds the next bytes, dispatching the events they complete to the sink.
+   * Feeds bytes split anywhere (inside a line, between CR and LF, inside a multi-byte UTF-8
+   * character). Dispatches complete events to the sink synchronously. Calls after {@link #end()}
+   * (or after a limit failure) are ignored.
    *
-   * @throws IllegalStateException when a line or an event's data exceeds the size limit
+   * @param bytes the next bytes of the stream
+   * @throws IllegalStateException (message mentions the limit) if a single line or the
+   *     accumulated data of one event exceeds maxEventBytes; the parser is then ended
    */
   public void feed(Buffer bytes) {
-    int length = bytes.length();
-    for (int i = 0; i < length; i++) {
-      byte b = bytes.getByte(i);
-      if (!started && skipBom(b)) {
+    int total = bytes.length();
+    int pos = 0;
+    while (pos < total && !ended) {
+      int n = Math.min(CHUNK, total - pos);
+      bytes.getBytes(pos, pos + n, scratch, 0);
+      pos += n;
+      scan(scratch, n);
+    }
+  }
+
+  /** End of stream: an incomplete event (no terminating blank line) is discarded, as the spec says. */
+  public void end() {
+    ended = true;
+    lineLen = 0;
+    dataLen = 0;
+    eventType = null;
+    skipLf = false;
+    lineBuf = new byte[0];
+    dataBuf = new byte[0];
+  }
+
+  private void scan(byte[] chunk, int n) {
+    int i = 0;
+    if (skipLf) {
+      skipLf = false;
+      if (chunk[0] == LF) {
+        i = 1;
+      }
+    }
+    int lineStart = i;
+    while (i < n) {
+      byte b = chunk[i];
+      if (b != LF && b != CR) {
+        i++;
         continue;
       }
-      if (b == '\n') {
-        if (afterCr) {
-          afterCr = false;
-        } else {
-          endLine();
-        }
-      } else if (b == '\r') {
-        afterCr = true;
-        endLine();
+      if (lineLen == 0) {
+        int len = i - lineStart;
+        checkLine(len);
+        processLine(chunk, lineStart, len);
       } else {
-        afterCr = false;
-        append(b);
+        appendLine(chunk, lineStart, i - lineStart);
+        processLine(lineBuf, 0, lineLen);
+        lineLen = 0;
+        if (lineBuf.length > RETAIN_LIMIT) {
+          lineBuf = new byte[INITIAL_CAPACITY];
+        }
+      }
+      if (ended) {
+        return;
+      }
+      i++;
+      if (b == CR) {
+        if (i == n) {
+          skipLf = true;
+        } else if (chunk[i] == LF) {
+          i++;
+        }
+      }
+      lineStart = i;
+    }
+    if (lineStart < n) {
+      appendLine(chunk, lineStart, n - lineStart);
+    }
+  }
+
+  private void checkLine(long len) {
+    if (len > maxEventBytes) {
+      fail("SSE line exceeds the limit of " + maxEventBytes + " bytes");
+    }
+  }
+
+  private void appendLine(byte[] src, int off, int len) {
+    int needed = lineLen + len;
+    checkLine((long) lineLen + len);
+    if (needed > lineBuf.length) {
+      lineBuf = grow(lineBuf, lineLen, needed);
+    }
+    System.arraycopy(src, off, lineBuf, lineLen, len);
+    lineLen = needed;
+  }
+
+  private void processLine(byte[] buf, int off, int len) {
+    if (!firstLineSeen) {
+      firstLineSeen = true;
+      if (len >= 3 && buf[off] == (byte) 0xEF && buf[off + 1] == (byte) 0xBB
+          && buf[off + 2] == (byte) 0xBF) {
+        off += 3;
+        len -= 3;
       }
     }
-  }
-
-  /** The stream ended: an event without its closing blank line is discarded, as the spec says. */
-  public void end() {
-    lineLength = 0;
-    data.setLength(0);
-    hasData = false;
-    eventType = null;
-  }
-
-  /** Consumes the bytes of a leading BOM (EF BB BF); returns true when {@code b} belonged to it. */
-  private boolean skipBom(byte b) {
-    int expected = switch (bomBytesSeen) {
-      case 0 -> 0xEF;
-      case 1 -> 0xBB;
-      default -> 0xBF;
-    };
-    if ((b & 0xFF) == expected) {
-      if (++bomBytesSeen == 3) {
-        started = true;
-      }
-      return true;
-    }
-    started = true;
-    if (bomBytesSeen > 0) {
-      byte[] partial = {(byte) 0xEF, (byte) 0xBB};
-      for (int i = 0; i < bomBytesSeen; i++) {
-        append(partial[i]);
-      }
-    }
-    return false;
-  }
-
-  private void append(byte b) {
-    if (lineLength == maxEventBytes) {
-      throw new IllegalStateException("Event-stream line exceeds " + maxEventBytes + " bytes");
-    }
-    if (lineLength == line.length) {
-      line = Arrays.copyOf(line, Math.min(maxEventBytes, line.length * 2));
-    }
-    line[lineLength++] = b;
-  }
-
-  private void endLine() {
-    started = true;
-    if (lineLength == 0) {
+    if (len == 0) {
       dispatch();
       return;
     }
-    if (line[0] == ':') {
-      lineLength = 0;
-      return;
+    if (buf[off] == COLON) {
+      return; // comment
     }
-    int colon = -1;
-    for (int i = 0; i < lineLength; i++) {
-      if (line[i] == ':') {
-        colon = i;
-        break;
-      }
+    int end = off + len;
+    int colon = off;
+    while (colon < end && buf[colon] != COLON) {
+      colon++;
     }
-    String field;
-    String value;
-    if (colon < 0) {
-      field = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-      value = "";
+    int nameLen = colon - off;
+    int valueOff;
+    if (colon == end) {
+      valueOff = end;
     } else {
-      field = new String(line, 0, colon, StandardCharsets.UTF_8);
-      int start = colon + 1 < lineLength && line[colon + 1] == ' ' ? colon + 2 : colon + 1;
-      value = new String(line, start, lineLength - start, StandardCharsets.UTF_8);
+      valueOff = colon + 1;
+      if (valueOff < end && buf[valueOff] == SPACE) {
+        valueOff++;
+      }
     }
-    lineLength = 0;
-    switch (field) {
-      case "data" -> {
-        if (data.length() + value.length() > maxEventBytes) {
-          throw new IllegalStateException("Event-stream event data exceeds " + maxEventBytes + " bytes");
+    int valueLen = end - valueOff;
+    switch (nameLen) {
+      case 2:
+        if (buf[off] == 'i' && buf[off + 1] == 'd') {
+          onId(buf, valueOff, valueLen);
         }
-        data.append(value).append('\n');
-        hasData = true;
-      }
-      case "event" -> eventType = value;
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          lastEventId = value;
+        break;
+      case 4:
+        if (buf[off] == 'd' && buf[off + 1] == 'a' && buf[off + 2] == 't' && buf[off + 3] == 'a') {
+          onData(buf, valueOff, valueLen);
         }
-      }
-      case "retry" -> {
-        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          try {
-            retry = Long.parseLong(value);
-          } catch (NumberFormatException tooLarge) {
-            // ignored, like any invalid retry value
-          }
+        break;
+      case 5:
+        if (buf[off] == 'e' && buf[off + 1] == 'v' && buf[off + 2] == 'e' && buf[off + 3] == 'n'
+            && buf[off + 4] == 't') {
+          eventType = decode(buf, valueOff, valueLen);
+        } else if (buf[off] == 'r' && buf[off + 1] == 'e' && buf[off + 2] == 't'
+            && buf[off + 3] == 'r' && buf[off + 4] == 'y') {
+          onRetry(buf, valueOff, valueLen);
         }
-      }
-      default -> {
-        // unknown fields are ignored
-      }
+        break;
+      default:
+        break; // unknown field: ignored
     }
   }
 
+  private void onData(byte[] buf, int off, int len) {
+    // dataLen counts the separators already present; the final LF is dropped at dispatch.
+    if ((long) dataLen + len > maxEventBytes) {
+      fail("SSE event data exceeds the limit of " + maxEventBytes + " bytes");
+    }
+    int needed = dataLen + len + 1;
+    if (needed > dataBuf.length) {
+      dataBuf = grow(dataBuf, dataLen, needed);
+    }
+    System.arraycopy(buf, off, dataBuf, dataLen, len);
+    dataBuf[dataLen + len] = LF;
+    dataLen = needed;
+  }
+
+  private void onId(byte[] buf, int off, int len) {
+    for (int i = off, end = off + len; i < end; i++) {
+      if (buf[i] == 0) {
+        return; // U+0000 can only come from a 0x00 byte in UTF-8
+      }
+    }
+    lastEventId = decode(buf, off, len);
+  }
+
+  private void onRetry(byte[] buf, int off, int len) {
+    if (len == 0) {
+      return;
+    }
+    long value = 0;
+    for (int i = off, end = off + len; i < end; i++) {
+      int digit = buf[i] - '0';
+      if (digit < 0 || digit > 9) {
+        return;
+      }
+      // Saturate instead of overflowing: an absurdly long delay is still "very long".
+      value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
+    }
+    retry = value;
+  }
+
   private void dispatch() {
-    if (!hasData) {
+    if (dataLen == 0) {
       eventType = null;
       return;
     }
-    data.setLength(data.length() - 1);
-    Event event = new Event(eventType == null || eventType.isEmpty() ? "message" : eventType, data.toString(),
-        lastEventId, retry);
-    data.setLength(0);
-    hasData = false;
+    String data = decode(dataBuf, 0, dataLen - 1);
+    String type = eventType == null || eventType.isEmpty() ? DEFAULT_EVENT_TYPE : eventType;
+    dataLen = 0;
     eventType = null;
-    sink.accept(event);
+    if (dataBuf.length > RETAIN_LIMIT) {
+      dataBuf = new byte[INITIAL_CAPACITY];
+    }
+    sink.accept(new Event(type, data, lastEventId, retry));
+  }
+
+  private void fail(String message) {
+    end();
+    throw new IllegalStateException(message);
+  }
+
+  private static String decode(byte[] buf, int off, int len) {
+    return len == 0 ? "" : new String(buf, off, len, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] grow(byte[] array, int used, int needed) {
+    long doubled = Math.max((long) array.length * 2, INITIAL_CAPACITY);
+    int newLength = (int) Math.min(Math.max(doubled, needed), MAX_ARRAY);
+    if (newLength < needed) {
+      throw new IllegalStateException("SSE buffer cannot grow to " + needed + " bytes");
+    }
+    byte[] copy = new byte[newLength];
+    System.arraycopy(array, 0, copy, 0, used);
+    return copy;
   }
 }
