@@ -1,38 +1,23 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.G4fException;
-import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import java.util.ArrayDeque;
-import java.util.concurrent.CancellationException;
 
 /**
- * A {@link ChatCompletionStream} over a streamed HTTP response. Demand-driven: the response is read
- * only while the consumer has demand, so chunks wait here for at most one network read. All state
- * is touched on the response's context; calls from other threads hop onto it, in order.
+ * A {@link io.g4f.client.ChatCompletionStream} over a streamed HTTP response. Demand-driven: the
+ * response is read only while the consumer has demand, so chunks wait here for at most one network
+ * read. All state is touched on the response's context; calls from other threads hop onto it, in order.
  */
-public final class HttpChunkStream implements ChatCompletionStream {
+public final class HttpChunkStream extends QueuedChunkStream {
 
-  private final Context context;
   private final HttpClientRequest request;
   private final HttpClientResponse response;
   private final ChunkDecoder decoder;
   private final String provider;
   private final String secret;
-  private final ArrayDeque<ChatCompletionChunk> pending = new ArrayDeque<>();
-
-  private final Termination termination = new Termination();
-  private Handler<ChatCompletionChunk> handler;
-  private long demand = Long.MAX_VALUE;
-  private boolean decoded;
-  private Throwable failure;
-  private boolean draining;
   private boolean upstreamPaused;
 
   /**
@@ -42,7 +27,7 @@ public final class HttpChunkStream implements ChatCompletionStream {
    */
   public HttpChunkStream(HttpClientRequest request, HttpClientResponse response, ChunkDecoder decoder,
                          String provider, String secret) {
-    this.context = Vertx.currentContext();
+    super(Vertx.currentContext());
     if (context == null) {
       throw new IllegalStateException("HttpChunkStream must be created on the response's context");
     }
@@ -54,15 +39,17 @@ public final class HttpChunkStream implements ChatCompletionStream {
     response.handler(this::onBytes);
     response.endHandler(v -> onUpstreamEnd());
     response.exceptionHandler(this::onUpstreamFailure);
-    updateUpstream();
+    onStarved(true);
   }
 
   private void onBytes(Buffer bytes) {
-    if (decoded) {
+    if (completed()) {
       return;
     }
     try {
-      decoded = decoder.decode(bytes, pending::add);
+      if (decoder.decode(bytes, pending::add)) {
+        complete(null);
+      }
     } catch (G4fException e) {
       failWhenDrained(e);
     } catch (RuntimeException e) {
@@ -72,68 +59,32 @@ public final class HttpChunkStream implements ChatCompletionStream {
   }
 
   private void onUpstreamEnd() {
-    if (!decoded) {
+    if (!completed()) {
+      Throwable error = null;
       try {
         decoder.end(pending::add);
       } catch (G4fException e) {
-        failure = e;
+        error = e;
       } catch (RuntimeException e) {
-        failure = Errors.malformed(provider, "stream", e);
+        error = Errors.malformed(provider, "stream", e);
       }
-      decoded = true;
+      complete(error);
     }
     drain();
   }
 
   private void onUpstreamFailure(Throwable cause) {
-    if (!decoded) {
-      decoded = true;
-      failure = Errors.fromTransport(provider, cause, secret);
-    }
+    complete(Errors.fromTransport(provider, cause, secret));
     drain();
   }
 
   private void failWhenDrained(G4fException error) {
-    decoded = true;
-    failure = error;
+    complete(error);
     request.reset();
   }
 
-  private void drain() {
-    if (draining || termination.done()) {
-      return;
-    }
-    draining = true;
-    try {
-      while (demand > 0 && handler != null && !pending.isEmpty()) {
-        ChatCompletionChunk chunk = pending.poll();
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-        Handler<ChatCompletionChunk> current = handler;
-        try {
-          current.handle(chunk);
-        } catch (RuntimeException e) {
-          terminate(e);
-          request.reset();
-          return;
-        }
-      }
-      if (pending.isEmpty() && decoded && handler != null) {
-        terminate(failure);
-        if (failure == null) {
-          response.resume();
-        }
-      } else {
-        updateUpstream();
-      }
-    } finally {
-      draining = false;
-    }
-  }
-
-  private void updateUpstream() {
-    boolean starved = demand == 0 || handler == null;
+  @Override
+  void onStarved(boolean starved) {
     if (starved && !upstreamPaused) {
       upstreamPaused = true;
       response.pause();
@@ -143,76 +94,18 @@ public final class HttpChunkStream implements ChatCompletionStream {
     }
   }
 
-  private void terminate(Throwable error) {
-    pending.clear();
+  /** After a clean end the rest of the body is read (and ignored) so the connection can be reused; otherwise it is reset. */
+  @Override
+  void onTerminated(Throwable error) {
     if (error == null) {
-      termination.end();
+      response.resume();
     } else {
-      termination.fail(error);
+      request.reset();
     }
   }
 
-  private void onContext(Runnable action) {
-    Streams.onContext(context, action);
-  }
-
   @Override
-  public HttpChunkStream handler(Handler<ChatCompletionChunk> handler) {
-    onContext(() -> {
-      this.handler = handler;
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public HttpChunkStream endHandler(Handler<Void> endHandler) {
-    onContext(() -> termination.endHandler(endHandler));
-    return this;
-  }
-
-  @Override
-  public HttpChunkStream exceptionHandler(Handler<Throwable> handler) {
-    onContext(() -> termination.exceptionHandler(handler));
-    return this;
-  }
-
-  @Override
-  public HttpChunkStream pause() {
-    onContext(() -> {
-      demand = 0;
-      if (!termination.done()) {
-        updateUpstream();
-      }
-    });
-    return this;
-  }
-
-  @Override
-  public HttpChunkStream resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public HttpChunkStream fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("amount must be >= 0");
-    }
-    onContext(() -> {
-      demand = Streams.addDemand(demand, amount);
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public void cancel() {
-    onContext(() -> {
-      if (!termination.done()) {
-        decoded = true;
-        terminate(new CancellationException("The stream from " + provider + " was cancelled"));
-        request.reset();
-      }
-    });
+  String cancelledMessage() {
+    return "The stream from " + provider + " was cancelled";
   }
 }

@@ -1,0 +1,164 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.ChatCompletionStream;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The one demand-driven delivery loop of the library's chunk streams: chunks queued by a source are
+ * handed to the consumer while it has demand, then the end or the failure follows exactly once. All
+ * state lives on one context; calls from other threads hop onto it, in call order. Subclasses feed
+ * the queue and learn through {@link #onStarved} whether to keep reading their source.
+ */
+abstract class QueuedChunkStream implements ChatCompletionStream {
+
+  /** The context all state lives on. */
+  final Context context;
+  /** Chunks received but not yet delivered. */
+  final ArrayDeque<ChatCompletionChunk> pending = new ArrayDeque<>();
+  private final Termination termination = new Termination();
+  private Handler<ChatCompletionChunk> handler;
+  private long demand = Long.MAX_VALUE;
+  private boolean complete;
+  private Throwable failure;
+  private boolean draining;
+
+  QueuedChunkStream(Context context) {
+    this.context = context;
+  }
+
+  /** No more chunks will be queued; the stream ends (or fails with {@code error}) once the queue is delivered. */
+  final void complete(Throwable error) {
+    if (!complete) {
+      complete = true;
+      failure = error;
+    }
+  }
+
+  /** Whether the source is done: {@link #complete} was called. */
+  final boolean completed() {
+    return complete;
+  }
+
+  /** Whether the stream has ended or failed. */
+  final boolean terminated() {
+    return termination.done();
+  }
+
+  /** Delivers queued chunks while there is demand, then the end or failure once all are delivered. */
+  final void drain() {
+    if (draining || termination.done()) {
+      return;
+    }
+    draining = true;
+    try {
+      while (demand > 0 && handler != null && !pending.isEmpty()) {
+        ChatCompletionChunk chunk = pending.poll();
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        try {
+          handler.handle(chunk);
+        } catch (RuntimeException e) {
+          terminate(e);
+          return;
+        }
+      }
+      if (pending.isEmpty() && complete && handler != null) {
+        terminate(failure);
+      } else {
+        onStarved(demand == 0 || handler == null);
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /** Ends or fails the stream now, dropping what is queued. */
+  final void terminate(Throwable error) {
+    pending.clear();
+    complete = true;
+    if (error == null) {
+      termination.end();
+    } else {
+      termination.fail(error);
+    }
+    onTerminated(error);
+  }
+
+  /** Called when the consumer's appetite changes: {@code starved} means stop reading the source. */
+  void onStarved(boolean starved) {
+  }
+
+  /** Called once the stream ended ({@code error} null) or failed, to release the source. */
+  void onTerminated(Throwable error) {
+  }
+
+  /** The message of the {@link CancellationException} a cancelled stream fails with. */
+  abstract String cancelledMessage();
+
+  final void onContext(Runnable action) {
+    Streams.onContext(context, action);
+  }
+
+  @Override
+  public QueuedChunkStream handler(Handler<ChatCompletionChunk> handler) {
+    onContext(() -> {
+      this.handler = handler;
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public QueuedChunkStream endHandler(Handler<Void> endHandler) {
+    onContext(() -> termination.endHandler(endHandler));
+    return this;
+  }
+
+  @Override
+  public QueuedChunkStream exceptionHandler(Handler<Throwable> handler) {
+    onContext(() -> termination.exceptionHandler(handler));
+    return this;
+  }
+
+  @Override
+  public QueuedChunkStream pause() {
+    onContext(() -> {
+      demand = 0;
+      if (!termination.done()) {
+        onStarved(true);
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public QueuedChunkStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public QueuedChunkStream fetch(long amount) {
+    if (amount < 0) {
+      throw new IllegalArgumentException("amount must be >= 0");
+    }
+    onContext(() -> {
+      demand = Streams.addDemand(demand, amount);
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public void cancel() {
+    onContext(() -> {
+      if (!termination.done()) {
+        terminate(new CancellationException(cancelledMessage()));
+      }
+    });
+  }
+}
