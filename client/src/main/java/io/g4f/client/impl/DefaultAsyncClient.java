@@ -105,16 +105,10 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
 
   private Future<ChatCompletionStream> open(ChatCompletionRequest request) {
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
-      return Future.failedFuture(invalid("messages must not be empty", "messages"));
+      throw invalid("messages must not be empty", "messages");
     }
     long deadline = deadline();
-    String proxyUri = request.getProxy();
-    ProxyOptions callProxy;
-    try {
-      callProxy = proxyUri == null ? proxy : ProxyUris.parse(proxyUri);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(invalid(e.getMessage(), "proxy"));
-    }
+    ProxyOptions callProxy = proxyFor(request.getProxy());
     return VisionInputs.attach(vertx, request)
         .map(prepared -> (prepared == request ? request.copy() : prepared).setStream(true))
         .compose(wire -> chatRouting.run(provider -> {
@@ -131,18 +125,13 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
   public Future<ImagesResponse> generate(ImageGenerationRequest request) {
     return onContext(() -> {
       if (request.getPrompt() == null || request.getPrompt().isBlank()) {
-        return Future.failedFuture(invalid("prompt must not be empty", "prompt"));
+        throw invalid("prompt must not be empty", "prompt");
       }
       String format = request.getResponseFormat() == null ? ImageGenerationRequest.URL : request.getResponseFormat();
       if (!format.equals(ImageGenerationRequest.URL) && !format.equals(ImageGenerationRequest.B64_JSON)) {
-        return Future.failedFuture(invalid("response_format must be 'url' or 'b64_json'", "response_format"));
+        throw invalid("response_format must be 'url' or 'b64_json'", "response_format");
       }
-      ProxyOptions callProxy;
-      try {
-        callProxy = request.getProxy() == null ? proxy : ProxyUris.parse(request.getProxy());
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(invalid(e.getMessage(), "proxy"));
-      }
+      ProxyOptions callProxy = proxyFor(request.getProxy());
       long deadline = deadline();
       Future<ImagesResponse> images = imageRouting.run(provider -> Retry.run(vertx, options.getMaxRetries(), deadline,
               () -> imageRouting.guard(provider, () -> attempt(imageRouting, provider, callProxy, deadline,
@@ -171,13 +160,7 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
         cancellation.tryComplete();
       }
     });
-    Future<T> started;
-    try {
-      started = call.apply(context(routing, provider, callProxy, cancellation.future()));
-    } catch (RuntimeException e) {
-      started = Future.failedFuture(e);
-    }
-    started.onComplete(outcome -> {
+    started(() -> call.apply(context(routing, provider, callProxy, cancellation.future()))).onComplete(outcome -> {
       vertx.cancelTimer(timer);
       if (outcome.failed()) {
         result.tryFail(outcome.cause());
@@ -209,6 +192,18 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     return promise.future();
   }
 
+  /** The proxy for a call: the request's own when it names one, else the client's. */
+  private ProxyOptions proxyFor(String requestProxy) {
+    if (requestProxy == null) {
+      return proxy;
+    }
+    try {
+      return ProxyUris.parse(requestProxy);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage(), "proxy");
+    }
+  }
+
   private long deadline() {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getTotalTimeout());
   }
@@ -217,14 +212,25 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     return new InvalidRequestException(message, 400, null, "invalid_request_error", null, param, null, null);
   }
 
-  /** Runs {@code call} on this thread's context, or on a new event-loop context from a non-Vert.x thread. */
+  /**
+   * Runs {@code call} on this thread's context, or on a new event-loop context from a non-Vert.x
+   * thread; an exception it throws (a rejected request) fails the returned future.
+   */
   private <T> Future<T> onContext(Supplier<Future<T>> call) {
     Context context = vertx.getOrCreateContext();
     if (Vertx.currentContext() == context) {
-      return call.get();
+      return started(call);
     }
     Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> call.get().onComplete(promise));
+    context.runOnContext(v -> started(call).onComplete(promise));
     return promise.future();
+  }
+
+  private static <T> Future<T> started(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }
