@@ -61,7 +61,7 @@ class StreamBackpressureTest {
     });
     firstChunk.get(10, TimeUnit.SECONDS);
 
-    long stalled = awaitStall();
+    long stalled = ScriptedServer.awaitStall(written);
     assertThat(stalled).as("bytes written while paused").isLessThan(TOTAL_BYTES / 2);
     assertThat(received.get()).isEqualTo(1);
 
@@ -79,7 +79,7 @@ class StreamBackpressureTest {
     stream.handler(chunk -> received.incrementAndGet());
     stream.fetch(3);
 
-    awaitStall();
+    ScriptedServer.awaitStall(written);
     assertThat(received.get()).isEqualTo(3);
     stream.fetch(2);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -90,20 +90,5 @@ class StreamBackpressureTest {
     assertThat(received.get()).isEqualTo(5);
     assertThat(written.get()).isLessThan(TOTAL_BYTES / 2);
     stream.cancel();
-  }
-
-  /** Waits until the upstream has written nothing for 300 ms, and returns the bytes written. */
-  private long awaitStall() throws InterruptedException {
-    long previous = -1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      long now = written.get();
-      if (now == previous) {
-        return now;
-      }
-      previous = now;
-      Thread.sleep(300);
-    }
-    throw new AssertionError("the upstream never stalled: " + written.get() + " bytes written");
   }
 }

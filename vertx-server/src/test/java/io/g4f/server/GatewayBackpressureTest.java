@@ -66,7 +66,7 @@ class GatewayBackpressureTest {
           return started;
         }));
 
-    long stalled = awaitStall();
+    long stalled = ScriptedServer.awaitStall(written);
     assertThat(stalled).as("upstream bytes written while the client reads nothing").isLessThan(TOTAL_BYTES / 3);
 
     response.resume();
@@ -74,19 +74,5 @@ class GatewayBackpressureTest {
     assertThat(written.get()).isEqualTo(TOTAL_BYTES);
     assertThat(received.get()).isGreaterThan(TOTAL_BYTES);
     await(raw.close());
-  }
-
-  private long awaitStall() throws InterruptedException {
-    long previous = -1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      long now = written.get();
-      if (now == previous) {
-        return now;
-      }
-      previous = now;
-      Thread.sleep(300);
-    }
-    throw new AssertionError("the upstream never stalled: " + written.get() + " bytes written");
   }
 }

@@ -95,6 +95,24 @@ public final class ScriptedServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Waits until {@code written} has not grown for 300 ms (the writer stalled), and returns it;
+   * fails if it keeps growing for 20 s.
+   */
+  public static long awaitStall(java.util.concurrent.atomic.AtomicLong written) throws InterruptedException {
+    long previous = -1;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      long now = written.get();
+      if (now == previous) {
+        return now;
+      }
+      previous = now;
+      Thread.sleep(300);
+    }
+    throw new AssertionError("the upstream never stalled: " + written.get() + " bytes written");
+  }
+
   private static void floodWhileWritable(io.vertx.core.http.HttpServerResponse response, Buffer event, int count,
                                          java.util.concurrent.atomic.AtomicInteger sent,
                                          java.util.concurrent.atomic.AtomicLong written) {
