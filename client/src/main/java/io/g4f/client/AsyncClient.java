@@ -6,6 +6,7 @@ import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
+import java.util.List;
 
 /**
  * The asynchronous G4F client: chat completions, streamed completions and images, each returning a
@@ -44,6 +45,9 @@ public interface AsyncClient {
 
   /** Image generation. */
   Images images();
+
+  /** The models this client's providers serve. */
+  Models models();
 
   /** Closes the client's HTTP connections; calls in flight fail. Does not close the {@code Vertx}. */
   Future<Void> close();
@@ -88,5 +92,16 @@ public interface AsyncClient {
      * default) whatever the provider returned.
      */
     Future<ImagesResponse> generate(ImageGenerationRequest request);
+  }
+
+  /** The models of this client's providers. */
+  interface Models {
+
+    /**
+     * Every model (and model alias) that the chat and image providers list, each once, owned by the
+     * first provider that lists it; with provider {@code "Any"}, those of every provider that has its
+     * key. A request naming one of these models and no provider is routed to a provider that lists it.
+     */
+    Future<List<Model>> list();
   }
 }

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A chat completion request: OpenAI's {@code /v1/chat/completions} body, plus two client-side
- * settings that never reach the wire ({@link #setImages images} for vision and a per-request
- * {@link #setProxy proxy}). Properties not modelled here go through {@link #putExtra} unchanged.
+ * A chat completion request: OpenAI's {@code /v1/chat/completions} body, plus client-side settings
+ * that never reach the wire: {@link #setImages images} for vision and the per-call overrides of
+ * {@link ClientRequest} (provider, key, proxy, timeout, headers). Properties not modelled here go
+ * through {@link #putExtra} unchanged.
  *
  * <p>In JSON, {@code "messages"} may also be a plain string: it becomes one user message.
  */
-public final class ChatCompletionRequest extends Extensible<ChatCompletionRequest> {
+public final class ChatCompletionRequest extends ClientRequest<ChatCompletionRequest> {
 
   private String model;
   private List<ChatMessage> messages = new ArrayList<>();
@@ -36,8 +37,6 @@ public final class ChatCompletionRequest extends Extensible<ChatCompletionReques
   private StreamOptions streamOptions;
   @JsonIgnore
   private List<ImageInput> images;
-  @JsonIgnore
-  private String proxy;
 
   /** Creates an empty request. */
   public ChatCompletionRequest() {
@@ -268,23 +267,11 @@ public final class ChatCompletionRequest extends Extensible<ChatCompletionReques
     return this;
   }
 
-  /** A proxy URI for this request only, overriding {@link ClientOptions#setProxy}. Never written to JSON. */
-  public String getProxy() {
-    return proxy;
-  }
-
-  /** Sets the proxy for this request: {@code http://user:pass@host:port}, {@code https://...} or {@code socks5://...}. */
-  public ChatCompletionRequest setProxy(String proxy) {
-    this.proxy = proxy;
-    return this;
-  }
-
   /** A deep copy, client-side settings included. */
   public ChatCompletionRequest copy() {
     ChatCompletionRequest copy = Codec.copy(this, ChatCompletionRequest.class);
     copy.images = images == null ? null : new ArrayList<>(images);
-    copy.proxy = proxy;
-    return copy;
+    return copy.copyCallSettings(this);
   }
 
   /** The {@code stream_options} object. */

@@ -4,6 +4,7 @@ import io.g4f.client.impl.BlockingChunks;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -49,6 +50,11 @@ public final class Client implements AutoCloseable {
   /** Image generation. */
   public Images images() {
     return request -> await(async.images().generate(request));
+  }
+
+  /** The models of this client's providers; see {@link AsyncClient.Models#list()}. */
+  public List<Model> models() {
+    return await(async.models().list());
   }
 
   private ChatCompletions completions() {

@@ -1,12 +1,12 @@
 package io.g4f.client;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.g4f.client.impl.Codec;
 
 /**
- * An image generation request: OpenAI's {@code /v1/images/generations} body, plus a per-request
- * {@link #setProxy proxy} that never reaches the wire.
+ * An image generation request: OpenAI's {@code /v1/images/generations} body, plus the per-call
+ * overrides of {@link ClientRequest} (provider, key, proxy, timeout, headers), which never reach the wire.
  */
-public final class ImageGenerationRequest extends Extensible<ImageGenerationRequest> {
+public final class ImageGenerationRequest extends ClientRequest<ImageGenerationRequest> {
 
   /** {@code response_format} asking for a URL (the default). */
   public static final String URL = "url";
@@ -21,8 +21,6 @@ public final class ImageGenerationRequest extends Extensible<ImageGenerationRequ
   private String style;
   private String responseFormat;
   private String user;
-  @JsonIgnore
-  private String proxy;
 
   /** Creates an empty request. */
   public ImageGenerationRequest() {
@@ -124,14 +122,8 @@ public final class ImageGenerationRequest extends Extensible<ImageGenerationRequ
     return this;
   }
 
-  /** A proxy URI for this request only, overriding {@link ClientOptions#setProxy}. Never written to JSON. */
-  public String getProxy() {
-    return proxy;
-  }
-
-  /** Sets the proxy for this request. */
-  public ImageGenerationRequest setProxy(String proxy) {
-    this.proxy = proxy;
-    return this;
+  /** A deep copy, per-call settings included. */
+  public ImageGenerationRequest copy() {
+    return Codec.copy(this, ImageGenerationRequest.class).copyCallSettings(this);
   }
 }

@@ -95,6 +95,13 @@ class BlockingClientTest {
   }
 
   @Test
+  void modelsAreTheProvidersList() {
+    assertThat(client.models()).extracting(Model::getId).startsWith("gpt-4o-mini", "gpt-4o")
+        .contains("dall-e-3");
+    assertThat(client.models()).extracting(Model::getOwnedBy).containsOnly("OpenAI");
+  }
+
+  @Test
   void itRefusesToBlockAnEventLoop(Vertx vertx) {
     Throwable refusal = await(Future.<Throwable>future(promise -> vertx.runOnContext(v -> {
       try {

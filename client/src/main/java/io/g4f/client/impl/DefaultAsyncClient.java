@@ -5,15 +5,19 @@ import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
+import io.g4f.client.ClientRequest;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
+import io.g4f.client.Model;
 import io.g4f.client.TimeoutException;
+import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -23,12 +27,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.WebClient;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The in-process {@link AsyncClient}: routes each call to its provider(s), attaches vision inputs,
@@ -36,24 +44,32 @@ import java.util.function.Supplier;
  * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
 public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
-    AsyncClient.Images {
+    AsyncClient.Images, AsyncClient.Models {
 
   private final Vertx vertx;
   private final ClientOptions options;
+  private final ProviderRegistry registry;
+  private final Map<String, CircuitBreaker> breakers = Routing.newBreakers();
+  private final Map<String, Routing> routings = new ConcurrentHashMap<>();
   private final Routing chatRouting;
   private final Routing imageRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
   private final WebClient webClient;
 
+  /** One call's settings: the client's, overridden by the request's. */
+  private record Call(Routing routing, ProxyOptions proxy, String apiKey, MultiMap headers, long timeout,
+                      long deadline) {
+  }
+
   /** Creates a client; see {@link AsyncClient#create}. */
   public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
     this.vertx = vertx;
     this.options = new ClientOptions(options);
-    Map<String, CircuitBreaker> breakers = Routing.newBreakers();
-    this.chatRouting = new Routing(vertx, registry, options.getProvider(), this.options, breakers);
+    this.registry = registry;
+    this.chatRouting = routing(options.getProvider(), Capability.CHAT);
     this.imageRouting = options.getImageProvider() == null ? chatRouting
-        : new Routing(vertx, registry, options.getImageProvider(), this.options, breakers);
+        : routing(options.getImageProvider(), Capability.IMAGES);
     this.proxy = ProxyUris.parse(options.getProxy());
     HttpClientOptions http = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -85,6 +101,11 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
   }
 
   @Override
+  public Models models() {
+    return this;
+  }
+
+  @Override
   public Future<Void> close() {
     return httpClient.close();
   }
@@ -107,17 +128,16 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
       throw invalid("messages must not be empty", "messages");
     }
-    long deadline = deadline();
-    ProxyOptions callProxy = proxyFor(request.getProxy());
+    Call call = call(request, chatRouting, Capability.CHAT);
     return VisionInputs.attach(vertx, request)
         .map(prepared -> (prepared == request ? request.copy() : prepared).setStream(true))
-        .compose(wire -> chatRouting.run(provider -> {
-          ChatCompletionRequest sent = wire.getModel() != null ? wire : wire.copy().setModel(provider.defaultModel());
-          return Retry.run(vertx, options.getMaxRetries(), deadline,
-                  () -> chatRouting.guard(provider, () -> attempt(chatRouting, provider, callProxy, deadline,
+        .compose(wire -> call.routing().run(wire.getModel(), provider -> {
+          ChatCompletionRequest sent = wire.copy().setModel(Routing.modelFor(provider, wire.getModel()));
+          return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+                  () -> call.routing().guard(provider, () -> attempt(call, provider,
                       context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
               .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
-                  TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                  TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
         }));
   }
 
@@ -131,56 +151,96 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
       if (!format.equals(ImageGenerationRequest.URL) && !format.equals(ImageGenerationRequest.B64_JSON)) {
         throw invalid("response_format must be 'url' or 'b64_json'", "response_format");
       }
-      ProxyOptions callProxy = proxyFor(request.getProxy());
-      long deadline = deadline();
-      Future<ImagesResponse> images = imageRouting.run(provider -> Retry.run(vertx, options.getMaxRetries(), deadline,
-              () -> imageRouting.guard(provider, () -> attempt(imageRouting, provider, callProxy, deadline,
-                  context -> provider.generateImages(request, context), discarded -> { })))
-          .compose(response -> ImageFormats.convert(context(imageRouting, provider, callProxy,
-              Promise.<Void>promise().future()), provider.name(), response, format, options.getImagesDir())));
-      return withDeadline(images, deadline, imageRouting.first().name());
+      Call call = call(request, imageRouting, Capability.IMAGES);
+      Future<ImagesResponse> images = call.routing().run(request.getModel(), provider -> {
+        ImageGenerationRequest sent = request.getModel() == null ? request
+            : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
+        return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                    context -> provider.generateImages(sent, context), discarded -> { })))
+            .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
+                options.getImagesDir()));
+      });
+      return withDeadline(images, call, call.routing().describe());
     });
+  }
+
+  @Override
+  public Future<List<Model>> list() {
+    return onContext(() -> {
+      Map<String, Model> models = new LinkedHashMap<>();
+      for (Routing routing : new LinkedHashSet<>(List.of(chatRouting, imageRouting))) {
+        for (Provider provider : routing.candidates(null)) {
+          Stream.concat(provider.models().stream(), provider.aliases().keySet().stream()).forEach(id ->
+              models.putIfAbsent(id, new Model().setId(id).setOwnedBy(provider.name())));
+        }
+      }
+      return Future.succeededFuture(List.copyOf(models.values()));
+    });
+  }
+
+  /** The routing for a provider name or list, made once per name. */
+  private Routing routing(String names, Capability purpose) {
+    return routings.computeIfAbsent(purpose + " " + names,
+        key -> new Routing(vertx, registry, names, purpose, options, breakers));
+  }
+
+  /** The settings of one call: the request's overrides, else the client's. */
+  private Call call(ClientRequest<?> request, Routing clientRouting, Capability purpose) {
+    Routing routing = request.getProvider() == null ? clientRouting : routing(request.getProvider(), purpose);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    request.getHeaders().forEach(headers::set);
+    long timeout = request.getTimeout() != null ? request.getTimeout() : options.getTotalTimeout();
+    return new Call(routing, proxyFor(request.getProxy()), request.getApiKey(), headers, timeout,
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout));
   }
 
   /**
    * One attempt, bounded by the idle timeout (a silent provider) and the deadline; on timeout the
    * provider is told to cancel, and a result that arrives too late is released with {@code discard}.
    */
-  private <T> Future<T> attempt(Routing routing, Provider provider, ProxyOptions callProxy, long deadline,
-                                Function<CallContext, Future<T>> call, Consumer<T> discard) {
+  private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt,
+                                Consumer<T> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
-    long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    long remaining = TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime());
     boolean idleFirst = options.getIdleTimeout() < remaining;
     long timer = vertx.setTimer(Math.max(1, Math.min(options.getIdleTimeout(), remaining)), id -> {
       String why = idleFirst
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
-          : provider.name() + " did not answer within the total timeout (" + options.getTotalTimeout() + " ms)";
+          : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
       if (result.tryFail(new TimeoutException(why, 0, provider.name()))) {
         cancellation.tryComplete();
       }
     });
-    started(() -> call.apply(context(routing, provider, callProxy, cancellation.future()))).onComplete(outcome -> {
-      vertx.cancelTimer(timer);
-      if (outcome.failed()) {
-        result.tryFail(outcome.cause());
-      } else if (!result.tryComplete(outcome.result())) {
-        discard.accept(outcome.result());
-      }
-    });
+    started(() -> attempt.apply(context(call, provider, call.headers(), cancellation.future())))
+        .onComplete(outcome -> {
+          vertx.cancelTimer(timer);
+          if (outcome.failed()) {
+            result.tryFail(outcome.cause());
+          } else if (!result.tryComplete(outcome.result())) {
+            discard.accept(outcome.result());
+          }
+        });
     return result.future();
   }
 
-  private CallContext context(Routing routing, Provider provider, ProxyOptions callProxy, Future<Void> cancellation) {
-    return new CallContext(vertx, httpClient, webClient, routing.apiKey(provider), routing.baseUrl(provider),
-        callProxy, options.getConnectTimeout(), options.getIdleTimeout(), cancellation);
+  /** The context for downloading a provider's image URLs: no extra headers (they are for the provider's API). */
+  private CallContext download(Call call, Provider provider) {
+    return context(call, provider, MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future());
   }
 
-  private <T> Future<T> withDeadline(Future<T> future, long deadline, String provider) {
+  private CallContext context(Call call, Provider provider, MultiMap headers, Future<Void> cancellation) {
+    return new CallContext(vertx, httpClient, webClient, call.routing().apiKey(provider, call.apiKey()),
+        call.routing().baseUrl(provider), call.proxy(), headers, options.getConnectTimeout(),
+        options.getIdleTimeout(), cancellation);
+  }
+
+  private <T> Future<T> withDeadline(Future<T> future, Call call, String provider) {
     Promise<T> promise = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+    long timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())),
         id -> promise.tryFail(new TimeoutException(
-            provider + " did not finish within the total timeout (" + options.getTotalTimeout() + " ms)", 0, provider)));
+            provider + " did not finish within the total timeout (" + call.timeout() + " ms)", 0, provider)));
     future.onComplete(outcome -> {
       vertx.cancelTimer(timer);
       if (outcome.succeeded()) {
@@ -202,10 +262,6 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage(), "proxy");
     }
-  }
-
-  private long deadline() {
-    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.getTotalTimeout());
   }
 
   private static InvalidRequestException invalid(String message, String param) {

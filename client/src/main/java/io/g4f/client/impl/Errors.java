@@ -163,8 +163,9 @@ public final class Errors {
   }
 
   private static boolean isAboutModel(String code, String message) {
-    return "model_not_found".equals(code)
-        || message != null && message.toLowerCase(Locale.ROOT).contains("model");
+    String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    return "model_not_found".equals(code) || "DeploymentNotFound".equals(code)
+        || text.contains("model") || text.contains("deployment");
   }
 
   private static JsonNode parse(Buffer body) {

@@ -26,6 +26,7 @@ public final class HttpCalls {
                                                     Buffer body,
                                                     Function<HttpClientResponse, ChunkDecoder> decoders) {
     options.setConnectTimeout(context.connectTimeout()).setProxyOptions(context.proxy());
+    context.headers().forEach(options::putHeader);
     return context.httpClient().request(options)
         .compose(request -> {
           context.cancellation().onComplete(v -> request.reset());
@@ -50,6 +51,7 @@ public final class HttpCalls {
                                     MultiMap headers, Buffer body) {
     HttpRequest<Buffer> request = context.webClient().requestAbs(method, url)
         .putHeaders(headers)
+        .putHeaders(context.headers())
         .followRedirects(true)
         .connectTimeout(context.connectTimeout())
         .idleTimeout(context.idleTimeout());

@@ -3,7 +3,9 @@ package io.g4f.client.impl;
 import io.g4f.client.AllProvidersFailedException;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.G4fException;
+import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
+import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,11 +27,15 @@ import java.util.function.Supplier;
 /**
  * Which provider answers, with which key: a list of providers tried in order (or shuffled) until one
  * accepts the call, each behind its own circuit breaker so a dead provider is skipped until it
- * recovers. A single provider's failure is reported as it is; a list's as
- * {@link AllProvidersFailedException}.
+ * recovers. A request naming a model goes to the providers of the list that serve it (all of them
+ * when none claims it). {@link #ANY} routes by model alone, like g4f's any-provider: to every
+ * provider of the registry that serves the model and has its key. A single provider's failure is
+ * reported as it is; several providers' as {@link AllProvidersFailedException}.
  */
 final class Routing {
 
+  /** The provider names that mean "any provider that serves the model" (matched case-insensitively). */
+  static final Set<String> ANY = Set.of("any", "anyprovider");
   /** Consecutive provider-side failures that open a provider's circuit. */
   static final int BREAKER_MAX_FAILURES = 5;
   /** How long an open circuit stays open before one trial call, in ms. */
@@ -36,37 +43,85 @@ final class Routing {
 
   private final Vertx vertx;
   private final List<Provider> providers;
+  private final boolean any;
   private final ClientOptions options;
   private final Map<String, CircuitBreaker> breakers;
   private final Map<String, String> keys = new LinkedHashMap<>();
 
   /**
-   * @param names the provider names, separated by spaces or commas
+   * @param names the provider names, separated by spaces or commas, or one of {@link #ANY}
+   * @param purpose what the providers are for: with {@link #ANY}, only providers with this capability take part
    * @param breakers the client's breakers by provider name, shared by its routings
    */
-  Routing(Vertx vertx, ProviderRegistry registry, String names, ClientOptions options,
+  Routing(Vertx vertx, ProviderRegistry registry, String names, Capability purpose, ClientOptions options,
           Map<String, CircuitBreaker> breakers) {
     this.vertx = vertx;
     this.options = options;
     this.breakers = breakers;
+    options.getApiKeys().forEach((provider, key) -> keys.put(provider.toLowerCase(Locale.ROOT), key));
+    this.any = ANY.contains(names.trim().toLowerCase(Locale.ROOT));
     List<Provider> resolved = new ArrayList<>();
-    for (String name : names.trim().split("[\\s,]+")) {
-      resolved.add(registry.get(name));
+    if (any) {
+      registry.providers().stream().filter(provider -> provider.capabilities().contains(purpose))
+          .forEach(resolved::add);
+    } else {
+      for (String name : names.trim().split("[\\s,]+")) {
+        resolved.add(registry.get(name));
+      }
     }
     this.providers = List.copyOf(resolved);
-    options.getApiKeys().forEach((provider, key) -> keys.put(provider.toLowerCase(Locale.ROOT), key));
   }
 
-  /** The first provider: the one the client's {@code apiKey} and {@code baseUrl} belong to. */
-  Provider first() {
-    return providers.get(0);
+  /** A description of this routing for messages: the provider's name, or the list. */
+  String describe() {
+    return any ? "Any" : String.join(" ", providers.stream().map(Provider::name).toList());
   }
 
-  /** The key for {@code provider}: its {@code apiKeys} entry, the client's key if first, its environment variable. */
-  String apiKey(Provider provider) {
+  /**
+   * The providers that can take a call for {@code model} (null: each one's default), in order. With
+   * {@link #ANY}: those that serve it and have a key when they need one.
+   *
+   * @throws ModelNotFoundException when {@link #ANY} finds none
+   */
+  List<Provider> candidates(String model) {
+    if (any) {
+      List<Provider> usable = providers.stream()
+          .filter(provider -> (model == null || serves(provider, model)) && hasKey(provider, null)).toList();
+      if (usable.isEmpty()) {
+        throw new ModelNotFoundException("No provider serves the model '" + model + "' with a key set; "
+            + "set a provider's key (OPENAI_API_KEY, ...) or name a provider", 404, null, "invalid_request_error",
+            "model_not_found", "model", null, null);
+      }
+      return usable;
+    }
+    if (model == null || providers.size() == 1) {
+      return providers;
+    }
+    List<Provider> serving = providers.stream().filter(provider -> serves(provider, model)).toList();
+    return serving.isEmpty() ? providers : serving;
+  }
+
+  /** The model name {@code provider} knows {@code model} by (its alias resolved), or its default model for null. */
+  static String modelFor(Provider provider, String model) {
+    return model == null ? provider.defaultModel() : provider.aliases().getOrDefault(model, model);
+  }
+
+  private static boolean serves(Provider provider, String model) {
+    return provider.models().contains(model) || provider.aliases().containsKey(model);
+  }
+
+  private boolean hasKey(Provider provider, String override) {
+    return !provider.capabilities().contains(Capability.AUTH) || apiKey(provider, override) != null;
+  }
+
+  /**
+   * The key for {@code provider}: its {@code apiKeys} entry; for the first provider of a list, the
+   * call's {@code override} or the client's key; else its environment variable.
+   */
+  String apiKey(Provider provider, String override) {
     String key = keys.get(provider.name().toLowerCase(Locale.ROOT));
-    if (key == null && provider == first()) {
-      key = options.getApiKey();
+    if (key == null && isFirst(provider)) {
+      key = override != null ? override : options.getApiKey();
     }
     if (key == null && provider.apiKeyVariable() != null) {
       key = System.getenv(provider.apiKeyVariable());
@@ -74,17 +129,22 @@ final class Routing {
     return key;
   }
 
-  /** The base URL override for {@code provider}: the client's, for the first provider only. */
+  /** The base URL override for {@code provider}: the client's, for the first provider of a list only. */
   String baseUrl(Provider provider) {
-    return provider == first() ? options.getBaseUrl() : null;
+    return isFirst(provider) ? options.getBaseUrl() : null;
   }
 
-  /** Runs {@code call} with each provider in turn until one succeeds. */
-  <T> Future<T> run(Function<Provider, Future<T>> call) {
-    if (providers.size() == 1) {
-      return call.apply(first());
+  /** Whether {@code provider} is the one a list names first (the one the client's key and base URL belong to). */
+  private boolean isFirst(Provider provider) {
+    return !any && provider == providers.get(0);
+  }
+
+  /** Runs {@code call} with each candidate for {@code model} in turn until one succeeds. */
+  <T> Future<T> run(String model, Function<Provider, Future<T>> call) {
+    List<Provider> order = new ArrayList<>(candidates(model));
+    if (order.size() == 1) {
+      return call.apply(order.get(0));
     }
-    List<Provider> order = new ArrayList<>(providers);
     if (options.isShuffleProviders()) {
       Collections.shuffle(order);
     }

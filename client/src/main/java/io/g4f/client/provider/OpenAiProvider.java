@@ -106,14 +106,15 @@ public class OpenAiProvider implements Provider {
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(url(context, chatPath()))
+        .setAbsoluteURI(endpoint(context, request.getModel(), chatPath()))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
     return HttpCalls.stream(context, name, options, Codec.encode(request), response -> decoderFor(response, context));
   }
 
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
-    return HttpCalls.call(context, name, HttpMethod.POST, url(context, "/images/generations"), headers(context),
+    return HttpCalls.call(context, name, HttpMethod.POST,
+            endpoint(context, request.getModel(), "/images/generations"), headers(context),
             Codec.encode(request))
         .compose(body -> {
           try {
@@ -138,6 +139,14 @@ public class OpenAiProvider implements Provider {
       headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + context.apiKey());
     }
     return headers;
+  }
+
+  /**
+   * The URL of an operation ({@link #chatPath()} or {@code /images/generations}) for {@code model}:
+   * {@code path} under the base URL here; servers that put the model in the path override it.
+   */
+  protected String endpoint(ProviderContext context, String model, String path) {
+    return url(context, path);
   }
 
   /** {@code path} under the context's base URL, or this provider's own. */

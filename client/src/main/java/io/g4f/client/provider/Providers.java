@@ -22,6 +22,8 @@ public final class Providers {
   public static final OpenAiProvider OPENAI = new OpenAiProvider("OpenAI", "https://api.openai.com/v1",
       List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "dall-e-3", "gpt-image-1"),
       "OPENAI_API_KEY", EnumSet.allOf(Capability.class));
+  /** Azure OpenAI: deployments at {@code AZURE_OPENAI_ENDPOINT}; key in {@code AZURE_OPENAI_API_KEY}. */
+  public static final AzureOpenAiProvider AZURE = new AzureOpenAiProvider();
   /** Groq; key in {@code GROQ_API_KEY}. */
   public static final OpenAiProvider GROQ = new OpenAiProvider("Groq", "https://api.groq.com/openai/v1",
       List.of("llama-3.3-70b-versatile", "llama-3.1-8b-instant"), "GROQ_API_KEY", HOSTED_CHAT);
@@ -68,7 +70,7 @@ public final class Providers {
 
   /** Every built-in provider. */
   public static List<Provider> builtIn() {
-    return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, OLLAMA, VLLM, LLAMA_CPP,
+    return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, AZURE, OLLAMA, VLLM, LLAMA_CPP,
         LM_STUDIO, OLLAMA_NATIVE, POLLINATIONS);
   }
 }

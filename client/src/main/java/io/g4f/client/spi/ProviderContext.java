@@ -1,6 +1,7 @@
 package io.g4f.client.spi;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.ProxyOptions;
@@ -29,6 +30,12 @@ public interface ProviderContext {
 
   /** The connect timeout for this call, in ms. */
   long connectTimeout();
+
+  /**
+   * Headers the caller asked to send with this call (empty for none). {@link io.g4f.client.impl.HttpCalls}
+   * adds them to every request after the provider's own; a provider with its own HTTP code must do the same.
+   */
+  MultiMap headers();
 
   /** The longest silence allowed from the provider, in ms; set it on calls whose body is read whole. */
   long idleTimeout();

@@ -41,6 +41,7 @@ public final class ProviderRegistry {
     ProviderRegistry registry = new ProviderRegistry();
     Providers.builtIn().forEach(registry::register);
     registry.alias("OpenaiChat", Providers.OPENAI.name());
+    registry.alias("AzureOpenAI", Providers.AZURE.name());
     ServiceLoader.load(Provider.class).forEach(registry::register);
     return registry;
   }
@@ -78,6 +79,11 @@ public final class ProviderRegistry {
       throw new ProviderNotFoundException(reason + "; known providers: " + String.join(", ", names()));
     }
     return entry.provider();
+  }
+
+  /** The registered providers, each once (aliases left out), in registration order. */
+  public List<Provider> providers() {
+    return providers.values().stream().map(Entry::provider).distinct().toList();
   }
 
   /** The registered names (aliases included), in registration order. */
