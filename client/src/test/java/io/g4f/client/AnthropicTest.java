@@ -297,8 +297,8 @@ class AnthropicTest {
   void theDocumentedToolUseStreamIsCollectedIntoOneToolCall() {
     anthropic.sse("/v1/messages", TOOL_USE_STREAM);
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("claude-sonnet-4-5",
-        "What is the weather like in San Francisco?")));
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("claude-sonnet-4-5",
+        "What is the weather like in San Francisco?")).compose(AsyncClient.ChatCompletions::collect));
 
     ChatCompletion.Choice choice = completion.getChoices().get(0);
     assertThat(choice.getFinishReason()).isEqualTo("tool_calls");
