@@ -137,6 +137,7 @@ public class AnthropicProvider implements Provider {
     return base + (base.endsWith("/v1") ? "" : "/v1") + "/messages";
   }
 
+  /** The Messages request body; throws {@link InvalidRequestException} for what Anthropic cannot take. */
   private ObjectNode body(ChatCompletionRequest request) {
     if (request.getN() != null && request.getN() != 1) {
       throw invalid("n", "returns one choice per request: n must be 1");
@@ -145,10 +146,41 @@ public class AnthropicProvider implements Provider {
         .put("max_tokens", request.getMaxCompletionTokens() != null ? request.getMaxCompletionTokens()
             : request.getMaxTokens() != null ? request.getMaxTokens() : DEFAULT_MAX_TOKENS)
         .put("stream", true);
+    conversation(request.getMessages(), body);
+    if (request.getTemperature() != null) {
+      body.put("temperature", request.getTemperature());
+    }
+    if (request.getTopP() != null) {
+      body.put("top_p", request.getTopP());
+    }
+    if (request.getStop() != null && !request.getStop().isEmpty()) {
+      body.set("stop_sequences", Codec.MAPPER.valueToTree(request.getStop()));
+    }
+    if (request.getUser() != null) {
+      body.putObject("metadata").put("user_id", request.getUser());
+    }
+    if (request.getTools() != null && !request.getTools().isEmpty()) {
+      body.set("tools", tools(request.getTools()));
+    }
+    ObjectNode toolChoice = toolChoice(request.getToolChoice(), request.getExtra().get("parallel_tool_calls"));
+    if (toolChoice != null) {
+      body.set("tool_choice", toolChoice);
+    }
+    if (request.getResponseFormat() != null) {
+      outputFormat(request.getResponseFormat(), body);
+    }
+    return body;
+  }
+
+  /**
+   * Puts {@code messages} and {@code system}: system and developer messages are lifted out, and the
+   * results of consecutive {@code tool} messages share one user message.
+   */
+  private void conversation(List<ChatMessage> conversation, ObjectNode body) {
     List<String> system = new ArrayList<>();
     ArrayNode messages = body.putArray("messages");
     ArrayNode toolResults = null;
-    for (ChatMessage message : request.getMessages()) {
+    for (ChatMessage message : conversation) {
       String role = message.getRole();
       if (ChatMessage.SYSTEM.equals(role) || "developer".equals(role)) {
         if (message.getContent() != null) {
@@ -174,29 +206,6 @@ public class AnthropicProvider implements Provider {
       ArrayNode blocks = body.putArray("system");
       system.forEach(text -> blocks.addObject().put("type", "text").put("text", text));
     }
-    if (request.getTemperature() != null) {
-      body.put("temperature", request.getTemperature());
-    }
-    if (request.getTopP() != null) {
-      body.put("top_p", request.getTopP());
-    }
-    if (request.getStop() != null && !request.getStop().isEmpty()) {
-      body.set("stop_sequences", Codec.MAPPER.valueToTree(request.getStop()));
-    }
-    if (request.getUser() != null) {
-      body.putObject("metadata").put("user_id", request.getUser());
-    }
-    if (request.getTools() != null && !request.getTools().isEmpty()) {
-      body.set("tools", tools(request.getTools()));
-    }
-    ObjectNode toolChoice = toolChoice(request.getToolChoice(), request.getExtra().get("parallel_tool_calls"));
-    if (toolChoice != null) {
-      body.set("tool_choice", toolChoice);
-    }
-    if (request.getResponseFormat() != null) {
-      outputFormat(request.getResponseFormat(), body);
-    }
-    return body;
   }
 
   private ObjectNode userMessage(ChatMessage message) {
