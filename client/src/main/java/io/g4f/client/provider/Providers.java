@@ -60,6 +60,8 @@ public final class Providers {
   public static final OpenAiProvider LM_STUDIO = new OpenAiProvider("LMStudio", "http://127.0.0.1:1234/v1",
       List.of("default"), null, LOCAL_CHAT);
 
+  /** Anthropic's Messages API (Claude): chat, vision, tools; key in {@code ANTHROPIC_API_KEY}. */
+  public static final AnthropicProvider ANTHROPIC = new AnthropicProvider();
   /** A local Ollama through its native {@code /api/chat} (NDJSON); no key. */
   public static final OllamaProvider OLLAMA_NATIVE = new OllamaProvider();
   /** Pollinations: keyless text and images. */
@@ -70,7 +72,7 @@ public final class Providers {
 
   /** Every built-in provider. */
   public static List<Provider> builtIn() {
-    return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, AZURE, OLLAMA, VLLM, LLAMA_CPP,
-        LM_STUDIO, OLLAMA_NATIVE, POLLINATIONS);
+    return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, AZURE, OLLAMA, VLLM,
+        LLAMA_CPP, LM_STUDIO, ANTHROPIC, OLLAMA_NATIVE, POLLINATIONS);
   }
 }
