@@ -1,7 +1,9 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
+import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +16,9 @@ import java.util.Map;
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N}}; without one, the gateway serves the OpenAI-compatible
- * provider named by the {@code OPENAI_BASE_URL} and {@code OPENAI_API_KEY} environment variables.
+ * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N}}; without one,
+ * the gateway serves the providers whose keys are in the environment and the keyless Pollinations
+ * (see {@link #fromEnvironment}).
  */
 public class GatewayOptions {
 
@@ -93,12 +96,16 @@ public class GatewayOptions {
     return this;
   }
 
-  /** One upstream provider: its name, the client options that reach it, and the models it lists. */
-  public record ProviderConfig(String name, ClientOptions client, List<String> models) {
+  /**
+   * One upstream provider: its name, the client options that reach it, the models it lists, and
+   * whether it also takes models it does not list (always so when it lists none).
+   */
+  public record ProviderConfig(String name, ClientOptions client, List<String> models, boolean takesAnyModel) {
 
-    /** A provider; {@code models} may be empty (then the provider takes any model). */
+    /** A provider. */
     public ProviderConfig {
       models = List.copyOf(models);
+      takesAnyModel = takesAnyModel || models.isEmpty();
     }
   }
 
@@ -107,9 +114,17 @@ public class GatewayOptions {
     return List.copyOf(providers.values());
   }
 
-  /** Adds (or replaces) a provider; names are matched case-insensitively. */
+  /**
+   * Adds (or replaces) a provider that serves only {@code models}, or any model when the list is
+   * empty; names are matched case-insensitively.
+   */
   public GatewayOptions addProvider(String name, ClientOptions client, List<String> models) {
-    providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, client, models));
+    return addProvider(name, client, models, false);
+  }
+
+  /** Adds (or replaces) a provider that lists {@code models} and, when {@code takesAnyModel}, serves others too. */
+  public GatewayOptions addProvider(String name, ClientOptions client, List<String> models, boolean takesAnyModel) {
+    providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, client, models, takesAnyModel));
     return this;
   }
 
@@ -176,10 +191,37 @@ public class GatewayOptions {
     return this;
   }
 
-  /** Options for the environment alone: the {@code OpenAI} provider at {@code OPENAI_BASE_URL} with {@code OPENAI_API_KEY}. */
+  /**
+   * Options for the environment alone: each built-in provider whose key variable is set
+   * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}, {@code GROQ_API_KEY}, ...;
+   * Azure also needs {@code AZURE_OPENAI_ENDPOINT}), {@code OpenAI} also when only
+   * {@code OPENAI_BASE_URL} is set (any OpenAI-compatible server), and the keyless Pollinations. Each
+   * lists its known models and takes others too. Chat goes by default to the first of them, images
+   * to the first that makes images.
+   */
   public static GatewayOptions fromEnvironment(Map<String, String> env) {
-    return new GatewayOptions().addProvider("OpenAI", new ClientOptions().setBaseUrl(env.get("OPENAI_BASE_URL"))
-        .setApiKey(env.get("OPENAI_API_KEY")), List.of());
+    GatewayOptions options = new GatewayOptions();
+    for (Provider provider : Providers.builtIn()) {
+      String key = provider.apiKeyVariable() == null ? null : env.get(provider.apiKeyVariable());
+      boolean openAiElsewhere = provider == Providers.OPENAI && env.get("OPENAI_BASE_URL") != null;
+      boolean azureWithoutEndpoint = provider == Providers.AZURE
+          && env.get(AzureOpenAiProvider.ENDPOINT_VARIABLE) == null;
+      if ((key != null || openAiElsewhere) && !azureWithoutEndpoint) {
+        ClientOptions client = new ClientOptions().setProvider(provider.name()).setApiKey(key);
+        if (openAiElsewhere) {
+          client.setBaseUrl(env.get("OPENAI_BASE_URL"));
+        } else if (provider == Providers.AZURE) {
+          client.setBaseUrl(env.get(AzureOpenAiProvider.ENDPOINT_VARIABLE));
+        }
+        options.addProvider(provider.name(), client, openAiElsewhere ? List.of() : provider.models(), true);
+      }
+    }
+    Provider keyless = Providers.POLLINATIONS;
+    options.addProvider(keyless.name(), new ClientOptions().setProvider(keyless.name()), keyless.models(), true);
+    Providers.builtIn().stream()
+        .filter(provider -> provider.capabilities().contains(Capability.IMAGES) && options.provider(provider.name()) != null)
+        .findFirst().ifPresent(provider -> options.setImageProvider(provider.name()));
+    return options;
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The gateway's providers, one {@link AsyncClient} each, and the routing of a request to one: by
  * name ({@code /api/{provider}/...}), else to the provider that lists the request's model, else to
- * the default provider, unless that one lists its models and this is none of them (404).
+ * the default provider, unless that one serves only the models it lists (404).
  */
 final class Upstreams {
 
@@ -51,7 +51,7 @@ final class Upstreams {
       }
     }
     GatewayOptions.ProviderConfig fallback = options.getDefaultProvider();
-    if (!fallback.models().isEmpty()) {
+    if (!fallback.takesAnyModel()) {
       throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
           "invalid_request_error", "model_not_found", "model", null, null);
     }

@@ -70,6 +70,42 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void withoutConfigOrKeysOnlyTheKeylessProviderServes() {
+    GatewayOptions options = GatewayOptions.fromEnvironment(Map.of());
+
+    assertThat(options.getProviders()).extracting(GatewayOptions.ProviderConfig::name).containsExactly("Pollinations");
+    assertThat(options.getDefaultProvider().name()).isEqualTo("Pollinations");
+    assertThat(options.getImageProvider().name()).isEqualTo("Pollinations");
+    assertThat(options.getDefaultProvider().takesAnyModel()).isTrue();
+  }
+
+  @Test
+  void eachProviderWithAKeyInTheEnvironmentServesItsModels() {
+    GatewayOptions options = GatewayOptions.fromEnvironment(Map.of("ANTHROPIC_API_KEY", "ak", "GROQ_API_KEY", "gk",
+        "AZURE_OPENAI_API_KEY", "no endpoint, so not served"));
+
+    assertThat(options.getProviders()).extracting(GatewayOptions.ProviderConfig::name)
+        .containsExactly("Groq", "Anthropic", "Pollinations");
+    assertThat(options.getDefaultProvider().name()).isEqualTo("Groq");
+    assertThat(options.getDefaultProvider().takesAnyModel()).isTrue();
+    assertThat(options.provider("anthropic").client().getApiKey()).isEqualTo("ak");
+    assertThat(options.provider("anthropic").models()).contains("claude-sonnet-4-5");
+    assertThat(options.getImageProvider().name()).as("the first that makes images").isEqualTo("Pollinations");
+  }
+
+  @Test
+  void azureFromTheEnvironmentNeedsItsEndpoint() {
+    GatewayOptions options = GatewayOptions.fromEnvironment(Map.of("AZURE_OPENAI_API_KEY", "zk",
+        "AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com", "OPENAI_API_KEY", "ok"));
+
+    assertThat(options.getProviders()).extracting(GatewayOptions.ProviderConfig::name)
+        .containsExactly("OpenAI", "Azure", "Pollinations");
+    assertThat(options.provider("azure").client().getBaseUrl()).isEqualTo("https://res.openai.azure.com");
+    assertThat(options.provider("openai").client().getBaseUrl()).isNull();
+    assertThat(options.getImageProvider().name()).isEqualTo("OpenAI");
+  }
+
+  @Test
   void theCommandLineFallsBackToEnvironmentDefaults() {
     Main main = new Main(Map.of());
     new picocli.CommandLine(main).parseArgs("--port", "8080", "--api-key", "secret");
