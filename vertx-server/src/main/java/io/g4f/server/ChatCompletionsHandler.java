@@ -12,7 +12,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /v1/chat/completions} and {@code POST /api/{provider}/chat/completions}: a JSON completion, or with {@code "stream": true} server-sent
+ * {@code POST /v1/chat/completions} and {@code POST /api/{provider}/chat/completions} (or g4f's
+ * {@code "provider"} body field, never sent upstream): a JSON completion, or with {@code "stream": true} server-sent
  * events, one {@code data:} event per upstream chunk as it arrives, {@code data: [DONE]} at the end.
  * Backpressure runs end to end (a slow client pauses the upstream) and a client that goes away
  * cancels the upstream request. A failure after the first byte becomes an error event.
@@ -36,9 +37,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = context.response();
+    Object named = request.getExtra().remove("provider");
+    String provider = context.pathParam("provider") != null ? context.pathParam("provider")
+        : named instanceof String name ? name : null;
     AsyncClient client;
     try {
-      client = upstreams.forChat(context.pathParam("provider"), request.getModel());
+      client = upstreams.forChat(provider, request.getModel());
     } catch (G4fException e) {
       OpenAiErrors.send(response, OpenAiErrors.of(e));
       return;

@@ -256,6 +256,18 @@ class GatewayHttpTest {
   }
 
   @Test
+  void aProviderCanBeNamedInTheBodyAsG4fDoes() {
+    HttpResponse<Buffer> named = post("/v1/chat/completions",
+        "{\"provider\":\"Local\",\"model\":\"anything\",\"messages\":\"hi\"}");
+    assertThat(named.statusCode()).isEqualTo(200);
+    assertThat(upstream.last().json().getString("model")).isEqualTo("anything");
+    assertThat(upstream.last().json().fieldNames()).doesNotContain("provider");
+
+    HttpResponse<Buffer> unknown = post("/v1/chat/completions", "{\"provider\":\"nope\",\"messages\":\"hi\"}");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void providersAreListed() {
     JsonObject providers = await(http.get(port, "127.0.0.1", "/v1/providers").send()).bodyAsJsonObject();
 
