@@ -60,6 +60,8 @@ public final class Providers {
 
   /** A local Ollama through its native {@code /api/chat} (NDJSON); no key. */
   public static final OllamaProvider OLLAMA_NATIVE = new OllamaProvider();
+  /** Google Gemini: chat, vision, tools and images (Imagen and Gemini image models); key in {@code GEMINI_API_KEY}. */
+  public static final GeminiProvider GEMINI = new GeminiProvider();
   /** Pollinations: keyless text and images. */
   public static final PollinationsProvider POLLINATIONS = new PollinationsProvider();
 
@@ -69,6 +71,6 @@ public final class Providers {
   /** Every built-in provider. */
   public static List<Provider> builtIn() {
     return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, OLLAMA, VLLM, LLAMA_CPP,
-        LM_STUDIO, OLLAMA_NATIVE, POLLINATIONS);
+        LM_STUDIO, OLLAMA_NATIVE, GEMINI, POLLINATIONS);
   }
 }
