@@ -335,6 +335,19 @@ class GeminiTest {
     assertThat(failure).isInstanceOf(ProviderException.class).hasMessage("Gemini's stream ended before a finish reason");
   }
 
+  @Test
+  void aQuotaErrorMidStreamIsARateLimit() {
+    gemini.sse(STREAM_PATH, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"The\"}],\"role\": \"model\"},"
+        + "\"index\": 0}]}\r\n\r\ndata: {\"error\": {\"code\": 429,\"message\": \"Resource has been exhausted (e.g. "
+        + "check quota).\",\"status\": \"RESOURCE_EXHAUSTED\"}}\r\n\r\n");
+
+    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("gemini-2.5-flash", "hi")));
+
+    assertThat(failure).isInstanceOf(RateLimitException.class)
+        .hasMessage("Gemini failed mid-stream: Resource has been exhausted (e.g. check quota).");
+    assertThat(failure.code()).isEqualTo("RESOURCE_EXHAUSTED");
+  }
+
   @ParameterizedTest(name = "HTTP {0} {1} -> {3}")
   @CsvSource({
       "400, INVALID_ARGUMENT, , InvalidRequestException, INVALID_ARGUMENT",
@@ -427,6 +440,16 @@ class GeminiTest {
     assertWrittenAsPng(asUrls, 2);
     assertThat(asBase64.getData()).extracting(ImagesResponse.Image::getB64Json).containsExactly(PNG_B64, PNG_B64);
     assertThat(asBase64.getProvider()).isEqualTo("Gemini");
+  }
+
+  @Test
+  void aSizeThatIsNoSizeIsRefusedBeforeSending() {
+    G4fException failure = fail(client.images().generate(ImageGenerationRequest.of("imagen-4.0-generate-001", "a cat")
+        .setSize("large")));
+
+    assertThat(failure).isInstanceOf(InvalidRequestException.class).hasMessage("size must be WIDTHxHEIGHT, e.g. 1024x1024");
+    assertThat(failure.param()).isEqualTo("size");
+    assertThat(gemini.received()).isEmpty();
   }
 
   @Test

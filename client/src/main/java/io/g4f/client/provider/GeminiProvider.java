@@ -419,7 +419,7 @@ public class GeminiProvider implements Provider {
     double ratio = 0;
     try {
       ratio = sides.length == 2 ? (double) Integer.parseInt(sides[0]) / Integer.parseInt(sides[1]) : 0;
-    } catch (NumberFormatException | ArithmeticException notASize) {
+    } catch (NumberFormatException notASize) {
       // reported below
     }
     if (!(ratio > 0) || Double.isInfinite(ratio)) {
