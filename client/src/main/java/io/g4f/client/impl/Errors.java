@@ -30,15 +30,20 @@ public final class Errors {
 
   private static final int MAX_BODY_IN_MESSAGE = 500;
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
+  /** Google's {@code ErrorInfo} reasons for a key it refused: {@code API_KEY_INVALID}, {@code API_KEY_SERVICE_BLOCKED}... */
+  private static final String GOOGLE_KEY_REASON_PREFIX = "API_KEY_";
 
   private Errors() {
   }
 
   /**
    * The exception for an HTTP error answer. Reads OpenAI's {@code {"error":{"message","type","param",
-   * "code"}}} and the common variants ({@code {"error":"..."}}, {@code {"message":...}},
-   * {@code {"detail":...}}), else quotes the start of the body. {@code secret} (the API key) is
-   * masked wherever the provider echoed it.
+   * "code"}}}, Google's {@code {"error":{"code":400,"message","status","details"}}} and the common
+   * variants ({@code {"error":"..."}}, {@code {"message":...}}, {@code {"detail":...}}), else quotes
+   * the start of the body. A Google error's code is its {@code ErrorInfo} reason or else its
+   * {@code status}; a refused key ({@code API_KEY_...} reason) is an authentication failure whatever
+   * the status, and a {@code RetryInfo} delay stands in for a missing {@code Retry-After}.
+   * {@code secret} (the API key) is masked wherever the provider echoed it.
    */
   public static G4fException fromResponse(String provider, int status, MultiMap headers, Buffer body, String secret) {
     String message = null;
@@ -51,7 +56,7 @@ public final class Errors {
       message = text(error, "message");
       message = message != null ? message : text(error, "detail");
       type = text(error, "type");
-      code = text(error, "code");
+      code = code(error);
       param = text(error, "param");
     } else if (error != null && error.isTextual()) {
       message = error.asText();
@@ -62,6 +67,12 @@ public final class Errors {
     }
     String text = redact(provider + " answered HTTP " + status + (message == null ? "" : ": " + message), secret);
     Duration retryAfter = headers == null ? null : retryAfter(headers);
+    if (retryAfter == null && error != null) {
+      retryAfter = googleRetryDelay(error);
+    }
+    if (code != null && code.startsWith(GOOGLE_KEY_REASON_PREFIX)) {
+      return new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
+    }
     return switch (status) {
       case 400, 413, 422 -> new InvalidRequestException(text, status, provider, type, code, param, retryAfter, null);
       case 401, 403 -> new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
@@ -80,9 +91,9 @@ public final class Errors {
     JsonNode error = errorBody.has("error") ? errorBody.get("error") : errorBody;
     String message = error.isObject() ? text(error, "message") : error.asText();
     String type = error.isObject() ? text(error, "type") : null;
-    String code = error.isObject() ? text(error, "code") : null;
+    String code = error.isObject() ? code(error) : null;
     String text = redact(provider + " failed mid-stream: " + (message == null ? error.toString() : message), secret);
-    if ("rate_limit_exceeded".equals(code) || "rate_limit_error".equals(type)) {
+    if ("rate_limit_exceeded".equals(code) || "rate_limit_error".equals(type) || "RESOURCE_EXHAUSTED".equals(code)) {
       return new RateLimitException(text, 0, provider, type, code, null, null, null);
     }
     return new ProviderException(text, 0, provider, type, code, null, null, null);
@@ -148,6 +159,25 @@ public final class Errors {
         return null;
       }
     }
+    return capped(delay);
+  }
+
+  /** A Google error's {@code RetryInfo} delay ({@code "retryDelay":"37s"}), or null. */
+  private static Duration googleRetryDelay(JsonNode error) {
+    for (JsonNode detail : error.path("details")) {
+      String delay = detail.path("retryDelay").asText("");
+      if (delay.endsWith("s")) {
+        try {
+          return capped(Duration.ofNanos((long) (Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1e9)));
+        } catch (NumberFormatException notANumber) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Duration capped(Duration delay) {
     if (delay == null || delay.isNegative() || delay.compareTo(MAX_RETRY_AFTER) > 0) {
       return null;
     }
@@ -166,6 +196,23 @@ public final class Errors {
     String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
     return "model_not_found".equals(code) || "DeploymentNotFound".equals(code)
         || text.contains("model") || text.contains("deployment");
+  }
+
+  /**
+   * The error's code: {@code error.code}, except in Google's shape (a numeric {@code code} beside a
+   * textual {@code status}), where it is the first {@code details[].reason} ({@code ErrorInfo}) or
+   * else the {@code status}, e.g. {@code API_KEY_INVALID} or {@code RESOURCE_EXHAUSTED}.
+   */
+  private static String code(JsonNode error) {
+    if (error.path("status").isTextual() && !error.path("code").isTextual()) {
+      for (JsonNode detail : error.path("details")) {
+        if (detail.path("reason").isTextual()) {
+          return detail.get("reason").asText();
+        }
+      }
+      return error.get("status").asText();
+    }
+    return text(error, "code");
   }
 
   private static JsonNode parse(Buffer body) {

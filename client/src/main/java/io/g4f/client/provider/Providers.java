@@ -64,6 +64,8 @@ public final class Providers {
   public static final AnthropicProvider ANTHROPIC = new AnthropicProvider();
   /** A local Ollama through its native {@code /api/chat} (NDJSON); no key. */
   public static final OllamaProvider OLLAMA_NATIVE = new OllamaProvider();
+  /** Google Gemini: chat, vision, tools and images (Imagen and Gemini image models); key in {@code GEMINI_API_KEY}. */
+  public static final GeminiProvider GEMINI = new GeminiProvider();
   /** Pollinations: keyless text and images. */
   public static final PollinationsProvider POLLINATIONS = new PollinationsProvider();
 
@@ -73,6 +75,6 @@ public final class Providers {
   /** Every built-in provider. */
   public static List<Provider> builtIn() {
     return List.of(OPENAI, GROQ, OPENROUTER, TOGETHER, DEEPINFRA, MISTRAL, DEEPSEEK, XAI, AZURE, OLLAMA, VLLM,
-        LLAMA_CPP, LM_STUDIO, ANTHROPIC, OLLAMA_NATIVE, POLLINATIONS);
+        LLAMA_CPP, LM_STUDIO, ANTHROPIC, GEMINI, OLLAMA_NATIVE, POLLINATIONS);
   }
 }

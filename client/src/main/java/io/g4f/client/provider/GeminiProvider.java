@@ -1,0 +1,590 @@
+package io.g4f.client.provider;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ChatMessage;
+import io.g4f.client.ContentFilterException;
+import io.g4f.client.ContentPart;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ProviderException;
+import io.g4f.client.Tool;
+import io.g4f.client.ToolCall;
+import io.g4f.client.Usage;
+import io.g4f.client.impl.ChunkDecoder;
+import io.g4f.client.impl.Codec;
+import io.g4f.client.impl.Errors;
+import io.g4f.client.impl.HttpCalls;
+import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.Capability;
+import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderContext;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Google's Gemini API. Chat is {@code POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse}:
+ * server-sent events, each {@code data:} a whole {@code GenerateContentResponse}, the stream ending
+ * with the body. Images are {@code POST {baseUrl}/models/{model}:predict} for Imagen models and
+ * {@code :generateContent} with {@code responseModalities: ["TEXT","IMAGE"]} for Gemini image models.
+ * The key travels in the {@code x-goog-api-key} header, never in the URL.
+ *
+ * <p>OpenAI-shaped requests are mapped: {@code system}/{@code developer} messages become
+ * {@code systemInstruction}, {@code assistant} turns {@code model} turns, tool calls
+ * {@code functionCall} parts and {@code tool} messages {@code functionResponse} parts; images go
+ * inline as base64 ({@code inlineData}) or, for http(s) URLs, as {@code fileData} that Gemini fetches
+ * itself. A blocked prompt or an answer stopped by a content filter fails with
+ * {@link ContentFilterException}, streamed or not.
+ */
+public class GeminiProvider implements Provider {
+
+  /** Gemini's public endpoint. */
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  /** The image model used when a request names none, or names an OpenAI one ({@code dall-e-*}, {@code gpt-image-*}). */
+  public static final String DEFAULT_IMAGE_MODEL = "gemini-2.5-flash-image";
+
+  private static final String NAME = "Gemini";
+  private static final List<String> MODELS = List.of("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite",
+      DEFAULT_IMAGE_MODEL, "imagen-4.0-generate-001");
+  /** Finish reasons that mean a content filter stopped the answer. */
+  private static final Set<String> FILTER_REASONS = Set.of("SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST",
+      "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
+  private static final List<String> IMAGEN_ASPECT_RATIOS = List.of("1:1", "3:4", "4:3", "9:16", "16:9");
+  private static final List<String> GEMINI_IMAGE_ASPECT_RATIOS = List.of("1:1", "2:3", "3:2", "3:4", "4:3", "4:5",
+      "5:4", "9:16", "16:9", "21:9");
+
+  private final String baseUrl;
+
+  /** Gemini at {@link #DEFAULT_BASE_URL}. */
+  public GeminiProvider() {
+    this(DEFAULT_BASE_URL);
+  }
+
+  /** Gemini at {@code baseUrl}, the equivalent of {@link #DEFAULT_BASE_URL} (ending in the API version). */
+  public GeminiProvider(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String defaultModel() {
+    return MODELS.get(0);
+  }
+
+  @Override
+  public List<String> models() {
+    return MODELS;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.allOf(Capability.class);
+  }
+
+  @Override
+  public String apiKeyVariable() {
+    return "GEMINI_API_KEY";
+  }
+
+  @Override
+  public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
+    Buffer body;
+    try {
+      body = Codec.encode(body(request));
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    String model = request.getModel() != null ? request.getModel() : defaultModel();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setAbsoluteURI(url(context, model, "streamGenerateContent?alt=sse"))
+        .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
+    return HttpCalls.stream(context, NAME, options, body, response -> new SseDecoder(model, context.apiKey()));
+  }
+
+  /**
+   * Generates images with Imagen ({@code imagen-*} models, one {@code :predict} call for all {@code n})
+   * or a Gemini image model (one {@code :generateContent} call per image). A {@code size} becomes the
+   * model's nearest supported aspect ratio.
+   */
+  @Override
+  public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
+    String model = request.getModel() == null || request.getModel().startsWith("dall-e")
+        || request.getModel().startsWith("gpt-image") ? DEFAULT_IMAGE_MODEL : request.getModel();
+    int count = request.getN() == null ? 1 : request.getN();
+    boolean imagen = model.startsWith("imagen");
+    String aspectRatio;
+    try {
+      aspectRatio = aspectRatio(request.getSize(), imagen ? IMAGEN_ASPECT_RATIOS : GEMINI_IMAGE_ASPECT_RATIOS);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    Future<List<ImagesResponse.Image>> images = imagen
+        ? predict(context, model, request.getPrompt(), count, aspectRatio)
+        : generateContentImages(context, model, request.getPrompt(), count, aspectRatio);
+    return images.map(data -> new ImagesResponse().setCreated(System.currentTimeMillis() / 1000).setProvider(NAME)
+        .setData(data));
+  }
+
+  /** The {@code GenerateContentRequest} for an OpenAI-shaped chat request. */
+  ObjectNode body(ChatCompletionRequest request) {
+    ObjectNode body = Codec.MAPPER.createObjectNode();
+    ArrayNode contents = body.putArray("contents");
+    ArrayNode system = Codec.MAPPER.createArrayNode();
+    Map<String, String> calledFunctions = new HashMap<>();
+    ArrayNode toolResults = null;
+    for (ChatMessage message : request.getMessages()) {
+      String role = message.getRole();
+      if (ChatMessage.TOOL.equals(role)) {
+        if (toolResults == null) {
+          toolResults = contents.addObject().put("role", "user").putArray("parts");
+        }
+        toolResults.addObject().set("functionResponse", functionResponse(message, calledFunctions));
+        continue;
+      }
+      toolResults = null;
+      if (ChatMessage.SYSTEM.equals(role) || "developer".equals(role)) {
+        system.addAll(parts(message));
+        continue;
+      }
+      ArrayNode parts = contents.addObject().put("role", ChatMessage.ASSISTANT.equals(role) ? "model" : "user")
+          .putArray("parts").addAll(parts(message));
+      if (message.getToolCalls() != null) {
+        for (ToolCall call : message.getToolCalls()) {
+          calledFunctions.put(call.getId(), call.getFunction().getName());
+          parts.addObject().putObject("functionCall").put("name", call.getFunction().getName())
+              .set("args", arguments(call.getFunction().getArguments()));
+        }
+      }
+    }
+    if (!system.isEmpty()) {
+      body.putObject("systemInstruction").set("parts", system);
+    }
+    if (request.getTools() != null && !request.getTools().isEmpty()) {
+      body.putArray("tools").addObject().set("functionDeclarations", functionDeclarations(request.getTools()));
+    }
+    if (request.getToolChoice() != null) {
+      body.putObject("toolConfig").set("functionCallingConfig", functionCallingConfig(request.getToolChoice()));
+    }
+    ObjectNode config = generationConfig(request);
+    if (!config.isEmpty()) {
+      body.set("generationConfig", config);
+    }
+    return body;
+  }
+
+  private ArrayNode parts(ChatMessage message) {
+    ArrayNode parts = Codec.MAPPER.createArrayNode();
+    if (message.getContentParts() == null) {
+      if (message.getContent() != null && !message.getContent().isEmpty()) {
+        parts.addObject().put("text", message.getContent());
+      }
+      return parts;
+    }
+    for (ContentPart part : message.getContentParts()) {
+      if (part.getText() != null) {
+        parts.addObject().put("text", part.getText());
+      } else if (part.getImageUrl() != null && part.getImageUrl().getUrl() != null) {
+        parts.add(image(part.getImageUrl().getUrl()));
+      } else {
+        throw invalid(NAME + " takes text and image content parts, not '" + part.getType() + "'", "messages");
+      }
+    }
+    return parts;
+  }
+
+  /** A base64 {@code data:} URI as {@code inlineData}; an http(s) URL as {@code fileData}, which Gemini fetches. */
+  private ObjectNode image(String url) {
+    ObjectNode part = Codec.MAPPER.createObjectNode();
+    int comma = url.indexOf(',');
+    if (url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")) {
+      part.putObject("inlineData").put("mimeType", url.substring("data:".length(), comma - ";base64".length()))
+          .put("data", url.substring(comma + 1));
+    } else if (url.startsWith("https://") || url.startsWith("http://")) {
+      ObjectNode file = part.putObject("fileData");
+      String mimeType = imageTypeOf(url);
+      if (mimeType != null) {
+        file.put("mimeType", mimeType);
+      }
+      file.put("fileUri", url);
+    } else {
+      throw invalid(NAME + " takes images as base64 data: URIs or public http(s) URLs", "messages");
+    }
+    return part;
+  }
+
+  /** The image MIME type a URL's file extension names, or null. */
+  private static String imageTypeOf(String url) {
+    String path = url.replaceFirst("[?#].*$", "").toLowerCase(Locale.ROOT);
+    String extension = path.substring(path.lastIndexOf('.') + 1);
+    return switch (extension) {
+      case "png", "webp", "heic", "heif", "gif" -> "image/" + extension;
+      case "jpg", "jpeg" -> "image/jpeg";
+      default -> null;
+    };
+  }
+
+  private ObjectNode functionResponse(ChatMessage message, Map<String, String> calledFunctions) {
+    String name = calledFunctions.getOrDefault(message.getToolCallId(), message.getName());
+    if (name == null) {
+      throw invalid("A tool message answers tool_call_id '" + message.getToolCallId()
+          + "', which no earlier assistant message called", "messages");
+    }
+    ObjectNode response = Codec.MAPPER.createObjectNode().put("name", name);
+    String content = message.getContent() == null ? "" : message.getContent();
+    JsonNode json;
+    try {
+      json = Codec.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(content);
+    } catch (IOException notJson) {
+      json = null;
+    }
+    response.set("response", json != null && json.isObject() ? json
+        : Codec.MAPPER.createObjectNode().put("output", content));
+    return response;
+  }
+
+  private JsonNode arguments(String arguments) {
+    if (arguments == null || arguments.isBlank()) {
+      return Codec.MAPPER.createObjectNode();
+    }
+    try {
+      JsonNode json = Codec.MAPPER.readTree(arguments);
+      if (json != null && json.isObject()) {
+        return json;
+      }
+    } catch (IOException notJson) {
+      // reported below
+    }
+    throw invalid("Tool call arguments must be a JSON object for " + NAME, "messages");
+  }
+
+  private ArrayNode functionDeclarations(List<Tool> tools) {
+    ArrayNode declarations = Codec.MAPPER.createArrayNode();
+    for (Tool tool : tools) {
+      Tool.Function function = tool.getFunction();
+      if (function == null || tool.getType() != null && !tool.getType().equals("function")) {
+        throw invalid(NAME + " takes function tools only", "tools");
+      }
+      ObjectNode declaration = declarations.addObject().put("name", function.getName());
+      if (function.getDescription() != null) {
+        declaration.put("description", function.getDescription());
+      }
+      if (function.getParameters() != null) {
+        declaration.set("parametersJsonSchema", Codec.MAPPER.valueToTree(function.getParameters()));
+      }
+    }
+    return declarations;
+  }
+
+  private ObjectNode functionCallingConfig(Object toolChoice) {
+    ObjectNode config = Codec.MAPPER.createObjectNode();
+    if (toolChoice instanceof Map<?, ?> choice && choice.get("function") instanceof Map<?, ?> function
+        && function.get("name") instanceof String name) {
+      return config.put("mode", "ANY").set("allowedFunctionNames", Codec.MAPPER.createArrayNode().add(name));
+    }
+    String mode = "auto".equals(toolChoice) ? "AUTO" : "required".equals(toolChoice) ? "ANY"
+        : "none".equals(toolChoice) ? "NONE" : null;
+    if (mode == null) {
+      throw invalid("tool_choice must be auto, required, none or {\"type\":\"function\",\"function\":{\"name\":...}}",
+          "tool_choice");
+    }
+    return config.put("mode", mode);
+  }
+
+  private ObjectNode generationConfig(ChatCompletionRequest request) {
+    ObjectNode config = Codec.MAPPER.createObjectNode();
+    putIfSet(config, "temperature", request.getTemperature());
+    putIfSet(config, "topP", request.getTopP());
+    putIfSet(config, "maxOutputTokens", request.getMaxCompletionTokens() != null
+        ? request.getMaxCompletionTokens() : request.getMaxTokens());
+    putIfSet(config, "stopSequences", request.getStop());
+    putIfSet(config, "seed", request.getSeed());
+    putIfSet(config, "candidateCount", request.getN());
+    Map<String, Object> format = request.getResponseFormat();
+    Object type = format == null ? "text" : format.get("type");
+    if ("json_object".equals(type) || "json_schema".equals(type)) {
+      config.put("responseMimeType", "application/json");
+      if (format.get("json_schema") instanceof Map<?, ?> jsonSchema && jsonSchema.get("schema") != null) {
+        config.set("responseJsonSchema", Codec.MAPPER.valueToTree(jsonSchema.get("schema")));
+      }
+    } else if (!"text".equals(type)) {
+      throw invalid("response_format must be text, json_object or json_schema for " + NAME, "response_format");
+    }
+    return config;
+  }
+
+  private static void putIfSet(ObjectNode node, String field, Object value) {
+    if (value != null) {
+      node.set(field, Codec.MAPPER.valueToTree(value));
+    }
+  }
+
+  private Future<List<ImagesResponse.Image>> predict(ProviderContext context, String model, String prompt, int count,
+                                                     String aspectRatio) {
+    ObjectNode body = Codec.MAPPER.createObjectNode();
+    body.putArray("instances").addObject().put("prompt", prompt);
+    ObjectNode parameters = body.putObject("parameters").put("sampleCount", count);
+    if (aspectRatio != null) {
+      parameters.put("aspectRatio", aspectRatio);
+    }
+    return HttpCalls.call(context, NAME, HttpMethod.POST, url(context, model, "predict"), headers(context),
+        Codec.encode(body)).map(answer -> {
+          List<ImagesResponse.Image> images = new ArrayList<>();
+          for (JsonNode prediction : json(answer.toString(), "predict response").path("predictions")) {
+            if (prediction.hasNonNull("bytesBase64Encoded")) {
+              images.add(new ImagesResponse.Image().setB64Json(prediction.get("bytesBase64Encoded").asText()));
+            }
+          }
+          if (images.isEmpty()) {
+            throw new ContentFilterException(NAME + " returned no image for the prompt (Imagen leaves out the images "
+                + "its safety filters block)", NAME, "IMAGE_SAFETY");
+          }
+          return images;
+        });
+  }
+
+  private Future<List<ImagesResponse.Image>> generateContentImages(ProviderContext context, String model,
+                                                                   String prompt, int count, String aspectRatio) {
+    ObjectNode body = Codec.MAPPER.createObjectNode();
+    body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", prompt);
+    ObjectNode config = body.putObject("generationConfig");
+    config.putArray("responseModalities").add("TEXT").add("IMAGE");
+    if (aspectRatio != null) {
+      config.putObject("imageConfig").put("aspectRatio", aspectRatio);
+    }
+    Buffer encoded = Codec.encode(body);
+    List<Future<List<ImagesResponse.Image>>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(HttpCalls.call(context, NAME, HttpMethod.POST, url(context, model, "generateContent"),
+          headers(context), encoded).map(answer -> inlineImages(json(answer.toString(), "generateContent response"))));
+    }
+    return Future.all(calls).map(all -> {
+      List<ImagesResponse.Image> images = new ArrayList<>();
+      calls.forEach(call -> images.addAll(call.result()));
+      return images;
+    });
+  }
+
+  private static List<ImagesResponse.Image> inlineImages(JsonNode response) {
+    checkPrompt(response);
+    List<ImagesResponse.Image> images = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (JsonNode candidate : response.path("candidates")) {
+      finishReason(candidate.path("finishReason").asText(null), false);
+      for (JsonNode part : candidate.path("content").path("parts")) {
+        if (part.path("inlineData").hasNonNull("data")) {
+          images.add(new ImagesResponse.Image().setB64Json(part.get("inlineData").get("data").asText()));
+        } else if (part.hasNonNull("text")) {
+          text.append(part.get("text").asText());
+        }
+      }
+    }
+    if (images.isEmpty()) {
+      throw new ProviderException(NAME + " answered without an image" + (text.isEmpty() ? "" : ": " + text), 0, NAME);
+    }
+    return images;
+  }
+
+  /** The supported aspect ratio nearest to {@code size} ({@code WIDTHxHEIGHT}); null for no size or {@code auto}. */
+  private static String aspectRatio(String size, List<String> supported) {
+    if (size == null || size.equals("auto")) {
+      return null;
+    }
+    String[] sides = size.split("x");
+    double ratio = 0;
+    try {
+      ratio = sides.length == 2 ? (double) Integer.parseInt(sides[0]) / Integer.parseInt(sides[1]) : 0;
+    } catch (NumberFormatException notASize) {
+      // reported below
+    }
+    if (!(ratio > 0) || Double.isInfinite(ratio)) {
+      throw invalid("size must be WIDTHxHEIGHT, e.g. 1024x1024", "size");
+    }
+    String nearest = null;
+    double distance = Double.MAX_VALUE;
+    for (String candidate : supported) {
+      String[] parts = candidate.split(":");
+      double gap = Math.abs(Math.log(ratio * Integer.parseInt(parts[1]) / Integer.parseInt(parts[0])));
+      if (gap < distance) {
+        nearest = candidate;
+        distance = gap;
+      }
+    }
+    return nearest;
+  }
+
+  /** Fails with {@link ContentFilterException} when the response says the prompt was blocked. */
+  private static void checkPrompt(JsonNode response) {
+    String blockReason = response.path("promptFeedback").path("blockReason").asText(null);
+    if (blockReason != null) {
+      throw new ContentFilterException(NAME + " blocked the prompt: " + blockReason, NAME, blockReason);
+    }
+  }
+
+  /**
+   * OpenAI's finish reason for Gemini's ({@code STOP} is {@code stop}, or {@code tool_calls} after a
+   * function call; {@code MAX_TOKENS} is {@code length}; others lower-cased); null while unfinished.
+   * A content filter's reason fails with {@link ContentFilterException}.
+   */
+  private static String finishReason(String reason, boolean calledFunctions) {
+    if (reason == null) {
+      return null;
+    }
+    if (FILTER_REASONS.contains(reason)) {
+      throw new ContentFilterException(NAME + " withheld the answer: " + reason, NAME, reason);
+    }
+    return switch (reason) {
+      case "STOP" -> calledFunctions ? "tool_calls" : "stop";
+      case "MAX_TOKENS" -> "length";
+      default -> reason.toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static InvalidRequestException invalid(String message, String param) {
+    return new InvalidRequestException(message, 400, NAME, "invalid_request_error", null, param, null, null);
+  }
+
+  private static JsonNode json(String body, String what) {
+    try {
+      return Codec.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw Errors.malformed(NAME, what, e);
+    }
+  }
+
+  /** JSON content, and the key in {@code x-goog-api-key} when there is one. */
+  private static MultiMap headers(ProviderContext context) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.USER_AGENT, "g4f-vertx");
+    if (context.apiKey() != null) {
+      headers.add("x-goog-api-key", context.apiKey());
+    }
+    return headers;
+  }
+
+  /** {@code {base}/models/{model}:{method}}; a model named with its collection ({@code tunedModels/x}) keeps it. */
+  private String url(ProviderContext context, String model, String method) {
+    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
+    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+        + (model.contains("/") ? "/" : "/models/") + model + ":" + method;
+  }
+
+  /** Gemini's event stream: one {@code GenerateContentResponse} per {@code data:} event, no end marker. */
+  private static final class SseDecoder implements ChunkDecoder {
+
+    private final String model;
+    private final String secret;
+    private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
+    private final SseParser parser = new SseParser(events::add);
+    private final long created = System.currentTimeMillis() / 1000;
+    /** Candidates whose first delta was sent (it carries the role). */
+    private final Set<Integer> started = new HashSet<>();
+    /** Function calls made so far, per candidate. */
+    private final Map<Integer, Integer> calls = new HashMap<>();
+    private String id;
+    private boolean finished;
+
+    SseDecoder(String model, String secret) {
+      this.model = model;
+      this.secret = secret;
+    }
+
+    @Override
+    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
+      parser.feed(bytes);
+      for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
+        out.accept(chunk(json(event.data(), "event")));
+      }
+      return false;
+    }
+
+    @Override
+    public void end(Consumer<ChatCompletionChunk> out) {
+      parser.end();
+      if (!finished) {
+        throw new ProviderException(NAME + "'s stream ended before a finish reason", 0, NAME);
+      }
+    }
+
+    private ChatCompletionChunk chunk(JsonNode response) {
+      if (response.has("error")) {
+        throw Errors.fromStreamError(NAME, response, secret);
+      }
+      checkPrompt(response);
+      if (id == null) {
+        id = response.path("responseId").asText("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""));
+      }
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setCreated(created).setProvider(NAME)
+          .setModel(response.path("modelVersion").asText(model));
+      for (JsonNode candidate : response.path("candidates")) {
+        chunk.getChoices().add(choice(candidate));
+      }
+      JsonNode usage = response.path("usageMetadata");
+      if (usage.isObject()) {
+        int prompt = usage.path("promptTokenCount").asInt(0);
+        int completion = usage.path("candidatesTokenCount").asInt(0) + usage.path("thoughtsTokenCount").asInt(0);
+        chunk.setUsage(new Usage(prompt, completion, usage.path("totalTokenCount").asInt(prompt + completion)));
+      }
+      return chunk;
+    }
+
+    private ChatCompletionChunk.Choice choice(JsonNode candidate) {
+      int index = candidate.path("index").asInt(0);
+      ChatMessage delta = new ChatMessage();
+      if (started.add(index)) {
+        delta.setRole(ChatMessage.ASSISTANT);
+      }
+      StringBuilder text = null;
+      List<ToolCall> toolCalls = null;
+      for (JsonNode part : candidate.path("content").path("parts")) {
+        if (part.path("thought").asBoolean(false)) {
+          continue;
+        }
+        if (part.hasNonNull("text")) {
+          text = (text == null ? new StringBuilder() : text).append(part.get("text").asText());
+        } else if (part.has("functionCall")) {
+          JsonNode call = part.get("functionCall");
+          toolCalls = toolCalls == null ? new ArrayList<>() : toolCalls;
+          toolCalls.add(new ToolCall().setIndex(calls.merge(index, 1, Integer::sum) - 1)
+              .setId(call.path("id").asText("call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24)))
+              .setType("function")
+              .setFunction(new ToolCall.FunctionCall().setName(call.path("name").asText())
+                  .setArguments(call.has("args") ? call.get("args").toString() : "{}")));
+        }
+      }
+      if (text != null) {
+        delta.setContent(text.toString());
+      }
+      delta.setToolCalls(toolCalls);
+      String finishReason = finishReason(candidate.path("finishReason").asText(null), calls.containsKey(index));
+      finished |= finishReason != null;
+      return new ChatCompletionChunk.Choice().setIndex(index).setDelta(delta).setFinishReason(finishReason);
+    }
+  }
+}
