@@ -10,7 +10,7 @@ public final class ClientWithProviders {
 
   /** Asks the chat provider one question and prints the answer. */
   public static void main(String[] args) {
-    Example.run(Example.options().setProvider("OpenaiChat").setImageProvider("OpenAI"), client ->
+    Example.run(Example.options().setProvider("OpenaiChat").setImageProvider("Gemini"), client ->
         client.chat().completions().create(ChatCompletionRequest.of(Example.model("gpt-4o-mini"), "say this is a test"))
             .onSuccess(response -> System.out.println(response.getChoices().get(0).getMessage().getContent())));
   }
