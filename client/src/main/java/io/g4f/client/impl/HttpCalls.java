@@ -17,6 +17,11 @@ public final class HttpCalls {
   private HttpCalls() {
   }
 
+  /** {@code path} appended to {@code base}, with one slash between them whether or not {@code base} ends in one. */
+  public static String url(String base, String path) {
+    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+  }
+
   /**
    * Sends {@code body} and, on a 2xx answer, streams the response through the decoder the
    * response selects (by content type, say). A non-2xx answer fails with the mapped

@@ -116,12 +116,7 @@ public class AnthropicProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body;
-    try {
-      body = Codec.encode(body(request));
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
+    Buffer body = Codec.encode(body(request));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url(context))
         .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream")
         .putHeader("anthropic-version", API_VERSION);
@@ -133,8 +128,7 @@ public class AnthropicProvider implements Provider {
 
   private String url(ProviderContext context) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    return base + (base.endsWith("/v1") ? "" : "/v1") + "/messages";
+    return HttpCalls.url(base, base.endsWith("/v1") || base.endsWith("/v1/") ? "/messages" : "/v1/messages");
   }
 
   /** The Messages request body; throws {@link InvalidRequestException} for what Anthropic cannot take. */

@@ -1,6 +1,7 @@
 package io.g4f.client.provider;
 
 import io.g4f.client.InvalidRequestException;
+import io.g4f.client.impl.HttpCalls;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.MultiMap;
@@ -58,9 +59,8 @@ public class AzureOpenAiProvider extends OpenAiProvider {
       throw new InvalidRequestException("Azure needs the deployment name as the request's model", 400, name(),
           "invalid_request_error", null, "model", null, null);
     }
-    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/openai/deployments/"
-        + URLEncoder.encode(model, StandardCharsets.UTF_8) + path + "?api-version="
-        + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
+    return HttpCalls.url(base, "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + path
+        + "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
   }
 
   /** JSON content, and the key in {@code api-key} (Azure's header) rather than as a bearer token. */

@@ -114,12 +114,7 @@ public class GeminiProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body;
-    try {
-      body = Codec.encode(body(request));
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
+    Buffer body = Codec.encode(body(request));
     String model = request.getModel() != null ? request.getModel() : defaultModel();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(url(context, model, "streamGenerateContent?alt=sse"))
@@ -138,12 +133,7 @@ public class GeminiProvider implements Provider {
         || request.getModel().startsWith("gpt-image") ? DEFAULT_IMAGE_MODEL : request.getModel();
     int count = request.getN() == null ? 1 : request.getN();
     boolean imagen = model.startsWith("imagen");
-    String aspectRatio;
-    try {
-      aspectRatio = aspectRatio(request.getSize(), imagen ? IMAGEN_ASPECT_RATIOS : GEMINI_IMAGE_ASPECT_RATIOS);
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
+    String aspectRatio = aspectRatio(request.getSize(), imagen ? IMAGEN_ASPECT_RATIOS : GEMINI_IMAGE_ASPECT_RATIOS);
     Future<List<ImagesResponse.Image>> images = imagen
         ? predict(context, model, request.getPrompt(), count, aspectRatio)
         : generateContentImages(context, model, request.getPrompt(), count, aspectRatio);
@@ -491,8 +481,7 @@ public class GeminiProvider implements Provider {
   /** {@code {base}/models/{model}:{method}}; a model named with its collection ({@code tunedModels/x}) keeps it. */
   private String url(ProviderContext context, String model, String method) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-        + (model.contains("/") ? "/" : "/models/") + model + ":" + method;
+    return HttpCalls.url(base, (model.contains("/") ? "/" : "/models/") + model + ":" + method);
   }
 
   /** Gemini's event stream: one {@code GenerateContentResponse} per {@code data:} event, no end marker. */

@@ -71,15 +71,10 @@ public class OllamaProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body;
-    try {
-      body = Codec.encode(body(request));
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
+    Buffer body = Codec.encode(body(request));
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setAbsoluteURI((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/chat")
+        .setAbsoluteURI(HttpCalls.url(base, "/api/chat"))
         .putHeader("content-type", "application/json").putHeader("accept", "application/x-ndjson");
     return HttpCalls.stream(context, name(), options, body, response -> new NdjsonDecoder(context.apiKey()));
   }

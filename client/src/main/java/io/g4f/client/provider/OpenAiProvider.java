@@ -152,7 +152,7 @@ public class OpenAiProvider implements Provider {
   /** {@code path} under the context's base URL, or this provider's own. */
   protected String url(ProviderContext context, String path) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    return HttpCalls.url(base, path);
   }
 
   private ChunkDecoder decoderFor(HttpClientResponse response, ProviderContext context) {

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <p>The client calls these methods on a Vert.x event-loop context and handles retries, timeouts,
  * vision inputs and image formats around them; a provider only speaks its wire protocol. A
- * provider must never block, must map failures to {@link io.g4f.client.G4fException} subclasses,
+ * provider must never block, must map failures to {@link io.g4f.client.G4fException} subclasses
+ * (returned as a failed future, or thrown before any I/O started: the client treats both alike),
  * and must close its upstream request when {@link ProviderContext#cancellation()} completes before
  * its future did.
  */
