@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -65,6 +66,8 @@ public final class GatewayLoad {
     DEFAULTS.put("access-log", "true");             // keep the gateway's access log (as shipped) or silence it
   }
 
+  /** The gateway's access logger, held here so the level set on it is not lost to garbage collection. */
+  private static final Logger ACCESS_LOG = Logger.getLogger("io.g4f.server.access");
   private static final int OPEN_BATCH = 50;
   private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
 
@@ -120,9 +123,8 @@ public final class GatewayLoad {
       }
       settings.put(pair[0], pair[1]);
     }
-    Logger accessLog = Logger.getLogger("io.g4f.server.access");
     if (!Boolean.parseBoolean(settings.get("access-log"))) {
-      accessLog.setLevel(Level.WARNING);
+      ACCESS_LOG.setLevel(Level.WARNING);
     }
     BlockedWarnings blocked = BlockedWarnings.install();
     System.out.println("settings: " + settings);
@@ -445,7 +447,7 @@ public final class GatewayLoad {
 
     private static final Logger LOGGER = Logger.getLogger(BlockedThreadChecker.LOGGER_NAME);
     /** The message of each warning, in order ("Thread NAME has been blocked for ..."). */
-    private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     static BlockedWarnings install() {
       BlockedWarnings warnings = new BlockedWarnings();
