@@ -43,7 +43,7 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
    * so this bounds the concurrent streams to one provider (a gateway relays thousands); requests past
    * it wait for a free connection and fail after the connect timeout.
    */
-  static final int MAX_HTTP1_CONNECTIONS = 10_000;
+  private static final int MAX_HTTP1_CONNECTIONS = 10_000;
 
   private final Vertx vertx;
   private final ClientOptions options;
