@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,6 +56,8 @@ public final class ChunkAccumulator {
     private StringBuilder content;
     private StringBuilder refusal;
     private final Map<Integer, ToolCall> toolCalls = new TreeMap<>();
+    /** Each tool call's arguments so far: appended, since re-concatenating Strings is quadratic in the fragments. */
+    private final Map<Integer, StringBuilder> arguments = new HashMap<>();
     private String finishReason;
     private Object logprobs;
 
@@ -83,8 +86,9 @@ public final class ChunkAccumulator {
       ToolCall call = toolCalls.get(index);
       if (call == null) {
         call = new ToolCall().setId(fragment.getId()).setType(fragment.getType() == null ? "function" : fragment.getType())
-            .setFunction(new ToolCall.FunctionCall().setArguments(""));
+            .setFunction(new ToolCall.FunctionCall());
         toolCalls.put(index, call);
+        arguments.put(index, new StringBuilder());
       } else if (fragment.getId() != null) {
         call.setId(fragment.getId());
       }
@@ -94,7 +98,7 @@ public final class ChunkAccumulator {
           call.getFunction().setName(function.getName());
         }
         if (function.getArguments() != null) {
-          call.getFunction().setArguments(call.getFunction().getArguments() + function.getArguments());
+          arguments.get(index).append(function.getArguments());
         }
       }
     }
@@ -106,6 +110,7 @@ public final class ChunkAccumulator {
         message.setRefusal(refusal.toString());
       }
       if (!toolCalls.isEmpty()) {
+        toolCalls.forEach((slot, call) -> call.getFunction().setArguments(arguments.get(slot).toString()));
         message.setToolCalls(new ArrayList<>(toolCalls.values()));
       }
       return new ChatCompletion.Choice().setIndex(index).setMessage(message).setFinishReason(finishReason)

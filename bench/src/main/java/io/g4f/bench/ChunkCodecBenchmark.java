@@ -1,0 +1,70 @@
+package io.g4f.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.impl.Codec;
+import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One content chunk through {@link Codec}: decoded straight to {@link ChatCompletionChunk}, decoded
+ * through a {@code JsonNode} tree first (what the OpenAI provider does, to spot error events), encoded
+ * back, and framed as the gateway's SSE event ({@code ChatCompletionsHandler.event}, called through a
+ * private-access method handle so production code stays closed).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class ChunkCodecBenchmark {
+
+  private static final MethodHandle GATEWAY_EVENT = lookUpGatewayEvent();
+
+  private String json;
+  private ChatCompletionChunk chunk;
+
+  @Setup
+  public void decodeOnce() {
+    json = OpenAiStreams.contentChunk(OpenAiStreams.token(7));
+    chunk = Codec.decode(json, ChatCompletionChunk.class).setProvider("OpenAI");
+  }
+
+  @Benchmark
+  public ChatCompletionChunk decode() {
+    return Codec.decode(json, ChatCompletionChunk.class);
+  }
+
+  @Benchmark
+  public ChatCompletionChunk decodeViaTree() throws JsonProcessingException {
+    return Codec.MAPPER.treeToValue(Codec.MAPPER.readTree(json), ChatCompletionChunk.class);
+  }
+
+  @Benchmark
+  public Buffer encode() {
+    return Codec.encode(chunk);
+  }
+
+  @Benchmark
+  public Buffer gatewayEvent() throws Throwable {
+    return (Buffer) GATEWAY_EVENT.invokeExact(chunk);
+  }
+
+  private static MethodHandle lookUpGatewayEvent() {
+    try {
+      Class<?> handler = Class.forName("io.g4f.server.ChatCompletionsHandler");
+      return MethodHandles.privateLookupIn(handler, MethodHandles.lookup())
+          .findStatic(handler, "event", MethodType.methodType(Buffer.class, ChatCompletionChunk.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}
