@@ -26,6 +26,12 @@ public class ClientOptions {
   public static final long DEFAULT_TOTAL_TIMEOUT = 600_000;
   /** Default number of retries after a retryable failure: {@value}. */
   public static final int DEFAULT_MAX_RETRIES = 2;
+  /**
+   * Default largest number of HTTP/1.1 connections to one provider address: {@value}. A streamed
+   * answer holds its connection until it ends, so this bounds the concurrent streams per provider
+   * (a gateway holds thousands); the pool costs about 4 bytes a slot.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default directory for images returned as {@code file:} URLs: {@code g4f-images} in the temp dir. */
   public static final String DEFAULT_IMAGES_DIR =
       Path.of(System.getProperty("java.io.tmpdir"), "g4f-images").toString();
@@ -39,6 +45,7 @@ public class ClientOptions {
   private long idleTimeout;
   private long totalTimeout;
   private int maxRetries;
+  private int maxConnections;
   private String imagesDir;
   private String trustedCertificates;
   private Map<String, String> apiKeys = new LinkedHashMap<>();
@@ -51,6 +58,7 @@ public class ClientOptions {
     idleTimeout = DEFAULT_IDLE_TIMEOUT;
     totalTimeout = DEFAULT_TOTAL_TIMEOUT;
     maxRetries = DEFAULT_MAX_RETRIES;
+    maxConnections = DEFAULT_MAX_CONNECTIONS;
     imagesDir = DEFAULT_IMAGES_DIR;
   }
 
@@ -65,6 +73,7 @@ public class ClientOptions {
     idleTimeout = other.idleTimeout;
     totalTimeout = other.totalTimeout;
     maxRetries = other.maxRetries;
+    maxConnections = other.maxConnections;
     imagesDir = other.imagesDir;
     trustedCertificates = other.trustedCertificates;
     apiKeys = new LinkedHashMap<>(other.apiKeys);
@@ -83,6 +92,7 @@ public class ClientOptions {
     idleTimeout = json.getLong("idleTimeout", idleTimeout);
     totalTimeout = json.getLong("totalTimeout", totalTimeout);
     maxRetries = json.getInteger("maxRetries", maxRetries);
+    maxConnections = json.getInteger("maxConnections", maxConnections);
     imagesDir = json.getString("imagesDir", imagesDir);
     trustedCertificates = json.getString("trustedCertificates", trustedCertificates);
     JsonObject keys = json.getJsonObject("apiKeys");
@@ -101,6 +111,7 @@ public class ClientOptions {
         .put("idleTimeout", idleTimeout)
         .put("totalTimeout", totalTimeout)
         .put("maxRetries", maxRetries)
+        .put("maxConnections", maxConnections)
         .put("imagesDir", imagesDir);
     putIfSet(json, "imageProvider", imageProvider);
     putIfSet(json, "apiKey", apiKey);
@@ -124,7 +135,7 @@ public class ClientOptions {
 
   private void validate() {
     setConnectTimeout(connectTimeout).setIdleTimeout(idleTimeout).setTotalTimeout(totalTimeout)
-        .setMaxRetries(maxRetries);
+        .setMaxRetries(maxRetries).setMaxConnections(maxConnections);
   }
 
   /**
@@ -240,6 +251,20 @@ public class ClientOptions {
       throw new IllegalArgumentException("maxRetries must be >= 0");
     }
     this.maxRetries = maxRetries;
+    return this;
+  }
+
+  /** The largest number of HTTP/1.1 connections to one provider address (so of concurrent streams to it). */
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  /** Sets the connection limit per provider address; must be positive. Calls beyond it wait for a free connection. */
+  public ClientOptions setMaxConnections(int maxConnections) {
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxConnections must be > 0");
+    }
+    this.maxConnections = maxConnections;
     return this;
   }
 

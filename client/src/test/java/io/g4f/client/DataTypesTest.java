@@ -104,7 +104,7 @@ class DataTypesTest {
   void optionsRoundTripThroughJsonAndCopy() {
     ClientOptions options = new ClientOptions().setProvider("OpenaiChat").setImageProvider("OpenAI")
         .setApiKey("k").setProxy("socks5://h:1080").setBaseUrl("http://127.0.0.1:1/v1").setConnectTimeout(1)
-        .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setImagesDir("/tmp/x")
+        .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setMaxConnections(5).setImagesDir("/tmp/x")
         .setTrustedCertificates("/etc/ca.pem");
 
     assertThat(new ClientOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
@@ -112,6 +112,7 @@ class DataTypesTest {
     assertThat(new ClientOptions(new JsonObject()).toJson()).isEqualTo(new ClientOptions().toJson());
     assertThat(new ClientOptions().getProvider()).isEqualTo(ClientOptions.DEFAULT_PROVIDER);
     assertThat(new ClientOptions().getMaxRetries()).isEqualTo(ClientOptions.DEFAULT_MAX_RETRIES);
+    assertThat(new ClientOptions(options.toJson()).getMaxConnections()).isEqualTo(5);
   }
 
   @Test
@@ -119,6 +120,7 @@ class DataTypesTest {
     assertThatThrownBy(() -> new ClientOptions().setIdleTimeout(0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> new ClientOptions().setMaxRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ClientOptions().setMaxConnections(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("totalTimeout", -5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("totalTimeout");
   }

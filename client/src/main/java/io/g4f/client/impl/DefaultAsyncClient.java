@@ -46,13 +46,6 @@ import java.util.stream.Stream;
 public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
     AsyncClient.Images, AsyncClient.Models {
 
-  /**
-   * HTTP/1.1 connections per provider address. A streamed answer holds its connection until it ends,
-   * so this bounds the concurrent streams to one provider (a gateway relays thousands); requests past
-   * it wait for a free connection and fail after the connect timeout.
-   */
-  private static final int MAX_HTTP1_CONNECTIONS = 10_000;
-
   private final Vertx vertx;
   private final ClientOptions options;
   private final ProviderRegistry registry;
@@ -88,7 +81,8 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     if (options.getTrustedCertificates() != null) {
       http.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustedCertificates()));
     }
-    this.httpClient = vertx.createHttpClient(http, new PoolOptions().setHttp1MaxSize(MAX_HTTP1_CONNECTIONS).setHttp2MaxSize(8));
+    this.httpClient = vertx.createHttpClient(http, new PoolOptions()
+        .setHttp1MaxSize(options.getMaxConnections()).setHttp2MaxSize(8));
     this.webClient = WebClient.wrap(httpClient);
   }
 
