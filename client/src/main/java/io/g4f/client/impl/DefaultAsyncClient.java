@@ -113,33 +113,33 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
 
   @Override
   public Future<ChatCompletion> create(ChatCompletionRequest request) {
-    return onContext(() -> {
-      ChatCompletionRequest whole = request.copy().setStreamOptions(
-          new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
-      return open(whole).compose(AsyncClient.ChatCompletions::collect);
-    });
+    return onContext(() -> open(request, true).compose(AsyncClient.ChatCompletions::collect));
   }
 
   @Override
   public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
-    return onContext(() -> open(request));
+    return onContext(() -> open(request, false));
   }
 
-  private Future<ChatCompletionStream> open(ChatCompletionRequest request) {
+  /** Opens the stream of an answer; {@code whole} asks for usage too, as a folded answer carries it. */
+  private Future<ChatCompletionStream> open(ChatCompletionRequest request, boolean whole) {
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
       throw invalid("messages must not be empty", "messages");
     }
     Call call = call(request, chatRouting, Capability.CHAT);
-    return VisionInputs.attach(vertx, request)
-        .map(prepared -> (prepared == request ? request.copy() : prepared).setStream(true))
-        .compose(wire -> call.routing().run(wire.getModel(), provider -> {
-          ChatCompletionRequest sent = wire.copy().setModel(Routing.modelFor(provider, wire.getModel()));
-          return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
-                  () -> call.routing().guard(provider, () -> attempt(call, provider,
-                      context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
-              .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
-                  TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
-        }));
+    ChatCompletionRequest wire = request.copy().setStream(true);
+    if (whole) {
+      wire.setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
+    }
+    return VisionInputs.attach(vertx, wire).compose(ready -> call.routing().run(ready.getModel(), provider -> {
+      String model = Routing.modelFor(provider, ready.getModel());
+      ChatCompletionRequest sent = model.equals(ready.getModel()) ? ready : ready.copy().setModel(model);
+      return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+              () -> call.routing().guard(provider, () -> attempt(call, provider,
+                  context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
+          .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+              TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
+    }));
   }
 
   @Override

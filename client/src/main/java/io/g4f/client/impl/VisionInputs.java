@@ -16,8 +16,9 @@ final class VisionInputs {
   }
 
   /**
-   * The request to send: {@code request} itself when it has no images, else a copy whose last user
-   * message carries one {@code image_url} part per image (a user message is added if there is none).
+   * Moves {@code request}'s images into its last user message, one {@code image_url} part each (a
+   * user message is added if there is none), and clears them; {@code request} must be the caller's
+   * own copy. Succeeds with it once every image is read.
    */
   static Future<ChatCompletionRequest> attach(Vertx vertx, ChatCompletionRequest request) {
     List<ImageInput> images = request.getImages();
@@ -29,21 +30,21 @@ final class VisionInputs {
       urls.add(image.toUrl(vertx));
     }
     return Future.all(urls).map(all -> {
-      ChatCompletionRequest copy = request.copy().setImages(null);
+      request.setImages(null);
       ChatMessage target = null;
-      for (ChatMessage message : copy.getMessages()) {
+      for (ChatMessage message : request.getMessages()) {
         if (ChatMessage.USER.equals(message.getRole())) {
           target = message;
         }
       }
       if (target == null) {
         target = new ChatMessage().setRole(ChatMessage.USER);
-        copy.addMessage(target);
+        request.addMessage(target);
       }
       for (Future<String> url : urls) {
         target.addContentPart(ContentPart.imageUrl(url.result()));
       }
-      return copy;
+      return request;
     });
   }
 }
