@@ -60,7 +60,7 @@ class SuspendCallsTest {
             user("say this is a test")
         }
 
-        assertThat(response.choices[0].message.content).isEqualTo("This is a test.")
+        assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
         assertThat(response.usage?.totalTokens).isEqualTo(17)
         val sent = upstream.last().json()
         assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini")
@@ -128,7 +128,7 @@ class SuspendCallsTest {
                 assertThat(Vertx.currentContext()).isSameAs(context)
                 ticker.cancel()
 
-                assertThat(response.choices[0].message.content).isEqualTo("This is a test.")
+                assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
                 assertThat(chunks).hasSize(6)
                 assertThat(ticks).`as`("ticks of a coroutine sharing the event loop").isGreaterThan(10)
             }
@@ -144,7 +144,7 @@ class SuspendCallsTest {
                 val chunks = client.chat.completions.stream { user("say this is a test") }.toList()
                 assertThat(Context.isOnEventLoopThread()).isFalse()
 
-                assertThat(response.choices[0].message.content).isEqualTo("This is a test.")
+                assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
                 assertThat(chunks).hasSize(6)
             }
         }

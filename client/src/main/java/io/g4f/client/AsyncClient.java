@@ -6,6 +6,7 @@ import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous G4F client: chat completions, streamed completions and images, each returning a
@@ -46,7 +47,7 @@ public interface AsyncClient {
   Images images();
 
   /** Closes the client's HTTP connections; calls in flight fail. Does not close the {@code Vertx}. */
-  Future<Void> close();
+  Future<@Nullable Void> close();
 
   /** The chat service. */
   interface Chat {

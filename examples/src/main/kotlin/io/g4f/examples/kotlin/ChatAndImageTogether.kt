@@ -31,7 +31,7 @@ suspend fun main() = withAsyncClient(environmentOptions()) { client ->
     val imageResponse = image.await()
 
     println("Chat Response:")
-    println(chatResponse.choices[0].message.content)
+    println(chatResponse.choices[0].message?.content)
 
     println("\nImage Response:")
     println(imageResponse.data[0].url)

@@ -17,6 +17,6 @@ suspend fun main() {
             model = chatModel("gpt-4o-mini")
             user("say this is a test")
         }
-        println(response.choices[0].message.content)
+        println(response.choices[0].message?.content)
     }
 }

@@ -13,5 +13,5 @@ suspend fun main() = withAsyncClient(environmentOptions()) { client ->
         model = chatModel("gpt-3.5-turbo")
         user("say this is a test")
     }
-    println(response.choices[0].message.content)
+    println(response.choices[0].message?.content)
 }

@@ -22,6 +22,6 @@ suspend fun main(args: Array<String>) {
             user("What are on this image?")
             image(image)
         }
-        println(response.choices[0].message.content)
+        println(response.choices[0].message?.content)
     }
 }
