@@ -130,7 +130,7 @@ class SuspendCallsTest {
 
                 assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
                 assertThat(chunks).hasSize(6)
-                assertThat(ticks).`as`("ticks of a coroutine sharing the event loop").isGreaterThan(10)
+                assertThat(ticks).`as`("ticks of a coroutine sharing the event loop while the calls waited").isGreaterThan(3)
             }
         }
     }
