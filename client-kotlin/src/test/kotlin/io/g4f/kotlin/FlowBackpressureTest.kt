@@ -28,13 +28,16 @@ import java.util.concurrent.atomic.AtomicLong
 @ExtendWith(VertxExtension::class)
 class FlowBackpressureTest {
 
+    // The upstream has event loops of its own: sharing one with the collector would let a busy
+    // collector thread stall the upstream's writes, and the test could pass without backpressure.
+    private val upstreamVertx = Vertx.vertx()
     private lateinit var upstream: ScriptedServer
     private lateinit var client: AsyncClient
     private val written = AtomicLong()
 
     @BeforeEach
     fun setUp(vertx: Vertx) {
-        upstream = ScriptedServer.start(vertx)
+        upstream = ScriptedServer.start(upstreamVertx)
             .on(HttpMethod.POST, "/v1/chat/completions", ScriptedServer.flood(CHUNK, CHUNKS, written))
         client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()))
     }
@@ -43,6 +46,7 @@ class FlowBackpressureTest {
     fun tearDown() {
         await(client.close())
         upstream.close()
+        await(upstreamVertx.close())
     }
 
     @Test
