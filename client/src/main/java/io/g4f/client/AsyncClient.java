@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous G4F client: chat completions, streamed completions and images, each returning a
@@ -50,7 +51,7 @@ public interface AsyncClient {
   Models models();
 
   /** Closes the client's HTTP connections; calls in flight fail. Does not close the {@code Vertx}. */
-  Future<Void> close();
+  Future<@Nullable Void> close();
 
   /** The chat service. */
   interface Chat {

@@ -3,6 +3,7 @@ package io.g4f.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A complete chat answer ({@code "object":"chat.completion"}), plus the {@code provider} that gave it. */
 public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
@@ -30,10 +31,10 @@ public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
   public static final class Choice extends Extensible<Choice> {
 
     private int index;
-    private ChatMessage message;
+    private @Nullable ChatMessage message;
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    private String finishReason;
-    private Object logprobs;
+    private @Nullable String finishReason;
+    private @Nullable Object logprobs;
 
     /** The choice index. */
     public int getIndex() {
@@ -47,34 +48,34 @@ public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
     }
 
     /** The assistant message. */
-    public ChatMessage getMessage() {
+    public @Nullable ChatMessage getMessage() {
       return message;
     }
 
     /** Sets the message. */
-    public Choice setMessage(ChatMessage message) {
+    public Choice setMessage(@Nullable ChatMessage message) {
       this.message = message;
       return this;
     }
 
     /** {@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}, or a provider's own. */
-    public String getFinishReason() {
+    public @Nullable String getFinishReason() {
       return finishReason;
     }
 
     /** Sets the finish reason. */
-    public Choice setFinishReason(String finishReason) {
+    public Choice setFinishReason(@Nullable String finishReason) {
       this.finishReason = finishReason;
       return this;
     }
 
     /** Log probabilities as sent by the provider (a Map), or null. */
-    public Object getLogprobs() {
+    public @Nullable Object getLogprobs() {
       return logprobs;
     }
 
     /** Sets the log probabilities. */
-    public Choice setLogprobs(Object logprobs) {
+    public Choice setLogprobs(@Nullable Object logprobs) {
       this.logprobs = logprobs;
       return this;
     }

@@ -3,6 +3,7 @@ package io.g4f.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One streamed piece of an answer ({@code "object":"chat.completion.chunk"}). With
@@ -35,8 +36,8 @@ public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionCh
     private int index;
     private ChatMessage delta = new ChatMessage();
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    private String finishReason;
-    private Object logprobs;
+    private @Nullable String finishReason;
+    private @Nullable Object logprobs;
 
     /** The choice index. */
     public int getIndex() {
@@ -55,29 +56,29 @@ public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionCh
     }
 
     /** Sets the delta. */
-    public Choice setDelta(ChatMessage delta) {
+    public Choice setDelta(@Nullable ChatMessage delta) {
       this.delta = delta == null ? new ChatMessage() : delta;
       return this;
     }
 
     /** Why generation stopped, on the last chunk of the choice; null before. */
-    public String getFinishReason() {
+    public @Nullable String getFinishReason() {
       return finishReason;
     }
 
     /** Sets the finish reason. */
-    public Choice setFinishReason(String finishReason) {
+    public Choice setFinishReason(@Nullable String finishReason) {
       this.finishReason = finishReason;
       return this;
     }
 
     /** Log probabilities of this delta, as sent by the provider, or null. */
-    public Object getLogprobs() {
+    public @Nullable Object getLogprobs() {
       return logprobs;
     }
 
     /** Sets the log probabilities. */
-    public Choice setLogprobs(Object logprobs) {
+    public Choice setLogprobs(@Nullable Object logprobs) {
       this.logprobs = logprobs;
       return this;
     }

@@ -8,6 +8,7 @@ import io.g4f.client.impl.Codec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat completion request: OpenAI's {@code /v1/chat/completions} body, plus client-side settings
@@ -19,41 +20,41 @@ import java.util.Map;
  */
 public final class ChatCompletionRequest extends ClientRequest<ChatCompletionRequest> {
 
-  private String model;
+  private @Nullable String model;
   private List<ChatMessage> messages = new ArrayList<>();
-  private Double temperature;
-  private Double topP;
-  private Integer maxTokens;
-  private Integer maxCompletionTokens;
+  private @Nullable Double temperature;
+  private @Nullable Double topP;
+  private @Nullable Integer maxTokens;
+  private @Nullable Integer maxCompletionTokens;
   @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-  private List<String> stop;
-  private Integer n;
-  private Long seed;
-  private String user;
-  private List<Tool> tools;
-  private Object toolChoice;
-  private Map<String, Object> responseFormat;
-  private Boolean stream;
-  private StreamOptions streamOptions;
+  private @Nullable List<String> stop;
+  private @Nullable Integer n;
+  private @Nullable Long seed;
+  private @Nullable String user;
+  private @Nullable List<Tool> tools;
+  private @Nullable Object toolChoice;
+  private @Nullable Map<String, @Nullable Object> responseFormat;
+  private @Nullable Boolean stream;
+  private @Nullable StreamOptions streamOptions;
   @JsonIgnore
-  private List<ImageInput> images;
+  private @Nullable List<ImageInput> images;
 
   /** Creates an empty request. */
   public ChatCompletionRequest() {
   }
 
   /** A request for {@code model} with one user message. */
-  public static ChatCompletionRequest of(String model, String prompt) {
+  public static ChatCompletionRequest of(@Nullable String model, String prompt) {
     return new ChatCompletionRequest().setModel(model).addUserMessage(prompt);
   }
 
   /** The model name; null lets the provider pick its default. */
-  public String getModel() {
+  public @Nullable String getModel() {
     return model;
   }
 
   /** Sets the model. */
-  public ChatCompletionRequest setModel(String model) {
+  public ChatCompletionRequest setModel(@Nullable String model) {
     this.model = model;
     return this;
   }
@@ -64,7 +65,7 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
   }
 
   /** Replaces the conversation. */
-  public ChatCompletionRequest setMessages(List<ChatMessage> messages) {
+  public ChatCompletionRequest setMessages(@Nullable List<ChatMessage> messages) {
     this.messages = messages == null ? new ArrayList<>() : new ArrayList<>(messages);
     return this;
   }
@@ -86,7 +87,7 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
   }
 
   @JsonSetter("messages")
-  private void messagesJson(JsonNode node) {
+  private void messagesJson(@Nullable JsonNode node) {
     messages = new ArrayList<>();
     if (node == null || node.isNull()) {
       return;
@@ -99,122 +100,122 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
   }
 
   /** Sampling temperature, 0 to 2. */
-  public Double getTemperature() {
+  public @Nullable Double getTemperature() {
     return temperature;
   }
 
   /** Sets the temperature. */
-  public ChatCompletionRequest setTemperature(Double temperature) {
+  public ChatCompletionRequest setTemperature(@Nullable Double temperature) {
     this.temperature = temperature;
     return this;
   }
 
   /** Nucleus sampling mass. */
-  public Double getTopP() {
+  public @Nullable Double getTopP() {
     return topP;
   }
 
   /** Sets top_p. */
-  public ChatCompletionRequest setTopP(Double topP) {
+  public ChatCompletionRequest setTopP(@Nullable Double topP) {
     this.topP = topP;
     return this;
   }
 
   /** Upper bound of generated tokens (the older {@code max_tokens}). */
-  public Integer getMaxTokens() {
+  public @Nullable Integer getMaxTokens() {
     return maxTokens;
   }
 
   /** Sets max_tokens. */
-  public ChatCompletionRequest setMaxTokens(Integer maxTokens) {
+  public ChatCompletionRequest setMaxTokens(@Nullable Integer maxTokens) {
     this.maxTokens = maxTokens;
     return this;
   }
 
   /** Upper bound of generated tokens, reasoning included ({@code max_completion_tokens}). */
-  public Integer getMaxCompletionTokens() {
+  public @Nullable Integer getMaxCompletionTokens() {
     return maxCompletionTokens;
   }
 
   /** Sets max_completion_tokens. */
-  public ChatCompletionRequest setMaxCompletionTokens(Integer maxCompletionTokens) {
+  public ChatCompletionRequest setMaxCompletionTokens(@Nullable Integer maxCompletionTokens) {
     this.maxCompletionTokens = maxCompletionTokens;
     return this;
   }
 
   /** Stop sequences; a single JSON string is read as a one-element list. */
-  public List<String> getStop() {
+  public @Nullable List<String> getStop() {
     return stop;
   }
 
   /** Sets the stop sequences. */
-  public ChatCompletionRequest setStop(List<String> stop) {
+  public ChatCompletionRequest setStop(@Nullable List<String> stop) {
     this.stop = stop;
     return this;
   }
 
   /** How many choices to generate. */
-  public Integer getN() {
+  public @Nullable Integer getN() {
     return n;
   }
 
   /** Sets n. */
-  public ChatCompletionRequest setN(Integer n) {
+  public ChatCompletionRequest setN(@Nullable Integer n) {
     this.n = n;
     return this;
   }
 
   /** Seed for best-effort deterministic sampling. */
-  public Long getSeed() {
+  public @Nullable Long getSeed() {
     return seed;
   }
 
   /** Sets the seed. */
-  public ChatCompletionRequest setSeed(Long seed) {
+  public ChatCompletionRequest setSeed(@Nullable Long seed) {
     this.seed = seed;
     return this;
   }
 
   /** An end-user identifier, passed to the provider. */
-  public String getUser() {
+  public @Nullable String getUser() {
     return user;
   }
 
   /** Sets the end-user identifier. */
-  public ChatCompletionRequest setUser(String user) {
+  public ChatCompletionRequest setUser(@Nullable String user) {
     this.user = user;
     return this;
   }
 
   /** Tools the model may call. */
-  public List<Tool> getTools() {
+  public @Nullable List<Tool> getTools() {
     return tools;
   }
 
   /** Sets the tools. */
-  public ChatCompletionRequest setTools(List<Tool> tools) {
+  public ChatCompletionRequest setTools(@Nullable List<Tool> tools) {
     this.tools = tools;
     return this;
   }
 
   /** {@code "none"}, {@code "auto"}, {@code "required"} (a String) or a named-function object (a Map). */
-  public Object getToolChoice() {
+  public @Nullable Object getToolChoice() {
     return toolChoice;
   }
 
   /** Sets tool_choice: a String or a Map. */
-  public ChatCompletionRequest setToolChoice(Object toolChoice) {
+  public ChatCompletionRequest setToolChoice(@Nullable Object toolChoice) {
     this.toolChoice = toolChoice;
     return this;
   }
 
   /** The {@code response_format} object, e.g. {@code {"type":"json_object"}} or a {@code json_schema}. */
-  public Map<String, Object> getResponseFormat() {
+  public @Nullable Map<String, @Nullable Object> getResponseFormat() {
     return responseFormat;
   }
 
   /** Sets response_format. */
-  public ChatCompletionRequest setResponseFormat(Map<String, Object> responseFormat) {
+  public ChatCompletionRequest setResponseFormat(@Nullable Map<String, @Nullable Object> responseFormat) {
     this.responseFormat = responseFormat;
     return this;
   }
@@ -223,23 +224,23 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
    * The wire {@code stream} flag. The client sets it itself ({@code create} and {@code stream} both
    * stream from the provider), so callers leave it alone; servers read it from incoming JSON.
    */
-  public Boolean getStream() {
+  public @Nullable Boolean getStream() {
     return stream;
   }
 
   /** Sets the wire stream flag. */
-  public ChatCompletionRequest setStream(Boolean stream) {
+  public ChatCompletionRequest setStream(@Nullable Boolean stream) {
     this.stream = stream;
     return this;
   }
 
   /** Stream options, e.g. {@code include_usage}. */
-  public StreamOptions getStreamOptions() {
+  public @Nullable StreamOptions getStreamOptions() {
     return streamOptions;
   }
 
   /** Sets the stream options. */
-  public ChatCompletionRequest setStreamOptions(StreamOptions streamOptions) {
+  public ChatCompletionRequest setStreamOptions(@Nullable StreamOptions streamOptions) {
     this.streamOptions = streamOptions;
     return this;
   }
@@ -248,12 +249,12 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
    * Images for a vision model, attached to the last user message as {@code image_url} parts before
    * sending (the seed's {@code image=}). Never written to JSON.
    */
-  public List<ImageInput> getImages() {
+  public @Nullable List<ImageInput> getImages() {
     return images;
   }
 
   /** Sets the images to attach. */
-  public ChatCompletionRequest setImages(List<ImageInput> images) {
+  public ChatCompletionRequest setImages(@Nullable List<ImageInput> images) {
     this.images = images;
     return this;
   }
@@ -277,15 +278,15 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
   /** The {@code stream_options} object. */
   public static final class StreamOptions extends Extensible<StreamOptions> {
 
-    private Boolean includeUsage;
+    private @Nullable Boolean includeUsage;
 
     /** Whether a final chunk with {@code usage} (and no choices) is sent. */
-    public Boolean getIncludeUsage() {
+    public @Nullable Boolean getIncludeUsage() {
       return includeUsage;
     }
 
     /** Sets include_usage. */
-    public StreamOptions setIncludeUsage(Boolean includeUsage) {
+    public StreamOptions setIncludeUsage(@Nullable Boolean includeUsage) {
       this.includeUsage = includeUsage;
       return this;
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The chunks of one streamed answer, as a Vert.x {@link ReadStream} with real backpressure: while the
@@ -28,10 +29,10 @@ public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
   }
 
   @Override
-  ChatCompletionStream exceptionHandler(Handler<Throwable> handler);
+  ChatCompletionStream exceptionHandler(@Nullable Handler<Throwable> handler);
 
   @Override
-  ChatCompletionStream handler(Handler<ChatCompletionChunk> handler);
+  ChatCompletionStream handler(@Nullable Handler<ChatCompletionChunk> handler);
 
   @Override
   ChatCompletionStream pause();
@@ -43,7 +44,7 @@ public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
   ChatCompletionStream fetch(long amount);
 
   @Override
-  ChatCompletionStream endHandler(Handler<Void> endHandler);
+  ChatCompletionStream endHandler(@Nullable Handler<@Nullable Void> endHandler);
 
   /**
    * Abandons the answer: the upstream request is closed at once and, unless the stream already

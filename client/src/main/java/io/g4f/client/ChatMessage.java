@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.impl.Codec;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat message, as in OpenAI's {@code messages} array; also the {@code delta} of a streamed chunk.
@@ -23,22 +24,22 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   /** The {@code tool} role, for a tool's result. */
   public static final String TOOL = "tool";
 
-  private String role;
+  private @Nullable String role;
   @JsonIgnore
-  private String text;
+  private @Nullable String text;
   @JsonIgnore
-  private List<ContentPart> parts;
-  private String name;
-  private String refusal;
-  private List<ToolCall> toolCalls;
-  private String toolCallId;
+  private @Nullable List<ContentPart> parts;
+  private @Nullable String name;
+  private @Nullable String refusal;
+  private @Nullable List<ToolCall> toolCalls;
+  private @Nullable String toolCallId;
 
   /** Creates an empty message. */
   public ChatMessage() {
   }
 
   /** Creates a message with a role and text content. */
-  public ChatMessage(String role, String text) {
+  public ChatMessage(@Nullable String role, @Nullable String text) {
     this.role = role;
     this.text = text;
   }
@@ -54,17 +55,17 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   }
 
   /** An {@code assistant} message with text content. */
-  public static ChatMessage assistant(String text) {
+  public static ChatMessage assistant(@Nullable String text) {
     return new ChatMessage(ASSISTANT, text);
   }
 
   /** The role ({@code system}, {@code user}, {@code assistant}, {@code tool}, or a provider's own); null in a delta that does not repeat it. */
-  public String getRole() {
+  public @Nullable String getRole() {
     return role;
   }
 
   /** Sets the role. */
-  public ChatMessage setRole(String role) {
+  public ChatMessage setRole(@Nullable String role) {
     this.role = role;
     return this;
   }
@@ -73,7 +74,7 @@ public final class ChatMessage extends Extensible<ChatMessage> {
    * The text of the message: the text content, or the text parts joined, or null when there is no
    * text at all. This is what {@code choices[0].message.content} means in the seed.
    */
-  public String getContent() {
+  public @Nullable String getContent() {
     if (parts == null) {
       return text;
     }
@@ -88,19 +89,19 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   }
 
   /** Sets plain text content, replacing any content parts. */
-  public ChatMessage setContent(String text) {
+  public ChatMessage setContent(@Nullable String text) {
     this.text = text;
     this.parts = null;
     return this;
   }
 
   /** The content parts, or null when the content is plain text. */
-  public List<ContentPart> getContentParts() {
+  public @Nullable List<ContentPart> getContentParts() {
     return parts;
   }
 
   /** Sets content parts, replacing any text content. */
-  public ChatMessage setContentParts(List<ContentPart> parts) {
+  public ChatMessage setContentParts(@Nullable List<ContentPart> parts) {
     this.parts = parts;
     this.text = null;
     return this;
@@ -120,12 +121,12 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   }
 
   @JsonGetter("content")
-  private Object contentJson() {
+  private @Nullable Object contentJson() {
     return parts != null ? parts : text;
   }
 
   @JsonSetter("content")
-  private void contentJson(JsonNode node) {
+  private void contentJson(@Nullable JsonNode node) {
     if (node == null || node.isNull()) {
       setContent(null);
     } else if (node.isArray()) {
@@ -136,45 +137,45 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   }
 
   /** An optional participant name. */
-  public String getName() {
+  public @Nullable String getName() {
     return name;
   }
 
   /** Sets the participant name. */
-  public ChatMessage setName(String name) {
+  public ChatMessage setName(@Nullable String name) {
     this.name = name;
     return this;
   }
 
   /** The assistant's refusal message, when the model refused. */
-  public String getRefusal() {
+  public @Nullable String getRefusal() {
     return refusal;
   }
 
   /** Sets the refusal message. */
-  public ChatMessage setRefusal(String refusal) {
+  public ChatMessage setRefusal(@Nullable String refusal) {
     this.refusal = refusal;
     return this;
   }
 
   /** Tool calls made by the assistant, or null. In a delta, fragments carry an {@code index}. */
-  public List<ToolCall> getToolCalls() {
+  public @Nullable List<ToolCall> getToolCalls() {
     return toolCalls;
   }
 
   /** Sets the tool calls. */
-  public ChatMessage setToolCalls(List<ToolCall> toolCalls) {
+  public ChatMessage setToolCalls(@Nullable List<ToolCall> toolCalls) {
     this.toolCalls = toolCalls;
     return this;
   }
 
   /** For a {@code tool} message: the id of the call it answers. */
-  public String getToolCallId() {
+  public @Nullable String getToolCallId() {
     return toolCallId;
   }
 
   /** Sets the id of the tool call this message answers. */
-  public ChatMessage setToolCallId(String toolCallId) {
+  public ChatMessage setToolCallId(@Nullable String toolCallId) {
     this.toolCallId = toolCallId;
     return this;
   }

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking counterpart of {@link AsyncClient}, for plain Java callers: the same calls, returning
@@ -108,7 +109,7 @@ public final class Client implements AutoCloseable {
   }
 
   /** Waits for {@code future}, refusing to do so on an event loop; rethrows its failure unchecked. */
-  static <T> T await(Future<T> future) {
+  static <T extends @Nullable Object> T await(Future<T> future) {
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException(
           "The blocking Client cannot be used on a Vert.x event-loop thread; use AsyncClient there");

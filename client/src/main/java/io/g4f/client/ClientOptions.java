@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of an {@link AsyncClient} (or a blocking {@link Client}), in the Vert.x Options style:
@@ -37,17 +38,17 @@ public class ClientOptions {
       Path.of(System.getProperty("java.io.tmpdir"), "g4f-images").toString();
 
   private String provider;
-  private String imageProvider;
-  private String apiKey;
-  private String proxy;
-  private String baseUrl;
+  private @Nullable String imageProvider;
+  private @Nullable String apiKey;
+  private @Nullable String proxy;
+  private @Nullable String baseUrl;
   private long connectTimeout;
   private long idleTimeout;
   private long totalTimeout;
   private int maxRetries;
   private int maxConnections;
   private String imagesDir;
-  private String trustedCertificates;
+  private @Nullable String trustedCertificates;
   private Map<String, String> apiKeys = new LinkedHashMap<>();
   private boolean shuffleProviders;
 
@@ -127,7 +128,7 @@ public class ClientOptions {
     return json;
   }
 
-  private static void putIfSet(JsonObject json, String key, String value) {
+  private static void putIfSet(JsonObject json, String key, @Nullable String value) {
     if (value != null) {
       json.put(key, value);
     }
@@ -153,12 +154,12 @@ public class ClientOptions {
   }
 
   /** The image provider's name, or a fallback list; null means the chat provider(s). */
-  public String getImageProvider() {
+  public @Nullable String getImageProvider() {
     return imageProvider;
   }
 
   /** Sets the image provider, or a fallback list of them (null: the chat provider). */
-  public ClientOptions setImageProvider(String imageProvider) {
+  public ClientOptions setImageProvider(@Nullable String imageProvider) {
     this.imageProvider = imageProvider;
     return this;
   }
@@ -167,18 +168,18 @@ public class ClientOptions {
    * The API key of the first chat provider (and of the first image provider), or null. Other
    * providers use {@link #getApiKeys()} or their conventional environment variable.
    */
-  public String getApiKey() {
+  public @Nullable String getApiKey() {
     return apiKey;
   }
 
   /** Sets the API key of the first provider. */
-  public ClientOptions setApiKey(String apiKey) {
+  public ClientOptions setApiKey(@Nullable String apiKey) {
     this.apiKey = apiKey;
     return this;
   }
 
   /** The proxy URI for every outgoing request, or null for a direct connection. */
-  public String getProxy() {
+  public @Nullable String getProxy() {
     return proxy;
   }
 
@@ -188,18 +189,18 @@ public class ClientOptions {
    * is not encrypted) or {@code socks5://[user:pass@]host[:port]} (default port 1080). Checked when
    * the client is created.
    */
-  public ClientOptions setProxy(String proxy) {
+  public ClientOptions setProxy(@Nullable String proxy) {
     this.proxy = proxy;
     return this;
   }
 
   /** The first provider's base URL (e.g. {@code http://127.0.0.1:11434/v1}); null for the provider's own. */
-  public String getBaseUrl() {
+  public @Nullable String getBaseUrl() {
     return baseUrl;
   }
 
   /** Sets the base URL, so any OpenAI-compatible server can stand in for the provider. */
-  public ClientOptions setBaseUrl(String baseUrl) {
+  public ClientOptions setBaseUrl(@Nullable String baseUrl) {
     this.baseUrl = baseUrl;
     return this;
   }
@@ -280,7 +281,7 @@ public class ClientOptions {
   }
 
   /** A PEM file of the certificates to trust for TLS instead of the JVM's defaults, or null. */
-  public String getTrustedCertificates() {
+  public @Nullable String getTrustedCertificates() {
     return trustedCertificates;
   }
 
@@ -288,7 +289,7 @@ public class ClientOptions {
    * Trusts only the certificates in this PEM file (for a provider or TLS-intercepting proxy with a
    * private CA); null restores the JVM's default trust.
    */
-  public ClientOptions setTrustedCertificates(String pemFile) {
+  public ClientOptions setTrustedCertificates(@Nullable String pemFile) {
     this.trustedCertificates = pemFile;
     return this;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Base of the request types: an OpenAI-shaped body plus settings for this call only, which override
@@ -16,42 +17,42 @@ import java.util.Objects;
 public abstract class ClientRequest<T extends ClientRequest<T>> extends Extensible<T> {
 
   @JsonIgnore
-  private String provider;
+  private @Nullable String provider;
   @JsonIgnore
-  private String apiKey;
+  private @Nullable String apiKey;
   @JsonIgnore
-  private String proxy;
+  private @Nullable String proxy;
   @JsonIgnore
-  private Long timeout;
+  private @Nullable Long timeout;
   @JsonIgnore
   private Map<String, String> headers = new LinkedHashMap<>();
 
   /** The provider name or fallback list for this call, overriding {@link ClientOptions#setProvider}; or null. */
-  public String getProvider() {
+  public @Nullable String getProvider() {
     return provider;
   }
 
   /** Sets the provider (or a fallback list, {@code "Groq OpenAI"}) for this call; null for the client's. */
   @SuppressWarnings("unchecked")
-  public T setProvider(String provider) {
+  public T setProvider(@Nullable String provider) {
     this.provider = provider;
     return (T) this;
   }
 
   /** The API key of this call's first provider, overriding the client's; or null. */
-  public String getApiKey() {
+  public @Nullable String getApiKey() {
     return apiKey;
   }
 
   /** Sets the API key sent to this call's first provider (never to a fallback provider); null for the client's. */
   @SuppressWarnings("unchecked")
-  public T setApiKey(String apiKey) {
+  public T setApiKey(@Nullable String apiKey) {
     this.apiKey = apiKey;
     return (T) this;
   }
 
   /** A proxy URI for this call only, overriding {@link ClientOptions#setProxy}; or null. */
-  public String getProxy() {
+  public @Nullable String getProxy() {
     return proxy;
   }
 
@@ -60,19 +61,19 @@ public abstract class ClientRequest<T extends ClientRequest<T>> extends Extensib
    * {@code socks5://...}; an empty string means a direct connection; null the client's proxy.
    */
   @SuppressWarnings("unchecked")
-  public T setProxy(String proxy) {
+  public T setProxy(@Nullable String proxy) {
     this.proxy = proxy;
     return (T) this;
   }
 
   /** The total timeout of this call in ms, overriding {@link ClientOptions#getTotalTimeout()}; or null. */
-  public Long getTimeout() {
+  public @Nullable Long getTimeout() {
     return timeout;
   }
 
   /** Sets the total timeout of this call in ms (positive), retries and streaming included; null for the client's. */
   @SuppressWarnings("unchecked")
-  public T setTimeout(Long timeout) {
+  public T setTimeout(@Nullable Long timeout) {
     if (timeout != null && timeout <= 0) {
       throw new IllegalArgumentException("timeout must be > 0");
     }

@@ -1,6 +1,7 @@
 package io.g4f.client;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a whole completion and each of its streamed chunks share: the completion {@code id},
@@ -12,23 +13,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"id", "object", "created", "model", "provider", "choices", "usage", "system_fingerprint"})
 public abstract class CompletionHeader<T extends CompletionHeader<T>> extends Extensible<T> {
 
-  private String id;
+  private @Nullable String id;
   private long created;
-  private String model;
-  private String provider;
-  private Usage usage;
-  private String systemFingerprint;
+  private @Nullable String model;
+  private @Nullable String provider;
+  private @Nullable Usage usage;
+  private @Nullable String systemFingerprint;
 
   CompletionHeader() {
   }
 
   /** The completion id (shared by all chunks of one answer). */
-  public String getId() {
+  public @Nullable String getId() {
     return id;
   }
 
   /** Sets the id. */
-  public T setId(String id) {
+  public T setId(@Nullable String id) {
     this.id = id;
     return self();
   }
@@ -45,45 +46,45 @@ public abstract class CompletionHeader<T extends CompletionHeader<T>> extends Ex
   }
 
   /** The model that answered, as the provider names it. */
-  public String getModel() {
+  public @Nullable String getModel() {
     return model;
   }
 
   /** Sets the model. */
-  public T setModel(String model) {
+  public T setModel(@Nullable String model) {
     this.model = model;
     return self();
   }
 
   /** The provider that answered. */
-  public String getProvider() {
+  public @Nullable String getProvider() {
     return provider;
   }
 
   /** Sets the provider. */
-  public T setProvider(String provider) {
+  public T setProvider(@Nullable String provider) {
     this.provider = provider;
     return self();
   }
 
   /** Token usage, when the provider reported it (on a stream: its last chunk, if asked for). */
-  public Usage getUsage() {
+  public @Nullable Usage getUsage() {
     return usage;
   }
 
   /** Sets the usage. */
-  public T setUsage(Usage usage) {
+  public T setUsage(@Nullable Usage usage) {
     this.usage = usage;
     return self();
   }
 
   /** The backend configuration fingerprint, when reported. */
-  public String getSystemFingerprint() {
+  public @Nullable String getSystemFingerprint() {
     return systemFingerprint;
   }
 
   /** Sets the system fingerprint. */
-  public T setSystemFingerprint(String systemFingerprint) {
+  public T setSystemFingerprint(@Nullable String systemFingerprint) {
     this.systemFingerprint = systemFingerprint;
     return self();
   }

@@ -1,6 +1,7 @@
 package io.g4f.client;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** The provider could not be reached or dropped the connection before answering. Retryable. */
 public class ConnectionException extends G4fException {
@@ -8,13 +9,13 @@ public class ConnectionException extends G4fException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception; arguments as in {@link G4fException}. */
-  public ConnectionException(String message, int status, String provider, String type, String code, String param,
-      Duration retryAfter, Throwable cause) {
+  public ConnectionException(@Nullable String message, int status, @Nullable String provider, @Nullable String type,
+      @Nullable String code, @Nullable String param, @Nullable Duration retryAfter, @Nullable Throwable cause) {
     super(message, status, provider, true, type, code, param, retryAfter, cause);
   }
 
   /** Creates the exception with a message and the provider that raised it. */
-  public ConnectionException(String message, int status, String provider) {
+  public ConnectionException(@Nullable String message, int status, @Nullable String provider) {
     this(message, status, provider, null, null, null, null, null);
   }
 }

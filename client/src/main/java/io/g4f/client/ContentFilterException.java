@@ -1,5 +1,7 @@
 package io.g4f.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The provider's content policy refused the prompt or withheld the answer (a safety filter, recitation
  * of protected text, a blocklist, personal data...). It is a rejected request, as OpenAI reports one:
@@ -23,7 +25,7 @@ public class ContentFilterException extends InvalidRequestException {
    * @param provider the provider that refused
    * @param reason the provider's reason, e.g. {@code SAFETY}
    */
-  public ContentFilterException(String message, String provider, String reason) {
+  public ContentFilterException(String message, @Nullable String provider, String reason) {
     super(message, 400, provider, "invalid_request_error", CODE, null, null, null);
     this.reason = reason;
   }

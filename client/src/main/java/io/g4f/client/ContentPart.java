@@ -1,5 +1,7 @@
 package io.g4f.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One part of a message's content: {@code {"type":"text","text":...}} or
  * {@code {"type":"image_url","image_url":{"url":...,"detail":...}}}; other types round-trip through
@@ -12,9 +14,9 @@ public final class ContentPart extends Extensible<ContentPart> {
   /** The {@code image_url} part type. */
   public static final String IMAGE_URL = "image_url";
 
-  private String type;
-  private String text;
-  private ImageUrl imageUrl;
+  private @Nullable String type;
+  private @Nullable String text;
+  private @Nullable ImageUrl imageUrl;
 
   /** A text part. */
   public static ContentPart text(String text) {
@@ -27,34 +29,34 @@ public final class ContentPart extends Extensible<ContentPart> {
   }
 
   /** The part type. */
-  public String getType() {
+  public @Nullable String getType() {
     return type;
   }
 
   /** Sets the part type. */
-  public ContentPart setType(String type) {
+  public ContentPart setType(@Nullable String type) {
     this.type = type;
     return this;
   }
 
   /** The text of a {@code text} part. */
-  public String getText() {
+  public @Nullable String getText() {
     return text;
   }
 
   /** Sets the text. */
-  public ContentPart setText(String text) {
+  public ContentPart setText(@Nullable String text) {
     this.text = text;
     return this;
   }
 
   /** The image of an {@code image_url} part. */
-  public ImageUrl getImageUrl() {
+  public @Nullable ImageUrl getImageUrl() {
     return imageUrl;
   }
 
   /** Sets the image. */
-  public ContentPart setImageUrl(ImageUrl imageUrl) {
+  public ContentPart setImageUrl(@Nullable ImageUrl imageUrl) {
     this.imageUrl = imageUrl;
     return this;
   }
@@ -62,27 +64,27 @@ public final class ContentPart extends Extensible<ContentPart> {
   /** The {@code image_url} object of an image part: a URL or data URI, and an optional detail level. */
   public static final class ImageUrl extends Extensible<ImageUrl> {
 
-    private String url;
-    private String detail;
+    private @Nullable String url;
+    private @Nullable String detail;
 
     /** An {@code http(s)} URL or a {@code data:} URI. */
-    public String getUrl() {
+    public @Nullable String getUrl() {
       return url;
     }
 
     /** Sets the URL. */
-    public ImageUrl setUrl(String url) {
+    public ImageUrl setUrl(@Nullable String url) {
       this.url = url;
       return this;
     }
 
     /** {@code low}, {@code high} or {@code auto}, or null. */
-    public String getDetail() {
+    public @Nullable String getDetail() {
       return detail;
     }
 
     /** Sets the detail level. */
-    public ImageUrl setDetail(String detail) {
+    public ImageUrl setDetail(@Nullable String detail) {
       this.detail = detail;
       return this;
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Base of every OpenAI-shaped data object: fields map to snake_case JSON properties, nulls are left
@@ -26,18 +27,18 @@ import java.util.Map;
 public abstract class Extensible<T extends Extensible<T>> {
 
   @JsonIgnore
-  private final Map<String, Object> extra = new LinkedHashMap<>();
+  private final Map<String, @Nullable Object> extra = new LinkedHashMap<>();
 
   /** Properties not modelled by this type, in arrival order; a live, mutable view. */
   @JsonAnyGetter
-  public Map<String, Object> getExtra() {
+  public Map<String, @Nullable Object> getExtra() {
     return extra;
   }
 
   /** Sets an extra property, sent or written as-is (a String, Number, Boolean, Map, List or null). */
   @JsonAnySetter
   @SuppressWarnings("unchecked")
-  public T putExtra(String name, Object value) {
+  public T putExtra(String name, @Nullable Object value) {
     extra.put(name, value);
     return (T) this;
   }

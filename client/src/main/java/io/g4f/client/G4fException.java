@@ -1,6 +1,7 @@
 package io.g4f.client;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Root of every failure this library reports. Unchecked, like the rest of the Vert.x world: a failed
@@ -15,16 +16,17 @@ public class G4fException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
-  private final String provider;
+  private final @Nullable String provider;
   private final boolean retryable;
-  private final String type;
-  private final String code;
-  private final String param;
-  private final Duration retryAfter;
+  private final @Nullable String type;
+  private final @Nullable String code;
+  private final @Nullable String param;
+  private final @Nullable Duration retryAfter;
 
   /** Creates an exception; see the getters for the meaning of each argument. Any may be null or 0. */
-  public G4fException(String message, int status, String provider, boolean retryable, String type,
-                      String code, String param, Duration retryAfter, Throwable cause) {
+  public G4fException(@Nullable String message, int status, @Nullable String provider, boolean retryable,
+                      @Nullable String type, @Nullable String code, @Nullable String param,
+                      @Nullable Duration retryAfter, @Nullable Throwable cause) {
     super(message, cause);
     this.status = status;
     this.provider = provider;
@@ -36,7 +38,7 @@ public class G4fException extends RuntimeException {
   }
 
   /** Creates an exception with only a message, a status and a provider. */
-  public G4fException(String message, int status, String provider, boolean retryable) {
+  public G4fException(@Nullable String message, int status, @Nullable String provider, boolean retryable) {
     this(message, status, provider, retryable, null, null, null, null, null);
   }
 
@@ -46,7 +48,7 @@ public class G4fException extends RuntimeException {
   }
 
   /** The name of the provider that failed, or null when the failure is not tied to one. */
-  public String provider() {
+  public @Nullable String provider() {
     return provider;
   }
 
@@ -56,22 +58,22 @@ public class G4fException extends RuntimeException {
   }
 
   /** The {@code error.type} of an OpenAI-style error body, or null. */
-  public String type() {
+  public @Nullable String type() {
     return type;
   }
 
   /** The {@code error.code} of an OpenAI-style error body, or null. */
-  public String code() {
+  public @Nullable String code() {
     return code;
   }
 
   /** The {@code error.param} of an OpenAI-style error body (the offending request field), or null. */
-  public String param() {
+  public @Nullable String param() {
     return param;
   }
 
   /** How long the provider asked to wait before a retry ({@code Retry-After}), or null. */
-  public Duration retryAfter() {
+  public @Nullable Duration retryAfter() {
     return retryAfter;
   }
 }

@@ -1,6 +1,7 @@
 package io.g4f.client;
 
 import io.g4f.client.impl.Codec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image generation request: OpenAI's {@code /v1/images/generations} body, plus the per-call
@@ -13,86 +14,86 @@ public final class ImageGenerationRequest extends ClientRequest<ImageGenerationR
   /** {@code response_format} asking for base64-encoded bytes. */
   public static final String B64_JSON = "b64_json";
 
-  private String prompt;
-  private String model;
-  private Integer n;
-  private String size;
-  private String quality;
-  private String style;
-  private String responseFormat;
-  private String user;
+  private @Nullable String prompt;
+  private @Nullable String model;
+  private @Nullable Integer n;
+  private @Nullable String size;
+  private @Nullable String quality;
+  private @Nullable String style;
+  private @Nullable String responseFormat;
+  private @Nullable String user;
 
   /** Creates an empty request. */
   public ImageGenerationRequest() {
   }
 
   /** A request for {@code model} with a prompt. */
-  public static ImageGenerationRequest of(String model, String prompt) {
+  public static ImageGenerationRequest of(@Nullable String model, String prompt) {
     return new ImageGenerationRequest().setModel(model).setPrompt(prompt);
   }
 
   /** What to draw. Required. */
-  public String getPrompt() {
+  public @Nullable String getPrompt() {
     return prompt;
   }
 
   /** Sets the prompt. */
-  public ImageGenerationRequest setPrompt(String prompt) {
+  public ImageGenerationRequest setPrompt(@Nullable String prompt) {
     this.prompt = prompt;
     return this;
   }
 
   /** The model; null lets the provider pick its default. */
-  public String getModel() {
+  public @Nullable String getModel() {
     return model;
   }
 
   /** Sets the model. */
-  public ImageGenerationRequest setModel(String model) {
+  public ImageGenerationRequest setModel(@Nullable String model) {
     this.model = model;
     return this;
   }
 
   /** How many images. */
-  public Integer getN() {
+  public @Nullable Integer getN() {
     return n;
   }
 
   /** Sets n. */
-  public ImageGenerationRequest setN(Integer n) {
+  public ImageGenerationRequest setN(@Nullable Integer n) {
     this.n = n;
     return this;
   }
 
   /** Size such as {@code 1024x1024}. */
-  public String getSize() {
+  public @Nullable String getSize() {
     return size;
   }
 
   /** Sets the size. */
-  public ImageGenerationRequest setSize(String size) {
+  public ImageGenerationRequest setSize(@Nullable String size) {
     this.size = size;
     return this;
   }
 
   /** Quality, e.g. {@code standard} or {@code hd}. */
-  public String getQuality() {
+  public @Nullable String getQuality() {
     return quality;
   }
 
   /** Sets the quality. */
-  public ImageGenerationRequest setQuality(String quality) {
+  public ImageGenerationRequest setQuality(@Nullable String quality) {
     this.quality = quality;
     return this;
   }
 
   /** Style, e.g. {@code vivid} or {@code natural}. */
-  public String getStyle() {
+  public @Nullable String getStyle() {
     return style;
   }
 
   /** Sets the style. */
-  public ImageGenerationRequest setStyle(String style) {
+  public ImageGenerationRequest setStyle(@Nullable String style) {
     this.style = style;
     return this;
   }
@@ -101,23 +102,23 @@ public final class ImageGenerationRequest extends ClientRequest<ImageGenerationR
    * {@link #URL} (default) or {@link #B64_JSON}. The client honours it whatever the provider
    * returns: bytes become a file under {@link ClientOptions#setImagesDir}, a URL is downloaded.
    */
-  public String getResponseFormat() {
+  public @Nullable String getResponseFormat() {
     return responseFormat;
   }
 
   /** Sets the response format. */
-  public ImageGenerationRequest setResponseFormat(String responseFormat) {
+  public ImageGenerationRequest setResponseFormat(@Nullable String responseFormat) {
     this.responseFormat = responseFormat;
     return this;
   }
 
   /** An end-user identifier, passed to the provider. */
-  public String getUser() {
+  public @Nullable String getUser() {
     return user;
   }
 
   /** Sets the end-user identifier. */
-  public ImageGenerationRequest setUser(String user) {
+  public ImageGenerationRequest setUser(@Nullable String user) {
     this.user = user;
     return this;
   }

@@ -1,23 +1,25 @@
 package io.g4f.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A model a provider serves: one entry of OpenAI's {@code GET /v1/models} list ({@code id},
  * {@code object} "model", {@code created}, {@code owned_by}, here the provider's name).
  */
 public final class Model extends Extensible<Model> {
 
-  private String id;
+  private @Nullable String id;
   private String object = "model";
   private long created;
-  private String ownedBy;
+  private @Nullable String ownedBy;
 
   /** The model's name, as requests name it. */
-  public String getId() {
+  public @Nullable String getId() {
     return id;
   }
 
   /** Sets the model's name. */
-  public Model setId(String id) {
+  public Model setId(@Nullable String id) {
     this.id = id;
     return this;
   }
@@ -45,12 +47,12 @@ public final class Model extends Extensible<Model> {
   }
 
   /** Who serves the model: the provider's name. */
-  public String getOwnedBy() {
+  public @Nullable String getOwnedBy() {
     return ownedBy;
   }
 
   /** Sets who serves the model. */
-  public Model setOwnedBy(String ownedBy) {
+  public Model setOwnedBy(@Nullable String ownedBy) {
     this.ownedBy = ownedBy;
     return this;
   }

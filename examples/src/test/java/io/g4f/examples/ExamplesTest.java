@@ -24,16 +24,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs every example as its own JVM, the way a user does, against a scripted OpenAI-compatible
- * server given by {@code OPENAI_BASE_URL}, and checks what it prints and what it sent.
+ * server given by {@code OPENAI_BASE_URL}, and checks what it prints and what it sent. Each seed
+ * snippet is run twice, in Java ({@code io.g4f.examples}) and in Kotlin ({@code io.g4f.examples.kotlin}),
+ * with the same expectations.
  */
 @ExtendWith(VertxExtension.class)
 class ExamplesTest {
 
   private static final byte[] PNG = Base64.getDecoder().decode(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+
+  private static final String JAVA = "io.g4f.examples";
+  private static final String KOTLIN = "io.g4f.examples.kotlin";
 
   private ScriptedServer upstream;
   private Path imagesDir;
@@ -64,10 +71,12 @@ class ExamplesTest {
     upstream.close();
   }
 
-  private Run run(Class<?> example, String... args) throws Exception {
+  /** Runs the example {@code name} of the package {@code language} ({@link #JAVA} or {@link #KOTLIN}). */
+  private Run run(String language, String name, String... args) throws Exception {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String example = language + "." + name;
     List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, example.getName()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, example));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("OPENAI_BASE_URL", upstream.baseUrl());
@@ -89,7 +98,7 @@ class ExamplesTest {
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError(example.getSimpleName() + " did not finish in 60 s");
+      throw new AssertionError(example + " did not finish in 60 s");
     }
     errReader.join(5_000);
     return new Run(process.exitValue(), out, err.toString(StandardCharsets.UTF_8));
@@ -106,55 +115,62 @@ class ExamplesTest {
         .orElseThrow().json();
   }
 
-  @Test
-  void textCompletion() throws Exception {
-    assertSucceeded(run(TextCompletion.class), "This is a test.\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void textCompletion(String language) throws Exception {
+    assertSucceeded(run(language, "TextCompletion"), "This is a test.\n");
     assertThat(chatRequest().getString("model")).isEqualTo("gpt-3.5-turbo");
     assertThat(chatRequest().getJsonArray("messages")).isEqualTo(new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", "say this is a test")));
     assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
   }
 
-  @Test
-  void clientWithProviders() throws Exception {
-    assertSucceeded(run(ClientWithProviders.class), "This is a test.\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void clientWithProviders(String language) throws Exception {
+    assertSucceeded(run(language, "ClientWithProviders"), "This is a test.\n");
   }
 
-  @Test
-  void configuration() throws Exception {
-    assertSucceeded(run(Configuration.class), "This is a test.\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void configuration(String language) throws Exception {
+    assertSucceeded(run(language, "Configuration"), "This is a test.\n");
     assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
   }
 
-  @Test
-  void streamingCompletion() throws Exception {
-    assertSucceeded(run(StreamingCompletion.class), "This is a test.\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void streamingCompletion(String language) throws Exception {
+    assertSucceeded(run(language, "StreamingCompletion"), "This is a test.\n");
     assertThat(chatRequest().getString("model")).isEqualTo("gpt-4");
     assertThat(chatRequest().getBoolean("stream")).isTrue();
   }
 
-  @Test
-  void visionCompletionWithTheBundledImage() throws Exception {
-    assertSucceeded(run(VisionCompletion.class), "This is a test.\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void visionCompletionWithTheBundledImage(String language) throws Exception {
+    assertSucceeded(run(language, "VisionCompletion"), "This is a test.\n");
     JsonArray content = chatRequest().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
     assertThat(content.getJsonObject(0).getString("text")).isEqualTo("What are on this image?");
     assertThat(content.getJsonObject(1).getJsonObject("image_url").getString("url"))
         .startsWith("data:image/jpeg;base64,/9j/");
   }
 
-  @Test
-  void visionCompletionWithAFile() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void visionCompletionWithAFile(String language) throws Exception {
     Path file = Files.write(imagesDir.resolve("input.png"), PNG);
 
-    assertSucceeded(run(VisionCompletion.class, file.toString()), "This is a test.\n");
+    assertSucceeded(run(language, "VisionCompletion", file.toString()), "This is a test.\n");
     JsonArray content = chatRequest().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
     assertThat(content.getJsonObject(1).getJsonObject("image_url").getString("url"))
         .isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(PNG));
   }
 
-  @Test
-  void imageGenerationAsUrl() throws Exception {
-    Run run = run(ImageGenerationUrl.class);
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void imageGenerationAsUrl(String language) throws Exception {
+    Run run = run(language, "ImageGenerationUrl");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out()).startsWith("Generated image URL: file:").endsWith(".png\n");
@@ -164,15 +180,17 @@ class ExamplesTest {
     assertThat(upstream.last().json().getString("prompt")).isEqualTo("a white siamese cat");
   }
 
-  @Test
-  void imageGenerationAsBase64() throws Exception {
-    assertSucceeded(run(ImageGenerationBase64.class), Base64.getEncoder().encodeToString(PNG) + "\n");
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void imageGenerationAsBase64(String language) throws Exception {
+    assertSucceeded(run(language, "ImageGenerationBase64"), Base64.getEncoder().encodeToString(PNG) + "\n");
     assertThat(upstream.last().uri()).as("the url was downloaded").isEqualTo("/files/cat.png");
   }
 
-  @Test
-  void chatAndImageTogether() throws Exception {
-    Run run = run(ChatAndImageTogether.class);
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void chatAndImageTogether(String language) throws Exception {
+    Run run = run(language, "ChatAndImageTogether");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out()).matches("(?s)Chat Response:\nThis is a test\\.\n\nImage Response:\nfile:.*\\.png\n");
@@ -182,7 +200,7 @@ class ExamplesTest {
 
   @Test
   void customProvider() throws Exception {
-    assertSucceeded(run(CustomProvider.class), "SAY THIS IS A TEST! (Shout)\n");
+    assertSucceeded(run(JAVA, "CustomProvider"), "SAY THIS IS A TEST! (Shout)\n");
     assertThat(upstream.received()).as("a custom provider needs no server").isEmpty();
   }
 
@@ -191,10 +209,23 @@ class ExamplesTest {
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json",
         "{\"error\":{\"message\":\"Invalid key\",\"type\":\"invalid_request_error\"}}");
 
-    Run run = run(TextCompletion.class);
+    Run run = run(JAVA, "TextCompletion");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo("Error: OpenAI answered HTTP 401: Invalid key\n");
+  }
+
+  @Test
+  void aKotlinFailureEndsMainWithTheLibraryException() throws Exception {
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json",
+        "{\"error\":{\"message\":\"Invalid key\",\"type\":\"invalid_request_error\"}}");
+
+    Run run = run(KOTLIN, "TextCompletion");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("Exception in thread \"main\" io.g4f.client.AuthenticationException: "
+        + "OpenAI answered HTTP 401: Invalid key\n");
   }
 }

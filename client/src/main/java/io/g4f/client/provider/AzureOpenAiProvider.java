@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Azure OpenAI: the OpenAI protocol at
@@ -25,7 +26,7 @@ public class AzureOpenAiProvider extends OpenAiProvider {
   /** The environment variable holding the resource endpoint, {@code https://{resource}.openai.azure.com}. */
   public static final String ENDPOINT_VARIABLE = "AZURE_OPENAI_ENDPOINT";
 
-  private final String endpoint;
+  private final @Nullable String endpoint;
   private final String apiVersion;
 
   /** Azure OpenAI at {@code AZURE_OPENAI_ENDPOINT} (or the client's base URL), deployment {@code gpt-4o-mini} by default. */
@@ -40,7 +41,7 @@ public class AzureOpenAiProvider extends OpenAiProvider {
    * @param apiVersion the {@code api-version} query parameter
    * @param deployments the deployment names, the default first
    */
-  public AzureOpenAiProvider(String endpoint, String apiVersion, List<String> deployments) {
+  public AzureOpenAiProvider(@Nullable String endpoint, String apiVersion, List<String> deployments) {
     super("Azure", endpoint == null ? "" : endpoint, deployments, "AZURE_OPENAI_API_KEY",
         EnumSet.allOf(Capability.class));
     this.endpoint = endpoint;
@@ -48,7 +49,7 @@ public class AzureOpenAiProvider extends OpenAiProvider {
   }
 
   @Override
-  protected String endpoint(ProviderContext context, String model, String path) {
+  protected String endpoint(ProviderContext context, @Nullable String model, String path) {
     String base = context.baseUrl() != null ? context.baseUrl() : endpoint != null ? endpoint
         : System.getenv(ENDPOINT_VARIABLE);
     if (base == null || base.isBlank()) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ollama's native chat API: {@code POST {baseUrl}/api/chat}, streamed as newline-delimited JSON
@@ -147,7 +148,7 @@ public class OllamaProvider implements Provider {
     return url.substring(comma + 1);
   }
 
-  private static void putIfSet(ObjectNode node, String field, Object value) {
+  private static void putIfSet(ObjectNode node, String field, @Nullable Object value) {
     if (value != null) {
       node.set(field, Codec.MAPPER.valueToTree(value));
     }
@@ -156,13 +157,13 @@ public class OllamaProvider implements Provider {
   /** Ollama's NDJSON stream: one JSON object a line, bytes split anywhere. */
   private final class NdjsonDecoder implements ChunkDecoder {
 
-    private final String secret;
+    private final @Nullable String secret;
     private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     private Buffer partial = Buffer.buffer();
     private boolean first = true;
     private int toolCalls;
 
-    NdjsonDecoder(String secret) {
+    NdjsonDecoder(@Nullable String secret) {
       this.secret = secret;
     }
 
@@ -239,7 +240,7 @@ public class OllamaProvider implements Provider {
       return done;
     }
 
-    private long created(String timestamp) {
+    private long created(@Nullable String timestamp) {
       try {
         return timestamp == null ? System.currentTimeMillis() / 1000 : OffsetDateTime.parse(timestamp).toEpochSecond();
       } catch (DateTimeParseException e) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Any OpenAI-compatible server: {@code POST {baseUrl}/chat/completions} streamed as server-sent
@@ -43,7 +44,7 @@ public class OpenAiProvider implements Provider {
   private final String name;
   private final String baseUrl;
   private final List<String> models;
-  private final String apiKeyVariable;
+  private final @Nullable String apiKeyVariable;
   private final Set<Capability> capabilities;
 
   /**
@@ -55,7 +56,7 @@ public class OpenAiProvider implements Provider {
    * @param apiKeyVariable the environment variable holding its key by convention, or null when it needs none
    * @param capabilities what it can do ({@link Capability#AUTH} is added when {@code apiKeyVariable} is set)
    */
-  public OpenAiProvider(String name, String baseUrl, List<String> models, String apiKeyVariable,
+  public OpenAiProvider(String name, String baseUrl, List<String> models, @Nullable String apiKeyVariable,
                         Set<Capability> capabilities) {
     this.name = Objects.requireNonNull(name, "name");
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -93,7 +94,7 @@ public class OpenAiProvider implements Provider {
   }
 
   @Override
-  public String apiKeyVariable() {
+  public @Nullable String apiKeyVariable() {
     return apiKeyVariable;
   }
 
@@ -145,7 +146,7 @@ public class OpenAiProvider implements Provider {
    * The URL of an operation ({@link #chatPath()} or {@code /images/generations}) for {@code model}:
    * {@code path} under the base URL here; servers that put the model in the path override it.
    */
-  protected String endpoint(ProviderContext context, String model, String path) {
+  protected String endpoint(ProviderContext context, @Nullable String model, String path) {
     return url(context, path);
   }
 
@@ -164,11 +165,11 @@ public class OpenAiProvider implements Provider {
   /** OpenAI's event stream: one chunk per {@code data:} event, {@code [DONE]} at the end, error events. */
   private final class SseDecoder implements ChunkDecoder {
 
-    private final String secret;
+    private final @Nullable String secret;
     private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
     private final SseParser parser = new SseParser(events::add);
 
-    SseDecoder(String secret) {
+    SseDecoder(@Nullable String secret) {
       this.secret = secret;
     }
 

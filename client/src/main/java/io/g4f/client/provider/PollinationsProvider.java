@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pollinations, with no key at all: text through its OpenAI-compatible endpoint
@@ -81,7 +82,7 @@ public class PollinationsProvider extends OpenAiProvider {
     });
   }
 
-  private static int[] size(String size) {
+  private static int[] size(@Nullable String size) {
     if (size == null) {
       return new int[] {1024, 1024};
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model provider: turns a chat request into a stream of chunks, and optionally an image request
@@ -43,7 +44,7 @@ public interface Provider {
   }
 
   /** The environment variable that holds this provider's API key by convention, or null. */
-  default String apiKeyVariable() {
+  default @Nullable String apiKeyVariable() {
     return null;
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.WebClient;
+import org.jspecify.annotations.Nullable;
 
 /** What a {@link Provider} needs for one call: shared HTTP clients, credentials, proxy, timeouts. */
 public interface ProviderContext {
@@ -20,13 +21,13 @@ public interface ProviderContext {
   WebClient webClient();
 
   /** The API key to send, or null. */
-  String apiKey();
+  @Nullable String apiKey();
 
   /** The base URL to use instead of the provider's own, or null. */
-  String baseUrl();
+  @Nullable String baseUrl();
 
   /** The proxy for this call, or null for a direct connection. */
-  ProxyOptions proxy();
+  @Nullable ProxyOptions proxy();
 
   /** The connect timeout for this call, in ms. */
   long connectTimeout();
@@ -41,5 +42,5 @@ public interface ProviderContext {
   long idleTimeout();
 
   /** Completes when the client gives up on this call (a timeout); the provider then closes its request. */
-  Future<Void> cancellation();
+  Future<@Nullable Void> cancellation();
 }

@@ -1,0 +1,135 @@
+package io.g4f.kotlin
+
+import io.g4f.client.AsyncClient
+import io.g4f.client.ChatCompletion
+import io.g4f.client.ChatCompletionChunk
+import io.g4f.client.ChatCompletionRequest
+import io.g4f.client.ChatCompletionStream
+import io.g4f.client.ClientOptions
+import io.g4f.client.ImagesResponse
+import io.g4f.client.Model
+import io.g4f.client.spi.ProviderRegistry
+import io.vertx.core.Vertx
+import io.vertx.kotlin.coroutines.coAwait
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.emitAll
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+
+/** The chat service: `client.chat.completions`. */
+val AsyncClient.chat: AsyncClient.Chat
+    get() = chat()
+
+/** Chat completions, whole ([create]) or streamed ([stream]). */
+val AsyncClient.Chat.completions: AsyncClient.ChatCompletions
+    get() = completions()
+
+/** Image generation: `client.images.generate { ... }`. */
+val AsyncClient.images: AsyncClient.Images
+    get() = images()
+
+/**
+ * The whole answer to the request built by [block]; throws the library's
+ * [io.g4f.client.G4fException] subclasses on failure, after the same retries as
+ * [AsyncClient.ChatCompletions.create]. Suspends without blocking a thread, from any dispatcher.
+ * Cancelling the calling coroutine closes the provider request.
+ */
+suspend fun AsyncClient.ChatCompletions.create(block: ChatCompletionRequestBuilder.() -> Unit): ChatCompletion {
+    // Streamed and folded as the Java create does (usage requested too), but on a stream this
+    // coroutine holds, so that cancelling it closes the request.
+    val request = chatCompletionRequest(block)
+        .setStreamOptions(ChatCompletionRequest.StreamOptions().setIncludeUsage(true))
+    val stream = open(request)
+    try {
+        return AsyncClient.ChatCompletions.collect(stream).coAwait()
+    } finally {
+        stream.cancel() // a no-op once the stream ended; closes the request when this coroutine was cancelled
+    }
+}
+
+/**
+ * The answer to the request built by [block], as a cold [Flow] of chunks: each collection sends the
+ * request once and emits its chunks in order. Demand follows the collector, one chunk at a time, so
+ * a slow collector keeps the provider's socket unread; cancelling the collecting coroutine, or
+ * stopping early (`first()`, `take(n)`, an exception), closes the provider request. Failures are
+ * thrown as [io.g4f.client.G4fException] subclasses, from any dispatcher.
+ */
+fun AsyncClient.ChatCompletions.stream(block: ChatCompletionRequestBuilder.() -> Unit): Flow<ChatCompletionChunk> {
+    val request = chatCompletionRequest(block)
+    return flow { emitAll(open(request).chunks()) }
+}
+
+/**
+ * The images for the request built by [block], in its `response_format`; throws
+ * [io.g4f.client.G4fException] subclasses on failure. Cancelling the calling coroutine abandons the
+ * result at once; the provider call itself runs on until it ends or the total timeout passes.
+ */
+suspend fun AsyncClient.Images.generate(block: ImageGenerationRequestBuilder.() -> Unit): ImagesResponse =
+    generate(imageGenerationRequest(block)).coAwait()
+
+/** Every model the client's providers serve, each once, with its provider as `ownedBy`; see [AsyncClient.Models.list]. */
+suspend fun AsyncClient.listModels(): List<Model> = models().list().coAwait()
+
+/**
+ * Runs [block] with a client on a Vert.x instance of its own, then closes both, also when [block]
+ * fails or is cancelled: a script's whole life, like the seed's `AsyncClient(...)` under
+ * `asyncio.run`. Code that already has a [Vertx] uses [AsyncClient.create] instead.
+ */
+suspend fun <T> withAsyncClient(
+    options: ClientOptions = ClientOptions(),
+    registry: ProviderRegistry = ProviderRegistry.standard(),
+    block: suspend CoroutineScope.(AsyncClient) -> T,
+): T {
+    val vertx = Vertx.vertx()
+    try {
+        val client = AsyncClient.create(vertx, options, registry)
+        return coroutineScope { block(client) }
+    } finally {
+        withContext(NonCancellable) { vertx.close().coAwait() }
+    }
+}
+
+/** Opens the stream; one that arrives after this coroutine was cancelled is cancelled at once. */
+private suspend fun AsyncClient.ChatCompletions.open(request: ChatCompletionRequest): ChatCompletionStream =
+    suspendCancellableCoroutine { continuation ->
+        stream(request).onComplete { outcome ->
+            if (outcome.succeeded()) {
+                continuation.resume(outcome.result()) { _, stream, _ -> stream.cancel() }
+            } else {
+                continuation.resumeWithException(outcome.cause())
+            }
+        }
+    }
+
+/**
+ * The chunks of this stream, for one collection: one chunk is fetched per emission, and the stream
+ * is cancelled when the collection stops before its end.
+ */
+private fun ChatCompletionStream.chunks(): Flow<ChatCompletionChunk> = flow {
+    // Demand is one chunk at a time, so one slot is all a stream that honours fetch() can fill.
+    val arrived = Channel<ChatCompletionChunk>(capacity = 1)
+    pause()
+    exceptionHandler { error -> arrived.close(error) }
+    endHandler { arrived.close() }
+    handler { chunk ->
+        if (arrived.trySend(chunk).isFailure) {
+            arrived.close(IllegalStateException("the stream delivered a chunk that was not fetched"))
+        }
+    }
+    try {
+        fetch(1)
+        for (chunk in arrived) {
+            emit(chunk)
+            fetch(1)
+        }
+    } finally {
+        cancel() // a no-op once the stream ended; closes the request when the collection stopped early
+    }
+}

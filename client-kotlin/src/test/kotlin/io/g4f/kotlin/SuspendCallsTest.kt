@@ -1,0 +1,165 @@
+package io.g4f.kotlin
+
+import io.g4f.client.AsyncClient
+import io.g4f.client.ClientOptions
+import io.g4f.client.ImageGenerationRequest
+import io.g4f.client.testing.ScriptedServer
+import io.g4f.client.testing.ScriptedServer.await
+import io.g4f.client.testing.ScriptedServer.resource
+import io.vertx.core.Context
+import io.vertx.core.Vertx
+import io.vertx.core.http.HttpMethod
+import io.vertx.core.json.JsonArray
+import io.vertx.core.json.JsonObject
+import io.vertx.junit5.VertxExtension
+import io.vertx.kotlin.coroutines.dispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import org.assertj.core.api.Assertions.assertThat
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.extension.ExtendWith
+
+/** The suspend calls and the flow give the Java client's results, on a Vert.x context or on Dispatchers.Default. */
+@ExtendWith(VertxExtension::class)
+class SuspendCallsTest {
+
+    private lateinit var vertx: Vertx
+    private lateinit var upstream: ScriptedServer
+    private lateinit var client: AsyncClient
+
+    @BeforeEach
+    fun setUp(vertx: Vertx) {
+        this.vertx = vertx
+        upstream = ScriptedServer.start(vertx)
+            .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+            .reply(
+                HttpMethod.POST, "/v1/images/generations", 200, "application/json",
+                JsonObject().put("created", 1)
+                    .put("data", JsonArray().add(JsonObject().put("b64_json", PNG_BASE64))).encode(),
+            )
+        client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("test-key"))
+    }
+
+    @AfterEach
+    fun tearDown() {
+        await(client.close())
+        upstream.close()
+    }
+
+    @Test
+    fun `create folds the answer and sends what the DSL built`(): Unit = runBlocking {
+        val response = client.chat.completions.create {
+            model = "gpt-4o-mini"
+            user("say this is a test")
+        }
+
+        assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
+        assertThat(response.usage?.totalTokens).isEqualTo(17)
+        val sent = upstream.last().json()
+        assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini")
+        assertThat(sent.getJsonArray("messages")).isEqualTo(
+            JsonArray().add(JsonObject().put("role", "user").put("content", "say this is a test")),
+        )
+        assertThat(sent.getBoolean("stream")).isTrue()
+    }
+
+    @Test
+    fun `stream emits every chunk in order`(): Unit = runBlocking {
+        val chunks = client.chat.completions.stream {
+            model = "gpt-4o-mini"
+            user("say this is a test")
+        }.toList()
+
+        assertThat(chunks).hasSize(6)
+        assertThat(chunks.joinToString("") { it.choices.firstOrNull()?.delta?.content.orEmpty() })
+            .isEqualTo("This is a test.")
+    }
+
+    @Test
+    fun `the flow is cold - each collection sends the request again`(): Unit = runBlocking {
+        val answer = client.chat.completions.stream { user("say this is a test") }
+
+        assertThat(upstream.received()).isEmpty()
+        answer.toList()
+        answer.toList()
+        assertThat(upstream.received()).hasSize(2)
+    }
+
+    @Test
+    fun `generate returns the images in the requested format`(): Unit = runBlocking {
+        val response = client.images.generate {
+            model = "dall-e-3"
+            prompt = "a white siamese cat"
+            responseFormat = ImageGenerationRequest.B64_JSON
+        }
+
+        assertThat(response.data[0].b64Json).isEqualTo(PNG_BASE64)
+        assertThat(upstream.last().json().getString("prompt")).isEqualTo("a white siamese cat")
+    }
+
+    @Test
+    fun `listModels names each model of the providers with its provider`(): Unit = runBlocking {
+        val models = client.listModels()
+
+        assertThat(models.map { it.id }).startsWith("gpt-4o-mini").contains("dall-e-3")
+        assertThat(models.map { it.ownedBy }).containsOnly("OpenAI")
+    }
+
+    @Test
+    fun `on a Vertx context the calls resume there and leave the event loop free`() {
+        upstream.on(HttpMethod.POST, "/v1/chat/completions") { request ->
+            vertx.setTimer(300) {
+                request.response().putHeader("content-type", "text/event-stream")
+                    .end(resource("transcripts/openai-chat-stream.txt"))
+            }
+        }
+        val context = vertx.orCreateContext
+        runBlocking {
+            withContext(context.dispatcher()) {
+                var ticks = 0
+                val ticker = launch {
+                    while (true) {
+                        delay(10)
+                        ticks++
+                    }
+                }
+                val response = client.chat.completions.create { user("say this is a test") }
+                assertThat(Vertx.currentContext()).isSameAs(context)
+                val chunks = client.chat.completions.stream { user("say this is a test") }.toList()
+                assertThat(Vertx.currentContext()).isSameAs(context)
+                ticker.cancel()
+
+                assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
+                assertThat(chunks).hasSize(6)
+                assertThat(ticks).`as`("ticks of a coroutine sharing the event loop while the calls waited").isGreaterThan(3)
+            }
+        }
+    }
+
+    @Test
+    fun `on Dispatchers Default the calls resume off the event loop`(): Unit = runBlocking {
+        withTimeout(30_000) {
+            withContext(Dispatchers.Default) {
+                val response = client.chat.completions.create { user("say this is a test") }
+                assertThat(Context.isOnEventLoopThread()).isFalse()
+                val chunks = client.chat.completions.stream { user("say this is a test") }.toList()
+                assertThat(Context.isOnEventLoopThread()).isFalse()
+
+                assertThat(response.choices[0].message?.content).isEqualTo("This is a test.")
+                assertThat(chunks).hasSize(6)
+            }
+        }
+    }
+
+    private companion object {
+        const val PNG_BASE64 =
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    }
+}
