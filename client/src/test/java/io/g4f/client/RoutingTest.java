@@ -73,6 +73,18 @@ class RoutingTest {
   }
 
   @Test
+  void eachProviderIsRetriedBeforeTheNextIsTried() {
+    failing(a, 503);
+
+    ChatCompletion completion = await(AsyncClient.create(vertx, new ClientOptions().setProvider("A B")
+        .setMaxRetries(2), registry).chat().completions().create(new ChatCompletionRequest().addUserMessage("hi")));
+
+    assertThat(completion.getProvider()).isEqualTo("B");
+    assertThat(a.received()).as("one try and two retries").hasSize(3);
+    assertThat(b.received()).hasSize(1);
+  }
+
+  @Test
   void whenAllFailEachProviderIsNamedWithItsOwnError() {
     failing(a, 500);
     failing(b, 401);
