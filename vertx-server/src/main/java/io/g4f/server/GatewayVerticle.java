@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code POST /api/{provider}/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
- * {@code GET /health}, {@code GET /metrics} (Prometheus).
+ * {@code GET /health}, {@code GET /metrics} (Prometheus); and the same API on the event bus
+ * ({@link EventBusGateway}, {@code docs/event-bus.md}).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
 public class GatewayVerticle extends VerticleBase {
@@ -34,6 +35,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Upstreams upstreams;
+  private EventBusGateway eventBus;
   private HttpServer server;
 
   /** A gateway with these options. */
@@ -53,7 +55,9 @@ public class GatewayVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+    eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
+        options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
+    return eventBus.start().compose(registered -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
             .setCompressionSupported(true))
         .requestHandler(router())
         .listen()
@@ -64,15 +68,18 @@ public class GatewayVerticle extends VerticleBase {
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
               options.getApiKey() == null ? "open" : "api key required");
-        });
+        }));
   }
 
-  /** Stops accepting connections, lets running requests and streams finish up to the shutdown timeout, then closes. */
+  /**
+   * Stops accepting connections, lets running HTTP requests and streams finish up to the shutdown timeout,
+   * then closes; event-bus streams fail at once with 503.
+   */
   @Override
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
-    return drained.eventually(upstreams::close);
+    return eventBus.stop().eventually(() -> drained).eventually(upstreams::close);
   }
 
   private Router router() {
