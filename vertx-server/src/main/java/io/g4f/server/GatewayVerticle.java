@@ -36,6 +36,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Upstreams upstreams;
   private EventBusGateway eventBus;
+  private EventBusBridges bridges;
   private HttpServer server;
 
   /** A gateway with these options. */
@@ -57,7 +58,8 @@ public class GatewayVerticle extends VerticleBase {
     }
     eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
         options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
-    return eventBus.start().compose(registered -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+    bridges = new EventBusBridges(vertx, options);
+    return eventBus.start().compose(registered -> bridges.startTcp()).compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
             .setCompressionSupported(true))
         .requestHandler(router())
         .listen()
@@ -79,7 +81,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
-    return eventBus.stop().eventually(() -> drained).eventually(upstreams::close);
+    return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
   }
 
   private Router router() {
@@ -91,6 +93,7 @@ public class GatewayVerticle extends VerticleBase {
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.route("/eventbus/*").subRouter(bridges.sockJs());
     router.route().handler(this::authenticate);
     if (options.getRateLimitPerMinute() > 0) {
       RateLimiter limiter = new RateLimiter(options.getRateLimitPerMinute(), this::callerId);
@@ -151,7 +154,8 @@ public class GatewayVerticle extends VerticleBase {
         : "address:" + context.request().remoteAddress().hostAddress();
   }
 
-  private static boolean matches(String expected, String given) {
+  /** Whether {@code given} is {@code expected}, compared in constant time. */
+  static boolean matches(String expected, String given) {
     return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
         given.getBytes(StandardCharsets.UTF_8));
   }

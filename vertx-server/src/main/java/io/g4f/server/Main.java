@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar g4f-server.jar}: starts the gateway; flags fall back to {@code G4F_*} environment variables. */
 @Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serves chat completions and images as an OpenAI-compatible HTTP API.")
+    description = "Serves chat completions and images as an OpenAI-compatible HTTP API and on the event bus.")
 public final class Main implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "${env:G4F_HOST:-127.0.0.1}",
@@ -33,6 +33,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--api-key", defaultValue = "${env:G4F_API_KEY}", paramLabel = "KEY",
       description = "Key clients must send as a bearer token (env G4F_API_KEY); open when unset.")
   String apiKey;
+
+  @Option(names = "--tcp-bridge-port", defaultValue = "${env:G4F_TCP_BRIDGE_PORT:--1}", paramLabel = "N",
+      description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
+  int tcpBridgePort;
 
   private final Map<String, String> env;
 
@@ -76,7 +80,8 @@ public final class Main implements Callable<Integer> {
   }
 
   GatewayOptions options() {
-    GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey);
+    GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
+        .setTcpBridgePort(tcpBridgePort);
     if (config != null) {
       JsonObject json;
       try {
