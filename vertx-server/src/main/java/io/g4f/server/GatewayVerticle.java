@@ -93,6 +93,7 @@ public class GatewayVerticle extends VerticleBase {
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/eventbus/*").subRouter(bridges.sockJs());
     router.route().handler(this::authenticate);
     if (options.getRateLimitPerMinute() > 0) {
