@@ -122,7 +122,7 @@ class Bridge {
     }
   }
 
-  /** Sends body to address and resolves with the answer frame (its body, and its replyAddress if it awaits one). */
+  /** Sends body to address and resolves with the answer frame. */
   async request(address, body, headers) {
     const replyAddress = randomUUID(); // the SockJS bridge takes reply addresses of up to 36 characters
     const answer = new Promise((resolve, reject) => this.waiting.set(replyAddress, { resolve, reject }));
@@ -144,13 +144,14 @@ class Bridge {
     let answer = await this.request(`${this.prefix}.chat.completions`, { ...request, stream: true },
       this.gatewayHeaders({ credits: String(credits) }));
     for (;;) {
-      const { chunks, done } = answer.body;
+      const { stream, chunks, done } = answer.body;
       yield* chunks;
       if (done) {
         return;
       }
-      // Answer the batch: grant as many credits as chunks were just consumed (0 is a heartbeat).
-      answer = await this.request(answer.replyAddress, { credits: chunks.length });
+      // Pull the next batch from the stream's address, granting as many credits as chunks were just
+      // consumed (0 is a heartbeat).
+      answer = await this.request(stream, { credits: chunks.length });
     }
   }
 

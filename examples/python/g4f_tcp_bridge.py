@@ -60,7 +60,7 @@ class Bridge:
         return json.loads(self._read_exactly(size).decode("utf-8"))
 
     def request(self, address, body, headers=None):
-        """Sends body to address and returns the answer frame (its body, and its replyAddress if it awaits one)."""
+        """Sends body to address and returns the answer frame."""
         reply_to = "py." + uuid.uuid4().hex
         frame = {"type": "send", "address": address, "replyAddress": reply_to, "body": body}
         if headers:
@@ -95,8 +95,9 @@ class Bridge:
                 yield chunk
             if batch["done"]:
                 return
-            # Answer the batch: grant as many credits as chunks were just consumed (0 is a heartbeat).
-            answer = self.request(answer["replyAddress"], {"credits": len(batch["chunks"])})
+            # Pull the next batch from the stream's address, granting as many credits as chunks were just
+            # consumed (0 is a heartbeat).
+            answer = self.request(batch["stream"], {"credits": len(batch["chunks"])})
 
 
 def content(chunk):

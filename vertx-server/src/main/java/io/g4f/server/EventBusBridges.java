@@ -13,13 +13,15 @@ import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The SockJS and TCP event-bus bridges of the gateway, with one policy: callers may send only to the
- * gateway's three addresses (and answer the messages sent to them, which is how stream pulls travel),
- * never register or publish; with an API key set, each send to a gateway address must carry it in
- * the {@code apiKey} header, which is removed before the message reaches the bus.
+ * gateway's three addresses and to the addresses of the streams they were handed (and answer messages
+ * sent to them), never register; with an API key set, each send to one of the three addresses must
+ * carry it in the {@code apiKey} header, which is removed before the message reaches the bus.
  */
 final class EventBusBridges {
 
@@ -35,7 +37,7 @@ final class EventBusBridges {
   /** The SockJS bridge, to mount at {@code /eventbus/*}. */
   Router sockJs() {
     SockJSBridgeOptions bridge = new SockJSBridgeOptions();
-    addresses().forEach(address -> bridge.addInboundPermitted(new PermittedOptions().setAddress(address)));
+    permitted().forEach(bridge::addInboundPermitted);
     return SockJSHandler.create(vertx).bridge(bridge, this::guard);
   }
 
@@ -45,7 +47,7 @@ final class EventBusBridges {
       return Future.succeededFuture();
     }
     BridgeOptions bridge = new BridgeOptions();
-    addresses().forEach(address -> bridge.addInboundPermitted(new PermittedOptions().setAddress(address)));
+    permitted().forEach(bridge::addInboundPermitted);
     tcpBridge = TcpEventBusBridge.create(vertx, bridge, new NetServerOptions(), this::guard);
     return tcpBridge.listen(options.getTcpBridgePort(), options.getHost()).mapEmpty();
   }
@@ -53,6 +55,15 @@ final class EventBusBridges {
   /** Stops the TCP bridge, if any. */
   Future<Void> stop() {
     return tcpBridge == null ? Future.succeededFuture() : tcpBridge.close();
+  }
+
+  /** The three addresses, and the streams' own addresses (capabilities: random UUIDs, handed to their caller). */
+  private List<PermittedOptions> permitted() {
+    List<PermittedOptions> permitted = new ArrayList<>();
+    addresses().forEach(address -> permitted.add(new PermittedOptions().setAddress(address)));
+    permitted.add(new PermittedOptions().setAddressRegex(Pattern.quote(options.getEventBusPrefix() + EventBusProtocol.STREAM)
+        + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+    return permitted;
   }
 
   private List<String> addresses() {

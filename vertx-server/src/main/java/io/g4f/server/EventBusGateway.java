@@ -11,7 +11,6 @@ import io.g4f.client.impl.EventBusProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,15 +21,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * The gateway on the event bus (protocol in {@code docs/event-bus.md}): {@code PREFIX.chat.completions},
  * {@code PREFIX.images.generate} and {@code PREFIX.models} take the bodies of the HTTP API and answer
- * with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion is a chain of
- * request-replies: each answer carries a batch of chunks and waits for the caller's next pull, which
- * grants credits (the upstream is read only while credits are left) or cancels. A caller that sends no
- * pull within the event-bus timeout is taken for gone: its upstream request is cancelled.
+ * with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
+ * of its own; the caller pulls batches of chunks from it, each pull granting credits (the upstream is
+ * read only while credits are left), or cancels. A caller that sends no pull within the event-bus
+ * timeout is taken for gone: its upstream request is cancelled.
  * All state lives on the deploying verticle's context.
  */
 final class EventBusGateway {
@@ -161,18 +161,23 @@ final class EventBusGateway {
   }
 
   /**
-   * One streamed answer. {@code credits} is how many chunks the caller may still be sent, those in
-   * {@code batch} included; the upstream is fetched exactly that far ahead. {@code pull} is the
-   * caller's message awaiting an answer, if any: it is answered once chunks, the end or a failure
-   * are at hand, or after half the timeout (empty, as a heartbeat).
+   * One streamed answer, pulled through its own address {@code PREFIX.stream.UUID}, registered on the
+   * (clustered) bus so that a caller on any node or bridge can reach it. {@code credits} is how many
+   * chunks the caller may still be sent, those in {@code batch} included; the upstream is fetched
+   * exactly that far ahead. {@code pull} is the caller's request awaiting an answer, if any: it is
+   * answered once chunks, the end or a failure are at hand, or after half the timeout (empty, as a
+   * heartbeat). Between an answer and the next pull the {@code idle} timer runs out the timeout.
    */
   private final class StreamSession {
 
     private final ChatCompletionStream upstream;
+    private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
+    private MessageConsumer<Object> pulls;
     private long credits;
     private Message<Object> pull;
     private long heartbeat = -1;
+    private long idle = -1;
     private boolean ended;
     private Throwable failure;
     private boolean closed;
@@ -181,7 +186,7 @@ final class EventBusGateway {
       this.upstream = upstream;
     }
 
-    /** Starts reading {@code credits} chunks ahead and answers the opening request at once. */
+    /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
     void open(Message<Object> request, long credits) {
       sessions.add(this);
       upstream.pause();
@@ -193,8 +198,19 @@ final class EventBusGateway {
       upstream.handler(this::chunk);
       this.credits = credits;
       upstream.fetch(credits);
-      pull = request;
-      answer();
+      pulls = vertx.eventBus().consumer(address, this::pulled);
+      pulls.completion().onComplete(registered -> {
+        if (closed) {
+          pulls.unregister();
+        } else if (registered.failed()) {
+          close();
+          upstream.cancel();
+          fail(request, registered.cause());
+        } else {
+          pull = request;
+          answer();
+        }
+      });
     }
 
     private void chunk(ChatCompletionChunk chunk) {
@@ -218,25 +234,40 @@ final class EventBusGateway {
     }
 
     private void pulled(Message<Object> next) {
+      if (closed) {
+        return;
+      }
       JsonObject body = next.body() instanceof JsonObject json ? json : new JsonObject();
       if (Boolean.TRUE.equals(body.getValue(EventBusProtocol.CANCEL))) {
+        Message<Object> held = pull;
         close();
         upstream.cancel();
-        if (next.replyAddress() != null) {
-          next.reply(EventBusProtocol.batch(new JsonArray(), true));
+        if (held != null) {
+          held.reply(EventBusProtocol.batch(address, new JsonArray(), true));
         }
+        if (next.replyAddress() != null) {
+          next.reply(EventBusProtocol.batch(address, new JsonArray(), true));
+        }
+        return;
+      }
+      if (next.replyAddress() == null) {
+        return;
+      }
+      if (pull != null) {
+        OpenAiErrors.fail(next, OpenAiErrors.of(409, "A pull is already waiting for this stream's next batch",
+            "invalid_request_error", null, null));
         return;
       }
       long more;
       try {
         more = credits(body.getValue(EventBusProtocol.CREDITS));
       } catch (NumberFormatException e) {
-        close();
-        upstream.cancel();
         OpenAiErrors.fail(next, OpenAiErrors.of(400, "credits must be a non-negative integer",
             "invalid_request_error", EventBusProtocol.CREDITS, null));
         return;
       }
+      cancelTimer(idle);
+      idle = -1;
       credits = credits + more < 0 ? Long.MAX_VALUE : credits + more;
       upstream.fetch(more);
       pull = next;
@@ -254,7 +285,8 @@ final class EventBusGateway {
     private void answer() {
       Message<Object> to = pull;
       pull = null;
-      cancelHeartbeat();
+      cancelTimer(heartbeat);
+      heartbeat = -1;
       if (batch.isEmpty() && failure != null) {
         close();
         OpenAiErrors.fail(to, OpenAiErrors.of(failure));
@@ -265,18 +297,14 @@ final class EventBusGateway {
       batch.clear();
       if (ended) {
         close();
-        to.reply(EventBusProtocol.batch(chunks, true));
-        return;
+      } else {
+        idle = vertx.setTimer(options.getEventBusTimeout(), id -> {
+          idle = -1;
+          close();
+          upstream.cancel();
+        });
       }
-      to.replyAndRequest(EventBusProtocol.batch(chunks, false),
-              new DeliveryOptions().setSendTimeout(options.getEventBusTimeout()))
-          .onSuccess(this::pulled)
-          .onFailure(callerGone -> {
-            if (!closed) {
-              close();
-              upstream.cancel();
-            }
-          });
+      to.reply(EventBusProtocol.batch(address, chunks, ended));
     }
 
     /** The gateway is stopping: the caller gets a 503, the upstream request is closed. */
@@ -292,14 +320,19 @@ final class EventBusGateway {
     private void close() {
       closed = true;
       pull = null;
-      cancelHeartbeat();
+      cancelTimer(heartbeat);
+      cancelTimer(idle);
+      heartbeat = -1;
+      idle = -1;
+      if (pulls != null) {
+        pulls.unregister();
+      }
       sessions.remove(this);
     }
 
-    private void cancelHeartbeat() {
-      if (heartbeat >= 0) {
-        vertx.cancelTimer(heartbeat);
-        heartbeat = -1;
+    private void cancelTimer(long timer) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
       }
     }
   }

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.function.Supplier;
 final class BridgeFrames implements AutoCloseable {
 
   private final Function<Buffer, Future<Void>> writer;
+  /** Closes the client, and so its connection (held here: Vert.x closes clients nobody references). */
   private final Supplier<Future<Void>> closer;
   private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
 
@@ -36,9 +39,10 @@ final class BridgeFrames implements AutoCloseable {
 
   /** Connects to a TCP bridge on 127.0.0.1. */
   static BridgeFrames tcp(Vertx vertx, int port) {
-    NetSocket socket = await(vertx.createNetClient().connect(port, "127.0.0.1"));
+    NetClient client = vertx.createNetClient();
+    NetSocket socket = await(client.connect(port, "127.0.0.1"));
     BridgeFrames frames = new BridgeFrames(json -> socket.write(Buffer.buffer().appendInt(json.length())
-        .appendBuffer(json)), socket::close);
+        .appendBuffer(json)), client::close);
     RecordParser parser = RecordParser.newFixed(4);
     parser.handler(new io.vertx.core.Handler<>() {
       private int size = -1;
@@ -61,8 +65,9 @@ final class BridgeFrames implements AutoCloseable {
 
   /** Connects to the SockJS bridge of the gateway on 127.0.0.1:{@code httpPort}, through its raw WebSocket. */
   static BridgeFrames sockJs(Vertx vertx, int httpPort) {
-    WebSocket socket = await(vertx.createWebSocketClient().connect(httpPort, "127.0.0.1", "/eventbus/websocket"));
-    BridgeFrames frames = new BridgeFrames(json -> socket.writeTextMessage(json.toString()), socket::close);
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = await(client.connect(httpPort, "127.0.0.1", "/eventbus/websocket"));
+    BridgeFrames frames = new BridgeFrames(json -> socket.writeTextMessage(json.toString()), client::close);
     socket.handler(data -> frames.received.add(data.toJsonObject()));
     return frames;
   }

@@ -99,7 +99,7 @@ class EventBusBridgesTest {
 
   @ParameterizedTest
   @EnumSource
-  void aStreamPulledThroughTheCallersReplyAddresses(Bridge bridge) throws Exception {
+  void aStreamPulledFromItsOwnAddress(Bridge bridge) throws Exception {
     BridgeFrames bridged = connect(bridge);
     JsonObject answer = bridged.write(send("g4f.chat.completions", "r0",
         new JsonObject(HELLO).put("stream", true), keyed().put("credits", "2"))).next();
@@ -113,8 +113,8 @@ class EventBusBridgesTest {
           content.append(choices.getJsonObject(0).getJsonObject("delta").getString("content", ""));
         }
       }
-      answer = bridged.write(send(answer.getString("replyAddress"), "r" + pull, new JsonObject().put("credits", 2), null))
-          .next();
+      answer = bridged.write(send(answer.getJsonObject("body").getString("stream"), "r" + pull,
+          new JsonObject().put("credits", 2), null)).next();
       assertThat(answer.getString("type")).isEqualTo(bridge.messageType);
       assertThat(answer.getString("address")).isEqualTo("r" + pull);
     }

@@ -68,8 +68,12 @@ class EventBusGatewayTest {
         new DeliveryOptions().addHeader(EventBusProtocol.CREDITS, String.valueOf(credits))));
   }
 
-  private static Message<JsonObject> pull(Message<JsonObject> answer, long credits) {
-    return await(answer.replyAndRequest(EventBusProtocol.pull(credits)));
+  private Message<JsonObject> pull(Message<JsonObject> answer, long credits) {
+    return pull(answer, EventBusProtocol.pull(credits), new DeliveryOptions());
+  }
+
+  private Message<JsonObject> pull(Message<JsonObject> answer, JsonObject body, DeliveryOptions delivery) {
+    return await(vertx.eventBus().request(answer.body().getString(EventBusProtocol.STREAM_ADDRESS), body, delivery));
   }
 
   private static ReplyException failure(Runnable call) {
@@ -176,7 +180,7 @@ class EventBusGatewayTest {
     assertThat(stalled).as("upstream bytes written while the caller grants nothing").isLessThan(TOTAL_BYTES / 3);
     assertThat(received).isEqualTo(5);
 
-    Message<JsonObject> last = await(answer.replyAndRequest(EventBusProtocol.cancel()));
+    Message<JsonObject> last = pull(answer, EventBusProtocol.cancel(), new DeliveryOptions());
     assertThat(last.body().getBoolean(EventBusProtocol.DONE)).isTrue();
     awaitUpstreamClosed();
   }
@@ -209,7 +213,7 @@ class EventBusGatewayTest {
     int chunks = answer.body().getJsonArray(EventBusProtocol.CHUNKS).size();
     int empty = 0;
     while (!answer.body().getBoolean(EventBusProtocol.DONE)) {
-      answer = await(answer.replyAndRequest(EventBusProtocol.pull(0), new DeliveryOptions().setSendTimeout(TIMEOUT)));
+      answer = pull(answer, EventBusProtocol.pull(0), new DeliveryOptions().setSendTimeout(TIMEOUT));
       int size = answer.body().getJsonArray(EventBusProtocol.CHUNKS).size();
       chunks += size;
       empty += size == 0 && !answer.body().getBoolean(EventBusProtocol.DONE) ? 1 : 0;

@@ -59,14 +59,12 @@ public final class DefaultEventBusAsyncClient implements EventBusAsyncClient, Ev
 
   @Override
   public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
-    String address = options.getAddressPrefix() + EventBusProtocol.CHAT_COMPLETIONS;
     JsonObject body = json(request).put("stream", true);
     DeliveryOptions delivery = new DeliveryOptions()
         .addHeader(EventBusProtocol.CREDITS, String.valueOf(options.getCredits()));
     Context context = vertx.getOrCreateContext();
     return call(context, EventBusProtocol.CHAT_COMPLETIONS, body, delivery).map(opening -> {
-      EventBusChunkStream stream = new EventBusChunkStream(context, address, options, opening,
-          streams::remove);
+      EventBusChunkStream stream = new EventBusChunkStream(context, options, opening, streams::remove);
       streams.add(stream);
       return stream;
     });

@@ -6,34 +6,36 @@ import io.g4f.client.EventBusClientOptions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * The caller's side of an event-bus stream (docs/event-bus.md): batches from the gateway are queued,
- * and the latest batch is answered with a pull granting the room freed by the consumer (see
- * {@link #onStarved}), or with a heartbeat pull after half the timeout. Chunks queued here plus
+ * The caller's side of an event-bus stream (docs/event-bus.md): batches pulled from the stream's
+ * address are queued, and the next pull grants the room freed by the consumer (see
+ * {@link #onStarved}), or none as a heartbeat after half the timeout. Chunks queued here plus
  * credits granted never exceed the window, so the gateway reads the provider no further ahead.
  * Terminating the stream early (cancel, a throwing handler) sends the gateway a cancel.
  */
 final class EventBusChunkStream extends QueuedChunkStream {
 
-  private final String address;
+  private final EventBus bus;
   private final long window;
   private final long timeout;
   private final Consumer<ChatCompletionStream> onClosed;
-  /** The latest batch, awaiting our pull; null while a pull is on its way. */
-  private Message<Object> held;
+  private String address;
+  /** Whether a pull may be sent: a batch arrived, the stream goes on, and no pull is on its way. */
+  private boolean mayPull;
   /** Credits granted to the gateway and not yet used by chunks it sent. */
   private long granted;
   private long heartbeat = -1;
 
-  EventBusChunkStream(Context context, String address, EventBusClientOptions options, Message<Object> opening,
+  EventBusChunkStream(Context context, EventBusClientOptions options, Message<Object> opening,
                       Consumer<ChatCompletionStream> onClosed) {
     super(context);
-    this.address = address;
+    this.bus = context.owner().eventBus();
     this.window = options.getCredits();
     this.timeout = options.getTimeout();
     this.onClosed = onClosed;
@@ -41,11 +43,12 @@ final class EventBusChunkStream extends QueuedChunkStream {
     accept(opening);
   }
 
-  private void accept(Message<Object> batch) {
+  private void accept(Message<Object> answer) {
     JsonArray chunks;
     boolean done;
     try {
-      JsonObject body = (JsonObject) batch.body();
+      JsonObject body = (JsonObject) answer.body();
+      address = body.getString(EventBusProtocol.STREAM_ADDRESS);
       chunks = body.getJsonArray(EventBusProtocol.CHUNKS);
       done = body.getBoolean(EventBusProtocol.DONE);
       for (Object chunk : chunks) {
@@ -60,7 +63,7 @@ final class EventBusChunkStream extends QueuedChunkStream {
     if (done) {
       complete(null);
     } else {
-      held = batch;
+      mayPull = true;
       heartbeat = context.owner().setTimer(Math.max(1, timeout / 2), id -> {
         heartbeat = -1;
         pull();
@@ -71,12 +74,12 @@ final class EventBusChunkStream extends QueuedChunkStream {
 
   /**
    * Pulls at once while the gateway still has credits (it can send only in answer to a pull), else
-   * once half the window is free or the queue ran dry; holding the batch otherwise costs nothing.
+   * once half the window is free or the queue ran dry.
    */
   @Override
   void onStarved(boolean starved) {
     long room = room();
-    if (held != null && (granted > 0 || room > 0 && (room >= (window + 1) / 2 || pending.isEmpty()))) {
+    if (mayPull && (granted > 0 || room > 0 && (room >= (window + 1) / 2 || pending.isEmpty()))) {
       pull();
     }
   }
@@ -85,24 +88,23 @@ final class EventBusChunkStream extends QueuedChunkStream {
     return Math.max(0, window - pending.size() - granted);
   }
 
-  /** Answers the held batch, granting the room there is (possibly none: a heartbeat). */
+  /** Pulls the next batch, granting the room there is (possibly none: a heartbeat). */
   private void pull() {
-    if (held == null || terminated()) {
+    if (!mayPull || terminated()) {
       return;
     }
-    Message<Object> batch = held;
-    held = null;
+    mayPull = false;
     cancelHeartbeat();
     long credits = room();
     granted += credits;
-    batch.replyAndRequest(EventBusProtocol.pull(credits), new DeliveryOptions().setSendTimeout(timeout))
+    bus.<Object>request(address, EventBusProtocol.pull(credits), new DeliveryOptions().setSendTimeout(timeout))
         .onComplete(this::answered);
   }
 
   private void answered(AsyncResult<Message<Object>> answer) {
     if (terminated()) {
-      if (answer.succeeded() && answer.result().replyAddress() != null) {
-        answer.result().reply(EventBusProtocol.cancel());
+      if (answer.succeeded()) {
+        bus.send(address, EventBusProtocol.cancel());
       }
     } else if (answer.failed()) {
       complete(EventBusProtocol.failure(answer.cause(), address));
@@ -115,9 +117,9 @@ final class EventBusChunkStream extends QueuedChunkStream {
   @Override
   void onTerminated(Throwable error) {
     cancelHeartbeat();
-    if (held != null) {
-      held.reply(EventBusProtocol.cancel());
-      held = null;
+    if (mayPull) {
+      mayPull = false;
+      bus.send(address, EventBusProtocol.cancel());
     }
     onClosed.accept(this);
   }

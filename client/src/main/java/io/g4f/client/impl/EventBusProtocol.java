@@ -29,6 +29,10 @@ public final class EventBusProtocol {
   public static final String IMAGES_GENERATE = ".images.generate";
   /** The configured models: {@code {prefix}}{@value}. */
   public static final String MODELS = ".models";
+  /** A stream's own address, to pull from: {@code {prefix}}{@value}{@code UUID}. */
+  public static final String STREAM = ".stream.";
+  /** Field of a batch answer: the stream's address. */
+  public static final String STREAM_ADDRESS = "stream";
   /** Header of a stream-opening request: the credits granted at once. Field of a pull: the credits added. */
   public static final String CREDITS = "credits";
   /** Field of a pull that abandons the stream. */
@@ -49,9 +53,9 @@ public final class EventBusProtocol {
   private EventBusProtocol() {
   }
 
-  /** A batch answer of a stream. */
-  public static JsonObject batch(JsonArray chunks, boolean done) {
-    return new JsonObject().put(CHUNKS, chunks).put(DONE, done);
+  /** A batch answer of the stream at {@code address}. */
+  public static JsonObject batch(String address, JsonArray chunks, boolean done) {
+    return new JsonObject().put(STREAM_ADDRESS, address).put(CHUNKS, chunks).put(DONE, done);
   }
 
   /** A pull: {@code credits} more chunks may be sent. */
