@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  */
 final class EventBusGateway {
 
+  private static final OpenAiErrors.Error SHUTTING_DOWN = OpenAiErrors.of(503, "The gateway is shutting down",
+      "server_error", null, null);
+
   private final Vertx vertx;
   private final Upstreams upstreams;
   private final GatewayOptions options;
@@ -131,19 +134,16 @@ final class EventBusGateway {
     OpenAiErrors.fail(message, OpenAiErrors.of(failure));
   }
 
-  /** A message body as JSON bytes: bridges and JVM callers send a {@code JsonObject}, a JSON string or a buffer. */
+  /** A message body as JSON bytes: bridges and JVM callers send a {@code JsonObject}, a JSON string or a buffer; else null. */
   private static Buffer body(Message<Object> message) {
     Object body = message.body();
-    if (body == null || body instanceof Buffer) {
-      return (Buffer) body;
+    if (body instanceof Buffer buffer) {
+      return buffer;
     }
     if (body instanceof JsonObject json) {
       return json.toBuffer();
     }
-    if (body instanceof String text) {
-      return Buffer.buffer(text);
-    }
-    return Buffer.buffer("\"not an object\"");
+    return body instanceof String text ? Buffer.buffer(text) : null;
   }
 
   private static JsonObject json(Object value) {
@@ -201,7 +201,7 @@ final class EventBusGateway {
       pulls = vertx.eventBus().consumer(address, this::pulled);
       pulls.completion().onComplete(registered -> {
         if (closed) {
-          pulls.unregister();
+          OpenAiErrors.fail(request, SHUTTING_DOWN);
         } else if (registered.failed()) {
           close();
           upstream.cancel();
@@ -313,7 +313,7 @@ final class EventBusGateway {
       close();
       upstream.cancel();
       if (held != null) {
-        OpenAiErrors.fail(held, OpenAiErrors.of(503, "The gateway is shutting down", "server_error", null, null));
+        OpenAiErrors.fail(held, SHUTTING_DOWN);
       }
     }
 

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -221,6 +222,31 @@ class EventBusGatewayTest {
 
     assertThat(chunks).isEqualTo(2);
     assertThat(empty).as("heartbeats while the upstream was quiet").isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void oneConcurrentPullIsRefusedAndAFinishedStreamHasNoAddress() throws Exception {
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      response.write(": the answer follows\n\n");
+      vertx.setTimer(500, id -> response.end(
+          "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"
+              + "data: [DONE]\n\n"));
+    });
+    Message<JsonObject> opening = open("{\"model\":\"m1\",\"stream\":true,\"messages\":\"hi\"}", 10);
+    String stream = opening.body().getString(EventBusProtocol.STREAM_ADDRESS);
+    assertThat(stream).matches("g4f\\.stream\\.[0-9a-f-]{36}");
+
+    var waiting = vertx.eventBus().<JsonObject>request(stream, EventBusProtocol.pull(10));
+    ReplyException second = failure(() -> pull(opening, 10));
+    assertThat(second.failureCode()).as(second.failureType() + " " + second.getMessage()).isEqualTo(409);
+    Message<JsonObject> answer = await(waiting);
+    while (!answer.body().getBoolean(EventBusProtocol.DONE)) {
+      answer = pull(answer, 10);
+    }
+
+    Message<JsonObject> last = answer;
+    assertThat(failure(() -> pull(last, 10)).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
   }
 
   @Test
