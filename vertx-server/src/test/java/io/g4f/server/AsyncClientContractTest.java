@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,6 +234,50 @@ class AsyncClientContractTest {
     assertThat(failed.get(10, TimeUnit.SECONDS)).isExactlyInstanceOf(ProviderException.class)
         .hasMessageContaining("overloaded");
     assertThat(chunks).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void aPausedStreamStallsTheUpstreamAndResumingGoesOn(Target target) throws Exception {
+    int total = 300_000;
+    Buffer event = Buffer.buffer("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+        + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n");
+    AtomicLong written = new AtomicLong();
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      AtomicInteger sent = new AtomicInteger();
+      response.closeHandler(v -> sent.set(total));
+      Runnable[] pump = new Runnable[1];
+      pump[0] = () -> {
+        while (sent.get() < total && !response.writeQueueFull()) {
+          response.write(event);
+          written.addAndGet(event.length());
+          sent.incrementAndGet();
+        }
+        response.drainHandler(v -> pump[0].run());
+      };
+      pump[0].run();
+    });
+    ChatCompletionStream stream = await(client(target).chat().completions().stream(hello()));
+    AtomicInteger received = new AtomicInteger();
+    CompletableFuture<Void> hundred = new CompletableFuture<>();
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    stream.pause().exceptionHandler(failed::complete).endHandler(v -> failed.complete(null)).handler(chunk -> {
+      if (received.incrementAndGet() == 100) {
+        hundred.complete(null);
+      }
+    });
+
+    long stalled = ScriptedServer.awaitStall(written);
+    assertThat(stalled).as("upstream bytes written while the stream is paused").isLessThan(total * event.length() / 3L);
+    Thread.sleep(1500);
+    assertThat(written.get()).as("a stall, not a slow flow").isEqualTo(stalled);
+    assertThat(received).hasValue(0);
+
+    stream.resume();
+    hundred.get(10, TimeUnit.SECONDS);
+    stream.cancel();
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
   }
 
   @ParameterizedTest
