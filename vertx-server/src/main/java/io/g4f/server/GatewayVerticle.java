@@ -59,18 +59,22 @@ public class GatewayVerticle extends VerticleBase {
     eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
         options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options);
-    return eventBus.start().compose(registered -> bridges.startTcp()).compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
-            .setCompressionSupported(true))
-        .requestHandler(router())
-        .listen()
+    return eventBus.start()
+        .compose(registered -> bridges.startTcp())
+        .compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
+                .setPort(options.getPort()).setCompressionSupported(true))
+            .requestHandler(router())
+            .listen())
         .onSuccess(listening -> {
           server = listening;
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
-                  + "chat: {3}, images: {4}; auth: {5})", options.getHost(), listening.actualPort(),
+                  + "chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, TCP bridge: {7})",
+              options.getHost(), listening.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
-              options.getApiKey() == null ? "open" : "api key required");
-        }));
+              options.getApiKey() == null ? "open" : "api key required", options.getEventBusPrefix(),
+              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort());
+        });
   }
 
   /**
