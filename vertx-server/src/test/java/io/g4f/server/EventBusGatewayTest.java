@@ -43,14 +43,15 @@ class EventBusGatewayTest {
   private final AtomicLong written = new AtomicLong();
   private Vertx vertx;
   private ScriptedServer upstream;
+  private GatewayVerticle gateway;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0);
-    await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0)
-        .addProvider("local", client, List.of("m1", "m2")))));
+    gateway = new GatewayVerticle(new GatewayOptions().setPort(0).addProvider("local", client, List.of("m1", "m2")));
+    await(vertx.deployVerticle(gateway));
     await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusPrefix("quick")
         .setEventBusTimeout(TIMEOUT).addProvider("local", client, List.of("m1")))));
   }
@@ -247,6 +248,34 @@ class EventBusGatewayTest {
 
     Message<JsonObject> last = answer;
     assertThat(failure(() -> pull(last, 10)).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+  }
+
+  @Test
+  void theProviderHeaderPicksTheProviderByName() {
+    JsonObject named = await(vertx.eventBus().<JsonObject>request(CHAT, new JsonObject("{\"messages\":\"hi\"}"),
+        new DeliveryOptions().addHeader(EventBusProtocol.PROVIDER, "LOCAL"))).body();
+    assertThat(named.getString("object")).isEqualTo("chat.completion");
+
+    ReplyException unknown = failure(() -> await(vertx.eventBus().request(CHAT, new JsonObject("{\"messages\":\"hi\"}"),
+        new DeliveryOptions().addHeader(EventBusProtocol.PROVIDER, "elsewhere"))));
+    assertThat(unknown.failureCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.getMessage()).getJsonObject("error").getString("code"))
+        .isEqualTo(EventBusProtocol.PROVIDER_NOT_FOUND);
+  }
+
+  @Test
+  void generatedImageBytesAreServedByTheGatewaysHttpServer() {
+    String png = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
+        '\n', 0, 0, 0, 13});
+    upstream.reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
+        new JsonObject().put("created", 1).put("data", new JsonArray().add(new JsonObject().put("b64_json", png)))
+            .encode());
+
+    JsonObject images = await(vertx.eventBus().<JsonObject>request("g4f.images.generate",
+        new JsonObject().put("model", "dall-e-3").put("prompt", "a cat").put("response_format", "url"))).body();
+
+    assertThat(images.getJsonArray("data").getJsonObject(0).getString("url"))
+        .startsWith("http://127.0.0.1:" + gateway.actualPort() + "/images/").endsWith(".png");
   }
 
   @Test
