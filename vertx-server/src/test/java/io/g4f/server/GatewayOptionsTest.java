@@ -104,4 +104,21 @@ class GatewayOptionsTest {
     assertThat(options.getEventBusPrefix()).isEqualTo("ai");
     assertThat(new GatewayOptions().getEventBusPrefix()).isEqualTo(GatewayOptions.DEFAULT_EVENT_BUS_PREFIX);
   }
+
+  @Test
+  void clusterFlagsBecomeATcpIpHazelcastConfigWithoutMulticast() {
+    Main main = new Main(Map.of());
+    new picocli.CommandLine(main).parseArgs("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", "15801",
+        "--cluster-members", "127.0.0.1:15801,127.0.0.1:15802");
+
+    var config = Clustering.hazelcast(main.clusterHost, main.clusterPort, main.clusterMembers);
+
+    assertThat(main.cluster).isTrue();
+    assertThat(config.getClusterName()).isEqualTo(Clustering.CLUSTER_NAME);
+    assertThat(config.getNetworkConfig().getPort()).isEqualTo(15801);
+    assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:15801", "127.0.0.1:15802");
+    assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+  }
 }
