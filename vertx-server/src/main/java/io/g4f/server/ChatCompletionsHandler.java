@@ -37,12 +37,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = context.response();
-    Object named = request.getExtra().remove("provider");
-    String provider = context.pathParam("provider") != null ? context.pathParam("provider")
-        : named instanceof String name ? name : null;
     AsyncClient client;
     try {
-      client = upstreams.forChat(provider, request.getModel());
+      client = upstreams.forChat(context.pathParam("provider"), request);
     } catch (G4fException e) {
       OpenAiErrors.send(response, OpenAiErrors.of(e));
       return;

@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N}}; without one,
- * the gateway serves the providers whose keys are in the environment and the keyless Pollinations
- * (see {@link #fromEnvironment}).
+ * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N, "eventBusPrefix":...}};
+ * without one, the gateway serves the providers whose keys are in the environment and the keyless
+ * Pollinations (see {@link #fromEnvironment}).
  */
 public class GatewayOptions {
 
@@ -30,6 +30,12 @@ public class GatewayOptions {
   public static final long DEFAULT_BODY_LIMIT = 10L * 1024 * 1024;
   /** Default time running requests get to finish at shutdown: {@value} ms. */
   public static final long DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
+  /** Default prefix of the event-bus addresses: {@value} ({@code g4f.chat.completions}, ...). */
+  public static final String DEFAULT_EVENT_BUS_PREFIX = "g4f";
+  /** Default time a stream waits for its event-bus caller's next pull before cancelling: {@value} ms. */
+  public static final long DEFAULT_EVENT_BUS_TIMEOUT = 30_000;
+  /** Default TCP event-bus bridge port: {@value}, no bridge. */
+  public static final int DEFAULT_TCP_BRIDGE_PORT = -1;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -44,6 +50,9 @@ public class GatewayOptions {
   private List<String> corsOrigins = new ArrayList<>();
   private long shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private int rateLimitPerMinute;
+  private String eventBusPrefix = DEFAULT_EVENT_BUS_PREFIX;
+  private long eventBusTimeout = DEFAULT_EVENT_BUS_TIMEOUT;
+  private int tcpBridgePort = DEFAULT_TCP_BRIDGE_PORT;
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -191,6 +200,51 @@ public class GatewayOptions {
     return this;
   }
 
+  /** The prefix of the event-bus addresses ({@code PREFIX.chat.completions}, ...). */
+  public String getEventBusPrefix() {
+    return eventBusPrefix;
+  }
+
+  /** Sets the prefix of the event-bus addresses. */
+  public GatewayOptions setEventBusPrefix(String eventBusPrefix) {
+    if (eventBusPrefix == null || eventBusPrefix.isEmpty()) {
+      throw new IllegalArgumentException("eventBusPrefix must not be empty");
+    }
+    this.eventBusPrefix = eventBusPrefix;
+    return this;
+  }
+
+  /**
+   * How long, in ms, an event-bus stream waits for its caller's next pull before it takes the caller
+   * for gone and cancels the upstream; pulls are answered within half of it (empty when nothing came).
+   */
+  public long getEventBusTimeout() {
+    return eventBusTimeout;
+  }
+
+  /** Sets the event-bus stream timeout in ms. */
+  public GatewayOptions setEventBusTimeout(long eventBusTimeout) {
+    if (eventBusTimeout < 2) {
+      throw new IllegalArgumentException("eventBusTimeout must be at least 2 ms");
+    }
+    this.eventBusTimeout = eventBusTimeout;
+    return this;
+  }
+
+  /** The port of the TCP event-bus bridge (on {@link #getHost()}): -1, the default, for none; 0 for any free port. */
+  public int getTcpBridgePort() {
+    return tcpBridgePort;
+  }
+
+  /** Sets the TCP event-bus bridge port; -1 turns the bridge off. */
+  public GatewayOptions setTcpBridgePort(int tcpBridgePort) {
+    if (tcpBridgePort < -1 || tcpBridgePort > 65535) {
+      throw new IllegalArgumentException("tcpBridgePort must be -1 (off) or between 0 and 65535");
+    }
+    this.tcpBridgePort = tcpBridgePort;
+    return this;
+  }
+
   /**
    * Options for the environment alone: each built-in provider whose key variable is set
    * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}, {@code GROQ_API_KEY}, ...;
@@ -264,6 +318,10 @@ public class GatewayOptions {
       rateLimitPerMinute = perMinute;
     }
     corsOrigins = strings(config, "corsOrigins", null);
+    String prefix = field(config, "eventBusPrefix", String.class, false);
+    if (prefix != null) {
+      setEventBusPrefix(prefix);
+    }
     return this;
   }
 

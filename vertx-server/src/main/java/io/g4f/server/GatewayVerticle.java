@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code POST /api/{provider}/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
- * {@code GET /health}, {@code GET /metrics} (Prometheus).
+ * {@code GET /health}, {@code GET /metrics} (Prometheus); and the same API on the event bus
+ * ({@link EventBusGateway}, {@code docs/event-bus.md}).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
 public class GatewayVerticle extends VerticleBase {
@@ -34,6 +35,8 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Upstreams upstreams;
+  private EventBusGateway eventBus;
+  private EventBusBridges bridges;
   private HttpServer server;
 
   /** A gateway with these options. */
@@ -53,26 +56,36 @@ public class GatewayVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
-            .setCompressionSupported(true))
-        .requestHandler(router())
-        .listen()
+    eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
+        options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
+    bridges = new EventBusBridges(vertx, options);
+    return eventBus.start()
+        .compose(registered -> bridges.startTcp())
+        .compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
+                .setPort(options.getPort()).setCompressionSupported(true))
+            .requestHandler(router())
+            .listen())
         .onSuccess(listening -> {
           server = listening;
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
-                  + "chat: {3}, images: {4}; auth: {5})", options.getHost(), listening.actualPort(),
+                  + "chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, TCP bridge: {7})",
+              options.getHost(), listening.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
-              options.getApiKey() == null ? "open" : "api key required");
+              options.getApiKey() == null ? "open" : "api key required", options.getEventBusPrefix(),
+              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort());
         });
   }
 
-  /** Stops accepting connections, lets running requests and streams finish up to the shutdown timeout, then closes. */
+  /**
+   * Stops accepting connections, lets running HTTP requests and streams finish up to the shutdown timeout,
+   * then closes; event-bus streams fail at once with 503.
+   */
   @Override
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
-    return drained.eventually(upstreams::close);
+    return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
   }
 
   private Router router() {
@@ -84,6 +97,8 @@ public class GatewayVerticle extends VerticleBase {
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    router.route("/eventbus/*").subRouter(bridges.sockJs());
     router.route().handler(this::authenticate);
     if (options.getRateLimitPerMinute() > 0) {
       RateLimiter limiter = new RateLimiter(options.getRateLimitPerMinute(), this::callerId);
@@ -144,7 +159,8 @@ public class GatewayVerticle extends VerticleBase {
         : "address:" + context.request().remoteAddress().hostAddress();
   }
 
-  private static boolean matches(String expected, String given) {
+  /** Whether {@code given} is {@code expected}, compared in constant time. */
+  static boolean matches(String expected, String given) {
     return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
         given.getBytes(StandardCharsets.UTF_8));
   }

@@ -1,5 +1,7 @@
 package io.g4f.server;
 
+import io.g4f.client.AsyncClient;
+import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.impl.Codec;
@@ -30,18 +32,30 @@ final class ImagesHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
-    upstreams.forImages().images().generate(request)
+    AsyncClient client;
+    try {
+      client = upstreams.forImages(null, request);
+    } catch (G4fException e) {
+      OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
+      return;
+    }
+    client.images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
-            .end(Codec.encode(servedFromHere(images, context))))
+            .end(Codec.encode(servedFrom(images, imagesDir, baseUrl(context)))))
         .onFailure(failure -> {
           metrics.upstreamError(failure);
           OpenAiErrors.send(context.response(), OpenAiErrors.of(failure));
         });
   }
 
-  private ImagesResponse servedFromHere(ImagesResponse images, RoutingContext context) {
+  private static String baseUrl(RoutingContext context) {
     URI request = URI.create(context.request().absoluteURI());
-    String base = request.getScheme() + "://" + request.getRawAuthority() + GatewayVerticle.IMAGES_PATH;
+    return request.getScheme() + "://" + request.getRawAuthority();
+  }
+
+  /** {@code images} with each image written to {@code imagesDir} turned into {@code baseUrl/images/{file}}. */
+  static ImagesResponse servedFrom(ImagesResponse images, Path imagesDir, String baseUrl) {
+    String base = baseUrl + GatewayVerticle.IMAGES_PATH;
     for (ImagesResponse.Image image : images.getData()) {
       if (image.getUrl() != null && image.getUrl().startsWith("file:")) {
         Path file = Path.of(URI.create(image.getUrl())).toAbsolutePath().normalize();

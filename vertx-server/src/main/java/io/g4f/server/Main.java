@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar g4f-server.jar}: starts the gateway; flags fall back to {@code G4F_*} environment variables. */
 @Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serves chat completions and images as an OpenAI-compatible HTTP API.")
+    description = "Serves chat completions and images as an OpenAI-compatible HTTP API and on the event bus.")
 public final class Main implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "${env:G4F_HOST:-127.0.0.1}",
@@ -33,6 +34,27 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--api-key", defaultValue = "${env:G4F_API_KEY}", paramLabel = "KEY",
       description = "Key clients must send as a bearer token (env G4F_API_KEY); open when unset.")
   String apiKey;
+
+  @Option(names = "--tcp-bridge-port", defaultValue = "${env:G4F_TCP_BRIDGE_PORT:--1}", paramLabel = "N",
+      description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
+  int tcpBridgePort;
+
+  @Option(names = "--cluster", defaultValue = "${env:G4F_CLUSTER:-false}",
+      description = "Join the other gateway nodes' event bus: a Hazelcast cluster over TCP/IP, no multicast (env G4F_CLUSTER).")
+  boolean cluster;
+
+  @Option(names = "--cluster-host", defaultValue = "${env:G4F_CLUSTER_HOST:-127.0.0.1}", paramLabel = "HOST",
+      description = "Interface for cluster traffic, Hazelcast and the event bus (env G4F_CLUSTER_HOST; default ${DEFAULT-VALUE}).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "${env:G4F_CLUSTER_PORT:-5701}", paramLabel = "N",
+      description = "Hazelcast port, the next free one if taken (env G4F_CLUSTER_PORT; default ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--cluster-members", defaultValue = "${env:G4F_CLUSTER_MEMBERS:-127.0.0.1}", split = ",",
+      paramLabel = "HOST[:PORT],...", description = "Where to find the other nodes (env G4F_CLUSTER_MEMBERS; "
+      + "default ${DEFAULT-VALUE}; a host without a port means ports 5701-5703).")
+  List<String> clusterMembers;
 
   private final Map<String, String> env;
 
@@ -57,7 +79,14 @@ public final class Main implements Callable<Integer> {
       System.err.println("Invalid configuration: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx;
+    try {
+      vertx = cluster ? Clustering.vertx(clusterHost, Clustering.hazelcast(clusterHost, clusterPort, clusterMembers))
+          .await(60, TimeUnit.SECONDS) : Vertx.vertx();
+    } catch (Exception e) {
+      System.err.println("Cannot join the cluster: " + e.getMessage());
+      return 1;
+    }
     try {
       vertx.deployVerticle(new GatewayVerticle(options)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -76,7 +105,8 @@ public final class Main implements Callable<Integer> {
   }
 
   GatewayOptions options() {
-    GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey);
+    GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
+        .setTcpBridgePort(tcpBridgePort);
     if (config != null) {
       JsonObject json;
       try {

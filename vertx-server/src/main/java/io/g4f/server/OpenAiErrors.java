@@ -1,18 +1,22 @@
 package io.g4f.server;
 
 import io.g4f.client.AuthenticationException;
+import io.g4f.client.ConnectionException;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.TimeoutException;
+import io.g4f.client.impl.EventBusProtocol;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
- * {@code {"error":{"message","type","param","code"}}}. Client mistakes get 4xx; upstream failures
+ * {@code {"error":{"message","type","param","code"}}}, sent as HTTP responses and as event-bus
+ * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx; upstream failures
  * 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
  */
 final class OpenAiErrors {
@@ -34,10 +38,6 @@ final class OpenAiErrors {
         .put("type", type).put("param", param).put("code", code)), null);
   }
 
-  static Error invalid(String message, String param) {
-    return of(400, message, "invalid_request_error", param, null);
-  }
-
   /** The error for any failure of a call. */
   static Error of(Throwable failure) {
     if (!(failure instanceof G4fException g4f)) {
@@ -45,26 +45,35 @@ final class OpenAiErrors {
     }
     int status;
     String type;
+    String code = g4f.code();
     if (g4f instanceof InvalidRequestException) {
       status = g4f.status() == 413 || g4f.status() == 422 ? g4f.status() : 400;
       type = "invalid_request_error";
     } else if (g4f instanceof AuthenticationException) {
       status = 401;
       type = "authentication_error";
-    } else if (g4f instanceof ModelNotFoundException || g4f instanceof ProviderNotFoundException) {
+    } else if (g4f instanceof ModelNotFoundException) {
       status = 404;
       type = "invalid_request_error";
+      code = code != null ? code : "model_not_found";
+    } else if (g4f instanceof ProviderNotFoundException) {
+      status = 404;
+      type = "invalid_request_error";
+      code = EventBusProtocol.PROVIDER_NOT_FOUND;
     } else if (g4f instanceof RateLimitException) {
       status = 429;
       type = "rate_limit_error";
     } else if (g4f instanceof TimeoutException) {
       status = 504;
       type = "timeout_error";
+    } else if (g4f instanceof ConnectionException) {
+      status = 502;
+      type = EventBusProtocol.CONNECTION_ERROR;
     } else {
       status = 502;
       type = "upstream_error";
     }
-    Error error = of(status, g4f.getMessage(), g4f.type() != null ? g4f.type() : type, g4f.param(), g4f.code());
+    Error error = of(status, g4f.getMessage(), g4f.type() != null ? g4f.type() : type, g4f.param(), code);
     Long retryAfter = g4f.retryAfter() == null ? null : Math.max(1, (g4f.retryAfter().toMillis() + 999) / 1000);
     return new Error(status, error.body(), retryAfter);
   }
@@ -78,5 +87,14 @@ final class OpenAiErrors {
       response.putHeader("retry-after", String.valueOf(error.retryAfterSeconds()));
     }
     response.setStatusCode(error.status()).putHeader("content-type", "application/json").end(error.encode());
+  }
+
+  /** Fails an event-bus request with the error: failure code the status, message the error JSON (plus {@code retry_after}). */
+  static void fail(Message<?> message, Error error) {
+    JsonObject body = error.body().copy();
+    if (error.retryAfterSeconds() != null) {
+      body.getJsonObject("error").put("retry_after", error.retryAfterSeconds());
+    }
+    message.fail(error.status(), body.encode());
   }
 }

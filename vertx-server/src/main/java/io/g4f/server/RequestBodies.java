@@ -3,11 +3,16 @@ package io.g4f.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.g4f.client.InvalidRequestException;
 import io.g4f.client.impl.Codec;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 
-/** Reads a request body as one of the client's request types, answering 400 with {@code param} when it cannot. */
+/**
+ * Reads a request body (of an HTTP request or an event-bus message) as one of the client's request
+ * types; a body that cannot be read is an {@link InvalidRequestException} (400) naming the {@code param}.
+ */
 final class RequestBodies {
 
   private RequestBodies() {
@@ -15,28 +20,40 @@ final class RequestBodies {
 
   /** The decoded body, or null after a 400 has been sent. */
   static <T> T decode(RoutingContext context, Class<T> type) {
-    byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
     try {
-      JsonNode tree = body.length == 0 ? null : Codec.MAPPER.readTree(body);
+      return parse(context.body().buffer(), type);
+    } catch (InvalidRequestException e) {
+      OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
+      return null;
+    }
+  }
+
+  /**
+   * {@code body} (null for none) as {@code type}.
+   *
+   * @throws InvalidRequestException when it is not a JSON object of that type
+   */
+  static <T> T parse(Buffer body, Class<T> type) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    try {
+      JsonNode tree = bytes.length == 0 ? null : Codec.MAPPER.readTree(bytes);
       if (tree == null || !tree.isObject()) {
-        OpenAiErrors.send(context.response(), OpenAiErrors.invalid("The request body must be a JSON object", null));
-        return null;
+        throw invalid("The request body must be a JSON object", null);
       }
       return Codec.MAPPER.treeToValue(tree, type);
     } catch (JsonMappingException e) {
       String param = e.getPath().isEmpty() ? null : path(e);
-      OpenAiErrors.send(context.response(), OpenAiErrors.invalid(
-          (param == null ? "Invalid request body" : "Invalid type for '" + param + "'") + ": "
-              + e.getOriginalMessage().split("\n")[0], param));
-      return null;
+      throw invalid((param == null ? "Invalid request body" : "Invalid type for '" + param + "'") + ": "
+          + e.getOriginalMessage().split("\n")[0], param);
     } catch (JsonProcessingException e) {
-      OpenAiErrors.send(context.response(), OpenAiErrors.invalid(
-          "We could not parse the JSON body of your request: " + e.getOriginalMessage(), null));
-      return null;
+      throw invalid("We could not parse the JSON body of your request: " + e.getOriginalMessage(), null);
     } catch (IOException | IllegalArgumentException e) {
-      OpenAiErrors.send(context.response(), OpenAiErrors.invalid("Invalid request body: " + e.getMessage(), null));
-      return null;
+      throw invalid("Invalid request body: " + e.getMessage(), null);
     }
+  }
+
+  private static InvalidRequestException invalid(String message, String param) {
+    return new InvalidRequestException(message, 400, null, "invalid_request_error", null, param, null, null);
   }
 
   private static String path(JsonMappingException e) {

@@ -1,6 +1,9 @@
 package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.Extensible;
+import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderNotFoundException;
 import io.vertx.core.Future;
@@ -33,15 +36,17 @@ final class Upstreams {
     }
   }
 
-  /** The client for a chat request naming {@code provider} (or null) and {@code model} (or null). */
-  AsyncClient forChat(String provider, String model) {
-    if (provider != null) {
-      AsyncClient named = clients.get(key(provider));
-      if (named == null) {
-        throw new ProviderNotFoundException("Unknown provider '" + provider + "'; known providers: " + names());
-      }
-      return named;
+  /**
+   * The client for {@code request}: the provider named by the route or message ({@code provider}, or
+   * null), else by g4f's {@code "provider"} body field (taken out of the request, so never sent
+   * upstream), else the one its model routes to.
+   */
+  AsyncClient forChat(String provider, ChatCompletionRequest request) {
+    String named = named(provider, request);
+    if (named != null) {
+      return client(named);
     }
+    String model = request.getModel();
     if (model == null) {
       return clients.get(key(options.getDefaultProvider().name()));
     }
@@ -58,9 +63,25 @@ final class Upstreams {
     return clients.get(key(fallback.name()));
   }
 
-  /** The client for images. */
-  AsyncClient forImages() {
-    return clients.get(key(options.getImageProvider().name()));
+  /** The client for {@code request}'s images: the provider named as for chat, else the image provider. */
+  AsyncClient forImages(String provider, ImageGenerationRequest request) {
+    String named = named(provider, request);
+    return client(named != null ? named : options.getImageProvider().name());
+  }
+
+  /** The provider named by the route or message, else by the body's {@code "provider"} (removed from it); or null. */
+  private static String named(String provider, Extensible<?> request) {
+    Object inBody = request.getExtra().remove("provider");
+    return provider != null ? provider : inBody instanceof String name ? name : null;
+  }
+
+  /** The client of a configured provider, by name. */
+  private AsyncClient client(String name) {
+    AsyncClient client = clients.get(key(name));
+    if (client == null) {
+      throw new ProviderNotFoundException("Unknown provider '" + name + "'; known providers: " + names());
+    }
+    return client;
   }
 
   /** {@code /v1/models}: every listed model, owned by its provider. */

@@ -3,6 +3,7 @@ package io.g4f.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,5 +116,45 @@ class GatewayOptionsTest {
     assertThat(options.getPort()).isEqualTo(8080);
     assertThat(options.getHost()).isEqualTo("127.0.0.1");
     assertThat(options.getApiKey()).isEqualTo("secret");
+  }
+
+  @Test
+  void theTcpBridgeIsOffUnlessAPortIsGiven() {
+    Main off = new Main(Map.of());
+    new picocli.CommandLine(off).parseArgs();
+    Main on = new Main(Map.of());
+    new picocli.CommandLine(on).parseArgs("--tcp-bridge-port", "7000");
+
+    assertThat(off.options().getTcpBridgePort()).isEqualTo(GatewayOptions.DEFAULT_TCP_BRIDGE_PORT).isNegative();
+    assertThat(on.options().getTcpBridgePort()).isEqualTo(7000);
+    assertThatThrownBy(() -> new GatewayOptions().setTcpBridgePort(70_000)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theEventBusPrefixComesFromTheConfigFile() {
+    GatewayOptions options = new GatewayOptions().applyConfig(new JsonObject()
+        .put("providers", new JsonArray().add(new JsonObject().put("name", "a").put("type", "openai")
+            .put("baseUrl", "http://127.0.0.1:1/v1")))
+        .put("eventBusPrefix", "ai"));
+
+    assertThat(options.getEventBusPrefix()).isEqualTo("ai");
+    assertThat(new GatewayOptions().getEventBusPrefix()).isEqualTo(GatewayOptions.DEFAULT_EVENT_BUS_PREFIX);
+  }
+
+  @Test
+  void clusterFlagsBecomeATcpIpHazelcastConfigWithoutMulticast() {
+    Main main = new Main(Map.of());
+    new picocli.CommandLine(main).parseArgs("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", "15801",
+        "--cluster-members", "127.0.0.1:15801,127.0.0.1:15802");
+
+    var config = Clustering.hazelcast(main.clusterHost, main.clusterPort, main.clusterMembers);
+
+    assertThat(main.cluster).isTrue();
+    assertThat(config.getClusterName()).isEqualTo(Clustering.CLUSTER_NAME);
+    assertThat(config.getNetworkConfig().getPort()).isEqualTo(15801);
+    assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:15801", "127.0.0.1:15802");
+    assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
   }
 }

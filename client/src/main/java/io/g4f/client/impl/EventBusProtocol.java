@@ -1,0 +1,128 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.AuthenticationException;
+import io.g4f.client.ConnectionException;
+import io.g4f.client.G4fException;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderException;
+import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.RateLimitException;
+import io.g4f.client.TimeoutException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/**
+ * The gateway's event-bus protocol (docs/event-bus.md), the one definition shared by the gateway's
+ * handlers and {@link io.g4f.client.EventBusAsyncClient}: address names, header and field names,
+ * the batch answer of a stream, and how a failure travels (failure code = HTTP status, message =
+ * the OpenAI error JSON) and is read back into the same {@link G4fException} subclass.
+ */
+public final class EventBusProtocol {
+
+  /** Chat completions, whole or streamed: {@code {prefix}}{@value}. */
+  public static final String CHAT_COMPLETIONS = ".chat.completions";
+  /** Image generation: {@code {prefix}}{@value}. */
+  public static final String IMAGES_GENERATE = ".images.generate";
+  /** The configured models: {@code {prefix}}{@value}. */
+  public static final String MODELS = ".models";
+  /** A stream's own address, to pull from: {@code {prefix}}{@value}{@code UUID}. */
+  public static final String STREAM = ".stream.";
+  /** Field of a batch answer: the stream's address. */
+  public static final String STREAM_ADDRESS = "stream";
+  /** Header of a stream-opening request: the credits granted at once. Field of a pull: the credits added. */
+  public static final String CREDITS = "credits";
+  /** Field of a pull that abandons the stream. */
+  public static final String CANCEL = "cancel";
+  /** Field of a batch answer: the chunks, in order. */
+  public static final String CHUNKS = "chunks";
+  /** Field of a batch answer: true on the last one. */
+  public static final String DONE = "done";
+  /** Header of a chat request naming the provider (as {@code /api/{provider}/chat/completions} does). */
+  public static final String PROVIDER = "provider";
+  /** Header of a chat or image request: its total timeout in ms, applied by the gateway. */
+  public static final String TIMEOUT = "timeout";
+  /** Header a bridge client sends the gateway's API key in. */
+  public static final String API_KEY = "apiKey";
+  /** {@code type} of the error of a 502 caused by an unreachable provider. */
+  public static final String CONNECTION_ERROR = "connection_error";
+  /** {@code code} of the error of an unknown provider name. */
+  public static final String PROVIDER_NOT_FOUND = "provider_not_found";
+
+  private EventBusProtocol() {
+  }
+
+  /** A batch answer of the stream at {@code address}. */
+  public static JsonObject batch(String address, JsonArray chunks, boolean done) {
+    return new JsonObject().put(STREAM_ADDRESS, address).put(CHUNKS, chunks).put(DONE, done);
+  }
+
+  /** A pull: {@code credits} more chunks may be sent. */
+  public static JsonObject pull(long credits) {
+    return new JsonObject().put(CREDITS, credits);
+  }
+
+  /** The message of a pull that abandons the stream. */
+  public static JsonObject cancel() {
+    return new JsonObject().put(CANCEL, true);
+  }
+
+  /**
+   * The exception for a failed event-bus request to {@code address}: a gateway's error becomes the
+   * subclass the in-process client would have thrown; no answer in time a {@link TimeoutException};
+   * no gateway on the address, or one that went away, a {@link ConnectionException}.
+   */
+  public static G4fException failure(Throwable failure, String address) {
+    if (failure instanceof G4fException g4f) {
+      return g4f;
+    }
+    if (!(failure instanceof ReplyException reply)) {
+      return new ConnectionException("The event bus failed to deliver to " + address + ": " + failure.getMessage(),
+          0, null, null, null, null, null, failure);
+    }
+    switch (reply.failureType()) {
+      case TIMEOUT:
+        return new TimeoutException("No answer on " + address + " in time: " + reply.getMessage(), 0, null);
+      case NO_HANDLERS:
+        return new ConnectionException("No gateway answers on " + address, 0, null);
+      case ERROR:
+        return new ConnectionException("The event bus failed to deliver to " + address + ": " + reply.getMessage(),
+            0, null, null, null, null, null, reply);
+      default:
+        return fromGatewayError(reply.failureCode(), reply.getMessage());
+    }
+  }
+
+  /** The inverse of the gateway's error mapping: status and OpenAI error JSON back to the exception class. */
+  private static G4fException fromGatewayError(int status, String body) {
+    JsonObject error;
+    try {
+      error = new JsonObject(body == null ? "{}" : body).getJsonObject("error");
+    } catch (DecodeException | ClassCastException notOurs) {
+      error = null;
+    }
+    if (error == null) {
+      return new ProviderException("The gateway failed (" + status + "): " + body, status, null);
+    }
+    String message = error.getString("message");
+    String type = error.getString("type");
+    String code = error.getString("code");
+    String param = error.getString("param");
+    Long retryAfter = error.getLong("retry_after");
+    Duration wait = retryAfter == null ? null : Duration.ofSeconds(retryAfter);
+    return switch (status) {
+      case 400, 413, 422 -> new InvalidRequestException(message, status, null, type, code, param, wait, null);
+      case 401, 403 -> new AuthenticationException(message, status, null, type, code, param, wait, null);
+      case 404 -> PROVIDER_NOT_FOUND.equals(code) ? new ProviderNotFoundException(message)
+          : new ModelNotFoundException(message, status, null, type, code, param, wait, null);
+      case 429 -> new RateLimitException(message, status, null, type, code, param, wait, null);
+      case 504 -> new TimeoutException(message, status, null, type, code, param, wait, null);
+      default -> CONNECTION_ERROR.equals(type)
+          ? new ConnectionException(message, status, null, type, code, param, wait, null)
+          : new ProviderException(message, status, null, type, code, param, wait, null);
+    };
+  }
+}

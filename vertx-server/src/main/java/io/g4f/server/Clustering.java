@@ -1,0 +1,50 @@
+package io.g4f.server;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * Clustered mode ({@code --cluster}): a Vert.x instance whose event bus is shared with the other
+ * gateway nodes through a Hazelcast cluster that finds its members over TCP/IP (a fixed list, no
+ * multicast), so a caller on any node reaches a gateway on any other. See {@code docs/cluster.md}.
+ */
+final class Clustering {
+
+  /** The name of the cluster, so gateways never join another application's Hazelcast cluster. */
+  static final String CLUSTER_NAME = "g4f-gateway";
+
+  private Clustering() {
+  }
+
+  /**
+   * The Hazelcast config: Vert.x's default one, listening on {@code host:port} (or the next free port) and joining
+   * {@code members} ({@code host} or {@code host:port} each) over TCP/IP; no multicast, no phone-home.
+   */
+  static Config hazelcast(String host, int port, List<String> members) {
+    Config config = ConfigUtil.loadConfig().setClusterName(CLUSTER_NAME)
+        .setProperty("hazelcast.phone.home.enabled", "false")
+        .setProperty("hazelcast.wait.seconds.before.join", "0")
+        .setProperty("hazelcast.logging.type", "jdk");
+    NetworkConfig network = config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    return config;
+  }
+
+  /** A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free port). */
+  static Future<Vertx> vertx(String host, Config hazelcast) {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost(host).setPort(0);
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+  }
+}

@@ -1,0 +1,358 @@
+package io.g4f.server;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ClientRequest;
+import io.g4f.client.G4fException;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.impl.Codec;
+import io.g4f.client.impl.EventBusProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The gateway on the event bus (protocol in {@code docs/event-bus.md}): {@code PREFIX.chat.completions},
+ * {@code PREFIX.images.generate} and {@code PREFIX.models} take the bodies of the HTTP API and answer
+ * with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
+ * of its own; the caller pulls batches of chunks from it, each pull granting credits (the upstream is
+ * read only while credits are left), or cancels. A caller that sends no pull within the event-bus
+ * timeout is taken for gone: its upstream request is cancelled.
+ * All state lives on the deploying verticle's context.
+ */
+final class EventBusGateway {
+
+  private static final OpenAiErrors.Error SHUTTING_DOWN = OpenAiErrors.of(503, "The gateway is shutting down",
+      "server_error", null, null);
+
+  private final Vertx vertx;
+  private final Upstreams upstreams;
+  private final GatewayOptions options;
+  private final GatewayMetrics metrics;
+  private final Path imagesDir;
+  private final Supplier<String> baseUrl;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final Set<StreamSession> sessions = new HashSet<>();
+
+  /** Handlers for {@code upstreams}; image files are served from {@code baseUrl} (the gateway's HTTP origin). */
+  EventBusGateway(Vertx vertx, Upstreams upstreams, GatewayOptions options, GatewayMetrics metrics,
+                  String imagesDir, Supplier<String> baseUrl) {
+    this.vertx = vertx;
+    this.upstreams = upstreams;
+    this.options = options;
+    this.metrics = metrics;
+    this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
+    this.baseUrl = baseUrl;
+  }
+
+  /** Registers the three addresses; succeeds once the registrations reached the (clustered) event bus. */
+  Future<Void> start() {
+    EventBus bus = vertx.eventBus();
+    String prefix = options.getEventBusPrefix();
+    consumers.add(bus.consumer(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat));
+    consumers.add(bus.consumer(prefix + EventBusProtocol.IMAGES_GENERATE, this::images));
+    consumers.add(bus.consumer(prefix + EventBusProtocol.MODELS, this::models));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /** Unregisters the addresses; running streams fail with 503 and their upstream requests are cancelled. */
+  Future<Void> stop() {
+    new ArrayList<>(sessions).forEach(StreamSession::shutDown);
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  private void chat(Message<Object> message) {
+    if (message.replyAddress() == null) {
+      return;
+    }
+    ChatCompletionRequest request;
+    AsyncClient client;
+    try {
+      request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
+      timeout(message, request);
+      client = upstreams.forChat(message.headers().get(EventBusProtocol.PROVIDER), request);
+    } catch (G4fException e) {
+      OpenAiErrors.fail(message, OpenAiErrors.of(e));
+      return;
+    }
+    if (Boolean.TRUE.equals(request.getStream())) {
+      long credits;
+      try {
+        credits = credits(message.headers().get(EventBusProtocol.CREDITS));
+      } catch (NumberFormatException e) {
+        OpenAiErrors.fail(message, OpenAiErrors.of(400, "The credits header must be a non-negative integer",
+            "invalid_request_error", EventBusProtocol.CREDITS, null));
+        return;
+      }
+      client.chat().completions().stream(request)
+          .onSuccess(stream -> new StreamSession(stream).open(message, credits))
+          .onFailure(failure -> fail(message, failure));
+    } else {
+      client.chat().completions().create(request)
+          .onSuccess(completion -> {
+            metrics.tokens(completion.getProvider(), completion.getUsage());
+            message.reply(json(completion));
+          })
+          .onFailure(failure -> fail(message, failure));
+    }
+  }
+
+  private void images(Message<Object> message) {
+    if (message.replyAddress() == null) {
+      return;
+    }
+    ImageGenerationRequest request;
+    AsyncClient client;
+    try {
+      request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
+      timeout(message, request);
+      client = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
+    } catch (G4fException e) {
+      OpenAiErrors.fail(message, OpenAiErrors.of(e));
+      return;
+    }
+    client.images().generate(request)
+        .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
+        .onFailure(failure -> fail(message, failure));
+  }
+
+  private void models(Message<Object> message) {
+    message.reply(new JsonObject().put("object", "list").put("data", upstreams.models()));
+  }
+
+  private void fail(Message<Object> message, Throwable failure) {
+    metrics.upstreamError(failure);
+    OpenAiErrors.fail(message, OpenAiErrors.of(failure));
+  }
+
+  /** A message body as JSON bytes: bridges and JVM callers send a {@code JsonObject}, a JSON string or a buffer; else null. */
+  private static Buffer body(Message<Object> message) {
+    Object body = message.body();
+    if (body instanceof Buffer buffer) {
+      return buffer;
+    }
+    if (body instanceof JsonObject json) {
+      return json.toBuffer();
+    }
+    return body instanceof String text ? Buffer.buffer(text) : null;
+  }
+
+  private static JsonObject json(Object value) {
+    return new JsonObject(Codec.encode(value));
+  }
+
+  /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */
+  /** Applies the message's {@code timeout} header (ms) to {@code request}; a bad one is a 400 naming it. */
+  private static void timeout(Message<Object> message, ClientRequest<?> request) {
+    String timeout = message.headers().get(EventBusProtocol.TIMEOUT);
+    if (timeout != null) {
+      try {
+        request.setTimeout(Long.parseLong(timeout.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException("The timeout header must be a positive number of ms", 400, null,
+            "invalid_request_error", null, EventBusProtocol.TIMEOUT, null, null);
+      }
+    }
+  }
+
+  private static long credits(Object value) {
+    long credits = value == null ? 0 : value instanceof Number number ? number.longValue()
+        : Long.parseLong(value.toString().trim());
+    if (credits < 0) {
+      throw new NumberFormatException("negative credits");
+    }
+    return credits;
+  }
+
+  /**
+   * One streamed answer, pulled through its own address {@code PREFIX.stream.UUID}, registered on the
+   * (clustered) bus so that a caller on any node or bridge can reach it. {@code credits} is how many
+   * chunks the caller may still be sent, those in {@code batch} included; the upstream is fetched
+   * exactly that far ahead. {@code pull} is the caller's request awaiting an answer, if any: it is
+   * answered once chunks, the end or a failure are at hand, or after half the timeout (empty, as a
+   * heartbeat). Between an answer and the next pull the {@code idle} timer runs out the timeout.
+   */
+  private final class StreamSession {
+
+    private final ChatCompletionStream upstream;
+    private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
+    private final JsonArray batch = new JsonArray();
+    private MessageConsumer<Object> pulls;
+    private long credits;
+    private Message<Object> pull;
+    private long heartbeat = -1;
+    private long idle = -1;
+    private boolean ended;
+    private Throwable failure;
+    private boolean closed;
+
+    StreamSession(ChatCompletionStream upstream) {
+      this.upstream = upstream;
+    }
+
+    /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
+    void open(Message<Object> request, long credits) {
+      sessions.add(this);
+      upstream.pause();
+      upstream.exceptionHandler(this::failed);
+      upstream.endHandler(v -> {
+        ended = true;
+        answerIfHeld();
+      });
+      upstream.handler(this::chunk);
+      this.credits = credits;
+      upstream.fetch(credits);
+      pulls = vertx.eventBus().consumer(address, this::pulled);
+      pulls.completion().onComplete(registered -> {
+        if (closed) {
+          OpenAiErrors.fail(request, SHUTTING_DOWN);
+        } else if (registered.failed()) {
+          close();
+          upstream.cancel();
+          fail(request, registered.cause());
+        } else {
+          pull = request;
+          answer();
+        }
+      });
+    }
+
+    private void chunk(ChatCompletionChunk chunk) {
+      metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      batch.add(json(chunk));
+      answerIfHeld();
+    }
+
+    private void failed(Throwable error) {
+      if (!closed) {
+        metrics.upstreamError(error);
+        failure = error;
+        answerIfHeld();
+      }
+    }
+
+    private void answerIfHeld() {
+      if (pull != null) {
+        answer();
+      }
+    }
+
+    private void pulled(Message<Object> next) {
+      if (closed) {
+        return;
+      }
+      JsonObject body = next.body() instanceof JsonObject json ? json : new JsonObject();
+      if (Boolean.TRUE.equals(body.getValue(EventBusProtocol.CANCEL))) {
+        Message<Object> held = pull;
+        close();
+        upstream.cancel();
+        if (held != null) {
+          held.reply(EventBusProtocol.batch(address, new JsonArray(), true));
+        }
+        if (next.replyAddress() != null) {
+          next.reply(EventBusProtocol.batch(address, new JsonArray(), true));
+        }
+        return;
+      }
+      if (next.replyAddress() == null) {
+        return;
+      }
+      if (pull != null) {
+        OpenAiErrors.fail(next, OpenAiErrors.of(409, "A pull is already waiting for this stream's next batch",
+            "invalid_request_error", null, null));
+        return;
+      }
+      long more;
+      try {
+        more = credits(body.getValue(EventBusProtocol.CREDITS));
+      } catch (NumberFormatException e) {
+        OpenAiErrors.fail(next, OpenAiErrors.of(400, "credits must be a non-negative integer",
+            "invalid_request_error", EventBusProtocol.CREDITS, null));
+        return;
+      }
+      cancelTimer(idle);
+      idle = -1;
+      credits = credits + more < 0 ? Long.MAX_VALUE : credits + more;
+      upstream.fetch(more);
+      pull = next;
+      if (!batch.isEmpty() || ended || failure != null) {
+        answer();
+      } else {
+        heartbeat = vertx.setTimer(Math.max(1, options.getEventBusTimeout() / 2), id -> {
+          heartbeat = -1;
+          answerIfHeld();
+        });
+      }
+    }
+
+    /** Answers the held pull with the batch, the end or the failure. */
+    private void answer() {
+      Message<Object> to = pull;
+      pull = null;
+      cancelTimer(heartbeat);
+      heartbeat = -1;
+      if (batch.isEmpty() && failure != null) {
+        close();
+        OpenAiErrors.fail(to, OpenAiErrors.of(failure));
+        return;
+      }
+      JsonArray chunks = batch.copy();
+      credits -= batch.size();
+      batch.clear();
+      if (ended) {
+        close();
+      } else {
+        idle = vertx.setTimer(options.getEventBusTimeout(), id -> {
+          idle = -1;
+          close();
+          upstream.cancel();
+        });
+      }
+      to.reply(EventBusProtocol.batch(address, chunks, ended));
+    }
+
+    /** The gateway is stopping: the caller gets a 503, the upstream request is closed. */
+    void shutDown() {
+      Message<Object> held = pull;
+      close();
+      upstream.cancel();
+      if (held != null) {
+        OpenAiErrors.fail(held, SHUTTING_DOWN);
+      }
+    }
+
+    private void close() {
+      closed = true;
+      pull = null;
+      cancelTimer(heartbeat);
+      cancelTimer(idle);
+      heartbeat = -1;
+      idle = -1;
+      if (pulls != null) {
+        pulls.unregister();
+      }
+      sessions.remove(this);
+    }
+
+    private void cancelTimer(long timer) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+}

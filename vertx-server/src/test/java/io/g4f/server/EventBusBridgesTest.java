@@ -1,0 +1,162 @@
+package io.g4f.server;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static io.g4f.client.testing.ScriptedServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.ClientOptions;
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The TCP and SockJS bridges of a gateway with an API key: the same frames work over both, only the
+ * gateway's addresses (and the caller's reply addresses) are let in, and the key is required and
+ * never reaches the bus.
+ */
+@ExtendWith(VertxExtension.class)
+class EventBusBridgesTest {
+
+  private static final String KEY = "bridge-key-42";
+  private static final String HELLO = "{\"model\":\"m1\",\"messages\":\"say this is a test\"}";
+
+  /** Which bridge a test talks to, and the frame type it delivers messages with. */
+  enum Bridge {
+    TCP("message"), SOCKJS("rec");
+
+    final String messageType;
+
+    Bridge(String messageType) {
+      this.messageType = messageType;
+    }
+  }
+
+  private final List<String> headersOnTheBus = new CopyOnWriteArrayList<>();
+  private Vertx vertx;
+  private ScriptedServer upstream;
+  private GatewayVerticle gateway;
+  private int tcpPort;
+  private BridgeFrames frames;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    tcpPort = BridgeFrames.freePort();
+    gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY).setTcpBridgePort(tcpPort)
+        .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of("m1")));
+    await(vertx.deployVerticle(gateway));
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      delivery.message().headers().forEach((name, value) -> headersOnTheBus.add(name + "=" + value));
+      delivery.next();
+    });
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (frames != null) {
+      frames.close();
+    }
+    upstream.close();
+  }
+
+  private BridgeFrames connect(Bridge bridge) {
+    frames = bridge == Bridge.TCP ? BridgeFrames.tcp(vertx, tcpPort) : BridgeFrames.sockJs(vertx, gateway.actualPort());
+    return frames;
+  }
+
+  private static JsonObject send(String address, String replyAddress, Object body, JsonObject headers) {
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body);
+    if (replyAddress != null) {
+      frame.put("replyAddress", replyAddress);
+    }
+    return headers == null ? frame : frame.put("headers", headers);
+  }
+
+  private static JsonObject keyed() {
+    return new JsonObject().put("apiKey", KEY);
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void aCompletionWithTheKey(Bridge bridge) throws Exception {
+    JsonObject answer = connect(bridge).write(send("g4f.chat.completions", "r1", new JsonObject(HELLO), keyed())).next();
+
+    assertThat(answer.getString("type")).isEqualTo(bridge.messageType);
+    assertThat(answer.getString("address")).isEqualTo("r1");
+    assertThat(answer.getJsonObject("body").getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+        .getString("content")).isEqualTo("This is a test.");
+    assertThat(headersOnTheBus).noneMatch(header -> header.contains(KEY));
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void aStreamPulledFromItsOwnAddress(Bridge bridge) throws Exception {
+    BridgeFrames bridged = connect(bridge);
+    JsonObject answer = bridged.write(send("g4f.chat.completions", "r0",
+        new JsonObject(HELLO).put("stream", true), keyed().put("credits", "2"))).next();
+    StringBuilder content = new StringBuilder();
+    int chunks = 0;
+    for (int pull = 1; !answer.getJsonObject("body").getBoolean("done"); pull++) {
+      for (Object chunk : answer.getJsonObject("body").getJsonArray("chunks")) {
+        chunks++;
+        var choices = ((JsonObject) chunk).getJsonArray("choices");
+        if (!choices.isEmpty()) {
+          content.append(choices.getJsonObject(0).getJsonObject("delta").getString("content", ""));
+        }
+      }
+      answer = bridged.write(send(answer.getJsonObject("body").getString("stream"), "r" + pull,
+          new JsonObject().put("credits", 2), null)).next();
+      assertThat(answer.getString("type")).isEqualTo(bridge.messageType);
+      assertThat(answer.getString("address")).isEqualTo("r" + pull);
+    }
+    for (Object chunk : answer.getJsonObject("body").getJsonArray("chunks")) {
+      chunks++;
+      var choices = ((JsonObject) chunk).getJsonArray("choices");
+      if (!choices.isEmpty()) {
+        content.append(choices.getJsonObject(0).getJsonObject("delta").getString("content", ""));
+      }
+    }
+
+    assertThat(chunks).isEqualTo(6);
+    assertThat(content).hasToString("This is a test.");
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void aMissingOrWrongKeyIsRefused(Bridge bridge) throws Exception {
+    BridgeFrames bridged = connect(bridge);
+    JsonObject missing = bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO), null)).next();
+    JsonObject wrong = bridged.write(send("g4f.chat.completions", "r2", new JsonObject(HELLO),
+        new JsonObject().put("apiKey", "bridge-key-41"))).next();
+
+    assertThat(missing.getString("type")).isEqualTo("err");
+    assertThat(wrong.getString("type")).isEqualTo("err");
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void onlyTheGatewayAddressesAreLetIn(Bridge bridge) throws Exception {
+    BridgeFrames bridged = connect(bridge);
+    vertx.eventBus().consumer("internal.secrets", message -> message.reply("leaked"));
+
+    JsonObject other = bridged.write(send("internal.secrets", "r1", "hi", keyed())).next();
+    JsonObject register = bridged.write(new JsonObject().put("type", "register").put("address", "g4f.chat.completions")
+        .put("headers", keyed())).next();
+    JsonObject models = bridged.write(send("g4f.models", "r2", new JsonObject(), keyed())).next();
+
+    assertThat(other.getString("type")).isEqualTo("err");
+    assertThat(register.getString("type")).isEqualTo("err");
+    assertThat(models.getString("type")).isEqualTo(bridge.messageType);
+    assertThat(models.getJsonObject("body").getJsonArray("data").getJsonObject(0).getString("id")).isEqualTo("m1");
+  }
+}

@@ -1,0 +1,90 @@
+package io.g4f.server;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static io.g4f.client.testing.ScriptedServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ClientOptions;
+import io.g4f.client.EventBusAsyncClient;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.Model;
+import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The event-bus client's models and per-call settings: what the gateway can honour travels, the rest is refused. */
+@ExtendWith(VertxExtension.class)
+class EventBusClientCallSettingsTest {
+
+  private ScriptedServer a;
+  private ScriptedServer b;
+  private AsyncClient client;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    a = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    b = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+        .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
+            "{\"created\":1,\"data\":[{\"url\":\"https://img.example/1.png\"}]}");
+    await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0)
+        .addProvider("a", new ClientOptions().setBaseUrl(a.baseUrl()).setMaxRetries(0), List.of("m1"))
+        .addProvider("b", new ClientOptions().setBaseUrl(b.baseUrl()).setMaxRetries(0), List.of("m2")))));
+    client = EventBusAsyncClient.create(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(client.close());
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void modelsAreTheGatewaysWithTheirProviders() {
+    List<Model> models = await(client.models().list());
+
+    assertThat(models).extracting(Model::getId).containsExactly("m1", "m2");
+    assertThat(models).extracting(Model::getOwnedBy).containsExactly("a", "b");
+  }
+
+  @Test
+  void theRequestsProviderPicksTheGatewaysProvider() {
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m1", "hi")
+        .setProvider("B")));
+
+    assertThat(completion.getChoices()).hasSize(1);
+    assertThat(a.received()).isEmpty();
+    assertThat(b.last().json().getString("model")).isEqualTo("m1");
+    assertThat(b.last().json().fieldNames()).doesNotContain("provider");
+  }
+
+  @Test
+  void imagesGoToTheNamedProviderToo() {
+    await(client.images().generate(ImageGenerationRequest.of("img", "a cat").setProvider("b")));
+
+    assertThat(b.last().uri()).isEqualTo("/v1/images/generations");
+  }
+
+  @Test
+  void keysProxiesAndHeadersAreRefusedNotDropped() {
+    assertThatThrownBy(() -> await(client.chat().completions().create(ChatCompletionRequest.of("m1", "hi")
+        .setApiKey("k")))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("gateway holds the keys");
+    assertThatThrownBy(() -> await(client.chat().completions().stream(ChatCompletionRequest.of("m1", "hi")
+        .putHeader("X", "y")))).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> await(client.images().generate(ImageGenerationRequest.of("img", "a cat")
+        .setProxy("http://127.0.0.1:3128")))).isInstanceOf(InvalidRequestException.class);
+    assertThat(a.received()).isEmpty();
+    assertThat(b.received()).isEmpty();
+  }
+}
