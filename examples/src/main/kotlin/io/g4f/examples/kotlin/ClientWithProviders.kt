@@ -11,7 +11,7 @@ import io.g4f.kotlin.withAsyncClient
 suspend fun main() {
     val options = environmentOptions()
         .setProvider("OpenaiChat")
-        .setImageProvider("OpenAI")
+        .setImageProvider("Gemini")
     withAsyncClient(options) { client ->
         val response = client.chat.completions.create {
             model = chatModel("gpt-4o-mini")
