@@ -43,8 +43,7 @@ import java.util.stream.Stream;
  * retries before the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
  * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
-public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
-    AsyncClient.Images, AsyncClient.Models {
+public final class DefaultAsyncClient extends AbstractAsyncClient {
 
   private final Vertx vertx;
   private final ClientOptions options;
@@ -84,26 +83,6 @@ public final class DefaultAsyncClient implements AsyncClient, AsyncClient.Chat, 
     this.httpClient = vertx.createHttpClient(http, new PoolOptions()
         .setHttp1MaxSize(options.getMaxConnections()).setHttp2MaxSize(8));
     this.webClient = WebClient.wrap(httpClient);
-  }
-
-  @Override
-  public Chat chat() {
-    return this;
-  }
-
-  @Override
-  public ChatCompletions completions() {
-    return this;
-  }
-
-  @Override
-  public Images images() {
-    return this;
-  }
-
-  @Override
-  public Models models() {
-    return this;
   }
 
   @Override

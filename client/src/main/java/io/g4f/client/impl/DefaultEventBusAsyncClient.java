@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link EventBusAsyncClient}: encodes each request as the gateway's JSON, sends it to the
  * gateway's address from the caller's context (or a fresh one), and decodes the answer or the failure.
  */
-public final class DefaultEventBusAsyncClient implements EventBusAsyncClient, EventBusAsyncClient.Chat,
-    EventBusAsyncClient.ChatCompletions, EventBusAsyncClient.Images, EventBusAsyncClient.Models {
+public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implements EventBusAsyncClient {
 
   private final Vertx vertx;
   private final EventBusClientOptions options;
@@ -37,26 +36,6 @@ public final class DefaultEventBusAsyncClient implements EventBusAsyncClient, Ev
   public DefaultEventBusAsyncClient(Vertx vertx, EventBusClientOptions options) {
     this.vertx = vertx;
     this.options = new EventBusClientOptions(options);
-  }
-
-  @Override
-  public Chat chat() {
-    return this;
-  }
-
-  @Override
-  public ChatCompletions completions() {
-    return this;
-  }
-
-  @Override
-  public Images images() {
-    return this;
-  }
-
-  @Override
-  public Models models() {
-    return this;
   }
 
   @Override
