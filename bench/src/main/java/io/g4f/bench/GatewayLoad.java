@@ -265,14 +265,19 @@ public final class GatewayLoad {
     System.out.printf("gateway event-loop CPU time per streamed chunk: %.2f us%n", cpu / 1e3 / Math.max(1, chunks[1]));
   }
 
-  /** Streams whose upstream writes a chunk every interval: how long each chunk takes to reach the reader. */
+  /**
+   * Streams whose upstream writes a chunk every interval: how long each chunk takes to reach the reader.
+   * The streams start spread over one interval, as independent streams would be, so that each chunk's
+   * delay is its own: started together, their upstream timers fire in the same instant and every
+   * chunk waits for the ones written before it (that queueing is what the burst phase measures).
+   */
   private void trickledStreams(int direct, int viaGateway) {
     int streams = (int) number("trickle-streams");
     int chunks = (int) number("trickle-chunks");
     long interval = number("trickle-ms");
     Buffer body = LoadClient.chatRequest(ScriptedUpstream.model(chunks, interval), true);
-    System.out.printf("%n(b2) Trickled streams: %d at once per target, %d chunks %d ms apart; delay from the upstream's"
-        + " write to the reader's parse (us)%n", streams, chunks, interval);
+    System.out.printf("%n(b2) Trickled streams: %d at once per target (started spread over %d ms), %d chunks %d ms"
+        + " apart; delay from the upstream's write to the reader's parse (us)%n", streams, interval, chunks, interval);
     Histogram[] delays = {histogram(), histogram()};
     int[] ports = {direct, viaGateway};
     for (int target = 0; target < 2; target++) {
@@ -281,7 +286,7 @@ public final class GatewayLoad {
       onClient(() -> {
         List<Future<LoadClient.StreamTiming>> all = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-          all.add(client.stream(port, body, into, null));
+          all.add(after(s * interval / streams).compose(started -> client.stream(port, body, into, null)));
         }
         return Future.all(all).mapEmpty();
       }, 60 + chunks * interval / 1000, "trickled streams");
@@ -333,6 +338,16 @@ public final class GatewayLoad {
     }
     System.out.printf("gateway heap per open stream (gateway minus direct): %.1f KB; heap after all ended: %.1f MB%n",
         (perStream[1] - perStream[0]) / 1e3, heapAfterGc() / 1e6);
+  }
+
+  /** Completes on the calling context after {@code millis} (at once when 0). */
+  private Future<Void> after(long millis) {
+    if (millis <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> elapsed = Promise.promise();
+    vertx.setTimer(millis, id -> elapsed.complete());
+    return elapsed.future();
   }
 
   /** Runs {@code open} {@code count} times, {@value #OPEN_BATCH} per event-loop turn so the client's loop stays responsive. */

@@ -6,7 +6,9 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.G4fException;
 import io.g4f.client.impl.Codec;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code "provider"} body field, never sent upstream): a JSON completion, or with {@code "stream": true} server-sent
  * events, one {@code data:} event per upstream chunk as it arrives, {@code data: [DONE]} at the end.
  * Backpressure runs end to end (a slow client pauses the upstream) and a client that goes away
- * cancels the upstream request. A failure after the first byte becomes an error event.
+ * cancels the upstream request. A failure after the first byte becomes an error event. Chunks that arrive
+ * together (from one upstream read) go out in few writes.
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
@@ -73,22 +76,85 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
     response.closeHandler(v -> stream.cancel());
+    EventBatch events = new EventBatch(Vertx.currentContext(), stream, response);
     stream.exceptionHandler(failure -> {
+      events.flush();
       if (!response.closed()) {
         metrics.upstreamError(failure);
         response.write("data: " + OpenAiErrors.of(failure).encode() + "\n\n");
         response.end(DONE);
       }
     });
-    stream.endHandler(v -> response.end(DONE));
+    stream.endHandler(v -> {
+      events.flush();
+      response.end(DONE);
+    });
     stream.handler(chunk -> {
       metrics.tokens(chunk.getProvider(), chunk.getUsage());
-      response.write(event(chunk));
+      events.add(event(chunk));
+    });
+  }
+
+  /**
+   * Writes a response's events so that a burst costs few socket writes without holding anything back
+   * for long: the first chunk that arrives in an event-loop task is written at once; those decoded
+   * after it in the same task (from the same upstream read) are gathered and written as one buffer,
+   * when {@value #MAX_GATHERED} bytes are gathered or right after the task. A full write queue pauses
+   * the upstream until it drains.
+   */
+  private static final class EventBatch {
+
+    private static final int MAX_GATHERED = 16 * 1024;
+
+    private final Context context;
+    private final ChatCompletionStream stream;
+    private final HttpServerResponse response;
+    private Buffer gathered;
+    private boolean inTask;
+
+    EventBatch(Context context, ChatCompletionStream stream, HttpServerResponse response) {
+      this.context = context;
+      this.stream = stream;
+      this.response = response;
+    }
+
+    void add(Buffer event) {
+      if (!inTask) {
+        inTask = true;
+        context.runOnContext(v -> {
+          inTask = false;
+          flush();
+        });
+        write(event);
+      } else if (gathered == null) {
+        gathered = event;
+      } else {
+        gathered.appendBuffer(event);
+      }
+      if (gathered != null && gathered.length() >= MAX_GATHERED) {
+        flush();
+      }
+    }
+
+    /** Writes what is gathered. */
+    void flush() {
+      Buffer events = gathered;
+      gathered = null;
+      if (events != null) {
+        write(events);
+      }
+    }
+
+    private void write(Buffer events) {
+      if (response.closed() || response.ended()) {
+        return;
+      }
+      response.write(events);
       if (response.writeQueueFull()) {
         stream.pause();
         response.drainHandler(drained -> stream.resume());
       }
-    });
+    }
   }
 
   private static Buffer event(ChatCompletionChunk chunk) {

@@ -191,7 +191,18 @@ public class OpenAiProvider implements Provider {
       parser.end();
     }
 
+    /**
+     * Decodes one event. Ordinary chunks are read in one pass; an event that may be an error (its type
+     * says so or its JSON has an {@code "error"} key) or that does not read as a chunk goes through the
+     * tree, which tells errors apart and reports malformed input.
+     */
     private ChatCompletionChunk chunk(SseParser.Event event) {
+      if (!event.event().equals("error") && !event.data().contains("\"error\"")) {
+        ChatCompletionChunk chunk = readDirectly(event.data());
+        if (chunk != null) {
+          return chunk.setProvider(name);
+        }
+      }
       JsonNode json;
       try {
         json = Codec.MAPPER.readTree(event.data());
@@ -205,6 +216,15 @@ public class OpenAiProvider implements Provider {
         return Codec.MAPPER.treeToValue(json, ChatCompletionChunk.class).setProvider(name);
       } catch (IOException | IllegalArgumentException e) {
         throw Errors.malformed(name, "chunk", e);
+      }
+    }
+
+    /** The chunk read straight from {@code data}, or null when it does not read as one. */
+    private @Nullable ChatCompletionChunk readDirectly(String data) {
+      try {
+        return Codec.MAPPER.readValue(data, ChatCompletionChunk.class);
+      } catch (IOException | IllegalArgumentException e) {
+        return null;
       }
     }
   }
