@@ -14,6 +14,14 @@ public class InvalidRequestException extends G4fException {
     super(message, status, provider, false, type, code, param, retryAfter, cause);
   }
 
+  /**
+   * A request refused before it was sent: status 400, type {@code invalid_request_error}, naming the
+   * offending {@code param} (null when no single one is at fault).
+   */
+  public static InvalidRequestException forParam(String message, @Nullable String provider, @Nullable String param) {
+    return new InvalidRequestException(message, 400, provider, "invalid_request_error", null, param, null, null);
+  }
+
   /** Creates the exception with a message and the provider that raised it. */
   public InvalidRequestException(@Nullable String message, int status, @Nullable String provider) {
     this(message, status, provider, null, null, null, null, null);

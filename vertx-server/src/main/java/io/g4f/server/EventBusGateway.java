@@ -164,8 +164,8 @@ final class EventBusGateway {
       try {
         request.setTimeout(Long.parseLong(timeout.trim()));
       } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("The timeout header must be a positive number of ms", 400, null,
-            "invalid_request_error", null, EventBusProtocol.TIMEOUT, null, null);
+        throw InvalidRequestException.forParam("The timeout header must be a positive number of ms", null,
+            EventBusProtocol.TIMEOUT);
       }
     }
   }

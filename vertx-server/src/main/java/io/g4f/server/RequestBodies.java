@@ -38,22 +38,19 @@ final class RequestBodies {
     try {
       JsonNode tree = bytes.length == 0 ? null : Codec.MAPPER.readTree(bytes);
       if (tree == null || !tree.isObject()) {
-        throw invalid("The request body must be a JSON object", null);
+        throw InvalidRequestException.forParam("The request body must be a JSON object", null, null);
       }
       return Codec.MAPPER.treeToValue(tree, type);
     } catch (JsonMappingException e) {
       String param = e.getPath().isEmpty() ? null : path(e);
-      throw invalid((param == null ? "Invalid request body" : "Invalid type for '" + param + "'") + ": "
-          + e.getOriginalMessage().split("\n")[0], param);
+      throw InvalidRequestException.forParam((param == null ? "Invalid request body" : "Invalid type for '" + param
+          + "'") + ": " + e.getOriginalMessage().split("\n")[0], null, param);
     } catch (JsonProcessingException e) {
-      throw invalid("We could not parse the JSON body of your request: " + e.getOriginalMessage(), null);
+      throw InvalidRequestException.forParam("We could not parse the JSON body of your request: "
+          + e.getOriginalMessage(), null, null);
     } catch (IOException | IllegalArgumentException e) {
-      throw invalid("Invalid request body: " + e.getMessage(), null);
+      throw InvalidRequestException.forParam("Invalid request body: " + e.getMessage(), null, null);
     }
-  }
-
-  private static InvalidRequestException invalid(String message, String param) {
-    return new InvalidRequestException(message, 400, null, "invalid_request_error", null, param, null, null);
   }
 
   private static String path(JsonMappingException e) {

@@ -48,11 +48,11 @@ final class Upstreams {
     }
     String model = request.getModel();
     if (model == null) {
-      return clients.get(key(options.getDefaultProvider().name()));
+      return client(options.getDefaultProvider().name());
     }
     for (GatewayOptions.ProviderConfig candidate : options.getProviders()) {
       if (candidate.models().contains(model)) {
-        return clients.get(key(candidate.name()));
+        return client(candidate.name());
       }
     }
     GatewayOptions.ProviderConfig fallback = options.getDefaultProvider();
@@ -60,7 +60,7 @@ final class Upstreams {
       throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
           "invalid_request_error", "model_not_found", "model", null, null);
     }
-    return clients.get(key(fallback.name()));
+    return client(fallback.name());
   }
 
   /** The client for {@code request}'s images: the provider named as for chat, else the image provider. */

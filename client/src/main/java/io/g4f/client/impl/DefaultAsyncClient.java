@@ -103,7 +103,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   /** Opens the stream of an answer; {@code whole} asks for usage too, as a folded answer carries it. */
   private Future<ChatCompletionStream> open(ChatCompletionRequest request, boolean whole) {
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
-      throw invalid("messages must not be empty", "messages");
+      throw InvalidRequestException.forParam("messages must not be empty", null, "messages");
     }
     Call call = call(request, chatRouting, Capability.CHAT);
     ChatCompletionRequest wire = request.copy().setStream(true);
@@ -125,11 +125,12 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   public Future<ImagesResponse> generate(ImageGenerationRequest request) {
     return onContext(() -> {
       if (request.getPrompt() == null || request.getPrompt().isBlank()) {
-        throw invalid("prompt must not be empty", "prompt");
+        throw InvalidRequestException.forParam("prompt must not be empty", null, "prompt");
       }
       String format = request.getResponseFormat() == null ? ImageGenerationRequest.URL : request.getResponseFormat();
       if (!format.equals(ImageGenerationRequest.URL) && !format.equals(ImageGenerationRequest.B64_JSON)) {
-        throw invalid("response_format must be 'url' or 'b64_json'", "response_format");
+        throw InvalidRequestException.forParam("response_format must be 'url' or 'b64_json'", null,
+            "response_format");
       }
       Call call = call(request, imageRouting, Capability.IMAGES);
       Future<ImagesResponse> images = call.routing().run(request.getModel(), provider -> {
@@ -240,12 +241,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
     try {
       return ProxyUris.parse(requestProxy);
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage(), "proxy");
+      throw InvalidRequestException.forParam(e.getMessage(), null, "proxy");
     }
-  }
-
-  private static InvalidRequestException invalid(String message, String param) {
-    return new InvalidRequestException(message, 400, null, "invalid_request_error", null, param, null, null);
   }
 
   /**

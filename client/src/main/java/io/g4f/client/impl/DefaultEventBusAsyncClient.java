@@ -6,7 +6,6 @@ import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientRequest;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
-import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -42,43 +41,30 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
   public Future<ChatCompletion> create(ChatCompletionRequest request) {
     JsonObject body = json(request);
     body.remove("stream");
-    DeliveryOptions delivery;
-    try {
-      delivery = delivery(request);
-    } catch (G4fException e) {
-      return Future.failedFuture(e);
-    }
-    return call(vertx.getOrCreateContext(), EventBusProtocol.CHAT_COMPLETIONS, body, delivery)
+    return delivery(request)
+        .compose(delivery -> call(vertx.getOrCreateContext(), EventBusProtocol.CHAT_COMPLETIONS, body, delivery))
         .map(answer -> decode(answer, ChatCompletion.class));
   }
 
   @Override
   public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
     JsonObject body = json(request).put("stream", true);
-    DeliveryOptions delivery;
-    try {
-      delivery = delivery(request).addHeader(EventBusProtocol.CREDITS, String.valueOf(options.getCredits()));
-    } catch (G4fException e) {
-      return Future.failedFuture(e);
-    }
     Context context = vertx.getOrCreateContext();
-    return call(context, EventBusProtocol.CHAT_COMPLETIONS, body, delivery).map(opening -> {
-      EventBusChunkStream stream = new EventBusChunkStream(context, options, opening, streams::remove);
-      streams.add(stream);
-      return stream;
-    });
+    return delivery(request)
+        .map(delivery -> delivery.addHeader(EventBusProtocol.CREDITS, String.valueOf(options.getCredits())))
+        .compose(delivery -> call(context, EventBusProtocol.CHAT_COMPLETIONS, body, delivery))
+        .map(opening -> {
+          EventBusChunkStream stream = new EventBusChunkStream(context, options, opening, streams::remove);
+          streams.add(stream);
+          return stream;
+        });
   }
 
   @Override
   public Future<ImagesResponse> generate(ImageGenerationRequest request) {
     JsonObject body = json(request);
-    DeliveryOptions delivery;
-    try {
-      delivery = delivery(request);
-    } catch (G4fException e) {
-      return Future.failedFuture(e);
-    }
-    return call(vertx.getOrCreateContext(), EventBusProtocol.IMAGES_GENERATE, body, delivery)
+    return delivery(request)
+        .compose(delivery -> call(vertx.getOrCreateContext(), EventBusProtocol.IMAGES_GENERATE, body, delivery))
         .map(answer -> decode(answer, ImagesResponse.class));
   }
 
@@ -98,13 +84,12 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
    * How a request travels: the gateway's provider named in a header; the request's timeout, when it
    * has one, in a header for the gateway to apply (and waited for a second longer here, so that the
    * gateway's own timeout arrives), else the client's. Keys, proxies and headers are the gateway's: a
-   * request setting them is refused rather than silently sent without them.
+   * request setting them fails with {@link InvalidRequestException} rather than being sent without them.
    */
-  private DeliveryOptions delivery(ClientRequest<?> request) {
+  private Future<DeliveryOptions> delivery(ClientRequest<?> request) {
     if (request.getApiKey() != null || request.getProxy() != null || !request.getHeaders().isEmpty()) {
-      throw new InvalidRequestException("Over the event bus the gateway holds the keys, proxies and headers: "
-          + "a request's apiKey, proxy and headers cannot be used", 400, null, "invalid_request_error", null,
-          null, null, null);
+      return Future.failedFuture(InvalidRequestException.forParam("Over the event bus the gateway holds the keys, "
+          + "proxies and headers: a request's apiKey, proxy and headers cannot be used", null, null));
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getTimeout());
     if (request.getTimeout() != null) {
@@ -114,7 +99,7 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
     if (request.getProvider() != null) {
       delivery.addHeader(EventBusProtocol.PROVIDER, request.getProvider());
     }
-    return delivery;
+    return Future.succeededFuture(delivery);
   }
 
   /** Cancels the streams still open; nothing else is held. */

@@ -86,7 +86,7 @@ final class Routing {
   List<Provider> candidates(String model) {
     if (any) {
       List<Provider> usable = providers.stream()
-          .filter(provider -> (model == null || serves(provider, model)) && hasKey(provider, null)).toList();
+          .filter(provider -> (model == null || serves(provider, model)) && hasKey(provider)).toList();
       if (usable.isEmpty()) {
         throw new ModelNotFoundException("No provider serves the model '" + model + "' with a key set; "
             + "set a provider's key (OPENAI_API_KEY, ...) or name a provider", 404, null, "invalid_request_error",
@@ -110,8 +110,8 @@ final class Routing {
     return provider.models().contains(model) || provider.aliases().containsKey(model);
   }
 
-  private boolean hasKey(Provider provider, String override) {
-    return !provider.capabilities().contains(Capability.AUTH) || apiKey(provider, override) != null;
+  private boolean hasKey(Provider provider) {
+    return !provider.capabilities().contains(Capability.AUTH) || apiKey(provider, null) != null;
   }
 
   /**

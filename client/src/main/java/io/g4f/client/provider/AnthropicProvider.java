@@ -324,8 +324,7 @@ public class AnthropicProvider implements Provider {
   }
 
   private InvalidRequestException invalid(String param, String problem) {
-    return new InvalidRequestException(name() + " " + problem, 400, name(), "invalid_request_error", null, param,
-        null, null);
+    return InvalidRequestException.forParam(name() + " " + problem, name(), param);
   }
 
   /** The Messages event stream, one instance per response: events in, OpenAI chunks out. */

@@ -57,8 +57,7 @@ public class AzureOpenAiProvider extends OpenAiProvider {
           + " or the client's base URL to https://{resource}.openai.azure.com", 400, name());
     }
     if (model == null) {
-      throw new InvalidRequestException("Azure needs the deployment name as the request's model", 400, name(),
-          "invalid_request_error", null, "model", null, null);
+      throw InvalidRequestException.forParam("Azure needs the deployment name as the request's model", name(), "model");
     }
     return HttpCalls.url(base, "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + path
         + "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));

@@ -456,7 +456,7 @@ public class GeminiProvider implements Provider {
   }
 
   private static InvalidRequestException invalid(String message, String param) {
-    return new InvalidRequestException(message, 400, NAME, "invalid_request_error", null, param, null, null);
+    return InvalidRequestException.forParam(message, NAME, param);
   }
 
   private static JsonNode json(String body, String what) {

@@ -56,8 +56,7 @@ public class PollinationsProvider extends OpenAiProvider {
     try {
       size = size(request.getSize());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new InvalidRequestException(e.getMessage(), 400, name(), "invalid_request_error",
-          null, "size", null, null));
+      return Future.failedFuture(InvalidRequestException.forParam(e.getMessage(), name(), "size"));
     }
     int count = request.getN() == null ? 1 : request.getN();
     long seed = request.getExtra().get("seed") instanceof Number number ? number.longValue()
