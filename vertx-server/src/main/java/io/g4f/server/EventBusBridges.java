@@ -13,6 +13,8 @@ import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -34,11 +36,25 @@ final class EventBusBridges {
     this.options = options;
   }
 
-  /** The SockJS bridge, to mount at {@code /eventbus/*}. */
+  /**
+   * The SockJS bridge, to mount at {@code /eventbus/*} behind the gateway's {@link OriginPolicy}. The
+   * transports that work around the browser's same-origin policy (JSONP, and htmlfile in a frame) are off,
+   * and no page may frame the bridge's iframe.
+   */
   Router sockJs() {
     SockJSBridgeOptions bridge = new SockJSBridgeOptions();
     permitted().forEach(bridge::addInboundPermitted);
-    return SockJSHandler.create(vertx).bridge(bridge, this::guard);
+    SockJSHandlerOptions handler = new SockJSHandlerOptions()
+        .addDisabledTransport(Transport.JSON_P.name())
+        .addDisabledTransport(Transport.HTML_FILE.name());
+    Router router = Router.router(vertx);
+    router.route().handler(context -> {
+      context.response().putHeader("x-frame-options", "DENY")
+          .putHeader("content-security-policy", "frame-ancestors 'none'");
+      context.next();
+    });
+    router.route("/*").subRouter(SockJSHandler.create(vertx, handler).bridge(bridge, this::guard));
+    return router;
   }
 
   /** Starts the TCP bridge on the gateway's host when a port is set; succeeds at once otherwise. */

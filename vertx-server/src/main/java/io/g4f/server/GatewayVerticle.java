@@ -91,6 +91,7 @@ public class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog(metrics));
+    router.route().handler(new OriginPolicy(options.getCorsOrigins()));
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
