@@ -3,7 +3,7 @@ package io.g4f.bench;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.impl.ChunkAccumulator;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,7 +72,7 @@ public class ChunkAccumulatorBenchmark {
   }
 
   static ChatCompletionChunk[] decodeAll(String[] json) {
-    return Arrays.stream(json).map(chunk -> Codec.decode(chunk, ChatCompletionChunk.class))
+    return Arrays.stream(json).map(chunk -> Json.decode(chunk, ChatCompletionChunk.class))
         .toArray(ChatCompletionChunk[]::new);
   }
 }

@@ -2,7 +2,7 @@ package io.g4f.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One content chunk through {@link Codec}: decoded straight to {@link ChatCompletionChunk}, decoded
+ * One content chunk through {@link Json}: decoded straight to {@link ChatCompletionChunk}, decoded
  * through a {@code JsonNode} tree first (what the OpenAI provider does, to spot error events), encoded
  * back, and framed as the gateway's SSE event ({@code ChatCompletionsHandler.event}, called through a
  * private-access method handle so production code stays closed).
@@ -35,22 +35,22 @@ public class ChunkCodecBenchmark {
   @Setup
   public void decodeOnce() {
     json = OpenAiStreams.contentChunk(OpenAiStreams.token(7));
-    chunk = Codec.decode(json, ChatCompletionChunk.class).setProvider("OpenAI");
+    chunk = Json.decode(json, ChatCompletionChunk.class).setProvider("OpenAI");
   }
 
   @Benchmark
   public ChatCompletionChunk decode() {
-    return Codec.decode(json, ChatCompletionChunk.class);
+    return Json.decode(json, ChatCompletionChunk.class);
   }
 
   @Benchmark
   public ChatCompletionChunk decodeViaTree() throws JsonProcessingException {
-    return Codec.MAPPER.treeToValue(Codec.MAPPER.readTree(json), ChatCompletionChunk.class);
+    return Json.MAPPER.treeToValue(Json.MAPPER.readTree(json), ChatCompletionChunk.class);
   }
 
   @Benchmark
   public Buffer encode() {
-    return Codec.encode(chunk);
+    return Json.encode(chunk);
   }
 
   @Benchmark

@@ -1,6 +1,6 @@
 package io.g4f.bench;
 
-import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

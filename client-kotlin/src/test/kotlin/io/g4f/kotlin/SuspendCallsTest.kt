@@ -38,7 +38,7 @@ class SuspendCallsTest {
     fun setUp(vertx: Vertx) {
         this.vertx = vertx
         upstream = ScriptedServer.start(vertx)
-            .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+            .openAiChat("/v1/chat/completions")
             .reply(
                 HttpMethod.POST, "/v1/images/generations", 200, "application/json",
                 JsonObject().put("created", 1)

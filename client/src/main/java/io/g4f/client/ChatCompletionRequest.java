@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +95,7 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
     if (node.isTextual()) {
       addUserMessage(node.asText());
     } else {
-      messages.addAll(List.of(Codec.treeToValue(node, ChatMessage[].class)));
+      messages.addAll(List.of(Json.treeToValue(node, ChatMessage[].class)));
     }
   }
 
@@ -270,7 +270,7 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
 
   /** A deep copy, client-side settings included. */
   public ChatCompletionRequest copy() {
-    ChatCompletionRequest copy = Codec.copy(this, ChatCompletionRequest.class);
+    ChatCompletionRequest copy = Json.copy(this, ChatCompletionRequest.class);
     copy.images = images == null ? null : new ArrayList<>(images);
     return copy.copyCallSettings(this);
   }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -130,7 +130,7 @@ public final class ChatMessage extends Extensible<ChatMessage> {
     if (node == null || node.isNull()) {
       setContent(null);
     } else if (node.isArray()) {
-      setContentParts(new ArrayList<>(List.of(Codec.treeToValue(node, ContentPart[].class))));
+      setContentParts(new ArrayList<>(List.of(Json.treeToValue(node, ContentPart[].class))));
     } else {
       setContent(node.asText());
     }

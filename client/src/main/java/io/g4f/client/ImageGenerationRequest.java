@@ -1,6 +1,6 @@
 package io.g4f.client;
 
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,6 +125,6 @@ public final class ImageGenerationRequest extends ClientRequest<ImageGenerationR
 
   /** A deep copy, per-call settings included. */
   public ImageGenerationRequest copy() {
-    return Codec.copy(this, ImageGenerationRequest.class).copyCallSettings(this);
+    return Json.copy(this, ImageGenerationRequest.class).copyCallSettings(this);
   }
 }

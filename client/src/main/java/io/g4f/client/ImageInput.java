@@ -1,6 +1,6 @@
 package io.g4f.client;
 
-import io.g4f.client.impl.ImageTypes;
+import io.g4f.client.spi.toolkit.ImageData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -82,7 +82,7 @@ public final class ImageInput {
   }
 
   private static Future<String> toDataUri(byte[] bytes) {
-    String mime = ImageTypes.sniff(bytes);
+    String mime = ImageData.sniff(bytes);
     if (mime == null) {
       return Future.failedFuture(new InvalidRequestException(
           "The image bytes are not a known image format (PNG, JPEG, GIF, WebP, BMP, TIFF, HEIC, AVIF)",

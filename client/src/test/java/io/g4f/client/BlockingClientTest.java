@@ -26,7 +26,7 @@ class BlockingClientTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
             "{\"created\":1,\"data\":[{\"url\":\"https://example.com/cat.png\"}]}");
     client = Client.create(new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0));

@@ -3,7 +3,7 @@ package io.g4f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,20 +20,20 @@ class DataTypesTest {
          "tool_choice":{"type":"function","function":{"name":"f"}},
          "metadata":{"a":"b"},"reasoning_effort":"low"}""";
 
-    ChatCompletionRequest request = Codec.decode(json, ChatCompletionRequest.class);
+    ChatCompletionRequest request = Json.decode(json, ChatCompletionRequest.class);
 
     assertThat(request.getStop()).containsExactly("END");
     assertThat(request.getTopP()).isEqualTo(0.9);
     assertThat(request.getExtra()).containsOnlyKeys("metadata", "reasoning_effort");
     assertThat(request.getMessages().get(0).getExtra()).containsEntry("x_note", 1);
-    JsonObject written = new JsonObject(Codec.encode(request));
+    JsonObject written = new JsonObject(Json.encode(request));
     JsonObject expected = new JsonObject(json).put("stop", new io.vertx.core.json.JsonArray().add("END"));
     assertThat(written).isEqualTo(expected);
   }
 
   @Test
   void aStringMessagesFieldIsOneUserMessage() {
-    ChatCompletionRequest request = Codec.decode("{\"model\":\"m\",\"messages\":\"say this is a test\"}",
+    ChatCompletionRequest request = Json.decode("{\"model\":\"m\",\"messages\":\"say this is a test\"}",
         ChatCompletionRequest.class);
 
     assertThat(request.getMessages()).hasSize(1);
@@ -43,7 +43,7 @@ class DataTypesTest {
 
   @Test
   void contentIsTextOrParts() {
-    ChatMessage parts = Codec.decode("""
+    ChatMessage parts = Json.decode("""
         {"role":"user","content":[{"type":"text","text":"What is "},{"type":"text","text":"this?"},
          {"type":"image_url","image_url":{"url":"https://x/y.png","detail":"high"}},
          {"type":"input_audio","input_audio":{"data":"AAA","format":"wav"}}]}""", ChatMessage.class);
@@ -52,10 +52,10 @@ class DataTypesTest {
     assertThat(parts.getContentParts()).hasSize(4);
     assertThat(parts.getContentParts().get(2).getImageUrl().getDetail()).isEqualTo("high");
     assertThat(parts.getContentParts().get(3).getExtra()).containsKey("input_audio");
-    assertThat(new JsonObject(Codec.encode(parts)).getJsonArray("content").getJsonObject(3))
+    assertThat(new JsonObject(Json.encode(parts)).getJsonArray("content").getJsonObject(3))
         .isEqualTo(new JsonObject("{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAA\",\"format\":\"wav\"}}"));
 
-    ChatMessage text = Codec.decode("{\"role\":\"assistant\",\"content\":null,\"refusal\":\"no\"}", ChatMessage.class);
+    ChatMessage text = Json.decode("{\"role\":\"assistant\",\"content\":null,\"refusal\":\"no\"}", ChatMessage.class);
     assertThat(text.getContent()).isNull();
     assertThat(text.getRefusal()).isEqualTo("no");
   }
@@ -69,10 +69,10 @@ class DataTypesTest {
          "usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"prompt_tokens_details":{"cached_tokens":0}},
          "service_tier":"default","system_fingerprint":"fp"}""";
 
-    ChatCompletion completion = Codec.decode(json, ChatCompletion.class);
+    ChatCompletion completion = Json.decode(json, ChatCompletion.class);
 
     assertThat(completion.getExtra()).containsOnlyKeys("service_tier");
-    assertThat(new JsonObject(Codec.encode(completion))).isEqualTo(new JsonObject(json));
+    assertThat(new JsonObject(Json.encode(completion))).isEqualTo(new JsonObject(json));
   }
 
   @Test
@@ -80,7 +80,7 @@ class DataTypesTest {
     ChatCompletionChunk chunk = new ChatCompletionChunk().setId("c").setModel("m");
     chunk.getChoices().add(new ChatCompletionChunk.Choice().setDelta(ChatMessage.assistant("hi")));
 
-    JsonObject json = new JsonObject(Codec.encode(chunk));
+    JsonObject json = new JsonObject(Json.encode(chunk));
 
     assertThat(json.getString("object")).isEqualTo("chat.completion.chunk");
     assertThat(json.getJsonArray("choices").getJsonObject(0).containsKey("finish_reason")).isTrue();
@@ -92,7 +92,7 @@ class DataTypesTest {
     ChatCompletionRequest request = ChatCompletionRequest.of("m", "hi").setProxy("http://u:secret@h:1")
         .addImage(ImageInput.ofUrl("https://x/y.png"));
 
-    assertThat(Codec.encode(request).toString()).doesNotContain("secret").doesNotContain("images")
+    assertThat(Json.encode(request).toString()).doesNotContain("secret").doesNotContain("images")
         .doesNotContain("proxy");
     ChatCompletionRequest copy = request.copy();
     assertThat(copy.getProxy()).isEqualTo("http://u:secret@h:1");
@@ -130,7 +130,7 @@ class DataTypesTest {
     ChatCompletionRequest request = ChatCompletionRequest.of("m", "hi").setTools(List.of(
         Tool.function("f", "does f", java.util.Map.of("type", "object"))));
 
-    assertThat(new JsonObject(Codec.encode(request)).getJsonArray("tools").getJsonObject(0)).isEqualTo(new JsonObject(
+    assertThat(new JsonObject(Json.encode(request)).getJsonArray("tools").getJsonObject(0)).isEqualTo(new JsonObject(
         "{\"type\":\"function\",\"function\":{\"name\":\"f\",\"description\":\"does f\",\"parameters\":{\"type\":\"object\"}}}"));
   }
 }

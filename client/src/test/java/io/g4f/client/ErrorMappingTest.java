@@ -132,9 +132,20 @@ class ErrorMappingTest {
   void aMalformedChunkIsAProviderError() {
     upstream.sse("/v1/chat/completions", "data: {not json\n\n");
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+    G4fException failure = fail(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(failure).isInstanceOf(ProviderException.class).hasMessageStartingWith("OpenAI sent a malformed event");
+  }
+
+  @Test
+  void aMalformedWholeAnswerIsAProviderError() {
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 200, "application/json", "{\"choices\": [tru");
+
+    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure).isInstanceOf(ProviderException.class)
+        .hasMessageStartingWith("OpenAI sent a malformed completion");
   }
 
   @Test

@@ -50,9 +50,9 @@ class ModelRoutingTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    keyed = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
-    keyless = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
-    locked = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    keyed = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    keyless = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    locked = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     registry = ProviderRegistry.empty()
         .register(new OpenAiProvider("Keyed", keyed.baseUrl(), List.of("big", "shared"), "KEYED_API_KEY",
             Set.of(Capability.CHAT)))

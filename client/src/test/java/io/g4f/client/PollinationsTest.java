@@ -35,7 +35,7 @@ class PollinationsTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    text = ScriptedServer.start(vertx).sse("/openai", resource("transcripts/openai-chat-stream.txt"));
+    text = ScriptedServer.start(vertx).openAiChat("/openai");
     images = ScriptedServer.start(vertx).on(HttpMethod.GET, "/prompt/a%20white%20siamese%20cat", request ->
         request.response().putHeader("content-type", "image/jpeg").end(Buffer.buffer(JPEG)));
     ProviderRegistry registry = ProviderRegistry.standard().register(new PollinationsProvider(
@@ -60,7 +60,7 @@ class PollinationsTest {
     assertThat(completion.getProvider()).isEqualTo("Pollinations");
     assertThat(text.last().uri()).isEqualTo("/openai");
     assertThat(text.last().json().getString("model")).isEqualTo("openai");
-    assertThat(text.last().json().getBoolean("stream")).isTrue();
+    assertThat(text.last().json().getBoolean("stream")).isFalse();
     assertThat(text.last().headers().get("authorization")).isNull();
   }
 

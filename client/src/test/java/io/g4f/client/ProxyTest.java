@@ -28,7 +28,7 @@ class ProxyTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
             "{\"created\":1,\"data\":[{\"url\":\"https://example.com/cat.png\"}]}");
     proxy = TestProxy.start(vertx, "user", "p@ss:word");
@@ -71,7 +71,7 @@ class ProxyTest {
   void anHttpsProviderIsReachedThroughAConnectTunnel() {
     io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
     ScriptedServer secure = ScriptedServer.startTls(vertx, certificate)
-        .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+        .openAiChat("/v1/chat/completions");
     AsyncClient client = AsyncClient.create(vertx, new ClientOptions().setMaxRetries(0)
         .setBaseUrl("https://localhost:" + secure.port() + "/v1")
         .setTrustedCertificates(certificate.certificatePath())

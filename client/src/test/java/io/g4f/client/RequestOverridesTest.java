@@ -35,8 +35,8 @@ class RequestOverridesTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    a = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
-    b = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT)
+    a = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    b = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
             "{\"created\":1,\"data\":[{\"url\":\"https://img.example/1.png\"}]}");
     ProviderRegistry registry = ProviderRegistry.empty()

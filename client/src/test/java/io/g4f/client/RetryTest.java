@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RetryTest {
 
-  private static final String TRANSCRIPT = resource("transcripts/openai-chat-stream.txt");
+  private static final String COMPLETION = resource("transcripts/openai-chat-completion.json");
 
   private Vertx vertx;
   private ScriptedServer upstream;
@@ -56,7 +56,7 @@ class RetryTest {
       if (call < failures.length) {
         failures[call].accept(request);
       } else {
-        request.response().putHeader("content-type", "text/event-stream").end(TRANSCRIPT);
+        request.response().putHeader("content-type", "application/json").end(COMPLETION);
       }
     });
   }

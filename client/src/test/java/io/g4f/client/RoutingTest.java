@@ -37,8 +37,8 @@ class RoutingTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    a = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
-    b = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    a = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    b = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     registry = ProviderRegistry.standard()
         .register(new OpenAiProvider("A", a.baseUrl(), List.of("a-model"), null, Set.of(Capability.CHAT)))
         .register(new OpenAiProvider("B", b.baseUrl(), List.of("b-model"), null, Set.of(Capability.CHAT)));

@@ -35,7 +35,7 @@ class VisionTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()));
   }
 

@@ -53,7 +53,7 @@ class ExamplesTest {
   void setUp(Vertx vertx) throws IOException {
     imagesDir = Files.createDirectories(Path.of("target", "example-images")).toAbsolutePath();
     upstream = ScriptedServer.start(vertx)
-        .sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+        .openAiChat("/v1/chat/completions")
         .on(HttpMethod.GET, "/files/cat.png", request ->
             request.response().putHeader("content-type", "image/png").end(Buffer.buffer(PNG)))
         .on(HttpMethod.POST, "/v1/images/generations", request -> {

@@ -5,7 +5,7 @@ import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.G4fException;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -55,7 +55,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       client.chat().completions().create(request)
           .onSuccess(completion -> {
             metrics.tokens(completion.getProvider(), completion.getUsage());
-            response.putHeader("content-type", "application/json").end(Codec.encode(completion));
+            response.putHeader("content-type", "application/json").end(Json.encode(completion));
           })
           .onFailure(failure -> fail(response, failure));
     }
@@ -158,6 +158,6 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   }
 
   private static Buffer event(ChatCompletionChunk chunk) {
-    return Buffer.buffer("data: ").appendBuffer(Codec.encode(chunk)).appendString("\n\n");
+    return Buffer.buffer("data: ").appendBuffer(Json.encode(chunk)).appendString("\n\n");
   }
 }

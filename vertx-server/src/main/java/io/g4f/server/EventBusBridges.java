@@ -1,6 +1,6 @@
 package io.g4f.server;
 
-import io.g4f.client.impl.EventBusProtocol;
+import io.g4f.client.eventbus.EventBusProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -8,8 +8,8 @@ import io.g4f.client.ClientRequest;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.impl.Codec;
-import io.g4f.client.impl.EventBusProtocol;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.eventbus.EventBusProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -153,7 +153,7 @@ final class EventBusGateway {
   }
 
   private static JsonObject json(Object value) {
-    return new JsonObject(Codec.encode(value));
+    return new JsonObject(Json.encode(value));
   }
 
   /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */

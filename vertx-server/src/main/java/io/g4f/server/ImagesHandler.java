@@ -4,7 +4,7 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -41,7 +41,7 @@ final class ImagesHandler implements Handler<RoutingContext> {
     }
     client.images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
-            .end(Codec.encode(servedFrom(images, imagesDir, baseUrl(context)))))
+            .end(Json.encode(servedFrom(images, imagesDir, baseUrl(context)))))
         .onFailure(failure -> {
           metrics.upstreamError(failure);
           OpenAiErrors.send(context.response(), OpenAiErrors.of(failure));

@@ -8,7 +8,7 @@ import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.TimeoutException;
-import io.g4f.client.impl.EventBusProtocol;
+import io.g4f.client.eventbus.EventBusProtocol;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.impl.Codec;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -36,11 +36,11 @@ final class RequestBodies {
   static <T> T parse(Buffer body, Class<T> type) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
     try {
-      JsonNode tree = bytes.length == 0 ? null : Codec.MAPPER.readTree(bytes);
+      JsonNode tree = bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);
       if (tree == null || !tree.isObject()) {
         throw InvalidRequestException.forParam("The request body must be a JSON object", null, null);
       }
-      return Codec.MAPPER.treeToValue(tree, type);
+      return Json.MAPPER.treeToValue(tree, type);
     } catch (JsonMappingException e) {
       String param = e.getPath().isEmpty() ? null : path(e);
       throw InvalidRequestException.forParam((param == null ? "Invalid request body" : "Invalid type for '" + param

@@ -85,7 +85,7 @@ class AsyncClientContractTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .on(HttpMethod.GET, "/files/cat.png", request ->
             request.response().putHeader("content-type", "image/png").end(Buffer.buffer(PNG)));
   }

@@ -38,7 +38,7 @@ class BridgeExamplesTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     tcpPort = BridgeFrames.freePort();
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY)
         .setTcpBridgePort(tcpPort).addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()), List.of()));

@@ -56,7 +56,7 @@ class ClusterTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);

@@ -49,7 +49,7 @@ class EventBusBridgesTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     tcpPort = BridgeFrames.freePort();
     gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY).setTcpBridgePort(tcpPort)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of("m1")));

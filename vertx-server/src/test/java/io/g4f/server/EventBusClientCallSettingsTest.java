@@ -33,8 +33,8 @@ class EventBusClientCallSettingsTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    a = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
-    b = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+    a = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    b = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
             "{\"created\":1,\"data\":[{\"url\":\"https://img.example/1.png\"}]}");
     await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0)

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.ClientOptions;
-import io.g4f.client.impl.EventBusProtocol;
+import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +48,7 @@ class EventBusGatewayTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0);
     gateway = new GatewayVerticle(new GatewayOptions().setPort(0).addProvider("local", client, List.of("m1", "m2")));
     await(vertx.deployVerticle(gateway));

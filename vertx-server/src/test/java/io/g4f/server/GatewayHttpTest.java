@@ -39,7 +39,7 @@ class GatewayHttpTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     http = WebClient.create(vertx);
     port = deploy(new GatewayOptions().setPort(0));
   }
@@ -78,9 +78,12 @@ class GatewayHttpTest {
     assertThat(completion.getString("object")).isEqualTo("chat.completion");
     assertThat(completion.getString("id")).isEqualTo("chatcmpl-123");
     assertThat(completion.getJsonArray("choices").getJsonObject(0).getJsonObject("message"))
-        .isEqualTo(new JsonObject().put("role", "assistant").put("content", "This is a test."));
+        .isEqualTo(new JsonObject().put("role", "assistant").put("content", "This is a test.")
+            .put("annotations", new JsonArray()));
+    assertThat(completion.getString("service_tier")).isEqualTo("default");
     assertThat(completion.getJsonObject("usage").getInteger("total_tokens")).isEqualTo(17);
     assertThat(upstream.last().json().getString("model")).isEqualTo("m1");
+    assertThat(upstream.last().json().getBoolean("stream")).isFalse();
   }
 
   @Test
@@ -219,7 +222,7 @@ class GatewayHttpTest {
 
   @Test
   void requestsGoToTheProviderThatListsTheirModel() {
-    ScriptedServer other = ScriptedServer.start(vertx).sse("/v1/chat/completions", TRANSCRIPT);
+    ScriptedServer other = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     int routed = deploy(new GatewayOptions().setPort(0)
         .addProvider("other", new ClientOptions().setBaseUrl(other.baseUrl()).setMaxRetries(0), List.of("o1")));
 

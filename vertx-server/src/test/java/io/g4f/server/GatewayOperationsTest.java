@@ -47,7 +47,7 @@ class GatewayOperationsTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"))
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
             "{\"created\":1,\"data\":[{\"b64_json\":\"" + Base64.getEncoder().encodeToString(PNG) + "\"}]}");
     http = WebClient.create(vertx);

@@ -50,7 +50,7 @@ class OpenAiSdkTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     ClientOptions client = new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
         .setImagesDir(imagesDir.toString());
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY)

@@ -44,7 +44,7 @@ class OriginPolicyTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
+    upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     // SockJS closes xhr connections after an answer: no pooled connection may be reused.
     http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
   }

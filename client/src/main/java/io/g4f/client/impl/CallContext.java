@@ -1,15 +1,77 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
-import io.vertx.ext.web.client.WebClient;
+import java.util.function.Function;
 
-/** The {@link ProviderContext} of one attempt. */
-record CallContext(Vertx vertx, HttpClient httpClient, WebClient webClient, String apiKey, String baseUrl,
+/** The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. */
+record CallContext(Vertx vertx, String providerName, HttpClient httpClient, String apiKey, String baseUrl,
                    ProxyOptions proxy, MultiMap headers, long connectTimeout, long idleTimeout, Future<Void> cancellation)
     implements ProviderContext {
+
+  @Override
+  public Future<ChatCompletionStream> stream(RequestOptions request, Buffer body,
+                                            Function<HttpClientResponse, ChunkDecoder> decoders) {
+    return exchange(request, body).compose(exchange -> {
+      HttpClientResponse response = exchange.response();
+      if (response.statusCode() / 100 != 2) {
+        return failure(response);
+      }
+      ChunkDecoder decoder;
+      try {
+        decoder = decoders.apply(response);
+      } catch (RuntimeException unreadable) {
+        exchange.request().reset();
+        return Future.failedFuture(ProviderErrors.fromTransport(providerName, unreadable, apiKey));
+      }
+      return Future.<ChatCompletionStream>succeededFuture(new HttpChunkStream(exchange.request(), response, decoder,
+          providerName, apiKey));
+    });
+  }
+
+  @Override
+  public Future<Buffer> send(HttpMethod method, String url, MultiMap providerHeaders, Buffer body) {
+    RequestOptions request = new RequestOptions().setMethod(method).setAbsoluteURI(url).setFollowRedirects(true)
+        .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(providerHeaders));
+    return exchange(request, body).compose(exchange -> {
+      HttpClientResponse response = exchange.response();
+      if (response.statusCode() / 100 != 2) {
+        return failure(response);
+      }
+      return response.body().recover(failure ->
+          Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
+    });
+  }
+
+  private record Exchange(HttpClientRequest request, HttpClientResponse response) {
+  }
+
+  /** Sends {@code request} with the attempt's proxy, connect timeout and headers; reset when the attempt is cancelled. */
+  private Future<Exchange> exchange(RequestOptions request, Buffer body) {
+    request.setConnectTimeout(connectTimeout).setProxyOptions(proxy);
+    headers.forEach(request::putHeader);
+    return httpClient.request(request)
+        .compose(sent -> {
+          cancellation.onComplete(v -> sent.reset());
+          return (body == null ? sent.send() : sent.send(body)).map(response -> new Exchange(sent, response));
+        })
+        .recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
+  }
+
+  private <T> Future<T> failure(HttpClientResponse response) {
+    return response.body().transform(read -> Future.failedFuture(ProviderErrors.fromResponse(providerName,
+        response.statusCode(), response.headers(), read.succeeded() ? read.result() : null, apiKey)));
+  }
 }

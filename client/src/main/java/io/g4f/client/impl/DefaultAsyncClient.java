@@ -26,7 +26,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
-import io.vertx.ext.web.client.WebClient;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,7 +53,6 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   private final Routing imageRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
-  private final WebClient webClient;
 
   /** One call's settings: the client's, overridden by the request's. */
   private record Call(Routing routing, ProxyOptions proxy, String apiKey, MultiMap headers, long timeout,
@@ -82,7 +80,6 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
     }
     this.httpClient = vertx.createHttpClient(http, new PoolOptions()
         .setHttp1MaxSize(options.getMaxConnections()).setHttp2MaxSize(8));
-    this.webClient = WebClient.wrap(httpClient);
   }
 
   @Override
@@ -92,33 +89,46 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
 
   @Override
   public Future<ChatCompletion> create(ChatCompletionRequest request) {
-    return onContext(() -> open(request, true).compose(AsyncClient.ChatCompletions::collect));
+    return onContext(() -> {
+      Call call = chatCall(request);
+      return VisionInputs.attach(vertx, request.copy().setStream(false).setStreamOptions(null))
+          .compose(ready -> call.routing().run(ready.getModel(), provider -> {
+            ChatCompletionRequest sent = forProvider(provider, ready);
+            return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
+                    context -> provider.chat(sent, context), discarded -> { })));
+          }));
+    });
   }
 
   @Override
   public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
-    return onContext(() -> open(request, false));
+    return onContext(() -> {
+      Call call = chatCall(request);
+      return VisionInputs.attach(vertx, request.copy().setStream(true))
+          .compose(ready -> call.routing().run(ready.getModel(), provider -> {
+            ChatCompletionRequest sent = forProvider(provider, ready);
+            return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+                    () -> call.routing().guard(provider, () -> attempt(call, provider, true,
+                        context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
+                .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+                    TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
+          }));
+    });
   }
 
-  /** Opens the stream of an answer; {@code whole} asks for usage too, as a folded answer carries it. */
-  private Future<ChatCompletionStream> open(ChatCompletionRequest request, boolean whole) {
+  /** The settings of a chat call, once the request is known to be one. */
+  private Call chatCall(ChatCompletionRequest request) {
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
       throw InvalidRequestException.forParam("messages must not be empty", null, "messages");
     }
-    Call call = call(request, chatRouting, Capability.CHAT);
-    ChatCompletionRequest wire = request.copy().setStream(true);
-    if (whole) {
-      wire.setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
-    }
-    return VisionInputs.attach(vertx, wire).compose(ready -> call.routing().run(ready.getModel(), provider -> {
-      String model = Routing.modelFor(provider, ready.getModel());
-      ChatCompletionRequest sent = model.equals(ready.getModel()) ? ready : ready.copy().setModel(model);
-      return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
-              () -> call.routing().guard(provider, () -> attempt(call, provider,
-                  context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
-          .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
-              TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
-    }));
+    return call(request, chatRouting, Capability.CHAT);
+  }
+
+  /** {@code request} as sent to {@code provider}: its model resolved to the provider's name for it. */
+  private static ChatCompletionRequest forProvider(Provider provider, ChatCompletionRequest request) {
+    String model = Routing.modelFor(provider, request.getModel());
+    return model.equals(request.getModel()) ? request : request.copy().setModel(model);
   }
 
   @Override
@@ -137,7 +147,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
         return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
-                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.generateImages(sent, context), discarded -> { })))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
                 options.getImagesDir()));
@@ -177,16 +187,16 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   }
 
   /**
-   * One attempt, bounded by the idle timeout (a silent provider) and the deadline; on timeout the
-   * provider is told to cancel, and a result that arrives too late is released with {@code discard}.
+   * One attempt, bounded by the deadline and, when {@code idle} (a stream's start), by the idle timeout; on
+   * timeout the provider is told to cancel, and a result that arrives too late is released with {@code discard}.
    */
-  private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt,
+  private <T> Future<T> attempt(Call call, Provider provider, boolean idle, Function<CallContext, Future<T>> attempt,
                                 Consumer<T> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
     long remaining = TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime());
-    boolean idleFirst = options.getIdleTimeout() < remaining;
-    long timer = vertx.setTimer(Math.max(1, Math.min(options.getIdleTimeout(), remaining)), id -> {
+    boolean idleFirst = idle && options.getIdleTimeout() < remaining;
+    long timer = vertx.setTimer(Math.max(1, idleFirst ? options.getIdleTimeout() : remaining), id -> {
       String why = idleFirst
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
           : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
@@ -212,7 +222,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   }
 
   private CallContext context(Call call, Provider provider, MultiMap headers, Future<Void> cancellation) {
-    return new CallContext(vertx, httpClient, webClient, call.routing().apiKey(provider, call.apiKey()),
+    return new CallContext(vertx, provider.name(), httpClient, call.routing().apiKey(provider, call.apiKey()),
         call.routing().baseUrl(provider), call.proxy(), headers, options.getConnectTimeout(),
         options.getIdleTimeout(), cancellation);
   }

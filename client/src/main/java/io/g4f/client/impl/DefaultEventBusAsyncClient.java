@@ -1,5 +1,8 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.eventbus.EventBusProtocol;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.Json;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -121,18 +124,18 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
     if (request == null) {
       throw new IllegalArgumentException("request must not be null");
     }
-    return new JsonObject(Codec.encode(request));
+    return new JsonObject(Json.encode(request));
   }
 
   /** An answer's JSON body as {@code type}. */
   static <T> T decode(Message<Object> answer, Class<T> type) {
     if (!(answer.body() instanceof JsonObject json)) {
-      throw Errors.malformed("The gateway", "answer", new IllegalArgumentException("not a JSON object"));
+      throw ProviderErrors.malformed("The gateway", "answer", new IllegalArgumentException("not a JSON object"));
     }
     try {
-      return Codec.decode(json.toBuffer(), type);
+      return Json.decode(json.toBuffer(), type);
     } catch (java.io.UncheckedIOException e) {
-      throw Errors.malformed("The gateway", "answer", e.getCause());
+      throw ProviderErrors.malformed("The gateway", "answer", e.getCause());
     }
   }
 }

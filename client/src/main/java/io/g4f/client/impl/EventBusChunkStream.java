@@ -1,5 +1,8 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.eventbus.EventBusProtocol;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.Json;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.EventBusClientOptions;
@@ -52,10 +55,10 @@ final class EventBusChunkStream extends QueuedChunkStream {
       chunks = body.getJsonArray(EventBusProtocol.CHUNKS);
       done = body.getBoolean(EventBusProtocol.DONE);
       for (Object chunk : chunks) {
-        pending.add(Codec.decode(((JsonObject) chunk).toBuffer(), ChatCompletionChunk.class));
+        pending.add(Json.decode(((JsonObject) chunk).toBuffer(), ChatCompletionChunk.class));
       }
     } catch (RuntimeException e) {
-      complete(Errors.malformed("The gateway", "stream batch", e));
+      complete(ProviderErrors.malformed("The gateway", "stream batch", e));
       drain();
       return;
     }

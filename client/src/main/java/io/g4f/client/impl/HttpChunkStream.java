@@ -1,5 +1,7 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.g4f.client.G4fException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -53,7 +55,7 @@ public final class HttpChunkStream extends QueuedChunkStream {
     } catch (G4fException e) {
       failWhenDrained(e);
     } catch (RuntimeException e) {
-      failWhenDrained(Errors.malformed(provider, "stream", e));
+      failWhenDrained(ProviderErrors.malformed(provider, "stream", e));
     }
     drain();
   }
@@ -66,7 +68,7 @@ public final class HttpChunkStream extends QueuedChunkStream {
       } catch (G4fException e) {
         error = e;
       } catch (RuntimeException e) {
-        error = Errors.malformed(provider, "stream", e);
+        error = ProviderErrors.malformed(provider, "stream", e);
       }
       complete(error);
     }
@@ -74,7 +76,7 @@ public final class HttpChunkStream extends QueuedChunkStream {
   }
 
   private void onUpstreamFailure(Throwable cause) {
-    complete(Errors.fromTransport(provider, cause, secret));
+    complete(ProviderErrors.fromTransport(provider, cause, secret));
     drain();
   }
 

@@ -1,5 +1,6 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -48,7 +49,7 @@ final class ImageFormats {
     }
     byte[] bytes = Base64.getMimeDecoder().decode(image.getB64Json());
     String file = Path.of(imagesDir, System.currentTimeMillis() + "_" + UUID.randomUUID().toString().substring(0, 8)
-        + "." + ImageTypes.extension(ImageTypes.sniff(bytes))).toAbsolutePath().toString();
+        + "." + ImageData.extension(ImageData.sniff(bytes))).toAbsolutePath().toString();
     return context.vertx().fileSystem().mkdirs(imagesDir)
         .compose(v -> context.vertx().fileSystem().writeFile(file, Buffer.buffer(bytes)))
         .map(v -> image.setUrl(Path.of(file).toUri().toString()).setB64Json(null));
@@ -76,7 +77,7 @@ final class ImageFormats {
       }
       bytes = context.vertx().fileSystem().readFile(file.toString());
     } else {
-      bytes = HttpCalls.call(context, provider, HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap(), null);
+      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap(), null);
     }
     return bytes.map(buffer -> image.setB64Json(Base64.getEncoder().encodeToString(buffer.getBytes())).setUrl(null));
   }

@@ -13,11 +13,11 @@ import io.g4f.client.ProviderException;
 import io.g4f.client.Tool;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.impl.ChunkDecoder;
-import io.g4f.client.impl.Codec;
-import io.g4f.client.impl.Errors;
-import io.g4f.client.impl.HttpCalls;
-import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
@@ -56,7 +56,7 @@ import java.util.function.Consumer;
  * <p>The answer comes back as OpenAI chunks: the first carries the role, text deltas become content,
  * each {@code tool_use} block becomes a tool call (its {@code input_json_delta} fragments become
  * argument fragments), thinking blocks are left out, and the last chunk carries the finish reason
- * and the usage. An {@code error} event fails the stream as {@link Errors#fromStreamError} maps it.
+ * and the usage. An {@code error} event fails the stream as {@link ProviderErrors#fromStreamError} maps it.
  */
 public class AnthropicProvider implements Provider {
 
@@ -116,19 +116,19 @@ public class AnthropicProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Codec.encode(body(request));
+    Buffer body = Json.encode(body(request));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url(context))
         .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream")
         .putHeader("anthropic-version", API_VERSION);
     if (context.apiKey() != null) {
       options.putHeader("x-api-key", context.apiKey());
     }
-    return HttpCalls.stream(context, name(), options, body, response -> new EventDecoder(context.apiKey()));
+    return context.stream(options, body, response -> new EventDecoder(context.apiKey()));
   }
 
   private String url(ProviderContext context) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return HttpCalls.url(base, base.endsWith("/v1") || base.endsWith("/v1/") ? "/messages" : "/v1/messages");
+    return AbstractProvider.join(base, base.endsWith("/v1") || base.endsWith("/v1/") ? "/messages" : "/v1/messages");
   }
 
   /** The Messages request body; throws {@link InvalidRequestException} for what Anthropic cannot take. */
@@ -136,7 +136,7 @@ public class AnthropicProvider implements Provider {
     if (request.getN() != null && request.getN() != 1) {
       throw invalid("n", "returns one choice per request: n must be 1");
     }
-    ObjectNode body = Codec.MAPPER.createObjectNode().put("model", request.getModel())
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel())
         .put("max_tokens", request.getMaxCompletionTokens() != null ? request.getMaxCompletionTokens()
             : request.getMaxTokens() != null ? request.getMaxTokens() : DEFAULT_MAX_TOKENS)
         .put("stream", true);
@@ -148,7 +148,7 @@ public class AnthropicProvider implements Provider {
       body.put("top_p", request.getTopP());
     }
     if (request.getStop() != null && !request.getStop().isEmpty()) {
-      body.set("stop_sequences", Codec.MAPPER.valueToTree(request.getStop()));
+      body.set("stop_sequences", Json.MAPPER.valueToTree(request.getStop()));
     }
     if (request.getUser() != null) {
       body.putObject("metadata").put("user_id", request.getUser());
@@ -203,7 +203,7 @@ public class AnthropicProvider implements Provider {
   }
 
   private ObjectNode userMessage(ChatMessage message) {
-    ObjectNode out = Codec.MAPPER.createObjectNode().put("role", ChatMessage.USER);
+    ObjectNode out = Json.MAPPER.createObjectNode().put("role", ChatMessage.USER);
     if (message.getContentParts() == null) {
       return out.put("content", message.getContent() == null ? "" : message.getContent());
     }
@@ -221,7 +221,7 @@ public class AnthropicProvider implements Provider {
   }
 
   private ObjectNode imageSource(String url) {
-    ObjectNode source = Codec.MAPPER.createObjectNode();
+    ObjectNode source = Json.MAPPER.createObjectNode();
     if (url.startsWith("http://") || url.startsWith("https://")) {
       return source.put("type", "url").put("url", url);
     }
@@ -235,7 +235,7 @@ public class AnthropicProvider implements Provider {
   }
 
   private ObjectNode assistantMessage(ChatMessage message) {
-    ObjectNode out = Codec.MAPPER.createObjectNode().put("role", ChatMessage.ASSISTANT);
+    ObjectNode out = Json.MAPPER.createObjectNode().put("role", ChatMessage.ASSISTANT);
     String text = message.getContent();
     if (message.getToolCalls() == null || message.getToolCalls().isEmpty()) {
       return out.put("content", text == null ? "" : text);
@@ -254,7 +254,7 @@ public class AnthropicProvider implements Provider {
   private JsonNode toolInput(String arguments) {
     JsonNode input;
     try {
-      input = Codec.MAPPER.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
+      input = Json.MAPPER.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
     } catch (IOException e) {
       input = null;
     }
@@ -265,7 +265,7 @@ public class AnthropicProvider implements Provider {
   }
 
   private ArrayNode tools(List<Tool> tools) {
-    ArrayNode out = Codec.MAPPER.createArrayNode();
+    ArrayNode out = Json.MAPPER.createArrayNode();
     for (Tool tool : tools) {
       Tool.Function function = tool.getFunction();
       if (!"function".equals(tool.getType()) || function == null) {
@@ -276,8 +276,8 @@ public class AnthropicProvider implements Provider {
         declared.put("description", function.getDescription());
       }
       declared.set("input_schema", function.getParameters() != null
-          ? Codec.MAPPER.valueToTree(function.getParameters())
-          : Codec.MAPPER.createObjectNode().put("type", "object"));
+          ? Json.MAPPER.valueToTree(function.getParameters())
+          : Json.MAPPER.createObjectNode().put("type", "object"));
       if (function.getStrict() != null) {
         declared.put("strict", function.getStrict());
       }
@@ -288,7 +288,7 @@ public class AnthropicProvider implements Provider {
   /** {@code tool_choice} ({@code parallel_tool_calls: false} as {@code disable_parallel_tool_use}); null if unset. */
   private ObjectNode toolChoice(Object choice, Object parallelToolCalls) {
     boolean serial = Boolean.FALSE.equals(parallelToolCalls);
-    ObjectNode out = Codec.MAPPER.createObjectNode();
+    ObjectNode out = Json.MAPPER.createObjectNode();
     if (choice == null) {
       return serial ? out.put("type", "auto").put("disable_parallel_tool_use", true) : null;
     }
@@ -320,7 +320,7 @@ public class AnthropicProvider implements Provider {
           + "or declare a tool and force it with tool_choice");
     }
     body.putObject("output_config").putObject("format").put("type", "json_schema")
-        .set("schema", Codec.MAPPER.valueToTree(schema));
+        .set("schema", Json.MAPPER.valueToTree(schema));
   }
 
   private InvalidRequestException invalid(String param, String problem) {
@@ -367,9 +367,9 @@ public class AnthropicProvider implements Provider {
     private boolean event(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
       JsonNode json;
       try {
-        json = Codec.MAPPER.readTree(event.data());
+        json = Json.MAPPER.readTree(event.data());
       } catch (IOException e) {
-        throw Errors.malformed(name(), "event", e);
+        throw ProviderErrors.malformed(name(), "event", e);
       }
       switch (json.path("type").asText(event.event())) {
         case "message_start" -> {
@@ -389,7 +389,7 @@ public class AnthropicProvider implements Provider {
           out.accept(finish());
           return true;
         }
-        case "error" -> throw Errors.fromStreamError(name(), json, secret);
+        case "error" -> throw ProviderErrors.fromStreamError(name(), json, secret);
         default -> {
           // ping, content_block_stop, and event types added later: nothing to emit
         }

@@ -1,7 +1,6 @@
 package io.g4f.client.provider;
 
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.impl.HttpCalls;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.MultiMap;
@@ -59,7 +58,7 @@ public class AzureOpenAiProvider extends OpenAiProvider {
     if (model == null) {
       throw InvalidRequestException.forParam("Azure needs the deployment name as the request's model", name(), "model");
     }
-    return HttpCalls.url(base, "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + path
+    return join(base, "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + path
         + "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
   }
 

@@ -17,11 +17,11 @@ import io.g4f.client.ProviderException;
 import io.g4f.client.Tool;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.impl.ChunkDecoder;
-import io.g4f.client.impl.Codec;
-import io.g4f.client.impl.Errors;
-import io.g4f.client.impl.HttpCalls;
-import io.g4f.client.impl.SseParser;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
@@ -114,12 +114,12 @@ public class GeminiProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Codec.encode(body(request));
+    Buffer body = Json.encode(body(request));
     String model = request.getModel() != null ? request.getModel() : defaultModel();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(url(context, model, "streamGenerateContent?alt=sse"))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return HttpCalls.stream(context, NAME, options, body, response -> new SseDecoder(model, context.apiKey()));
+    return context.stream(options, body, response -> new SseDecoder(model, context.apiKey()));
   }
 
   /**
@@ -143,9 +143,9 @@ public class GeminiProvider implements Provider {
 
   /** The {@code GenerateContentRequest} for an OpenAI-shaped chat request. */
   ObjectNode body(ChatCompletionRequest request) {
-    ObjectNode body = Codec.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode contents = body.putArray("contents");
-    ArrayNode system = Codec.MAPPER.createArrayNode();
+    ArrayNode system = Json.MAPPER.createArrayNode();
     Map<String, String> calledFunctions = new HashMap<>();
     ArrayNode toolResults = null;
     for (ChatMessage message : request.getMessages()) {
@@ -189,7 +189,7 @@ public class GeminiProvider implements Provider {
   }
 
   private ArrayNode parts(ChatMessage message) {
-    ArrayNode parts = Codec.MAPPER.createArrayNode();
+    ArrayNode parts = Json.MAPPER.createArrayNode();
     if (message.getContentParts() == null) {
       if (message.getContent() != null && !message.getContent().isEmpty()) {
         parts.addObject().put("text", message.getContent());
@@ -210,7 +210,7 @@ public class GeminiProvider implements Provider {
 
   /** A base64 {@code data:} URI as {@code inlineData}; an http(s) URL as {@code fileData}, which Gemini fetches. */
   private ObjectNode image(String url) {
-    ObjectNode part = Codec.MAPPER.createObjectNode();
+    ObjectNode part = Json.MAPPER.createObjectNode();
     int comma = url.indexOf(',');
     if (url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")) {
       part.putObject("inlineData").put("mimeType", url.substring("data:".length(), comma - ";base64".length()))
@@ -245,25 +245,25 @@ public class GeminiProvider implements Provider {
       throw invalid("A tool message answers tool_call_id '" + message.getToolCallId()
           + "', which no earlier assistant message called", "messages");
     }
-    ObjectNode response = Codec.MAPPER.createObjectNode().put("name", name);
+    ObjectNode response = Json.MAPPER.createObjectNode().put("name", name);
     String content = message.getContent() == null ? "" : message.getContent();
     JsonNode json;
     try {
-      json = Codec.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(content);
+      json = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(content);
     } catch (IOException notJson) {
       json = null;
     }
     response.set("response", json != null && json.isObject() ? json
-        : Codec.MAPPER.createObjectNode().put("output", content));
+        : Json.MAPPER.createObjectNode().put("output", content));
     return response;
   }
 
   private JsonNode arguments(String arguments) {
     if (arguments == null || arguments.isBlank()) {
-      return Codec.MAPPER.createObjectNode();
+      return Json.MAPPER.createObjectNode();
     }
     try {
-      JsonNode json = Codec.MAPPER.readTree(arguments);
+      JsonNode json = Json.MAPPER.readTree(arguments);
       if (json != null && json.isObject()) {
         return json;
       }
@@ -274,7 +274,7 @@ public class GeminiProvider implements Provider {
   }
 
   private ArrayNode functionDeclarations(List<Tool> tools) {
-    ArrayNode declarations = Codec.MAPPER.createArrayNode();
+    ArrayNode declarations = Json.MAPPER.createArrayNode();
     for (Tool tool : tools) {
       Tool.Function function = tool.getFunction();
       if (function == null || tool.getType() != null && !tool.getType().equals("function")) {
@@ -285,17 +285,17 @@ public class GeminiProvider implements Provider {
         declaration.put("description", function.getDescription());
       }
       if (function.getParameters() != null) {
-        declaration.set("parametersJsonSchema", Codec.MAPPER.valueToTree(function.getParameters()));
+        declaration.set("parametersJsonSchema", Json.MAPPER.valueToTree(function.getParameters()));
       }
     }
     return declarations;
   }
 
   private ObjectNode functionCallingConfig(Object toolChoice) {
-    ObjectNode config = Codec.MAPPER.createObjectNode();
+    ObjectNode config = Json.MAPPER.createObjectNode();
     if (toolChoice instanceof Map<?, ?> choice && choice.get("function") instanceof Map<?, ?> function
         && function.get("name") instanceof String name) {
-      return config.put("mode", "ANY").set("allowedFunctionNames", Codec.MAPPER.createArrayNode().add(name));
+      return config.put("mode", "ANY").set("allowedFunctionNames", Json.MAPPER.createArrayNode().add(name));
     }
     String mode = "auto".equals(toolChoice) ? "AUTO" : "required".equals(toolChoice) ? "ANY"
         : "none".equals(toolChoice) ? "NONE" : null;
@@ -307,7 +307,7 @@ public class GeminiProvider implements Provider {
   }
 
   private ObjectNode generationConfig(ChatCompletionRequest request) {
-    ObjectNode config = Codec.MAPPER.createObjectNode();
+    ObjectNode config = Json.MAPPER.createObjectNode();
     putIfSet(config, "temperature", request.getTemperature());
     putIfSet(config, "topP", request.getTopP());
     putIfSet(config, "maxOutputTokens", request.getMaxCompletionTokens() != null
@@ -320,7 +320,7 @@ public class GeminiProvider implements Provider {
     if ("json_object".equals(type) || "json_schema".equals(type)) {
       config.put("responseMimeType", "application/json");
       if (format.get("json_schema") instanceof Map<?, ?> jsonSchema && jsonSchema.get("schema") != null) {
-        config.set("responseJsonSchema", Codec.MAPPER.valueToTree(jsonSchema.get("schema")));
+        config.set("responseJsonSchema", Json.MAPPER.valueToTree(jsonSchema.get("schema")));
       }
     } else if (!"text".equals(type)) {
       throw invalid("response_format must be text, json_object or json_schema for " + NAME, "response_format");
@@ -330,20 +330,20 @@ public class GeminiProvider implements Provider {
 
   private static void putIfSet(ObjectNode node, String field, Object value) {
     if (value != null) {
-      node.set(field, Codec.MAPPER.valueToTree(value));
+      node.set(field, Json.MAPPER.valueToTree(value));
     }
   }
 
   private Future<List<ImagesResponse.Image>> predict(ProviderContext context, String model, String prompt, int count,
                                                      String aspectRatio) {
-    ObjectNode body = Codec.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.putArray("instances").addObject().put("prompt", prompt);
     ObjectNode parameters = body.putObject("parameters").put("sampleCount", count);
     if (aspectRatio != null) {
       parameters.put("aspectRatio", aspectRatio);
     }
-    return HttpCalls.call(context, NAME, HttpMethod.POST, url(context, model, "predict"), headers(context),
-        Codec.encode(body)).map(answer -> {
+    return context.send(HttpMethod.POST, url(context, model, "predict"), headers(context),
+        Json.encode(body)).map(answer -> {
           List<ImagesResponse.Image> images = new ArrayList<>();
           for (JsonNode prediction : json(answer.toString(), "predict response").path("predictions")) {
             if (prediction.hasNonNull("bytesBase64Encoded")) {
@@ -360,17 +360,17 @@ public class GeminiProvider implements Provider {
 
   private Future<List<ImagesResponse.Image>> generateContentImages(ProviderContext context, String model,
                                                                    String prompt, int count, String aspectRatio) {
-    ObjectNode body = Codec.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", prompt);
     ObjectNode config = body.putObject("generationConfig");
     config.putArray("responseModalities").add("TEXT").add("IMAGE");
     if (aspectRatio != null) {
       config.putObject("imageConfig").put("aspectRatio", aspectRatio);
     }
-    Buffer encoded = Codec.encode(body);
+    Buffer encoded = Json.encode(body);
     List<Future<List<ImagesResponse.Image>>> calls = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      calls.add(HttpCalls.call(context, NAME, HttpMethod.POST, url(context, model, "generateContent"),
+      calls.add(context.send(HttpMethod.POST, url(context, model, "generateContent"),
           headers(context), encoded).map(answer -> inlineImages(json(answer.toString(), "generateContent response"))));
     }
     return Future.all(calls).map(all -> {
@@ -461,9 +461,9 @@ public class GeminiProvider implements Provider {
 
   private static JsonNode json(String body, String what) {
     try {
-      return Codec.MAPPER.readTree(body);
+      return Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw Errors.malformed(NAME, what, e);
+      throw ProviderErrors.malformed(NAME, what, e);
     }
   }
 
@@ -481,7 +481,7 @@ public class GeminiProvider implements Provider {
   /** {@code {base}/models/{model}:{method}}; a model named with its collection ({@code tunedModels/x}) keeps it. */
   private String url(ProviderContext context, String model, String method) {
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return HttpCalls.url(base, (model.contains("/") ? "/" : "/models/") + model + ":" + method);
+    return AbstractProvider.join(base, (model.contains("/") ? "/" : "/models/") + model + ":" + method);
   }
 
   /** Gemini's event stream: one {@code GenerateContentResponse} per {@code data:} event, no end marker. */
@@ -523,7 +523,7 @@ public class GeminiProvider implements Provider {
 
     private ChatCompletionChunk chunk(JsonNode response) {
       if (response.has("error")) {
-        throw Errors.fromStreamError(NAME, response, secret);
+        throw ProviderErrors.fromStreamError(NAME, response, secret);
       }
       checkPrompt(response);
       if (id == null) {

@@ -11,10 +11,10 @@ import io.g4f.client.ContentPart;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.impl.ChunkDecoder;
-import io.g4f.client.impl.Codec;
-import io.g4f.client.impl.Errors;
-import io.g4f.client.impl.HttpCalls;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
@@ -72,50 +72,50 @@ public class OllamaProvider implements Provider {
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Codec.encode(body(request));
+    Buffer body = Json.encode(body(request));
     String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setAbsoluteURI(HttpCalls.url(base, "/api/chat"))
+        .setAbsoluteURI(AbstractProvider.join(base, "/api/chat"))
         .putHeader("content-type", "application/json").putHeader("accept", "application/x-ndjson");
-    return HttpCalls.stream(context, name(), options, body, response -> new NdjsonDecoder(context.apiKey()));
+    return context.stream(options, body, response -> new NdjsonDecoder(context.apiKey()));
   }
 
   /** The {@code /api/chat} body for an OpenAI-shaped request. */
   ObjectNode body(ChatCompletionRequest request) {
-    ObjectNode body = Codec.MAPPER.createObjectNode().put("model", request.getModel()).put("stream", true);
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel()).put("stream", true);
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage message : request.getMessages()) {
       messages.add(message(message));
     }
-    ObjectNode options = Codec.MAPPER.createObjectNode();
+    ObjectNode options = Json.MAPPER.createObjectNode();
     putIfSet(options, "temperature", request.getTemperature());
     putIfSet(options, "top_p", request.getTopP());
     putIfSet(options, "seed", request.getSeed());
     putIfSet(options, "num_predict", request.getMaxCompletionTokens() != null
         ? request.getMaxCompletionTokens() : request.getMaxTokens());
     if (request.getStop() != null) {
-      options.set("stop", Codec.MAPPER.valueToTree(request.getStop()));
+      options.set("stop", Json.MAPPER.valueToTree(request.getStop()));
     }
     if (!options.isEmpty()) {
       body.set("options", options);
     }
     if (request.getTools() != null) {
-      body.set("tools", Codec.MAPPER.valueToTree(request.getTools()));
+      body.set("tools", Json.MAPPER.valueToTree(request.getTools()));
     }
     Map<String, Object> format = request.getResponseFormat();
     if (format != null && "json_object".equals(format.get("type"))) {
       body.put("format", "json");
     } else if (format != null && format.get("json_schema") instanceof Map<?, ?> schema && schema.get("schema") != null) {
-      body.set("format", Codec.MAPPER.valueToTree(schema.get("schema")));
+      body.set("format", Json.MAPPER.valueToTree(schema.get("schema")));
     }
     return body;
   }
 
   private ObjectNode message(ChatMessage message) {
-    ObjectNode out = Codec.MAPPER.createObjectNode().put("role", message.getRole());
+    ObjectNode out = Json.MAPPER.createObjectNode().put("role", message.getRole());
     out.put("content", message.getContent() == null ? "" : message.getContent());
     if (message.getContentParts() != null) {
-      ArrayNode images = Codec.MAPPER.createArrayNode();
+      ArrayNode images = Json.MAPPER.createArrayNode();
       for (ContentPart part : message.getContentParts()) {
         if (part.getImageUrl() != null) {
           images.add(base64(part.getImageUrl().getUrl()));
@@ -130,7 +130,7 @@ public class OllamaProvider implements Provider {
       for (ToolCall call : message.getToolCalls()) {
         ObjectNode function = calls.addObject().putObject("function").put("name", call.getFunction().getName());
         try {
-          function.set("arguments", Codec.MAPPER.readTree(call.getFunction().getArguments()));
+          function.set("arguments", Json.MAPPER.readTree(call.getFunction().getArguments()));
         } catch (IOException e) {
           throw new InvalidRequestException("Tool call arguments must be JSON for " + name(), 400, name());
         }
@@ -150,7 +150,7 @@ public class OllamaProvider implements Provider {
 
   private static void putIfSet(ObjectNode node, String field, @Nullable Object value) {
     if (value != null) {
-      node.set(field, Codec.MAPPER.valueToTree(value));
+      node.set(field, Json.MAPPER.valueToTree(value));
     }
   }
 
@@ -196,12 +196,12 @@ public class OllamaProvider implements Provider {
     private boolean line(String line, Consumer<ChatCompletionChunk> out) {
       JsonNode json;
       try {
-        json = Codec.MAPPER.readTree(line);
+        json = Json.MAPPER.readTree(line);
       } catch (IOException e) {
-        throw Errors.malformed(name(), "line", e);
+        throw ProviderErrors.malformed(name(), "line", e);
       }
       if (json.has("error")) {
-        throw Errors.fromStreamError(name(), json, secret);
+        throw ProviderErrors.fromStreamError(name(), json, secret);
       }
       ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setModel(json.path("model").asText(null))
           .setProvider(name()).setCreated(created(json.path("created_at").asText(null)));

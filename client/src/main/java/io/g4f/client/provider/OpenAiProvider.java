@@ -7,14 +7,14 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
-import io.g4f.client.impl.ChunkDecoder;
-import io.g4f.client.impl.Codec;
-import io.g4f.client.impl.Errors;
-import io.g4f.client.impl.HttpCalls;
-import io.g4f.client.impl.SseParser;
 import io.g4f.client.spi.Capability;
-import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseDecoder;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -24,11 +24,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -39,13 +35,7 @@ import org.jspecify.annotations.Nullable;
  * key as {@code Authorization: Bearer}. A server that ignores {@code stream} and answers with one
  * JSON completion is accepted too.
  */
-public class OpenAiProvider implements Provider {
-
-  private final String name;
-  private final String baseUrl;
-  private final List<String> models;
-  private final @Nullable String apiKeyVariable;
-  private final Set<Capability> capabilities;
+public class OpenAiProvider extends AbstractProvider {
 
   /**
    * An OpenAI-compatible server.
@@ -58,49 +48,14 @@ public class OpenAiProvider implements Provider {
    */
   public OpenAiProvider(String name, String baseUrl, List<String> models, @Nullable String apiKeyVariable,
                         Set<Capability> capabilities) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-    if (models.isEmpty()) {
-      throw new IllegalArgumentException("models must name at least the default model");
-    }
-    this.models = List.copyOf(models);
-    this.apiKeyVariable = apiKeyVariable;
-    EnumSet<Capability> all = EnumSet.noneOf(Capability.class);
-    all.addAll(capabilities);
-    if (apiKeyVariable != null) {
-      all.add(Capability.AUTH);
-    }
-    this.capabilities = Collections.unmodifiableSet(all);
+    super(name, baseUrl, models, apiKeyVariable, capabilities);
   }
 
+  /** Asks for the whole answer ({@code stream: false}) and returns it with every field the server sent. */
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String defaultModel() {
-    return models.get(0);
-  }
-
-  @Override
-  public List<String> models() {
-    return models;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return capabilities;
-  }
-
-  @Override
-  public @Nullable String apiKeyVariable() {
-    return apiKeyVariable;
-  }
-
-  /** The base URL used when the client sets none. */
-  public String baseUrl() {
-    return baseUrl;
+  public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    return context.send(HttpMethod.POST, endpoint(context, request.getModel(), chatPath()), headers(context),
+        Json.encode(request)).map(this::completion);
   }
 
   @Override
@@ -109,19 +64,18 @@ public class OpenAiProvider implements Provider {
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(endpoint(context, request.getModel(), chatPath()))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return HttpCalls.stream(context, name, options, Codec.encode(request), response -> decoderFor(response, context));
+    return context.stream(options, Json.encode(request), response -> decoderFor(response, context.apiKey()));
   }
 
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
-    return HttpCalls.call(context, name, HttpMethod.POST,
-            endpoint(context, request.getModel(), "/images/generations"), headers(context),
-            Codec.encode(request))
+    return context.send(HttpMethod.POST, endpoint(context, request.getModel(), "/images/generations"),
+            headers(context), Json.encode(request))
         .compose(body -> {
           try {
-            return Future.succeededFuture(Codec.decode(body, ImagesResponse.class).setProvider(name));
+            return Future.succeededFuture(Json.decode(body, ImagesResponse.class).setProvider(name()));
           } catch (UncheckedIOException e) {
-            return Future.failedFuture(Errors.malformed(name, "images response", e));
+            return Future.failedFuture(ProviderErrors.malformed(name(), "images response", e));
           }
         });
   }
@@ -133,9 +87,7 @@ public class OpenAiProvider implements Provider {
 
   /** The request headers: JSON content, and the key as a bearer token when there is one. */
   protected MultiMap headers(ProviderContext context) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.USER_AGENT, "g4f-vertx");
+    MultiMap headers = jsonHeaders();
     if (context.apiKey() != null) {
       headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + context.apiKey());
     }
@@ -150,45 +102,68 @@ public class OpenAiProvider implements Provider {
     return url(context, path);
   }
 
-  /** {@code path} under the context's base URL, or this provider's own. */
-  protected String url(ProviderContext context, String path) {
-    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return HttpCalls.url(base, path);
-  }
-
-  private ChunkDecoder decoderFor(HttpClientResponse response, ProviderContext context) {
+  /**
+   * The decoder for a 2xx answer to a streamed request: an event stream, or one JSON completion from a server
+   * that ignores {@code stream}; any other content type (an HTML page from a proxy, say) is refused.
+   */
+  private ChunkDecoder decoderFor(HttpClientResponse response, @Nullable String secret) {
     String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-    return type != null && type.startsWith("application/json")
-        ? new WholeCompletionDecoder() : new SseDecoder(context.apiKey());
+    if (type != null && type.startsWith("application/json")) {
+      return new WholeCompletionDecoder();
+    }
+    if (type != null && !type.startsWith("text/event-stream")) {
+      throw ProviderErrors.malformed(name(), "stream", new IllegalArgumentException(
+          "its content type is " + type + ", not text/event-stream"));
+    }
+    return new EventDecoder(secret);
   }
 
-  /** OpenAI's event stream: one chunk per {@code data:} event, {@code [DONE]} at the end, error events. */
-  private final class SseDecoder implements ChunkDecoder {
+  /** A whole completion from its JSON; a body that is not one, or has no choices, is a malformed answer. */
+  private ChatCompletion completion(Buffer body) {
+    ChatCompletion completion;
+    try {
+      completion = Json.decode(body, ChatCompletion.class);
+    } catch (UncheckedIOException e) {
+      throw ProviderErrors.malformed(name(), "completion", e);
+    }
+    if (completion.getChoices().isEmpty()) {
+      throw ProviderErrors.malformed(name(), "completion", new IllegalArgumentException("it has no choices"));
+    }
+    return completion.setProvider(name());
+  }
+
+  /**
+   * OpenAI's event stream: one chunk per {@code data:} event, {@code [DONE]} at the end, error events. A stream
+   * that ends without {@code [DONE]} is complete only when a finish reason was seen.
+   */
+  private final class EventDecoder extends SseDecoder {
 
     private final @Nullable String secret;
-    private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
-    private final SseParser parser = new SseParser(events::add);
+    private boolean finished;
 
-    SseDecoder(@Nullable String secret) {
+    EventDecoder(@Nullable String secret) {
+      super(OpenAiProvider.this.name());
       this.secret = secret;
     }
 
     @Override
-    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
-      parser.feed(bytes);
-      for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
-        if (event.data().equals("[DONE]")) {
-          events.clear();
-          return true;
-        }
-        out.accept(chunk(event));
+    protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
+      if (event.data().equals("[DONE]")) {
+        return true;
       }
+      ChatCompletionChunk chunk = chunk(event);
+      for (ChatCompletionChunk.Choice choice : chunk.getChoices()) {
+        finished |= choice.getFinishReason() != null;
+      }
+      out.accept(chunk);
       return false;
     }
 
     @Override
-    public void end(Consumer<ChatCompletionChunk> out) {
-      parser.end();
+    protected void onEnd(Consumer<ChatCompletionChunk> out) {
+      if (!finished) {
+        throw ProviderErrors.truncated(provider, "[DONE] or a finish reason");
+      }
     }
 
     /**
@@ -200,29 +175,29 @@ public class OpenAiProvider implements Provider {
       if (!event.event().equals("error") && !event.data().contains("\"error\"")) {
         ChatCompletionChunk chunk = readDirectly(event.data());
         if (chunk != null) {
-          return chunk.setProvider(name);
+          return chunk.setProvider(provider);
         }
       }
       JsonNode json;
       try {
-        json = Codec.MAPPER.readTree(event.data());
+        json = Json.MAPPER.readTree(event.data());
       } catch (IOException e) {
-        throw Errors.malformed(name, "event", e);
+        throw ProviderErrors.malformed(provider, "event", e);
       }
       if (event.event().equals("error") || json.has("error") && !json.has("choices")) {
-        throw Errors.fromStreamError(name, json, secret);
+        throw ProviderErrors.fromStreamError(provider, json, secret);
       }
       try {
-        return Codec.MAPPER.treeToValue(json, ChatCompletionChunk.class).setProvider(name);
+        return Json.MAPPER.treeToValue(json, ChatCompletionChunk.class).setProvider(provider);
       } catch (IOException | IllegalArgumentException e) {
-        throw Errors.malformed(name, "chunk", e);
+        throw ProviderErrors.malformed(provider, "chunk", e);
       }
     }
 
     /** The chunk read straight from {@code data}, or null when it does not read as one. */
     private @Nullable ChatCompletionChunk readDirectly(String data) {
       try {
-        return Codec.MAPPER.readValue(data, ChatCompletionChunk.class);
+        return Json.MAPPER.readValue(data, ChatCompletionChunk.class);
       } catch (IOException | IllegalArgumentException e) {
         return null;
       }
@@ -242,13 +217,8 @@ public class OpenAiProvider implements Provider {
 
     @Override
     public void end(Consumer<ChatCompletionChunk> out) {
-      ChatCompletion completion;
-      try {
-        completion = Codec.decode(body, ChatCompletion.class);
-      } catch (UncheckedIOException e) {
-        throw Errors.malformed(name, "completion", e);
-      }
-      ChatCompletionChunk chunk = new ChatCompletionChunk().setHeader(completion).setProvider(name);
+      ChatCompletion completion = completion(body);
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setHeader(completion).setProvider(name());
       for (ChatCompletion.Choice choice : completion.getChoices()) {
         chunk.getChoices().add(new ChatCompletionChunk.Choice().setIndex(choice.getIndex())
             .setDelta(choice.getMessage()).setFinishReason(choice.getFinishReason())

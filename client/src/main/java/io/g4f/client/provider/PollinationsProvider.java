@@ -3,7 +3,6 @@ package io.g4f.client.provider;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.impl.HttpCalls;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
@@ -71,7 +70,7 @@ public class PollinationsProvider extends OpenAiProvider {
       String url = imageBaseUrl + "/prompt/" + URLEncoder.encode(request.getPrompt(), StandardCharsets.UTF_8)
           .replace("+", "%20") + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&width=" + size[0]
           + "&height=" + size[1] + "&seed=" + (seed + i) + "&nologo=true";
-      images.add(HttpCalls.call(context, name(), HttpMethod.GET, url, headers, null)
+      images.add(context.send(HttpMethod.GET, url, headers, null)
           .map(bytes -> new ImagesResponse.Image().setB64Json(Base64.getEncoder().encodeToString(bytes.getBytes()))));
     }
     return Future.all(images).map(all -> {

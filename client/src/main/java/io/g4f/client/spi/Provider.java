@@ -1,5 +1,7 @@
 package io.g4f.client.spi;
 
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ImageGenerationRequest;
@@ -12,8 +14,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A model provider: turns a chat request into a stream of chunks, and optionally an image request
- * into images. A whole (non-streamed) answer is always the folded stream, so a provider only streams.
+ * A model provider: turns a chat request into a whole answer or a stream of chunks, and optionally an
+ * image request into images. A provider must stream; a whole answer is asked of it with {@link #chat},
+ * whose default folds the stream, so a provider whose protocol has a whole form overrides it to ask for that.
+ * {@link io.g4f.client.spi.toolkit.AbstractProvider} and the rest of {@code io.g4f.client.spi.toolkit} are the
+ * pieces the built-in providers are made of.
  *
  * <p>The client calls these methods on a Vert.x event-loop context and handles retries, timeouts,
  * vision inputs and image formats around them; a provider only speaks its wire protocol. A
@@ -46,6 +51,17 @@ public interface Provider {
   /** The environment variable that holds this provider's API key by convention, or null. */
   default @Nullable String apiKeyVariable() {
     return null;
+  }
+
+  /**
+   * The whole answer to a request whose {@code stream} is false, as the provider sent it (every field kept).
+   * The client bounds it by the call's total timeout, not an idle one (a whole answer may be silent while it
+   * is made). The default asks for the stream ({@code stream} set, usage asked for) and folds it.
+   */
+  default Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    ChatCompletionRequest streamed = request.copy().setStream(true)
+        .setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
+    return streamChat(streamed, context).compose(AsyncClient.ChatCompletions::collect);
   }
 
   /**

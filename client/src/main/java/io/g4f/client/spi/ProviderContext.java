@@ -1,24 +1,37 @@
 package io.g4f.client.spi;
 
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
-import io.vertx.ext.web.client.WebClient;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** What a {@link Provider} needs for one call: shared HTTP clients, credentials, proxy, timeouts. */
+/**
+ * What a {@link Provider} needs for one attempt of one call: its credentials and base URL, and HTTP on the
+ * client's shared connection pool with the call's proxy, timeouts, headers and cancellation already applied.
+ *
+ * <p>{@link #stream} and {@link #send} are the two ways a provider talks HTTP; both add the caller's
+ * {@link #headers()} after the provider's own, map a non-2xx answer with
+ * {@link io.g4f.client.spi.toolkit.ProviderErrors#fromResponse} and a transport failure with
+ * {@link io.g4f.client.spi.toolkit.ProviderErrors#fromTransport}, mask the API key in every message, and reset
+ * the request when {@link #cancellation()} completes. The other accessors are for a provider that speaks a
+ * protocol these two do not cover with {@link #httpClient()} itself; it must then honour them alike.
+ */
 public interface ProviderContext {
 
   /** The client's Vert.x instance. */
   Vertx vertx();
 
-  /** The client's pooled HTTP client, for streamed bodies read with backpressure. */
-  HttpClient httpClient();
-
-  /** A web client over the same pool, for JSON calls and downloads. */
-  WebClient webClient();
+  /** The name errors and chunks are attributed to: the provider's, as the client knows it. */
+  String providerName();
 
   /** The API key to send, or null. */
   @Nullable String apiKey();
@@ -26,21 +39,42 @@ public interface ProviderContext {
   /** The base URL to use instead of the provider's own, or null. */
   @Nullable String baseUrl();
 
+  /**
+   * Sends a request whose 2xx answer is read as a stream: the response's body goes through the decoder
+   * {@code decoders} picks for it (by content type, say), with backpressure, and ends or fails the stream
+   * exactly once. The stream fails when the provider is silent longer than the idle timeout.
+   *
+   * @param request method, absolute URI and the provider's headers; the call's proxy and connect timeout are set here
+   * @param body the request body, or null for none
+   */
+  Future<ChatCompletionStream> stream(RequestOptions request, @Nullable Buffer body,
+                                      Function<HttpClientResponse, ChunkDecoder> decoders);
+
+  /**
+   * Sends a request whose answer is read whole (a non-streamed completion, images, a download): the body of
+   * a 2xx answer, redirects followed. It has no idle timeout: a whole answer may be silent while it is made;
+   * the call's total timeout bounds it (and cancels it through {@link #cancellation()}).
+   *
+   * @param headers the provider's headers
+   * @param body the request body, or null for none
+   */
+  Future<Buffer> send(HttpMethod method, String url, MultiMap headers, @Nullable Buffer body);
+
+  /** The client's pooled HTTP client, for protocols {@link #stream} and {@link #send} do not cover. */
+  HttpClient httpClient();
+
   /** The proxy for this call, or null for a direct connection. */
   @Nullable ProxyOptions proxy();
 
   /** The connect timeout for this call, in ms. */
   long connectTimeout();
 
-  /**
-   * Headers the caller asked to send with this call (empty for none). {@link io.g4f.client.impl.HttpCalls}
-   * adds them to every request after the provider's own; a provider with its own HTTP code must do the same.
-   */
-  MultiMap headers();
-
-  /** The longest silence allowed from the provider, in ms; set it on calls whose body is read whole. */
+  /** The longest silence allowed from the provider while a stream is read, in ms. */
   long idleTimeout();
 
-  /** Completes when the client gives up on this call (a timeout); the provider then closes its request. */
+  /** Headers the caller asked to send with this call (empty for none), after the provider's own. */
+  MultiMap headers();
+
+  /** Completes when the client gives up on this call (a timeout, a caller who left); the request is then closed. */
   Future<@Nullable Void> cancellation();
 }

@@ -1,7 +1,6 @@
 package io.g4f.client.spi;
 
 import io.g4f.client.ProviderNotFoundException;
-import io.g4f.client.provider.Providers;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Providers by name, matched case-insensitively: the built-in ones, those found with
- * {@link ServiceLoader} ({@code META-INF/services/io.g4f.client.spi.Provider}), and those registered
- * here. A later registration under the same name replaces an earlier one. Not thread-safe while
+ * Providers by name, matched case-insensitively: those found with {@link ServiceLoader} (the built-in ones
+ * among them: each {@link ProviderCatalog} in {@code META-INF/services/io.g4f.client.spi.ProviderCatalog}, then
+ * each provider in {@code META-INF/services/io.g4f.client.spi.Provider}), and those registered here. A later registration under the same name replaces an earlier one. Not thread-safe while
  * being filled; share it once built.
  */
 public final class ProviderRegistry {
@@ -36,12 +35,17 @@ public final class ProviderRegistry {
     return new ProviderRegistry();
   }
 
-  /** The built-in providers and their g4f aliases, then every provider {@link ServiceLoader} finds. */
+  /**
+   * The providers of every {@link ProviderCatalog} (with their aliases), then every {@link Provider}, that
+   * {@link ServiceLoader} finds with the thread's context class loader: the built-in ones and those on the
+   * class path.
+   */
   public static ProviderRegistry standard() {
     ProviderRegistry registry = new ProviderRegistry();
-    Providers.builtIn().forEach(registry::register);
-    registry.alias("OpenaiChat", Providers.OPENAI.name());
-    registry.alias("AzureOpenAI", Providers.AZURE.name());
+    for (ProviderCatalog catalog : ServiceLoader.load(ProviderCatalog.class)) {
+      catalog.providers().forEach(registry::register);
+      catalog.aliases().forEach(registry::alias);
+    }
     ServiceLoader.load(Provider.class).forEach(registry::register);
     return registry;
   }

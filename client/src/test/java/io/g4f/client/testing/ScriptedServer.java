@@ -46,6 +46,9 @@ public final class ScriptedServer implements AutoCloseable {
     this.vertx = vertx;
   }
 
+  /** The body of each request being answered, for handlers that answer by its content. */
+  private final Map<HttpServerRequest, Buffer> bodies = new ConcurrentHashMap<>();
+
   /** Starts a server on an ephemeral loopback port. */
   public static ScriptedServer start(Vertx vertx) {
     return start(vertx, new HttpServerOptions());
@@ -76,6 +79,27 @@ public final class ScriptedServer implements AutoCloseable {
   public ScriptedServer reply(HttpMethod method, String path, int status, String contentType, String body) {
     return on(method, path, request -> request.response().setStatusCode(status)
         .putHeader("content-type", contentType).end(body));
+  }
+
+  /**
+   * Answers {@code POST path} as an OpenAI-style chat endpoint does: with the SSE body when the request asks
+   * for a stream ({@code "stream": true}), else with the whole JSON completion.
+   */
+  public ScriptedServer chat(String path, String sseBody, String completionJson) {
+    return on(HttpMethod.POST, path, request -> {
+      Buffer body = bodies.remove(request);
+      boolean stream = body.length() > 0 && Boolean.TRUE.equals(body.toJsonObject().getValue("stream"));
+      request.response().setStatusCode(200).putHeader("content-type", stream ? "text/event-stream" : "application/json")
+          .end(stream ? sseBody : completionJson);
+    });
+  }
+
+  /**
+   * Answers {@code POST path} with OpenAI's documented answer to "say this is a test": the event stream of
+   * {@code transcripts/openai-chat-stream.txt} or the completion of {@code transcripts/openai-chat-completion.json}.
+   */
+  public ScriptedServer openAiChat(String path) {
+    return chat(path, resource("transcripts/openai-chat-stream.txt"), resource("transcripts/openai-chat-completion.json"));
   }
 
   /** Answers {@code POST path} with an SSE body written in one piece. */
@@ -134,6 +158,8 @@ public final class ScriptedServer implements AutoCloseable {
       received.add(new Received(request.method(), request.uri(), MultiMap.caseInsensitiveMultiMap()
           .addAll(request.headers()), body));
       Handler<HttpServerRequest> handler = routes.get(request.method().name() + " " + request.path());
+      bodies.put(request, body);
+      request.response().endHandler(v -> bodies.remove(request));
       if (handler == null) {
         request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no route\"}}");
       } else {

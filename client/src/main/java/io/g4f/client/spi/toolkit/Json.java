@@ -1,4 +1,4 @@
-package io.g4f.client.impl;
+package io.g4f.client.spi.toolkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,13 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The one Jackson mapper of the library, and the few conversions built on it. */
-public final class Codec {
+public final class Json {
 
   /** Lenient on input (unknown properties are kept by the data types anyway), compact on output. */
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  private Codec() {
+  private Json() {
   }
 
   /** Writes {@code value} as UTF-8 JSON. */

@@ -1,4 +1,4 @@
-package io.g4f.client.impl;
+package io.g4f.client.spi.toolkit;
 
 import io.vertx.core.buffer.Buffer;
 

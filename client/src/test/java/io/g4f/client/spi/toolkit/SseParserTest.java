@@ -1,9 +1,9 @@
-package io.g4f.client.impl;
+package io.g4f.client.spi.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.g4f.client.impl.SseParser.Event;
+import io.g4f.client.spi.toolkit.SseParser.Event;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,29 @@
-package io.g4f.client.impl;
+package io.g4f.client.spi.toolkit;
 
-/** Image MIME types sniffed from magic bytes, and file extensions for them. */
-public final class ImageTypes {
+import org.jspecify.annotations.Nullable;
 
-  private ImageTypes() {
+/** Images as bytes and as {@code data:} URIs: MIME types sniffed from magic bytes, file extensions, data URI parts. */
+public final class ImageData {
+
+  /**
+   * The parts of a base64 {@code data:} URI.
+   *
+   * @param mimeType the media type, e.g. {@code image/png} (empty when the URI names none)
+   * @param base64 the base64 payload
+   */
+  public record DataUri(String mimeType, String base64) {
+  }
+
+  private ImageData() {
+  }
+
+  /** The parts of {@code url} when it is a base64 {@code data:} URI ({@code data:image/png;base64,...}), else null. */
+  public static @Nullable DataUri dataUri(String url) {
+    int comma = url.indexOf(',');
+    if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+      return null;
+    }
+    return new DataUri(url.substring("data:".length(), comma - ";base64".length()), url.substring(comma + 1));
   }
 
   /** The MIME type of an image from its first bytes, or null when it is not a known image format. */

@@ -1,4 +1,4 @@
-package io.g4f.client.impl;
+package io.g4f.client.eventbus;
 
 import io.g4f.client.AuthenticationException;
 import io.g4f.client.ConnectionException;

@@ -1,5 +1,6 @@
-package io.g4f.client.impl;
+package io.g4f.client.spi.toolkit;
 
+import io.g4f.client.spi.toolkit.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.AuthenticationException;
 import io.g4f.client.ConnectionException;
@@ -26,14 +27,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** Maps upstream statuses, error bodies and transport failures to the {@link G4fException} hierarchy. */
-public final class Errors {
+public final class ProviderErrors {
 
   private static final int MAX_BODY_IN_MESSAGE = 500;
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
   /** Google's {@code ErrorInfo} reasons for a key it refused: {@code API_KEY_INVALID}, {@code API_KEY_SERVICE_BLOCKED}... */
   private static final String GOOGLE_KEY_REASON_PREFIX = "API_KEY_";
 
-  private Errors() {
+  private ProviderErrors() {
   }
 
   /**
@@ -133,6 +134,12 @@ public final class Errors {
     return new AuthenticationException("The proxy refused the credentials (HTTP 407) for " + provider, 407, provider);
   }
 
+  /** A stream that ended before {@code what} (its end marker, a finish reason): a truncated answer, never a shorter one. */
+  public static G4fException truncated(String provider, String what) {
+    return new ProviderException(provider + "'s stream ended before " + what + ": the answer is incomplete", 0,
+        provider);
+  }
+
   /** A provider's malformed answer (unparsable JSON, wrong shape). */
   public static G4fException malformed(String provider, String what, Throwable cause) {
     return new ProviderException(provider + " sent a malformed " + what + ": "
@@ -220,7 +227,7 @@ public final class Errors {
       return null;
     }
     try {
-      return Codec.MAPPER.readTree(body.getBytes());
+      return Json.MAPPER.readTree(body.getBytes());
     } catch (IOException notJson) {
       return null;
     }
