@@ -306,7 +306,7 @@ class PlaygroundBrowserTest {
   }
 
   @Test
-  void anUpstreamFailureShowsTheGatewaysMessage() {
+  void upstreamFailuresShowTheGatewaysMessage() {
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 400, "application/json",
         "{\"error\":{\"message\":\"This model's context is full\",\"type\":\"invalid_request_error\"}}");
     openAndWaitForPickers();
@@ -318,6 +318,16 @@ class PlaygroundBrowserTest {
     assertThat(driver.findElement(By.id("error-text")).getText()).contains("This model's context is full");
     assertThat(js("return document.querySelector('#messages .message.assistant:last-child .failure').textContent"))
         .asString().contains("This model's context is full");
+
+    upstream.sse("/v1/chat/completions", chunk("Partial answer")
+        + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
+    driver.findElement(By.id("error-close")).click();
+    prompt("again");
+    driver.findElement(By.id("send")).click();
+
+    waitFor(() -> driver.findElement(By.id("error")).isDisplayed() && !streaming());
+    assertThat(driver.findElement(By.id("error-text")).getText()).contains("overloaded");
+    assertThat(lastAnswer()).isEqualTo("Partial answer");
   }
 
   @Test
