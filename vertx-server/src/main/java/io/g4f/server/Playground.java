@@ -1,5 +1,6 @@
 package io.g4f.server;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -27,17 +28,22 @@ final class Playground {
   /** Adds the playground's routes to {@code router}. */
   static void mount(Router router) {
     StaticHandler files = StaticHandler.create("playground").setIndexPage("index.html")
-        .setDefaultContentEncoding("UTF-8").setDirectoryListing(false);
+        .setDefaultContentEncoding("UTF-8");
     router.get("/").handler(context -> headers(context, true)).handler(files);
     router.get("/playground/*").handler(context -> headers(context, context.normalizedPath().endsWith(".html")))
         .handler(files);
   }
 
+  /** Sets the headers of a file served (200 or 304), replacing StaticHandler's "immutable" caching; a 404 gets none. */
   private static void headers(RoutingContext context, boolean page) {
-    // StaticHandler keeps a cache-control already set (its own would say "immutable", wrong for unversioned names).
-    context.response().putHeader("content-security-policy", CSP).putHeader("x-content-type-options", "nosniff")
-        .putHeader("referrer-policy", "no-referrer")
-        .putHeader("cache-control", page ? "no-cache" : "public, max-age=" + ASSET_MAX_AGE);
+    context.addHeadersEndHandler(v -> {
+      HttpServerResponse response = context.response();
+      if (response.getStatusCode() == 200 || response.getStatusCode() == 304) {
+        response.putHeader("content-security-policy", CSP).putHeader("x-content-type-options", "nosniff")
+            .putHeader("referrer-policy", "no-referrer")
+            .putHeader("cache-control", page ? "no-cache" : "public, max-age=" + ASSET_MAX_AGE);
+      }
+    });
     context.next();
   }
 }
