@@ -45,9 +45,11 @@
     } catch {
       // Over the quota (large images): keep the text and image links, drop inline image data.
       try {
-        localStorage.setItem(CONVERSATION, JSON.stringify(stored.map((m) => ({
-          ...m, images: (m.images || []).filter((url) => !url.startsWith('data:')),
-        }))));
+        localStorage.setItem(CONVERSATION, JSON.stringify(stored.map((m) => {
+          const images = (m.images || []).filter((url) => !url.startsWith('data:'));
+          return images.length === (m.images || []).length ? m
+            : { ...m, images, error: 'Image not kept: the browser storage was full.' };
+        })));
       } catch {
         // Storage unavailable: the conversation still lives in the page.
       }
