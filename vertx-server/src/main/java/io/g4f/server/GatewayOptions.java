@@ -36,6 +36,8 @@ public class GatewayOptions {
   public static final long DEFAULT_EVENT_BUS_TIMEOUT = 30_000;
   /** Default TCP event-bus bridge port: {@value}, no bridge. */
   public static final int DEFAULT_TCP_BRIDGE_PORT = -1;
+  /** Default for serving the web playground at {@code /}: {@value}. */
+  public static final boolean DEFAULT_PLAYGROUND = true;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -53,6 +55,7 @@ public class GatewayOptions {
   private String eventBusPrefix = DEFAULT_EVENT_BUS_PREFIX;
   private long eventBusTimeout = DEFAULT_EVENT_BUS_TIMEOUT;
   private int tcpBridgePort = DEFAULT_TCP_BRIDGE_PORT;
+  private boolean playground = DEFAULT_PLAYGROUND;
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -242,6 +245,20 @@ public class GatewayOptions {
       throw new IllegalArgumentException("tcpBridgePort must be -1 (off) or between 0 and 65535");
     }
     this.tcpBridgePort = tcpBridgePort;
+    return this;
+  }
+
+  /**
+   * Whether the gateway serves the web playground at {@code /} (its page and assets are public; the API
+   * calls it makes need the api key like any other).
+   */
+  public boolean isPlayground() {
+    return playground;
+  }
+
+  /** Sets whether the web playground is served. */
+  public GatewayOptions setPlayground(boolean playground) {
+    this.playground = playground;
     return this;
   }
 

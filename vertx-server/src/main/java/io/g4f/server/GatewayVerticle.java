@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code POST /api/{provider}/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
- * {@code GET /health}, {@code GET /metrics} (Prometheus); and the same API on the event bus
+ * {@code GET /health}, {@code GET /metrics} (Prometheus), the web playground at {@code GET /} ({@link Playground});
+ * and the same API on the event bus
  * ({@link EventBusGateway}, {@code docs/event-bus.md}).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
@@ -100,6 +101,9 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/eventbus/*").subRouter(bridges.sockJs());
+    if (options.isPlayground()) {
+      Playground.mount(router);
+    }
     router.route().handler(this::authenticate);
     if (options.getRateLimitPerMinute() > 0) {
       RateLimiter limiter = new RateLimiter(options.getRateLimitPerMinute(), this::callerId);

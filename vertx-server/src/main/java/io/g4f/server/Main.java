@@ -39,6 +39,10 @@ public final class Main implements Callable<Integer> {
       description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
   int tcpBridgePort;
 
+  @Option(names = "--no-playground", defaultValue = "${env:G4F_NO_PLAYGROUND:-false}",
+      description = "Do not serve the web playground at / (env G4F_NO_PLAYGROUND).")
+  boolean noPlayground;
+
   @Option(names = "--cluster", defaultValue = "${env:G4F_CLUSTER:-false}",
       description = "Join the other gateway nodes' event bus: a Hazelcast cluster over TCP/IP, no multicast (env G4F_CLUSTER).")
   boolean cluster;
@@ -106,7 +110,7 @@ public final class Main implements Callable<Integer> {
 
   GatewayOptions options() {
     GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
-        .setTcpBridgePort(tcpBridgePort);
+        .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground);
     if (config != null) {
       JsonObject json;
       try {
