@@ -8,6 +8,7 @@ import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -15,6 +16,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,12 +28,14 @@ class GatewayInputTest {
   private ScriptedServer upstream;
   private WebClient http;
   private int port;
+  private int tcpPort;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     upstream = ScriptedServer.start(vertx).sse("/v1/chat/completions", resource("transcripts/openai-chat-stream.txt"));
     http = WebClient.create(vertx);
-    GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).addProvider("local",
+    tcpPort = BridgeFrames.freePort();
+    GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setTcpBridgePort(tcpPort).addProvider("local",
         new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of("m1")));
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
@@ -82,5 +86,32 @@ class GatewayInputTest {
     assertThat(error.getString("param")).isEqualTo(param);
     assertThat(error.getString("message")).contains(param).doesNotContain("com.fasterxml", "Exception");
     assertThat(upstream.received()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"'\"3000\"'", "'\"soon\"'", "-5", "true"})
+  void aBadTimeoutHeaderOverTheTcpBridgeIsAnErrorReplyNamingIt(String timeout, Vertx vertx) throws Exception {
+    try (BridgeFrames frames = BridgeFrames.tcp(vertx, tcpPort)) {
+      JsonObject answer = frames.write(new JsonObject().put("type", "send").put("address", "g4f.chat.completions")
+          .put("replyAddress", "r1").put("body", new JsonObject().put("model", "m1").put("messages", "hi"))
+          .put("headers", new JsonObject().put("timeout", io.vertx.core.json.Json.decodeValue(timeout)))).next();
+
+      assertThat(answer.getString("type")).as(answer.encode()).isIn("message", "err");
+      assertThat(answer.getInteger("failureCode")).as(answer.encode()).isEqualTo(400);
+      JsonObject error = new JsonObject(answer.getString("message")).getJsonObject("error");
+      assertThat(error.getString("param")).isEqualTo("timeout");
+    }
+  }
+
+  @Test
+  void anUpstreamsMalformedJsonIsA502WithACleanMessage() {
+    upstream.reply(HttpMethod.POST, "/v1/chat/completions", 200, "application/json", "{\"id\":\"c\",\"choices\":[{\"index\":");
+
+    HttpResponse<Buffer> response = await(http.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"model\":\"m1\",\"messages\":\"hi\"}")));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(502);
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("message")).doesNotContain("com.fasterxml", "Exception", "jackson");
   }
 }
