@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
  * {@code {"error":{"message","type","param","code"}}}, sent as HTTP responses and as event-bus
- * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx; upstream failures
- * 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
+ * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx (403 when the gateway itself
+ * refuses a key a model); upstream failures 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
  */
 final class OpenAiErrors {
 
@@ -54,7 +54,7 @@ final class OpenAiErrors {
       status = g4f.status() == 413 || g4f.status() == 422 ? g4f.status() : 400;
       type = "invalid_request_error";
     } else if (g4f instanceof AuthenticationException) {
-      status = 401;
+      status = g4f.status() == 403 && g4f.provider() == null ? 403 : 401;
       type = "authentication_error";
     } else if (g4f instanceof ModelNotFoundException) {
       status = 404;
