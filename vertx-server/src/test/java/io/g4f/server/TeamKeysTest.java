@@ -303,4 +303,15 @@ class TeamKeysTest {
     assertThatThrownBy(() -> new GatewayOptions().applyConfig(config.copy().put("trustForwardedFor", "yes")))
         .hasMessageContaining("trustForwardedFor");
   }
+
+  @Test
+  void xForwardedForIsTrustedFromTheCommandLineOnlyWhenAsked() {
+    Main off = new Main(java.util.Map.of());
+    new picocli.CommandLine(off).parseArgs();
+    Main on = new Main(java.util.Map.of());
+    new picocli.CommandLine(on).parseArgs("--trust-forwarded-for");
+
+    assertThat(off.options().isTrustForwardedFor()).isFalse();
+    assertThat(on.options().isTrustForwardedFor()).isTrue();
+  }
 }
