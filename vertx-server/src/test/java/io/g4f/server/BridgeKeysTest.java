@@ -111,4 +111,24 @@ class BridgeKeysTest {
     assertThat(keyless.containsKey("failureCode")).isFalse();
     assertThat(upstream.received()).isEmpty();
   }
+
+  @ParameterizedTest
+  @EnumSource
+  void anOpenGatewayLimitsBridgeCallersPerAddressTogetherWithHttp(Bridge bridge) throws Exception {
+    int openTcp = BridgeFrames.freePort();
+    GatewayVerticle open = new GatewayVerticle(new GatewayOptions().setPort(0).setTcpBridgePort(openTcp)
+        .setRateLimitPerMinute(2).setEventBusPrefix("open")
+        .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of("m1")), clock);
+    await(vertx.deployVerticle(open));
+    int http = await(io.vertx.ext.web.client.WebClient.create(vertx).post(open.actualPort(), "127.0.0.1",
+        "/v1/chat/completions").sendJsonObject(new JsonObject().put("model", "m1").put("messages", "hi"))).statusCode();
+    frames = bridge == Bridge.TCP ? BridgeFrames.tcp(vertx, openTcp) : BridgeFrames.sockJs(vertx, open.actualPort());
+
+    JsonObject answered = frames.write(chat("r1", "m1", new JsonObject()).put("address", "open.chat.completions")).next();
+    JsonObject limited = frames.write(chat("r2", "m1", new JsonObject()).put("address", "open.chat.completions")).next();
+
+    assertThat(http).isEqualTo(200);
+    assertThat(answered.getJsonObject("body")).as(answered.encode()).isNotNull();
+    assertThat(failure(limited, 429).getString("code")).isEqualTo("rate_limit_exceeded");
+  }
 }
