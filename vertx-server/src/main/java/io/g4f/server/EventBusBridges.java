@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * the gateway's handlers admit or refuse (403, 429) like HTTP calls, answering the caller with the error. Headers the
  * bridges themselves read ({@code timeout}: a positive integer of ms, {@code localOnly}: a boolean) are checked:
  * one of the wrong type is taken out and named in the {@link #INVALID_HEADER} header, so that the gateway answers
- * 400 rather than the bridge failing without a reply.
+ * 400 rather than the bridge failing without a reply; {@code codecName} is dropped (callers pick no codecs).
  */
 final class EventBusBridges {
 

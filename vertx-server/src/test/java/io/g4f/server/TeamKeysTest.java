@@ -314,4 +314,13 @@ class TeamKeysTest {
     assertThat(off.options().isTrustForwardedFor()).isFalse();
     assertThat(on.options().isTrustForwardedFor()).isTrue();
   }
+
+  @Test
+  void aTeamKeyThatIsTheAdminKeyStopsTheStartWithoutQuotingIt() {
+    GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(KEY_A)
+        .setTeamKeys(keys(0, 0)).addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()), List.of()));
+
+    assertThatThrownBy(() -> await(vertx.deployVerticle(gateway))).hasMessageContaining("admin key")
+        .message().doesNotContain(KEY_A);
+  }
 }
