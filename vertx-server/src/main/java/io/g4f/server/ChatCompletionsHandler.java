@@ -5,6 +5,7 @@ import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.G4fException;
+import io.g4f.client.Usage;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -26,10 +27,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
   private final Upstreams upstreams;
+  private final Access access;
   private final GatewayMetrics metrics;
 
-  ChatCompletionsHandler(Upstreams upstreams, GatewayMetrics metrics) {
+  ChatCompletionsHandler(Upstreams upstreams, Access access, GatewayMetrics metrics) {
     this.upstreams = upstreams;
+    this.access = access;
     this.metrics = metrics;
   }
 
@@ -47,18 +50,24 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       OpenAiErrors.send(response, OpenAiErrors.of(e));
       return;
     }
-    if (Boolean.TRUE.equals(request.getStream())) {
-      client.chat().completions().stream(request)
-          .onSuccess(stream -> pipe(stream, response))
-          .onFailure(failure -> fail(response, failure));
-    } else {
-      client.chat().completions().create(request)
-          .onSuccess(completion -> {
-            metrics.tokens(completion.getProvider(), completion.getUsage());
-            response.putHeader("content-type", "application/json").end(Json.encode(completion));
-          })
-          .onFailure(failure -> fail(response, failure));
-    }
+    Caller caller = context.get(Caller.CONTEXT_KEY);
+    access.admit(caller, request.getModel()).onComplete(admitted -> {
+      if (admitted.failed()) {
+        OpenAiErrors.send(response, OpenAiErrors.of(admitted.cause()));
+      } else if (Boolean.TRUE.equals(request.getStream())) {
+        client.chat().completions().stream(request)
+            .onSuccess(stream -> pipe(stream, response, caller))
+            .onFailure(failure -> fail(response, failure));
+      } else {
+        client.chat().completions().create(request)
+            .onSuccess(completion -> {
+              metrics.tokens(completion.getProvider(), completion.getUsage());
+              access.used(caller, completion.getUsage());
+              response.putHeader("content-type", "application/json").end(Json.encode(completion));
+            })
+            .onFailure(failure -> fail(response, failure));
+      }
+    });
   }
 
   private void fail(HttpServerResponse response, Throwable failure) {
@@ -66,7 +75,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     OpenAiErrors.send(response, OpenAiErrors.of(failure));
   }
 
-  private void pipe(ChatCompletionStream stream, HttpServerResponse response) {
+  /** Pipes {@code stream} to {@code response}; the last usage a chunk reported is {@code caller}'s when it ends. */
+  private void pipe(ChatCompletionStream stream, HttpServerResponse response, Caller caller) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -77,7 +87,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         .putHeader("x-accel-buffering", "no");
     response.closeHandler(v -> stream.cancel());
     EventBatch events = new EventBatch(Vertx.currentContext(), stream, response);
+    Usage[] usage = new Usage[1];
     stream.exceptionHandler(failure -> {
+      access.used(caller, usage[0]);
       events.flush();
       if (!response.closed()) {
         metrics.upstreamError(failure);
@@ -86,11 +98,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       }
     });
     stream.endHandler(v -> {
+      access.used(caller, usage[0]);
       events.flush();
       response.end(DONE);
     });
     stream.handler(chunk -> {
       metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      usage[0] = chunk.getUsage() != null ? chunk.getUsage() : usage[0];
       events.add(event(chunk));
     });
   }

@@ -17,23 +17,43 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The SockJS and TCP event-bus bridges of the gateway, with one policy: callers may send only to the
  * gateway's three addresses and to the addresses of the streams they were handed (and answer messages
- * sent to them), never register; with an API key set, each send to one of the three addresses must
- * carry it in the {@code apiKey} header, which is removed before the message reaches the bus.
+ * sent to them), never register; on a guarded gateway ({@link Access}), each send to one of the three addresses
+ * must carry a key in the {@code apiKey} header, which is removed before the message reaches the bus. Each such
+ * message gets a {@link Caller#HEADER} naming the key's name (or, on an open gateway, the caller's address), which
+ * the gateway's handlers admit or refuse (403, 429) like HTTP calls, answering the caller with the error. Headers the
+ * bridges themselves read ({@code timeout}: a positive integer of ms, {@code localOnly}: a boolean) are checked:
+ * one of the wrong type is taken out and named in the {@link #INVALID_HEADER} header, so that the gateway answers
+ * 400 rather than the bridge failing without a reply; {@code codecName} is dropped (callers pick no codecs).
  */
 final class EventBusBridges {
 
+  /** The header naming a header a bridge could not pass on (its value of the wrong type). */
+  static final String INVALID_HEADER = "g4f-invalid-header";
+  /** The headers the bridges read themselves, and what each must be. */
+  private static final Map<String, String> BRIDGE_HEADERS = Map.of(EventBusProtocol.TIMEOUT,
+      "a positive integer (ms)", "localOnly", "a boolean");
+
   private final Vertx vertx;
   private final GatewayOptions options;
+  private final Access access;
   private TcpEventBusBridge tcpBridge;
 
-  EventBusBridges(Vertx vertx, GatewayOptions options) {
+  EventBusBridges(Vertx vertx, GatewayOptions options, Access access) {
     this.vertx = vertx;
     this.options = options;
+    this.access = access;
+  }
+
+  /** The message of the 400 for the bridge header {@code name} of the wrong type. */
+  static String invalidHeader(String name) {
+    return "The " + name + " header must be " + BRIDGE_HEADERS.getOrDefault(name, "valid");
   }
 
   /**
@@ -53,7 +73,8 @@ final class EventBusBridges {
           .putHeader("content-security-policy", "frame-ancestors 'none'");
       context.next();
     });
-    router.route("/*").subRouter(SockJSHandler.create(vertx, handler).bridge(bridge, this::guard));
+    router.route("/*").subRouter(SockJSHandler.create(vertx, handler).bridge(bridge,
+        event -> guard(event, () -> access.address(event.socket().headers(), event.socket().remoteAddress()))));
     return router;
   }
 
@@ -64,7 +85,8 @@ final class EventBusBridges {
     }
     BridgeOptions bridge = new BridgeOptions();
     permitted().forEach(bridge::addInboundPermitted);
-    tcpBridge = TcpEventBusBridge.create(vertx, bridge, new NetServerOptions(), this::guard);
+    tcpBridge = TcpEventBusBridge.create(vertx, bridge, new NetServerOptions(),
+        event -> guard(event, () -> access.address(null, event.socket().remoteAddress())));
     return tcpBridge.listen(options.getTcpBridgePort(), options.getHost()).mapEmpty();
   }
 
@@ -88,16 +110,33 @@ final class EventBusBridges {
         prefix + EventBusProtocol.MODELS);
   }
 
-  private void guard(BaseBridgeEvent event) {
+  /** Lets a frame through, or not, as the class comment says; {@code address} is the caller's address. */
+  private void guard(BaseBridgeEvent event, Supplier<String> address) {
     JsonObject frame = event.getRawMessage();
     if ((event.type() == BridgeEventType.SEND || event.type() == BridgeEventType.PUBLISH) && frame != null) {
-      JsonObject headers = frame.getValue("headers") instanceof JsonObject json ? json : null;
-      Object presented = headers == null ? null : headers.remove(EventBusProtocol.API_KEY);
-      boolean toGateway = addresses().contains(frame.getString("address"));
-      if (toGateway && options.getApiKey() != null
-          && !GatewayVerticle.matches(options.getApiKey(), presented instanceof String key ? key : null)) {
-        event.complete(false);
-        return;
+      JsonObject headers = frame.getValue("headers") instanceof JsonObject json ? json : new JsonObject();
+      frame.put("headers", headers);
+      Object presented = headers.remove(EventBusProtocol.API_KEY);
+      headers.remove(Caller.HEADER);
+      headers.remove(INVALID_HEADER);
+      headers.remove("codecName");
+      BRIDGE_HEADERS.keySet().forEach(name -> {
+        Object value = headers.getValue(name);
+        boolean valid = value == null || (name.equals(EventBusProtocol.TIMEOUT)
+            ? (value instanceof Integer || value instanceof Long) && ((Number) value).longValue() > 0
+            : value instanceof Boolean);
+        if (!valid) {
+          headers.remove(name);
+          headers.put(INVALID_HEADER, name);
+        }
+      });
+      if (addresses().contains(frame.getString("address"))) {
+        Caller caller = access.identify(presented instanceof String key ? key : null, address.get());
+        if (caller == null) {
+          event.complete(false);
+          return;
+        }
+        headers.put(Caller.HEADER, caller.id());
       }
     }
     event.complete(true);

@@ -8,8 +8,9 @@ import io.g4f.client.ClientRequest;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.Usage;
 import io.g4f.client.eventbus.EventBusProtocol;
+import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,6 +43,7 @@ final class EventBusGateway {
 
   private final Vertx vertx;
   private final Upstreams upstreams;
+  private final Access access;
   private final GatewayOptions options;
   private final GatewayMetrics metrics;
   private final Path imagesDir;
@@ -50,10 +52,11 @@ final class EventBusGateway {
   private final Set<StreamSession> sessions = new HashSet<>();
 
   /** Handlers for {@code upstreams}; image files are served from {@code baseUrl} (the gateway's HTTP origin). */
-  EventBusGateway(Vertx vertx, Upstreams upstreams, GatewayOptions options, GatewayMetrics metrics,
+  EventBusGateway(Vertx vertx, Upstreams upstreams, Access access, GatewayOptions options, GatewayMetrics metrics,
                   String imagesDir, Supplier<String> baseUrl) {
     this.vertx = vertx;
     this.upstreams = upstreams;
+    this.access = access;
     this.options = options;
     this.metrics = metrics;
     this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
@@ -82,34 +85,38 @@ final class EventBusGateway {
     }
     ChatCompletionRequest request;
     AsyncClient client;
+    long credits;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
       timeout(message, request);
       client = upstreams.forChat(message.headers().get(EventBusProtocol.PROVIDER), request);
+      credits = Boolean.TRUE.equals(request.getStream()) ? credits(message.headers().get(EventBusProtocol.CREDITS)) : 0;
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
       return;
+    } catch (NumberFormatException e) {
+      OpenAiErrors.fail(message, OpenAiErrors.of(400, "The credits header must be a non-negative integer",
+          "invalid_request_error", EventBusProtocol.CREDITS, null));
+      return;
     }
-    if (Boolean.TRUE.equals(request.getStream())) {
-      long credits;
-      try {
-        credits = credits(message.headers().get(EventBusProtocol.CREDITS));
-      } catch (NumberFormatException e) {
-        OpenAiErrors.fail(message, OpenAiErrors.of(400, "The credits header must be a non-negative integer",
-            "invalid_request_error", EventBusProtocol.CREDITS, null));
-        return;
+    Caller caller = Caller.fromHeader(message.headers().get(Caller.HEADER));
+    access.admit(caller, request.getModel()).onComplete(admitted -> {
+      if (admitted.failed()) {
+        OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
+      } else if (Boolean.TRUE.equals(request.getStream())) {
+        client.chat().completions().stream(request)
+            .onSuccess(stream -> new StreamSession(stream, caller).open(message, credits))
+            .onFailure(failure -> fail(message, failure));
+      } else {
+        client.chat().completions().create(request)
+            .onSuccess(completion -> {
+              metrics.tokens(completion.getProvider(), completion.getUsage());
+              access.used(caller, completion.getUsage());
+              message.reply(json(completion));
+            })
+            .onFailure(failure -> fail(message, failure));
       }
-      client.chat().completions().stream(request)
-          .onSuccess(stream -> new StreamSession(stream).open(message, credits))
-          .onFailure(failure -> fail(message, failure));
-    } else {
-      client.chat().completions().create(request)
-          .onSuccess(completion -> {
-            metrics.tokens(completion.getProvider(), completion.getUsage());
-            message.reply(json(completion));
-          })
-          .onFailure(failure -> fail(message, failure));
-    }
+    });
   }
 
   private void images(Message<Object> message) {
@@ -126,9 +133,15 @@ final class EventBusGateway {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
       return;
     }
-    client.images().generate(request)
-        .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
-        .onFailure(failure -> fail(message, failure));
+    access.admit(Caller.fromHeader(message.headers().get(Caller.HEADER)), request.getModel()).onComplete(admitted -> {
+      if (admitted.failed()) {
+        OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
+      } else {
+        client.images().generate(request)
+            .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
+            .onFailure(failure -> fail(message, failure));
+      }
+    });
   }
 
   private void models(Message<Object> message) {
@@ -156,9 +169,15 @@ final class EventBusGateway {
     return new JsonObject(Json.encode(value));
   }
 
-  /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */
-  /** Applies the message's {@code timeout} header (ms) to {@code request}; a bad one is a 400 naming it. */
+  /**
+   * Applies the message's {@code timeout} header (ms) to {@code request}; a bad one, or one a bridge could not pass
+   * on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
+   */
   private static void timeout(Message<Object> message, ClientRequest<?> request) {
+    String invalid = message.headers().get(EventBusBridges.INVALID_HEADER);
+    if (invalid != null) {
+      throw InvalidRequestException.forParam(EventBusBridges.invalidHeader(invalid), null, invalid);
+    }
     String timeout = message.headers().get(EventBusProtocol.TIMEOUT);
     if (timeout != null) {
       try {
@@ -170,6 +189,7 @@ final class EventBusGateway {
     }
   }
 
+  /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */
   private static long credits(Object value) {
     long credits = value == null ? 0 : value instanceof Number number ? number.longValue()
         : Long.parseLong(value.toString().trim());
@@ -190,6 +210,8 @@ final class EventBusGateway {
   private final class StreamSession {
 
     private final ChatCompletionStream upstream;
+    private final Caller caller;
+    private Usage usage;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
     private MessageConsumer<Object> pulls;
@@ -201,8 +223,10 @@ final class EventBusGateway {
     private Throwable failure;
     private boolean closed;
 
-    StreamSession(ChatCompletionStream upstream) {
+    /** The answer to {@code caller}, whose usage (the last a chunk reported) is recorded when the stream ends or fails. */
+    StreamSession(ChatCompletionStream upstream, Caller caller) {
       this.upstream = upstream;
+      this.caller = caller;
     }
 
     /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
@@ -211,6 +235,7 @@ final class EventBusGateway {
       upstream.pause();
       upstream.exceptionHandler(this::failed);
       upstream.endHandler(v -> {
+        access.used(caller, usage);
         ended = true;
         answerIfHeld();
       });
@@ -234,12 +259,14 @@ final class EventBusGateway {
 
     private void chunk(ChatCompletionChunk chunk) {
       metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
       batch.add(json(chunk));
       answerIfHeld();
     }
 
     private void failed(Throwable error) {
       if (!closed) {
+        access.used(caller, usage);
         metrics.upstreamError(error);
         failure = error;
         answerIfHeld();

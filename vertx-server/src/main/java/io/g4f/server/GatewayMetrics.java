@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The gateway's Prometheus metrics, served at {@code /metrics}: request latency by route and status
  * ({@code g4f_requests_seconds}, a histogram whose count is the request count), tokens by provider
  * and kind ({@code g4f_tokens_total}), and upstream failures by provider and error
- * ({@code g4f_upstream_errors_total}).
+ * ({@code g4f_upstream_errors_total}); model calls and usage tokens by key name ({@code g4f_key_requests_total},
+ * {@code g4f_key_tokens_total} with {@code type} {@code input} or {@code output}), never the key itself.
  */
 final class GatewayMetrics {
 
@@ -39,6 +40,25 @@ final class GatewayMetrics {
     }
     count("g4f.tokens", "Tokens by provider and kind", provider, "kind", "prompt", usage.getPromptTokens());
     count("g4f.tokens", "Tokens by provider and kind", provider, "kind", "completion", usage.getCompletionTokens());
+  }
+
+  /** Records one admitted model call by the key named {@code name}. */
+  void keyRequest(String name) {
+    Counter.builder("g4f.key.requests").description("Model calls by key name").tag("key", name).register(registry)
+        .increment();
+  }
+
+  /** Records the usage tokens of one answer to the key named {@code name}. */
+  void keyTokens(String name, Usage usage) {
+    keyTokens(name, "input", usage.getPromptTokens());
+    keyTokens(name, "output", usage.getCompletionTokens());
+  }
+
+  private void keyTokens(String name, String type, Integer amount) {
+    if (amount != null && amount > 0) {
+      Counter.builder("g4f.key.tokens").description("Usage tokens by key name and type").tag("key", name)
+          .tag("type", type).register(registry).increment(amount);
+    }
   }
 
   /** Records one upstream failure. */

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N, "eventBusPrefix":...}};
+ * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N, "eventBusPrefix":...,
+ * "keys":[...], "trustForwardedFor":false}};
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
  */
@@ -56,6 +57,8 @@ public class GatewayOptions {
   private long eventBusTimeout = DEFAULT_EVENT_BUS_TIMEOUT;
   private int tcpBridgePort = DEFAULT_TCP_BRIDGE_PORT;
   private boolean playground = DEFAULT_PLAYGROUND;
+  private TeamKeys teamKeys = TeamKeys.NONE;
+  private boolean trustForwardedFor;
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -189,7 +192,10 @@ public class GatewayOptions {
     return this;
   }
 
-  /** Requests a minute each caller (key, or address when open) may make; 0, the default, means no limit. */
+  /**
+   * Model calls (chat, images; over HTTP and the bridges) a minute each caller may make: per key name, or per
+   * address on an open gateway; a team key's own {@code rpm} replaces it. 0, the default, means no limit.
+   */
   public int getRateLimitPerMinute() {
     return rateLimitPerMinute;
   }
@@ -245,6 +251,31 @@ public class GatewayOptions {
       throw new IllegalArgumentException("tcpBridgePort must be -1 (off) or between 0 and 65535");
     }
     this.tcpBridgePort = tcpBridgePort;
+    return this;
+  }
+
+  /** The team keys (config {@code keys}); none by default. */
+  TeamKeys getTeamKeys() {
+    return teamKeys;
+  }
+
+  /** Sets the team keys from a config {@code keys} array (null for none); see {@link TeamKeys#fromJson}. */
+  public GatewayOptions setTeamKeys(JsonArray keys) {
+    this.teamKeys = TeamKeys.fromJson(keys);
+    return this;
+  }
+
+  /**
+   * Whether the last {@code X-Forwarded-For} entry is taken as the caller's address (for per-address limits);
+   * false, the default, ignores the header. Turn it on only behind a proxy that sets it.
+   */
+  public boolean isTrustForwardedFor() {
+    return trustForwardedFor;
+  }
+
+  /** Sets whether {@code X-Forwarded-For} is trusted. */
+  public GatewayOptions setTrustForwardedFor(boolean trustForwardedFor) {
+    this.trustForwardedFor = trustForwardedFor;
     return this;
   }
 
@@ -335,6 +366,14 @@ public class GatewayOptions {
       rateLimitPerMinute = perMinute;
     }
     corsOrigins = strings(config, "corsOrigins", null);
+    setTeamKeys(field(config, "keys", JsonArray.class, false));
+    Object trust = config.getValue("trustForwardedFor");
+    if (trust != null) {
+      if (!(trust instanceof Boolean trusted)) {
+        throw new IllegalArgumentException("trustForwardedFor must be a boolean");
+      }
+      trustForwardedFor = trusted;
+    }
     String prefix = field(config, "eventBusPrefix", String.class, false);
     if (prefix != null) {
       setEventBusPrefix(prefix);

@@ -11,8 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +33,9 @@ public class GatewayVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
 
   private final GatewayOptions options;
+  private final Clock clock;
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private Access access;
   private Upstreams upstreams;
   private EventBusGateway eventBus;
   private EventBusBridges bridges;
@@ -42,7 +43,13 @@ public class GatewayVerticle extends VerticleBase {
 
   /** A gateway with these options. */
   public GatewayVerticle(GatewayOptions options) {
+    this(options, Clock.systemUTC());
+  }
+
+  /** A gateway whose rate-limit minutes are those of {@code clock}. */
+  GatewayVerticle(GatewayOptions options, Clock clock) {
     this.options = options;
+    this.clock = clock;
   }
 
   /** The port the gateway listens on, once started. */
@@ -53,13 +60,14 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
+      access = new Access(vertx, options, metrics, clock);
       upstreams = new Upstreams(vertx, options);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
+    eventBus = new EventBusGateway(vertx, upstreams, access, options, metrics,
         options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
-    bridges = new EventBusBridges(vertx, options);
+    bridges = new EventBusBridges(vertx, options, access);
     return eventBus.start()
         .compose(registered -> bridges.startTcp())
         .compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
@@ -73,7 +81,7 @@ public class GatewayVerticle extends VerticleBase {
               options.getHost(), listening.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
-              options.getApiKey() == null ? "open" : "api key required", options.getEventBusPrefix(),
+              access.guarded() ? "api key required" : "open", options.getEventBusPrefix(),
               options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort());
         });
   }
@@ -104,21 +112,16 @@ public class GatewayVerticle extends VerticleBase {
     if (options.isPlayground()) {
       Playground.mount(router);
     }
-    router.route().handler(this::authenticate);
-    if (options.getRateLimitPerMinute() > 0) {
-      RateLimiter limiter = new RateLimiter(options.getRateLimitPerMinute(), this::callerId);
-      vertx.setPeriodic(60_000, id -> limiter.evictIdle());
-      router.route().handler(limiter);
-    }
+    router.route().handler(access::authenticate);
     router.get("/metrics").handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(upstreams, metrics);
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(upstreams, access, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
     String imagesDir = options.getImageProvider().client().getImagesDir();
-    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, imagesDir, metrics));
+    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imagesDir, metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", upstreams.models())));
@@ -136,38 +139,6 @@ public class GatewayVerticle extends VerticleBase {
         "request_too_large")));
     router.errorHandler(500, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(context.failure())));
     return router;
-  }
-
-  private void authenticate(RoutingContext context) {
-    String key = options.getApiKey();
-    if (key == null || matches(key, presentedKey(context))) {
-      context.next();
-    } else {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(401, "Missing or invalid API key",
-          "authentication_error", null, "invalid_api_key"));
-    }
-  }
-
-  /** The key a caller presented: {@code Authorization: Bearer}, {@code x-api-key} or {@code g4f-api-key}. */
-  private static String presentedKey(RoutingContext context) {
-    String authorization = context.request().getHeader("authorization");
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return authorization.substring(7).trim();
-    }
-    String key = context.request().getHeader("x-api-key");
-    return key != null ? key : context.request().getHeader("g4f-api-key");
-  }
-
-  /** Who is calling, for rate limits: the (verified) key on a guarded gateway, else the remote address. */
-  private String callerId(RoutingContext context) {
-    return options.getApiKey() != null ? "key:" + presentedKey(context)
-        : "address:" + context.request().remoteAddress().hostAddress();
-  }
-
-  /** Whether {@code given} is {@code expected}, compared in constant time. */
-  static boolean matches(String expected, String given) {
-    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        given.getBytes(StandardCharsets.UTF_8));
   }
 
   private void model(RoutingContext context) {

@@ -17,11 +17,13 @@ import java.nio.file.Path;
 final class ImagesHandler implements Handler<RoutingContext> {
 
   private final Upstreams upstreams;
+  private final Access access;
   private final Path imagesDir;
   private final GatewayMetrics metrics;
 
-  ImagesHandler(Upstreams upstreams, String imagesDir, GatewayMetrics metrics) {
+  ImagesHandler(Upstreams upstreams, Access access, String imagesDir, GatewayMetrics metrics) {
     this.upstreams = upstreams;
+    this.access = access;
     this.metrics = metrics;
     this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
   }
@@ -39,13 +41,12 @@ final class ImagesHandler implements Handler<RoutingContext> {
       OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
       return;
     }
-    client.images().generate(request)
+    access.admit(context.get(Caller.CONTEXT_KEY), request.getModel())
+        .compose(admitted -> client.images().generate(request)
+            .onFailure(metrics::upstreamError))
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
             .end(Json.encode(servedFrom(images, imagesDir, baseUrl(context)))))
-        .onFailure(failure -> {
-          metrics.upstreamError(failure);
-          OpenAiErrors.send(context.response(), OpenAiErrors.of(failure));
-        });
+        .onFailure(failure -> OpenAiErrors.send(context.response(), OpenAiErrors.of(failure)));
   }
 
   private static String baseUrl(RoutingContext context) {

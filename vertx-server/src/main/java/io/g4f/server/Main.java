@@ -28,12 +28,17 @@ public final class Main implements Callable<Integer> {
   int port;
 
   @Option(names = "--config", defaultValue = "${env:G4F_CONFIG}", paramLabel = "FILE",
-      description = "JSON config file with providers, defaultProvider, imageProvider (env G4F_CONFIG).")
+      description = "JSON config file with providers, defaultProvider, imageProvider, keys (env G4F_CONFIG).")
   Path config;
 
   @Option(names = "--api-key", defaultValue = "${env:G4F_API_KEY}", paramLabel = "KEY",
       description = "Key clients must send as a bearer token (env G4F_API_KEY); open when unset.")
   String apiKey;
+
+  @Option(names = "--trust-forwarded-for", defaultValue = "${env:G4F_TRUST_FORWARDED_FOR:-false}",
+      description = "Take the last X-Forwarded-For entry as the caller's address, for per-address rate limits; only "
+          + "behind a proxy that sets it (env G4F_TRUST_FORWARDED_FOR; config trustForwardedFor).")
+  boolean trustForwardedFor;
 
   @Option(names = "--tcp-bridge-port", defaultValue = "${env:G4F_TCP_BRIDGE_PORT:--1}", paramLabel = "N",
       description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
@@ -110,7 +115,7 @@ public final class Main implements Callable<Integer> {
 
   GatewayOptions options() {
     GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
-        .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground);
+        .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground).setTrustForwardedFor(trustForwardedFor);
     if (config != null) {
       JsonObject json;
       try {

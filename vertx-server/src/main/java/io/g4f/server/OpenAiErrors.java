@@ -12,14 +12,18 @@ import io.g4f.client.eventbus.EventBusProtocol;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
  * {@code {"error":{"message","type","param","code"}}}, sent as HTTP responses and as event-bus
- * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx; upstream failures
- * 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
+ * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx (403 when the gateway itself
+ * refuses a key a model); upstream failures 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
  */
 final class OpenAiErrors {
+
+  private static final Pattern JAVA_EXCEPTION =
+      Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
   private OpenAiErrors() {
   }
@@ -50,7 +54,7 @@ final class OpenAiErrors {
       status = g4f.status() == 413 || g4f.status() == 422 ? g4f.status() : 400;
       type = "invalid_request_error";
     } else if (g4f instanceof AuthenticationException) {
-      status = 401;
+      status = g4f.status() == 403 && g4f.provider() == null ? 403 : 401;
       type = "authentication_error";
     } else if (g4f instanceof ModelNotFoundException) {
       status = 404;
@@ -73,9 +77,20 @@ final class OpenAiErrors {
       status = 502;
       type = "upstream_error";
     }
-    Error error = of(status, g4f.getMessage(), g4f.type() != null ? g4f.type() : type, g4f.param(), code);
+    Error error = of(status, clean(g4f.getMessage()), g4f.type() != null ? g4f.type() : type, g4f.param(), code);
     Long retryAfter = g4f.retryAfter() == null ? null : Math.max(1, (g4f.retryAfter().toMillis() + 999) / 1000);
     return new Error(status, error.body(), retryAfter);
+  }
+
+  /**
+   * A failure's message as a caller may read it: its first line, without the names of the Java exceptions a
+   * provider's message may quote ({@code com.fasterxml.jackson.databind.JsonMappingException: }).
+   */
+  static String clean(String message) {
+    if (message == null) {
+      return null;
+    }
+    return JAVA_EXCEPTION.matcher(message.lines().findFirst().orElse("")).replaceAll("").trim();
   }
 
   /** Ends {@code response} with the error, unless it was already ended. */

@@ -11,7 +11,8 @@ import java.io.IOException;
 
 /**
  * Reads a request body (of an HTTP request or an event-bus message) as one of the client's request
- * types; a body that cannot be read is an {@link InvalidRequestException} (400) naming the {@code param}.
+ * types, its JSON checked first ({@link RequestShapes}); a body that cannot be read is an
+ * {@link InvalidRequestException} (400) naming the {@code param}.
  */
 final class RequestBodies {
 
@@ -40,6 +41,7 @@ final class RequestBodies {
       if (tree == null || !tree.isObject()) {
         throw InvalidRequestException.forParam("The request body must be a JSON object", null, null);
       }
+      RequestShapes.check(tree, type);
       return Json.MAPPER.treeToValue(tree, type);
     } catch (JsonMappingException e) {
       String param = e.getPath().isEmpty() ? null : path(e);

@@ -131,24 +131,6 @@ class GatewayOperationsTest {
   }
 
   @Test
-  void aCallerOverItsRateLimitGets429WithRetryAfter() {
-    int port = deploy(new GatewayOptions().setRateLimitPerMinute(2).setApiKey("k1")).actualPort();
-
-    for (int i = 0; i < 2; i++) {
-      assertThat(await(http.get(port, "127.0.0.1", "/v1/models").bearerTokenAuthentication("k1").send())
-          .statusCode()).isEqualTo(200);
-    }
-    HttpResponse<Buffer> limited = await(http.get(port, "127.0.0.1", "/v1/models")
-        .bearerTokenAuthentication("k1").send());
-    assertThat(limited.statusCode()).isEqualTo(429);
-    assertThat(Integer.parseInt(limited.getHeader("retry-after"))).isBetween(1, 30);
-    assertThat(limited.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("rate_limit_exceeded");
-    assertThat(await(http.get(port, "127.0.0.1", "/v1/models").bearerTokenAuthentication("wrong").send())
-        .statusCode()).as("unknown keys are refused before they can use a bucket").isEqualTo(401);
-    assertThat(await(http.get(port, "127.0.0.1", "/health").send()).statusCode()).isEqualTo(200);
-  }
-
-  @Test
   void everyResponseCarriesARequestId() {
     int port = deploy(new GatewayOptions()).actualPort();
 
