@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -42,6 +41,7 @@ final class EventBusGateway {
 
   private final Vertx vertx;
   private final Upstreams upstreams;
+  private final ModelRouter router;
   private final GatewayOptions options;
   private final GatewayMetrics metrics;
   private final Path imagesDir;
@@ -50,10 +50,11 @@ final class EventBusGateway {
   private final Set<StreamSession> sessions = new HashSet<>();
 
   /** Handlers for {@code upstreams}; image files are served from {@code baseUrl} (the gateway's HTTP origin). */
-  EventBusGateway(Vertx vertx, Upstreams upstreams, GatewayOptions options, GatewayMetrics metrics,
+  EventBusGateway(Vertx vertx, Upstreams upstreams, ModelRouter router, GatewayOptions options, GatewayMetrics metrics,
                   String imagesDir, Supplier<String> baseUrl) {
     this.vertx = vertx;
     this.upstreams = upstreams;
+    this.router = router;
     this.options = options;
     this.metrics = metrics;
     this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
@@ -81,11 +82,11 @@ final class EventBusGateway {
       return;
     }
     ChatCompletionRequest request;
-    AsyncClient client;
+    ModelRouter.Route route;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
       timeout(message, request);
-      client = upstreams.forChat(message.headers().get(EventBusProtocol.PROVIDER), request);
+      route = router.route(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
       return;
@@ -99,16 +100,16 @@ final class EventBusGateway {
             "invalid_request_error", EventBusProtocol.CREDITS, null));
         return;
       }
-      client.chat().completions().stream(request)
-          .onSuccess(stream -> new StreamSession(stream).open(message, credits))
-          .onFailure(failure -> fail(message, failure));
+      router.stream(route, request)
+          .onSuccess(served -> new StreamSession(served.answer(), served.target().provider()).open(message, credits))
+          .onFailure(failure -> fail(message, route.provider(), failure));
     } else {
-      client.chat().completions().create(request)
-          .onSuccess(completion -> {
-            metrics.tokens(completion.getProvider(), completion.getUsage());
-            message.reply(json(completion));
+      router.complete(route, request)
+          .onSuccess(served -> {
+            metrics.tokens(served.target().provider(), served.answer().getUsage());
+            message.reply(json(served.answer()));
           })
-          .onFailure(failure -> fail(message, failure));
+          .onFailure(failure -> fail(message, route.provider(), failure));
     }
   }
 
@@ -117,26 +118,26 @@ final class EventBusGateway {
       return;
     }
     ImageGenerationRequest request;
-    AsyncClient client;
+    Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
       timeout(message, request);
-      client = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
+      upstream = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
       return;
     }
-    client.images().generate(request)
+    upstream.client().images().generate(request)
         .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
-        .onFailure(failure -> fail(message, failure));
+        .onFailure(failure -> fail(message, upstream.name(), failure));
   }
 
   private void models(Message<Object> message) {
-    message.reply(new JsonObject().put("object", "list").put("data", upstreams.models()));
+    message.reply(new JsonObject().put("object", "list").put("data", router.models()));
   }
 
-  private void fail(Message<Object> message, Throwable failure) {
-    metrics.upstreamError(failure);
+  private void fail(Message<Object> message, String provider, Throwable failure) {
+    metrics.upstreamError(provider, failure);
     OpenAiErrors.fail(message, OpenAiErrors.of(failure));
   }
 
@@ -190,6 +191,7 @@ final class EventBusGateway {
   private final class StreamSession {
 
     private final ChatCompletionStream upstream;
+    private final String provider;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
     private MessageConsumer<Object> pulls;
@@ -201,8 +203,9 @@ final class EventBusGateway {
     private Throwable failure;
     private boolean closed;
 
-    StreamSession(ChatCompletionStream upstream) {
+    StreamSession(ChatCompletionStream upstream, String provider) {
       this.upstream = upstream;
+      this.provider = provider;
     }
 
     /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
@@ -224,7 +227,7 @@ final class EventBusGateway {
         } else if (registered.failed()) {
           close();
           upstream.cancel();
-          fail(request, registered.cause());
+          fail(request, provider, registered.cause());
         } else {
           pull = request;
           answer();
@@ -233,14 +236,14 @@ final class EventBusGateway {
     }
 
     private void chunk(ChatCompletionChunk chunk) {
-      metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      metrics.tokens(provider, chunk.getUsage());
       batch.add(json(chunk));
       answerIfHeld();
     }
 
     private void failed(Throwable error) {
       if (!closed) {
-        metrics.upstreamError(error);
+        metrics.upstreamError(provider, error);
         failure = error;
         answerIfHeld();
       }

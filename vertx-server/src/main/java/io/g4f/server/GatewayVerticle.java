@@ -35,6 +35,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Upstreams upstreams;
+  private ModelRouter modelRouter;
   private EventBusGateway eventBus;
   private EventBusBridges bridges;
   private HttpServer server;
@@ -53,10 +54,11 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     try {
       upstreams = new Upstreams(vertx, options);
+      modelRouter = new ModelRouter(vertx, options, upstreams, metrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    eventBus = new EventBusGateway(vertx, upstreams, options, metrics,
+    eventBus = new EventBusGateway(vertx, upstreams, modelRouter, options, metrics,
         options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options);
     return eventBus.start()
@@ -94,7 +96,9 @@ public class GatewayVerticle extends VerticleBase {
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
+          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
+              ModelRouter.PROVIDER_HEADER))
+          .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
@@ -109,17 +113,17 @@ public class GatewayVerticle extends VerticleBase {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(upstreams, metrics);
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
     String imagesDir = options.getImageProvider().client().getImagesDir();
     router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, imagesDir, metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", upstreams.models())));
+        .put("data", modelRouter.models())));
     router.get("/v1/models/:id").handler(this::model);
     router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", upstreams.providers())));
+        .put("data", modelRouter.providers())));
     router.errorHandler(404, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
         "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
         null, "unknown_url")));
@@ -166,7 +170,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void model(RoutingContext context) {
-    JsonObject model = upstreams.model(context.pathParam("id"));
+    JsonObject model = modelRouter.model(context.pathParam("id"));
     if (model != null) {
       context.json(model);
     } else {

@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
@@ -32,18 +31,18 @@ final class ImagesHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
-    AsyncClient client;
+    Upstreams.Upstream upstream;
     try {
-      client = upstreams.forImages(null, request);
+      upstream = upstreams.forImages(null, request);
     } catch (G4fException e) {
       OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
       return;
     }
-    client.images().generate(request)
+    upstream.client().images().generate(request)
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
             .end(Codec.encode(servedFrom(images, imagesDir, baseUrl(context)))))
         .onFailure(failure -> {
-          metrics.upstreamError(failure);
+          metrics.upstreamError(upstream.name(), failure);
           OpenAiErrors.send(context.response(), OpenAiErrors.of(failure));
         });
   }

@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
  * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
  * {@code {"error":{"message","type","param","code"}}}, sent as HTTP responses and as event-bus
  * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx; upstream failures
- * 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
+ * 401, 404, 429, 502, 503 (every routing target's circuit open) or 504; anything unexpected a 500 without details.
  */
 final class OpenAiErrors {
 
@@ -66,6 +66,9 @@ final class OpenAiErrors {
     } else if (g4f instanceof TimeoutException) {
       status = 504;
       type = "timeout_error";
+    } else if (g4f instanceof TargetsFailedException) {
+      status = g4f.status();
+      type = g4f.type();
     } else if (g4f instanceof ConnectionException) {
       status = 502;
       type = EventBusProtocol.CONNECTION_ERROR;
