@@ -70,12 +70,15 @@ public class GatewayVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
-                  + "chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, TCP bridge: {7})",
+                  + "model groups: {8}; chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, "
+                  + "TCP bridge: {7})",
               options.getHost(), listening.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
               options.getApiKey() == null ? "open" : "api key required", options.getEventBusPrefix(),
-              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort());
+              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
+              options.getModelGroups().isEmpty() ? "none"
+                  : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()));
         });
   }
 
