@@ -103,17 +103,17 @@ final class ModelRouter {
       throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
           "invalid_request_error", "model_not_found", "model", null, null);
     }
-    return new Route("model '" + model + "'", List.of(target(provider.name(), model)), Set.of(), null, null);
+    return new Route(model == null ? "the default model" : "model '" + model + "'",
+        List.of(target(provider.name(), model)), Set.of(), null, null);
   }
 
   /** A whole answer along {@code route}. */
   Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request) {
     return run(route, target -> {
-      ChatCompletionRequest sent = request.copy().setModel(target.model());
-      if (route.timeout() != null) {
-        sent.setTimeout(route.timeout());
-      }
-      return upstreams.client(target.provider(), route.retries()).chat().completions().create(sent)
+      Long timeout = route.timeout() == null || request.getTimeout() == null ? route.timeout()
+          : Long.valueOf(Math.min(route.timeout(), request.getTimeout()));
+      return upstreams.client(target.provider(), route.retries()).chat().completions()
+          .create(forTarget(request, target, timeout))
           .onComplete(done -> target.finished())
           .map(completion -> completion.setProvider(target.provider()));
     });
@@ -127,7 +127,7 @@ final class ModelRouter {
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new TimeoutException(target + " sent no first chunk within " + route.timeout() + " ms", 0, target.provider())));
       upstreams.client(target.provider(), route.retries()).chat().completions()
-          .stream(request.copy().setModel(target.model()))
+          .stream(forTarget(request, target, null))
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -150,6 +150,14 @@ final class ModelRouter {
         }
       });
     });
+  }
+
+  /** {@code request} as sent to {@code target}: with its model and, when not null, {@code timeout}; copied only when that changes it. */
+  private static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target, Long timeout) {
+    if (Objects.equals(request.getModel(), target.model()) && (timeout == null || timeout.equals(request.getTimeout()))) {
+      return request;
+    }
+    return request.copy().setModel(target.model()).setTimeout(timeout != null ? timeout : request.getTimeout());
   }
 
   private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
