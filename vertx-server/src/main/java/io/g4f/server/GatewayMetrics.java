@@ -26,6 +26,11 @@ final class GatewayMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** The request timers by route and status, so that recording one is a map lookup rather than a registration. */
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  /** The counters of each registered routing target, so that counting is a map lookup. */
+  private final Map<Target, TargetMeters> targets = new ConcurrentHashMap<>();
+
+  private record TargetMeters(Counter attempts, Counter fallbacks, Counter skips) {
+  }
 
   /** Records one finished request. {@code route} must be a route template, never a raw path. */
   void request(String route, int status, long nanos) {
@@ -52,35 +57,49 @@ final class GatewayMetrics {
         failure.getClass().getSimpleName(), 1);
   }
 
-  /** Starts reporting {@code target}'s circuit state. */
+  /** Starts measuring {@code target}: its circuit state and counters. Targets never registered are not measured. */
   void target(Target target) {
+    Tags tags = tags(target);
     Gauge.builder("g4f.target.circuit.state", target, state -> state.state().ordinal())
-        .description("Circuit state of a routing target: 0 closed, 1 half-open, 2 open")
-        .tags(tags(target)).register(registry);
+        .description("Circuit state of a routing target: 0 closed, 1 half-open, 2 open").tags(tags).register(registry);
+    targets.put(target, new TargetMeters(
+        Counter.builder("g4f.target.attempts").description("Requests sent to a routing target").tags(tags).register(registry),
+        Counter.builder("g4f.target.fallbacks").description("Requests that moved on from a routing target to the next")
+            .tags(tags).register(registry),
+        Counter.builder("g4f.target.skips").description("Requests that skipped a routing target whose circuit is open")
+            .tags(tags).register(registry)));
   }
 
   /** A request was sent to {@code target}. */
   void attempt(Target target) {
-    Counter.builder("g4f.target.attempts").description("Requests sent to a routing target").tags(tags(target))
-        .register(registry).increment();
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.attempts().increment();
+    }
   }
 
   /** {@code target} failed before its first chunk. */
   void failed(Target target, Throwable failure) {
-    Counter.builder("g4f.target.failures").description("Failures of a routing target before its first chunk")
-        .tags(tags(target)).tag("error", failure.getClass().getSimpleName()).register(registry).increment();
+    if (targets.containsKey(target)) {
+      Counter.builder("g4f.target.failures").description("Failures of a routing target before its first chunk")
+          .tags(tags(target)).tag("error", failure.getClass().getSimpleName()).register(registry).increment();
+    }
   }
 
   /** The request moved on from {@code target} to the next. */
   void fellBack(Target target) {
-    Counter.builder("g4f.target.fallbacks").description("Requests that moved on from a routing target to the next")
-        .tags(tags(target)).register(registry).increment();
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.fallbacks().increment();
+    }
   }
 
   /** {@code target} was skipped because its circuit is open. */
   void skipped(Target target) {
-    Counter.builder("g4f.target.skips").description("Requests that skipped a routing target whose circuit is open")
-        .tags(tags(target)).register(registry).increment();
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.skips().increment();
+    }
   }
 
   private static Tags tags(Target target) {

@@ -2,6 +2,7 @@ package io.g4f.server;
 
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.Extensible;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
@@ -84,8 +85,7 @@ final class ModelRouter {
    * @throws G4fException 404 for an unknown provider or model, 400 for a {@code provider} field that is no name or list
    */
   Route route(String named, ChatCompletionRequest request) {
-    Object inBody = request.getExtra().remove("provider");
-    List<String> names = named != null ? split(named) : names(inBody);
+    List<String> names = named(named, request);
     String model = request.getModel();
     if (!names.isEmpty()) {
       return new Route("providers " + String.join(", ", names), names.stream()
@@ -283,6 +283,18 @@ final class ModelRouter {
       }
       return target;
     }
+  }
+
+  /**
+   * The providers a request names: those named outside its body ({@code outside}: route path or header,
+   * separated by commas or spaces), else its body's {@code "provider"} (a name or a list), which is
+   * removed from the body either way; empty when none.
+   *
+   * @throws InvalidRequestException when the body's {@code provider} is neither a name nor a list of names
+   */
+  static List<String> named(String outside, Extensible<?> request) {
+    Object inBody = request.getExtra().remove("provider");
+    return outside != null ? split(outside) : names(inBody);
   }
 
   private static List<String> split(String names) {
