@@ -1,11 +1,13 @@
 package io.g4f.server;
 
+import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.Extensible;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderException;
 import io.g4f.client.TimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,7 +36,7 @@ import java.util.function.Function;
  * that lists its model, else the default provider (404 when that one serves only what it lists).
  *
  * <p>A target whose circuit is open is skipped without a connection attempt. A failure moves on when it
- * is a connection error, a timeout, 429 or 5xx (these also count towards opening the target's circuit),
+ * is {@linkplain #providerSide provider-side} (these also count towards opening the target's circuit),
  * or has a code in the group's {@code fallbackOn}; any other failure (400, 401, 404...) is the answer.
  * When no target is left: a route of one target answers with that target's failure; otherwise
  * {@link TargetsFailedException} names each target's failure (503 when every circuit was open).
@@ -112,8 +114,7 @@ final class ModelRouter {
     return run(route, target -> {
       Long timeout = route.timeout() == null || request.getTimeout() == null ? route.timeout()
           : Long.valueOf(Math.min(route.timeout(), request.getTimeout()));
-      return upstreams.client(target.provider(), route.retries()).chat().completions()
-          .create(forTarget(request, target, timeout))
+      return client(target, route.retries()).chat().completions().create(forTarget(request, target, timeout))
           .onComplete(done -> target.finished())
           .map(completion -> completion.setProvider(target.provider()));
     });
@@ -126,8 +127,7 @@ final class ModelRouter {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new TimeoutException(target + " sent no first chunk within " + route.timeout() + " ms", 0, target.provider())));
-      upstreams.client(target.provider(), route.retries()).chat().completions()
-          .stream(forTarget(request, target, null))
+      client(target, route.retries()).chat().completions().stream(forTarget(request, target, null))
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -150,6 +150,20 @@ final class ModelRouter {
         }
       });
     });
+  }
+
+  /**
+   * The client that calls {@code target}: one of its own while the target is kept, so that the client's
+   * own per-provider circuit breaker counts this target's failures only (one model's 503s do not
+   * stop its provider's other models); else its provider's shared one.
+   */
+  private AsyncClient client(Target target, Integer retries) {
+    String key = Target.key(target.provider(), target.model());
+    boolean kept;
+    synchronized (targets) {
+      kept = targets.get(key) == target;
+    }
+    return upstreams.client(target.provider(), kept ? key : null, retries);
   }
 
   /** {@code request} as sent to {@code target}: with its model and, when not null, {@code timeout}; copied only when that changes it. */
@@ -213,9 +227,14 @@ final class ModelRouter {
     });
   }
 
-  /** Whether {@code failure} is the provider's rather than the request's: a connection error, a timeout, 429, 5xx. */
+  /**
+   * Whether {@code failure} is the provider's rather than the request's: a connection error, a timeout,
+   * 429, 5xx, or another {@link ProviderException} (a malformed answer, an unexpected status, a provider
+   * the client itself skips).
+   */
   static boolean providerSide(Throwable failure) {
-    return !(failure instanceof G4fException g4f) || g4f.retryable() || g4f.status() == 429 || g4f.status() >= 500;
+    return !(failure instanceof G4fException g4f) || g4f.retryable() || g4f.status() == 429 || g4f.status() >= 500
+        || g4f instanceof ProviderException;
   }
 
   /** The failure of a route whose targets all failed or were skipped. */

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The gateway's configured providers, one {@link AsyncClient} each (and one more per retry count a
- * model group sets for it), and the routing of image requests: to the provider named by the route or
+ * The gateway's configured providers, one shared {@link AsyncClient} each (and more, created when first
+ * asked for: per routing target, per retry count a model group sets), and the routing of image requests: to the provider named by the route or
  * the body's {@code "provider"}, else to the image provider. Chat is routed by {@link ModelRouter}.
  */
 final class Upstreams {
@@ -36,19 +36,20 @@ final class Upstreams {
     this.vertx = vertx;
     this.options = options;
     for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
-      client(provider.name(), null);
+      client(provider.name(), null, null);
     }
   }
 
   /**
-   * The client of the configured provider {@code name}, retrying as its options say, or {@code retries}
-   * times when not null.
+   * A client of the configured provider {@code name}: the provider's shared one, or with {@code isolation}
+   * one of its own per isolation key, so that the client's own per-provider circuit breaker sees only
+   * that key's calls; retrying as the provider's options say, or {@code retries} times when not null.
    *
    * @throws ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
-  AsyncClient client(String name, Integer retries) {
+  AsyncClient client(String name, String isolation, Integer retries) {
     GatewayOptions.ProviderConfig provider = provider(name);
-    return clients.computeIfAbsent(key(provider.name()) + (retries == null ? "" : "#" + retries),
+    return clients.computeIfAbsent(key(provider.name()) + '\n' + (isolation == null ? "" : isolation) + '\n' + retries,
         key -> AsyncClient.create(vertx, retries == null ? provider.client()
             : new ClientOptions(provider.client()).setMaxRetries(retries)));
   }
@@ -80,7 +81,7 @@ final class Upstreams {
           null, "provider");
     }
     String name = provider(named.isEmpty() ? options.getImageProvider().name() : named.get(0)).name();
-    return new Upstream(name, client(name, null));
+    return new Upstream(name, client(name, null, null));
   }
 
   Future<Void> close() {

@@ -363,6 +363,28 @@ class GatewayRoutingTest {
   }
 
   @Test
+  void oneModelsFailuresDoNotStopItsProvidersOtherModels() {
+    a.on(HttpMethod.POST, PATH, request -> {
+      if (a.last().json().getString("model").equals("model-a")) {
+        request.response().setStatusCode(503).putHeader("content-type", "application/json")
+            .end("{\"error\":{\"message\":\"model-a is down\"}}");
+      } else {
+        request.response().putHeader("content-type", "text/event-stream").end(TRANSCRIPT);
+      }
+    });
+    int port = deploy(options().setBreakerFailureThreshold(20).addModelGroup(group("smart", ModelGroup.Strategy.FALLBACK,
+        null, target("a", "model-a"), target("b", "model-b"))));
+
+    for (int i = 0; i < 7; i++) {
+      servedByB(post(port, chat("smart", false)), false);
+    }
+
+    HttpResponse<Buffer> other = post(port, chat("m1", false));
+    assertThat(other.statusCode()).as(other.bodyAsString()).isEqualTo(200);
+    assertThat(other.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+  }
+
+  @Test
   void whenEveryCircuitIsOpenTheAnswerIs503WithoutAConnection() {
     a.reply(HttpMethod.POST, PATH, 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
     b.reply(HttpMethod.POST, PATH, 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
