@@ -126,7 +126,7 @@ final class ModelRouter {
     return run(route, target -> {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
-          new TimeoutException(target + " sent no first chunk within " + route.timeout() + " ms", 0, target.provider())));
+          new TimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
       client(target, route.retries()).chat().completions().stream(forTarget(request, target, null))
           .onComplete(opened -> {
             if (opened.failed()) {
