@@ -48,7 +48,8 @@ final class AccessLog implements Handler<RoutingContext> {
       long nanos = System.nanoTime() - start;
       int status = context.response().getStatusCode();
       if (LOG.isLoggable(System.Logger.Level.INFO)
-          && !LINES.offer(line(id, context.request().method().name(), context.request().path(), status, nanos))) {
+          && !LINES.offer(line(id, context.request().method().name(), context.request().path(), status, nanos,
+              context.response().headers().get(ModelRouter.PROVIDER_HEADER)))) {
         DROPPED.incrementAndGet();
       }
       metrics.request(context.currentRoute() == null || context.currentRoute().getPath() == null
@@ -75,16 +76,18 @@ final class AccessLog implements Handler<RoutingContext> {
   }
 
   /**
-   * {@code id method path status 12.3ms}, the duration rounded to a tenth of a millisecond without a
-   * trailing {@code .0}; built by hand because a message pattern is parsed again for every request.
+   * {@code id method path status 12.3ms [provider]}, the duration rounded to a tenth of a millisecond without a
+   * trailing {@code .0}, then the configured provider that served, if any; built by hand because a message
+   * pattern is parsed again for every request.
    */
-  static String line(String id, String method, String path, int status, long nanos) {
+  static String line(String id, String method, String path, int status, long nanos, String provider) {
     long tenths = Math.round(nanos / 1e5);
     StringBuilder line = new StringBuilder(id.length() + path.length() + 32).append(id).append(' ').append(method)
         .append(' ').append(path).append(' ').append(status).append(' ').append(tenths / 10);
     if (tenths % 10 != 0) {
       line.append('.').append(tenths % 10);
     }
-    return line.append("ms").toString();
+    line.append("ms");
+    return provider == null ? line.toString() : line.append(' ').append(provider).toString();
   }
 }

@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -15,9 +14,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /v1/chat/completions} and {@code POST /api/{provider}/chat/completions} (or g4f's
- * {@code "provider"} body field, never sent upstream): a JSON completion, or with {@code "stream": true} server-sent
- * events, one {@code data:} event per upstream chunk as it arrives, {@code data: [DONE]} at the end.
+ * {@code POST /v1/chat/completions} and {@code POST /api/{provider}/chat/completions}, routed by
+ * {@link ModelRouter} (providers named by the path, the {@code x-g4f-provider} header or g4f's
+ * {@code "provider"} body field, never sent upstream; or a model group): a JSON completion, or with
+ * {@code "stream": true} server-sent events, one {@code data:} event per upstream chunk as it arrives,
+ * {@code data: [DONE]} at the end. The {@code x-g4f-provider} response header names the configured
+ * provider that served (for a stream, the one whose first chunk came; it is sent before the first byte).
  * Backpressure runs end to end (a slow client pauses the upstream) and a client that goes away
  * cancels the upstream request. A failure after the first byte becomes an error event. Chunks that arrive
  * together (from one upstream read) go out in few writes.
@@ -26,12 +28,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
-  private final Upstreams upstreams;
+  private final ModelRouter router;
   private final Access access;
   private final GatewayMetrics metrics;
 
-  ChatCompletionsHandler(Upstreams upstreams, Access access, GatewayMetrics metrics) {
-    this.upstreams = upstreams;
+  ChatCompletionsHandler(ModelRouter router, Access access, GatewayMetrics metrics) {
+    this.router = router;
     this.access = access;
     this.metrics = metrics;
   }
@@ -43,9 +45,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = context.response();
-    AsyncClient client;
+    ModelRouter.Route route;
     try {
-      client = upstreams.forChat(context.pathParam("provider"), request);
+      String path = context.pathParam("provider");
+      route = router.route(path != null ? path : context.request().getHeader(ModelRouter.PROVIDER_HEADER), request);
     } catch (G4fException e) {
       OpenAiErrors.send(response, OpenAiErrors.of(e));
       return;
@@ -55,28 +58,30 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (admitted.failed()) {
         OpenAiErrors.send(response, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
-        client.chat().completions().stream(request)
-            .onSuccess(stream -> pipe(stream, response, caller))
-            .onFailure(failure -> fail(response, failure));
+        router.stream(route, request)
+            .onSuccess(served -> pipe(served.answer(), served.target().provider(), response, caller))
+            .onFailure(failure -> fail(response, route.provider(), failure));
       } else {
-        client.chat().completions().create(request)
-            .onSuccess(completion -> {
-              metrics.tokens(completion.getProvider(), completion.getUsage());
-              access.used(caller, completion.getUsage());
-              response.putHeader("content-type", "application/json").end(Json.encode(completion));
+        router.complete(route, request)
+            .onSuccess(served -> {
+              metrics.tokens(served.target().provider(), served.answer().getUsage());
+              access.used(caller, served.answer().getUsage());
+              response.putHeader("content-type", "application/json")
+                  .putHeader(ModelRouter.PROVIDER_HEADER, served.target().provider())
+                  .end(Json.encode(served.answer()));
             })
-            .onFailure(failure -> fail(response, failure));
+            .onFailure(failure -> fail(response, route.provider(), failure));
       }
     });
   }
 
-  private void fail(HttpServerResponse response, Throwable failure) {
-    metrics.upstreamError(failure);
+  private void fail(HttpServerResponse response, String provider, Throwable failure) {
+    metrics.upstreamError(provider, failure);
     OpenAiErrors.send(response, OpenAiErrors.of(failure));
   }
 
   /** Pipes {@code stream} to {@code response}; the last usage a chunk reported is {@code caller}'s when it ends. */
-  private void pipe(ChatCompletionStream stream, HttpServerResponse response, Caller caller) {
+  private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -84,7 +89,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     response.setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache")
-        .putHeader("x-accel-buffering", "no");
+        .putHeader("x-accel-buffering", "no")
+        .putHeader(ModelRouter.PROVIDER_HEADER, provider);
     response.closeHandler(v -> stream.cancel());
     EventBatch events = new EventBatch(Vertx.currentContext(), stream, response);
     Usage[] usage = new Usage[1];
@@ -92,7 +98,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       access.used(caller, usage[0]);
       events.flush();
       if (!response.closed()) {
-        metrics.upstreamError(failure);
+        metrics.upstreamError(provider, failure);
         response.write("data: " + OpenAiErrors.of(failure).encode() + "\n\n");
         response.end(DONE);
       }
@@ -103,7 +109,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       response.end(DONE);
     });
     stream.handler(chunk -> {
-      metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      metrics.tokens(provider, chunk.getUsage());
       usage[0] = chunk.getUsage() != null ? chunk.getUsage() : usage[0];
       events.add(event(chunk));
     });

@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -43,6 +42,7 @@ final class EventBusGateway {
 
   private final Vertx vertx;
   private final Upstreams upstreams;
+  private final ModelRouter router;
   private final Access access;
   private final GatewayOptions options;
   private final GatewayMetrics metrics;
@@ -52,10 +52,11 @@ final class EventBusGateway {
   private final Set<StreamSession> sessions = new HashSet<>();
 
   /** Handlers for {@code upstreams}; image files are served from {@code baseUrl} (the gateway's HTTP origin). */
-  EventBusGateway(Vertx vertx, Upstreams upstreams, Access access, GatewayOptions options, GatewayMetrics metrics,
-                  String imagesDir, Supplier<String> baseUrl) {
+  EventBusGateway(Vertx vertx, Upstreams upstreams, ModelRouter router, Access access, GatewayOptions options,
+                  GatewayMetrics metrics, String imagesDir, Supplier<String> baseUrl) {
     this.vertx = vertx;
     this.upstreams = upstreams;
+    this.router = router;
     this.access = access;
     this.options = options;
     this.metrics = metrics;
@@ -84,12 +85,12 @@ final class EventBusGateway {
       return;
     }
     ChatCompletionRequest request;
-    AsyncClient client;
+    ModelRouter.Route route;
     long credits;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
       timeout(message, request);
-      client = upstreams.forChat(message.headers().get(EventBusProtocol.PROVIDER), request);
+      route = router.route(message.headers().get(EventBusProtocol.PROVIDER), request);
       credits = Boolean.TRUE.equals(request.getStream()) ? credits(message.headers().get(EventBusProtocol.CREDITS)) : 0;
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
@@ -104,17 +105,18 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
-        client.chat().completions().stream(request)
-            .onSuccess(stream -> new StreamSession(stream, caller).open(message, credits))
-            .onFailure(failure -> fail(message, failure));
+        router.stream(route, request)
+            .onSuccess(served -> new StreamSession(served.answer(), served.target().provider(), caller)
+                .open(message, credits))
+            .onFailure(failure -> fail(message, route.provider(), failure));
       } else {
-        client.chat().completions().create(request)
-            .onSuccess(completion -> {
-              metrics.tokens(completion.getProvider(), completion.getUsage());
-              access.used(caller, completion.getUsage());
-              message.reply(json(completion));
+        router.complete(route, request)
+            .onSuccess(served -> {
+              metrics.tokens(served.target().provider(), served.answer().getUsage());
+              access.used(caller, served.answer().getUsage());
+              message.reply(json(served.answer()));
             })
-            .onFailure(failure -> fail(message, failure));
+            .onFailure(failure -> fail(message, route.provider(), failure));
       }
     });
   }
@@ -124,11 +126,11 @@ final class EventBusGateway {
       return;
     }
     ImageGenerationRequest request;
-    AsyncClient client;
+    Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
       timeout(message, request);
-      client = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
+      upstream = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
       return;
@@ -137,19 +139,19 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
-        client.images().generate(request)
+        upstream.client().images().generate(request)
             .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
-            .onFailure(failure -> fail(message, failure));
+            .onFailure(failure -> fail(message, upstream.name(), failure));
       }
     });
   }
 
   private void models(Message<Object> message) {
-    message.reply(new JsonObject().put("object", "list").put("data", upstreams.models()));
+    message.reply(new JsonObject().put("object", "list").put("data", router.models()));
   }
 
-  private void fail(Message<Object> message, Throwable failure) {
-    metrics.upstreamError(failure);
+  private void fail(Message<Object> message, String provider, Throwable failure) {
+    metrics.upstreamError(provider, failure);
     OpenAiErrors.fail(message, OpenAiErrors.of(failure));
   }
 
@@ -210,6 +212,7 @@ final class EventBusGateway {
   private final class StreamSession {
 
     private final ChatCompletionStream upstream;
+    private final String provider;
     private final Caller caller;
     private Usage usage;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
@@ -223,9 +226,13 @@ final class EventBusGateway {
     private Throwable failure;
     private boolean closed;
 
-    /** The answer to {@code caller}, whose usage (the last a chunk reported) is recorded when the stream ends or fails. */
-    StreamSession(ChatCompletionStream upstream, Caller caller) {
+    /**
+     * The answer {@code provider} (as configured) streams to {@code caller}, whose usage (the last a chunk reported)
+     * is recorded when the stream ends or fails.
+     */
+    StreamSession(ChatCompletionStream upstream, String provider, Caller caller) {
       this.upstream = upstream;
+      this.provider = provider;
       this.caller = caller;
     }
 
@@ -249,7 +256,7 @@ final class EventBusGateway {
         } else if (registered.failed()) {
           close();
           upstream.cancel();
-          fail(request, registered.cause());
+          fail(request, provider, registered.cause());
         } else {
           pull = request;
           answer();
@@ -258,7 +265,7 @@ final class EventBusGateway {
     }
 
     private void chunk(ChatCompletionChunk chunk) {
-      metrics.tokens(chunk.getProvider(), chunk.getUsage());
+      metrics.tokens(provider, chunk.getUsage());
       usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
       batch.add(json(chunk));
       answerIfHeld();
@@ -267,7 +274,7 @@ final class EventBusGateway {
     private void failed(Throwable error) {
       if (!closed) {
         access.used(caller, usage);
-        metrics.upstreamError(error);
+        metrics.upstreamError(provider, error);
         failure = error;
         answerIfHeld();
       }

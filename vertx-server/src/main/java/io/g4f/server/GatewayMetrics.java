@@ -1,8 +1,9 @@
 package io.g4f.server;
 
-import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,15 +14,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's Prometheus metrics, served at {@code /metrics}: request latency by route and status
  * ({@code g4f_requests_seconds}, a histogram whose count is the request count), tokens by provider
- * and kind ({@code g4f_tokens_total}), and upstream failures by provider and error
- * ({@code g4f_upstream_errors_total}); model calls and usage tokens by key name ({@code g4f_key_requests_total},
- * {@code g4f_key_tokens_total} with {@code type} {@code input} or {@code output}), never the key itself.
+ * and kind ({@code g4f_tokens_total}), upstream failures answered to callers by provider and error
+ * ({@code g4f_upstream_errors_total}), per routing target (configured provider and model):
+ * {@code g4f_target_attempts_total}, {@code g4f_target_failures_total} (by error),
+ * {@code g4f_target_fallbacks_total} (failures after which the next target was tried),
+ * {@code g4f_target_skips_total} (skipped while the circuit was open) and
+ * {@code g4f_target_circuit_state} (0 closed, 1 half-open, 2 open); and model calls and usage tokens by key
+ * name ({@code g4f_key_requests_total}, {@code g4f_key_tokens_total} with {@code type} {@code input} or
+ * {@code output}), never the key itself. Providers are named as configured.
  */
 final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** The request timers by route and status, so that recording one is a map lookup rather than a registration. */
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  /** The counters of each registered routing target, so that counting is a map lookup. */
+  private final Map<Target, TargetMeters> targets = new ConcurrentHashMap<>();
+
+  private record TargetMeters(Counter attempts, Counter fallbacks, Counter skips) {
+  }
 
   /** Records one finished request. {@code route} must be a route template, never a raw path. */
   void request(String route, int status, long nanos) {
@@ -61,11 +72,59 @@ final class GatewayMetrics {
     }
   }
 
-  /** Records one upstream failure. */
-  void upstreamError(Throwable failure) {
-    String provider = failure instanceof G4fException g4f && g4f.provider() != null ? g4f.provider() : "none";
+  /** Records one upstream failure answered to a caller; {@code provider} is the configured name, or null when none served. */
+  void upstreamError(String provider, Throwable failure) {
     count("g4f.upstream.errors", "Upstream failures by provider and error", provider, "error",
         failure.getClass().getSimpleName(), 1);
+  }
+
+  /** Starts measuring {@code target}: its circuit state and counters. Targets never registered are not measured. */
+  void target(Target target) {
+    Tags tags = tags(target);
+    Gauge.builder("g4f.target.circuit.state", target, state -> state.state().ordinal())
+        .description("Circuit state of a routing target: 0 closed, 1 half-open, 2 open").tags(tags).register(registry);
+    targets.put(target, new TargetMeters(
+        Counter.builder("g4f.target.attempts").description("Requests sent to a routing target").tags(tags).register(registry),
+        Counter.builder("g4f.target.fallbacks").description("Requests that moved on from a routing target to the next")
+            .tags(tags).register(registry),
+        Counter.builder("g4f.target.skips").description("Requests that skipped a routing target whose circuit is open")
+            .tags(tags).register(registry)));
+  }
+
+  /** A request was sent to {@code target}. */
+  void attempt(Target target) {
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.attempts().increment();
+    }
+  }
+
+  /** {@code target} failed before its first chunk. */
+  void failed(Target target, Throwable failure) {
+    if (targets.containsKey(target)) {
+      Counter.builder("g4f.target.failures").description("Failures of a routing target before its first chunk")
+          .tags(tags(target)).tag("error", failure.getClass().getSimpleName()).register(registry).increment();
+    }
+  }
+
+  /** The request moved on from {@code target} to the next. */
+  void fellBack(Target target) {
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.fallbacks().increment();
+    }
+  }
+
+  /** {@code target} was skipped because its circuit is open. */
+  void skipped(Target target) {
+    TargetMeters meters = targets.get(target);
+    if (meters != null) {
+      meters.skips().increment();
+    }
+  }
+
+  private static Tags tags(Target target) {
+    return Tags.of("provider", target.provider(), "model", target.model() == null ? "default" : target.model());
   }
 
   private void count(String name, String description, String provider, String key, String value, Integer amount) {

@@ -7,17 +7,21 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
- * "defaultProvider":..., "imageProvider":..., "corsOrigins":[...], "rateLimitPerMinute":N, "eventBusPrefix":...,
- * "keys":[...], "trustForwardedFor":false}};
+ * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
+ * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
+ * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true}}
+ * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
  */
@@ -39,6 +43,10 @@ public class GatewayOptions {
   public static final int DEFAULT_TCP_BRIDGE_PORT = -1;
   /** Default for serving the web playground at {@code /}: {@value}. */
   public static final boolean DEFAULT_PLAYGROUND = true;
+  /** Default consecutive failures that open a target's circuit: {@value}. */
+  public static final int DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
+  /** Default time an open circuit stays open before one probe: {@value} ms. */
+  public static final long DEFAULT_BREAKER_COOL_DOWN = 30_000;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -59,6 +67,11 @@ public class GatewayOptions {
   private boolean playground = DEFAULT_PLAYGROUND;
   private TeamKeys teamKeys = TeamKeys.NONE;
   private boolean trustForwardedFor;
+  private final Map<String, ModelGroup> modelGroups = new LinkedHashMap<>();
+  private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
+  private long breakerCoolDown = DEFAULT_BREAKER_COOL_DOWN;
+  private Clock clock = Clock.systemUTC();
+  private Random random = new Random();
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -168,6 +181,84 @@ public class GatewayOptions {
   /** The provider named {@code name} (case-insensitively), or null. */
   public ProviderConfig provider(String name) {
     return providers.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** The model groups, in order. */
+  public List<ModelGroup> getModelGroups() {
+    return List.copyOf(modelGroups.values());
+  }
+
+  /** The model group named {@code name} (exactly), or null. */
+  public ModelGroup modelGroup(String name) {
+    return name == null ? null : modelGroups.get(name);
+  }
+
+  /**
+   * Adds (or replaces) a model group; its providers must be added first.
+   *
+   * @throws IllegalArgumentException naming a target whose provider is not configured
+   */
+  public GatewayOptions addModelGroup(ModelGroup group) {
+    for (int i = 0; i < group.targets().size(); i++) {
+      String name = group.targets().get(i).provider();
+      if (provider(name) == null) {
+        throw new IllegalArgumentException("models." + group.name() + ".targets[" + i + "].provider '" + name
+            + "' is not one of the configured providers"
+            + ConfigReader.suggestion(name, getProviders().stream().map(ProviderConfig::name).toList()));
+      }
+    }
+    modelGroups.put(group.name(), group);
+    return this;
+  }
+
+  /** Consecutive provider-side failures (connection errors, timeouts, 429, 5xx) that open a target's circuit. */
+  public int getBreakerFailureThreshold() {
+    return breakerFailureThreshold;
+  }
+
+  /** Sets the failures that open a circuit (1 or more). */
+  public GatewayOptions setBreakerFailureThreshold(int breakerFailureThreshold) {
+    if (breakerFailureThreshold < 1) {
+      throw new IllegalArgumentException("breakerFailureThreshold must be >= 1");
+    }
+    this.breakerFailureThreshold = breakerFailureThreshold;
+    return this;
+  }
+
+  /** How long, in ms, an open circuit skips its target before letting one probe request through. */
+  public long getBreakerCoolDown() {
+    return breakerCoolDown;
+  }
+
+  /** Sets the cool-down in ms (1 or more). */
+  public GatewayOptions setBreakerCoolDown(long breakerCoolDown) {
+    if (breakerCoolDown < 1) {
+      throw new IllegalArgumentException("breakerCoolDown must be >= 1");
+    }
+    this.breakerCoolDown = breakerCoolDown;
+    return this;
+  }
+
+  /** The clock of circuit cool-downs and target latencies; the system's UTC clock by default. */
+  public Clock getClock() {
+    return clock;
+  }
+
+  /** Sets the clock (tests move time by hand). */
+  public GatewayOptions setClock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /** The randomness of weighted groups; tests set a seeded one. */
+  public Random getRandom() {
+    return random;
+  }
+
+  /** Sets the randomness of weighted groups. */
+  public GatewayOptions setRandom(Random random) {
+    this.random = random;
+    return this;
   }
 
   /** Origins allowed to call the gateway from a browser (CORS); empty, the default, turns CORS off. */
@@ -326,97 +417,123 @@ public class GatewayOptions {
     return options;
   }
 
+  /** The top-level keys of the config file. */
+  static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
+      "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
+      "playground");
+  private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models");
+  private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
+
   /**
-   * Applies a config file's provider section. Each provider needs a {@code name} and a {@code type}:
-   * {@code openai} (any OpenAI-compatible server; {@code baseUrl} required) or a preset such as
-   * {@code Groq} or {@code Ollama} ({@code baseUrl} optional); {@code apiKey} and {@code models} are optional.
+   * Applies a config file. Each provider needs a unique {@code name} and a {@code type}: {@code openai}
+   * (any OpenAI-compatible server; {@code baseUrl} required) or a preset such as {@code Groq} or
+   * {@code Ollama} ({@code baseUrl} optional; for {@code Ollama} the address Ollama prints, without
+   * {@code /v1}, is taken as well); {@code apiKey} and {@code models} are optional. {@code models} maps
+   * group names to {@link ModelGroup}s; {@code circuitBreaker} sets {@code failureThreshold} and
+   * {@code coolDown} (ms). Every key at every level must be known.
    *
-   * @throws IllegalArgumentException naming the offending field
+   * @throws IllegalArgumentException naming the offending field (and, for a misspelt name, the closest known one)
    */
   public GatewayOptions applyConfig(JsonObject config) {
-    JsonArray list = field(config, "providers", JsonArray.class, true);
+    ConfigReader.check(config, null, CONFIG_KEYS);
+    JsonArray list = ConfigReader.field(config, "providers", JsonArray.class, true, null);
     if (list.isEmpty()) {
       throw new IllegalArgumentException("providers must list at least one provider");
     }
     providers.clear();
+    modelGroups.clear();
+    Map<String, String> seen = new LinkedHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String where = "providers[" + i + "]";
       if (!(list.getValue(i) instanceof JsonObject provider)) {
         throw new IllegalArgumentException(where + " must be an object");
       }
-      String name = field(provider, "name", String.class, true, where);
-      String type = field(provider, "type", String.class, true, where);
+      ConfigReader.check(provider, where, PROVIDER_KEYS);
+      String name = ConfigReader.field(provider, "name", String.class, true, where);
+      String earlier = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), where);
+      if (earlier != null) {
+        throw new IllegalArgumentException(where + ".name '" + name + "' is already the name of " + earlier);
+      }
+      String type = ConfigReader.field(provider, "type", String.class, true, where);
       boolean generic = type.equalsIgnoreCase("openai");
       if (!generic && PRESETS.stream().noneMatch(preset -> preset.equalsIgnoreCase(type))) {
         throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai, "
             + String.join(", ", PRESETS) + ")");
       }
-      ClientOptions client = new ClientOptions().setProvider(generic ? "OpenAI" : type)
-          .setBaseUrl(field(provider, "baseUrl", String.class, generic, where))
-          .setApiKey(field(provider, "apiKey", String.class, false, where));
-      addProvider(name, client, strings(provider, "models", where));
+      String baseUrl = baseUrl(ConfigReader.field(provider, "baseUrl", String.class, generic, where), type, where);
+      ClientOptions client = new ClientOptions().setProvider(generic ? "OpenAI" : type).setBaseUrl(baseUrl)
+          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
+      addProvider(name, client, ConfigReader.strings(provider, "models", where));
     }
     defaultProvider = configured(config, "defaultProvider");
     imageProvider = configured(config, "imageProvider");
-    Object rateLimit = config.getValue("rateLimitPerMinute");
+    if (imageProvider != null && !makesImages(provider(imageProvider))) {
+      throw new IllegalArgumentException("imageProvider '" + imageProvider + "' makes no images (its type is "
+          + provider(imageProvider).client().getProvider() + "); providers that do: " + String.join(", ",
+          getProviders().stream().filter(GatewayOptions::makesImages).map(ProviderConfig::name).toList()));
+    }
+    JsonObject groups = ConfigReader.field(config, "models", JsonObject.class, false, null);
+    if (groups != null) {
+      groups.forEach(group -> addModelGroup(ModelGroup.fromJson(group.getKey(), group.getValue())));
+    }
+    JsonObject breaker = ConfigReader.field(config, "circuitBreaker", JsonObject.class, false, null);
+    if (breaker != null) {
+      ConfigReader.check(breaker, "circuitBreaker", BREAKER_KEYS);
+      Integer threshold = ConfigReader.integer(breaker, "failureThreshold", 1, "circuitBreaker");
+      Integer coolDown = ConfigReader.integer(breaker, "coolDown", 1, "circuitBreaker");
+      breakerFailureThreshold = threshold != null ? threshold : breakerFailureThreshold;
+      breakerCoolDown = coolDown != null ? coolDown : breakerCoolDown;
+    }
+    Integer rateLimit = ConfigReader.integer(config, "rateLimitPerMinute", 0, null);
     if (rateLimit != null) {
-      if (!(rateLimit instanceof Integer perMinute) || perMinute < 0) {
-        throw new IllegalArgumentException("rateLimitPerMinute must be a non-negative integer");
-      }
-      rateLimitPerMinute = perMinute;
+      rateLimitPerMinute = rateLimit;
     }
-    corsOrigins = strings(config, "corsOrigins", null);
-    setTeamKeys(field(config, "keys", JsonArray.class, false));
-    Object trust = config.getValue("trustForwardedFor");
+    corsOrigins = ConfigReader.strings(config, "corsOrigins", null);
+    setTeamKeys(ConfigReader.field(config, "keys", JsonArray.class, false, null));
+    Boolean trust = ConfigReader.field(config, "trustForwardedFor", Boolean.class, false, null);
     if (trust != null) {
-      if (!(trust instanceof Boolean trusted)) {
-        throw new IllegalArgumentException("trustForwardedFor must be a boolean");
-      }
-      trustForwardedFor = trusted;
+      trustForwardedFor = trust;
     }
-    String prefix = field(config, "eventBusPrefix", String.class, false);
+    Boolean page = ConfigReader.field(config, "playground", Boolean.class, false, null);
+    if (page != null) {
+      playground = page;
+    }
+    String prefix = ConfigReader.field(config, "eventBusPrefix", String.class, false, null);
     if (prefix != null) {
       setEventBusPrefix(prefix);
     }
     return this;
   }
 
-  private String configured(JsonObject config, String field) {
-    String name = field(config, field, String.class, false);
-    if (name != null && provider(name) == null) {
-      throw new IllegalArgumentException(field + " '" + name + "' is not one of the configured providers");
-    }
-    return name;
-  }
-
-  private static List<String> strings(JsonObject json, String name, String where) {
-    JsonArray array = field(json, name, JsonArray.class, false, where);
-    List<String> values = new ArrayList<>();
-    for (int i = 0; array != null && i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String value)) {
-        throw new IllegalArgumentException((where == null ? "" : where + ".") + name + "[" + i + "] must be a string");
-      }
-      values.add(value);
-    }
-    return values;
-  }
-
-  private static <T> T field(JsonObject json, String name, Class<T> type, boolean required) {
-    return field(json, name, type, required, null);
-  }
-
-  private static <T> T field(JsonObject json, String name, Class<T> type, boolean required, String where) {
-    String path = where == null ? name : where + "." + name;
-    Object value = json.getValue(name);
-    if (value == null) {
-      if (required) {
-        throw new IllegalArgumentException(path + " is required");
-      }
+  /**
+   * A configured base URL, checked for a scheme; for the Ollama preset, the address Ollama prints
+   * ({@code http://127.0.0.1:11434}) gets the {@code /v1} of its OpenAI-compatible API.
+   */
+  private static String baseUrl(String baseUrl, String type, String where) {
+    if (baseUrl == null) {
       return null;
     }
-    if (!type.isInstance(value)) {
-      throw new IllegalArgumentException(path + " must be " + (type == String.class ? "a string" : "an array"));
+    if (!baseUrl.matches("(?i)https?://[^/?#\\s]+(/\\S*)?")) {
+      throw new IllegalArgumentException(where + ".baseUrl '" + baseUrl
+          + "' needs an http:// or https:// scheme and a host, e.g. http://127.0.0.1:11434/v1");
     }
-    return type.cast(value);
+    boolean bare = baseUrl.matches("(?i)https?://[^/]+/?");
+    return bare && type.equalsIgnoreCase(Providers.OLLAMA.name())
+        ? baseUrl.replaceAll("/$", "") + "/v1" : baseUrl;
+  }
+
+  private static boolean makesImages(ProviderConfig provider) {
+    return Providers.builtIn().stream()
+        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst()
+        .map(type -> type.capabilities().contains(Capability.IMAGES)).orElse(false);
+  }
+
+  private String configured(JsonObject config, String field) {
+    String name = ConfigReader.field(config, field, String.class, false, null);
+    if (name != null && provider(name) == null) {
+      throw new IllegalArgumentException(field + " '" + name + "' is not one of the configured providers"
+          + ConfigReader.suggestion(name, getProviders().stream().map(ProviderConfig::name).toList()));
+    }
+    return name;
   }
 }

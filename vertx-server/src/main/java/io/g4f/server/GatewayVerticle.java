@@ -37,6 +37,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Access access;
   private Upstreams upstreams;
+  private ModelRouter modelRouter;
   private EventBusGateway eventBus;
   private EventBusBridges bridges;
   private HttpServer server;
@@ -62,10 +63,11 @@ public class GatewayVerticle extends VerticleBase {
     try {
       access = new Access(vertx, options, metrics, clock);
       upstreams = new Upstreams(vertx, options);
+      modelRouter = new ModelRouter(vertx, options, upstreams, metrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    eventBus = new EventBusGateway(vertx, upstreams, access, options, metrics,
+    eventBus = new EventBusGateway(vertx, upstreams, modelRouter, access, options, metrics,
         options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
     return eventBus.start()
@@ -77,12 +79,15 @@ public class GatewayVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
-                  + "chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, TCP bridge: {7})",
+                  + "model groups: {8}; chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, "
+                  + "TCP bridge: {7})",
               options.getHost(), listening.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
               access.guarded() ? "api key required" : "open", options.getEventBusPrefix(),
-              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort());
+              options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
+              options.getModelGroups().isEmpty() ? "none"
+                  : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()));
         });
   }
 
@@ -104,7 +109,9 @@ public class GatewayVerticle extends VerticleBase {
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id")));
+          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
+              ModelRouter.PROVIDER_HEADER))
+          .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
@@ -117,17 +124,17 @@ public class GatewayVerticle extends VerticleBase {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(upstreams, access, metrics);
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
     String imagesDir = options.getImageProvider().client().getImagesDir();
     router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imagesDir, metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", upstreams.models())));
+        .put("data", modelRouter.models())));
     router.get("/v1/models/:id").handler(this::model);
     router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", upstreams.providers())));
+        .put("data", modelRouter.providers())));
     router.errorHandler(404, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
         "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
         null, "unknown_url")));
@@ -142,7 +149,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void model(RoutingContext context) {
-    JsonObject model = upstreams.model(context.pathParam("id"));
+    JsonObject model = modelRouter.model(context.pathParam("id"));
     if (model != null) {
       context.json(model);
     } else {

@@ -1,6 +1,5 @@
 package io.g4f.server;
 
-import io.g4f.client.AsyncClient;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
@@ -34,16 +33,16 @@ final class ImagesHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
-    AsyncClient client;
+    Upstreams.Upstream upstream;
     try {
-      client = upstreams.forImages(null, request);
+      upstream = upstreams.forImages(null, request);
     } catch (G4fException e) {
       OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
       return;
     }
     access.admit(context.get(Caller.CONTEXT_KEY), request.getModel())
-        .compose(admitted -> client.images().generate(request)
-            .onFailure(metrics::upstreamError))
+        .compose(admitted -> upstream.client().images().generate(request)
+            .onFailure(failure -> metrics.upstreamError(upstream.name(), failure)))
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")
             .end(Json.encode(servedFrom(images, imagesDir, baseUrl(context)))))
         .onFailure(failure -> OpenAiErrors.send(context.response(), OpenAiErrors.of(failure)));

@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar g4f-server.jar}: starts the gateway; flags fall back to {@code G4F_*} environment variables. */
 @Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false,
@@ -28,7 +30,8 @@ public final class Main implements Callable<Integer> {
   int port;
 
   @Option(names = "--config", defaultValue = "${env:G4F_CONFIG}", paramLabel = "FILE",
-      description = "JSON config file with providers, defaultProvider, imageProvider, keys (env G4F_CONFIG).")
+      description = "JSON config file with providers, model groups, keys, defaultProvider, imageProvider "
+          + "(env G4F_CONFIG); a wrong one stops the start with exit code 2.")
   Path config;
 
   @Option(names = "--api-key", defaultValue = "${env:G4F_API_KEY}", paramLabel = "KEY",
@@ -65,6 +68,9 @@ public final class Main implements Callable<Integer> {
       + "default ${DEFAULT-VALUE}; a host without a port means ports 5701-5703).")
   List<String> clusterMembers;
 
+  @Spec
+  CommandSpec spec;
+
   private final Map<String, String> env;
 
   Main(Map<String, String> env) {
@@ -85,7 +91,7 @@ public final class Main implements Callable<Integer> {
     try {
       options = options();
     } catch (IllegalArgumentException e) {
-      System.err.println("Invalid configuration: " + e.getMessage());
+      spec.commandLine().getErr().println("Invalid configuration: " + e.getMessage());
       return 2;
     }
     Vertx vertx;
@@ -93,13 +99,13 @@ public final class Main implements Callable<Integer> {
       vertx = cluster ? Clustering.vertx(clusterHost, Clustering.hazelcast(clusterHost, clusterPort, clusterMembers))
           .await(60, TimeUnit.SECONDS) : Vertx.vertx();
     } catch (Exception e) {
-      System.err.println("Cannot join the cluster: " + e.getMessage());
+      spec.commandLine().getErr().println("Cannot join the cluster: " + e.getMessage());
       return 1;
     }
     try {
       vertx.deployVerticle(new GatewayVerticle(options)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("Cannot start the gateway: " + e.getMessage());
+      spec.commandLine().getErr().println("Cannot start the gateway: " + e.getMessage());
       vertx.close();
       return 1;
     }

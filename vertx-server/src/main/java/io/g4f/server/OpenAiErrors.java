@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * The gateway's one mapping from failures to HTTP statuses and OpenAI-style error bodies,
  * {@code {"error":{"message","type","param","code"}}}, sent as HTTP responses and as event-bus
  * failures (read back by {@link EventBusProtocol#failure}). Client mistakes get 4xx (403 when the gateway itself
- * refuses a key a model); upstream failures 401, 404, 429, 502 or 504; anything unexpected a 500 without details.
+ * refuses a key a model); upstream failures 401, 404, 429, 502, 503 (every routing target's circuit open) or 504;
+ * anything unexpected a 500 without details.
  */
 final class OpenAiErrors {
 
@@ -70,6 +71,9 @@ final class OpenAiErrors {
     } else if (g4f instanceof TimeoutException) {
       status = 504;
       type = "timeout_error";
+    } else if (g4f instanceof TargetsFailedException) {
+      status = g4f.status();
+      type = g4f.type();
     } else if (g4f instanceof ConnectionException) {
       status = 502;
       type = EventBusProtocol.CONNECTION_ERROR;

@@ -49,7 +49,8 @@ final class RequestShapes {
       "name", required(STRING), "description", optional(STRING), "parameters", optional(OBJECT))))));
 
   private static final Shape CHAT = object(Map.ofEntries(
-      Map.entry("model", optional(STRING)), Map.entry("provider", optional(STRING)),
+      Map.entry("model", optional(STRING)),
+      Map.entry("provider", optional(either(STRING, arrayOf(STRING), "a string or an array of strings"))),
       Map.entry("messages", optional(either(STRING, arrayOf(MESSAGE), "a string or an array of messages"))),
       Map.entry("temperature", optional(NUMBER)), Map.entry("top_p", optional(NUMBER)),
       Map.entry("max_tokens", optional(INTEGER)), Map.entry("max_completion_tokens", optional(INTEGER)),

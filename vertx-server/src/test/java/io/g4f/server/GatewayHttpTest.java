@@ -276,7 +276,7 @@ class GatewayHttpTest {
 
     assertThat(providers.getJsonArray("data")).isEqualTo(new JsonArray().add(new JsonObject().put("id", "local")
         .put("object", "provider").put("models", new JsonArray().add("m1").add("m2")).put("default", true)
-        .put("images", true)));
+        .put("images", true).put("targets", new JsonArray())));
   }
 
   @Test

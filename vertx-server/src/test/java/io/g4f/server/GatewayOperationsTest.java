@@ -125,9 +125,9 @@ class GatewayOperationsTest {
         .contains("g4f_requests_seconds_count{route=\"/v1/chat/completions\",status=\"200\"} 2")
         .contains("g4f_requests_seconds_count{route=\"/v1/chat/completions\",status=\"502\"} 1")
         .contains("g4f_requests_seconds_bucket{route=\"/v1/chat/completions\",status=\"200\",le=")
-        .contains("g4f_tokens_total{kind=\"prompt\",provider=\"OpenAI\"} 24.0")
-        .contains("g4f_tokens_total{kind=\"completion\",provider=\"OpenAI\"} 10.0")
-        .contains("g4f_upstream_errors_total{error=\"ProviderException\",provider=\"OpenAI\"} 1.0");
+        .contains("g4f_tokens_total{kind=\"prompt\",provider=\"local\"} 24.0")
+        .contains("g4f_tokens_total{kind=\"completion\",provider=\"local\"} 10.0")
+        .contains("g4f_upstream_errors_total{error=\"ProviderException\",provider=\"local\"} 1.0");
   }
 
   @Test

@@ -39,8 +39,8 @@ class GatewayOptionsTest {
       "{'providers':[{'type':'openai','baseUrl':'u'}]}                       | providers[0].name is required",
       "{'providers':[{'name':'a','type':'smtp','baseUrl':'u'}]}              | providers[0].type 'smtp' is not supported (supported: openai, OpenAI, Groq",
       "{'providers':[{'name':'a','type':'openai'}]}                          | providers[0].baseUrl is required",
-      "{'providers':[{'name':'a','type':'openai','baseUrl':'u','models':[1]}]} | providers[0].models[0] must be a string",
-      "{'providers':[{'name':'a','type':'openai','baseUrl':'u'}],'defaultProvider':'b'} | defaultProvider 'b' is not one",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://u','models':[1]}]} | providers[0].models[0] must be a string",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://u'}],'defaultProvider':'b'} | defaultProvider 'b' is not one",
   })
   void badConfigNamesTheField(String config, String message) {
     assertThatThrownBy(() -> new GatewayOptions().applyConfig(new JsonObject(config.replace('\'', '"'))))

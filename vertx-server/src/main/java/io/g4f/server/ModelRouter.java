@@ -1,0 +1,377 @@
+package io.g4f.server;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.Extensible;
+import io.g4f.client.G4fException;
+import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.ProviderException;
+import io.g4f.client.TimeoutException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Routes chat requests to {@link Target}s and moves on when one fails before its first chunk. A request
+ * goes to the providers it names (the route's or header's list, else the body's {@code "provider"},
+ * a name or a list, removed from the body), in order, with its own model; else, when its model is a
+ * {@link ModelGroup}'s name, to the group's targets in the order of its strategy; else to the provider
+ * that lists its model, else the default provider (404 when that one serves only what it lists).
+ *
+ * <p>A target whose circuit is open is skipped without a connection attempt. A failure moves on when it
+ * is {@linkplain #providerSide provider-side} (these also count towards opening the target's circuit),
+ * or has a code in the group's {@code fallbackOn}; any other failure (400, 401, 404...) is the answer.
+ * When no target is left: a route of one target answers with that target's failure; otherwise
+ * {@link TargetsFailedException} names each target's failure (503 when every circuit was open).
+ * After a stream's first chunk nothing moves on. Answers name the configured provider that served them.
+ */
+final class ModelRouter {
+
+  /** The request header naming providers to try in order ({@code oai,claude}), and the response header naming the one that served. */
+  static final String PROVIDER_HEADER = "x-g4f-provider";
+  /** Most targets kept (with breaker, latency and metrics); beyond, requests for new ones get a fresh untracked target. */
+  static final int MAX_TARGETS = 1024;
+
+  /**
+   * The targets of one request in the order they are tried, and its group's rules.
+   *
+   * @param description what was asked for, for error messages
+   */
+  record Route(String description, List<Target> targets, Set<String> fallbackOn, Long timeout, Integer retries) {
+
+    /** The configured provider of a one-target route (its failure is that provider's), else null. */
+    String provider() {
+      return targets.size() == 1 ? targets.get(0).provider() : null;
+    }
+  }
+
+  /** An answer and the target that gave it. */
+  record Served<T>(Target target, T answer) {
+  }
+
+  private final Vertx vertx;
+  private final GatewayOptions options;
+  private final Upstreams upstreams;
+  private final GatewayMetrics metrics;
+  private final Map<String, Target> targets = new LinkedHashMap<>();
+
+  ModelRouter(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.upstreams = upstreams;
+    this.metrics = metrics;
+    options.getModelGroups().forEach(group -> group.targets().forEach(target -> target(target.provider(), target.model())));
+  }
+
+  /**
+   * The route of {@code request}; takes g4f's {@code "provider"} field out of its body.
+   *
+   * @param named the providers named outside the body (route path, header), separated by commas or spaces; or null
+   * @throws G4fException 404 for an unknown provider or model, 400 for a {@code provider} field that is no name or list
+   */
+  Route route(String named, ChatCompletionRequest request) {
+    List<String> names = named(named, request);
+    String model = request.getModel();
+    if (!names.isEmpty()) {
+      return new Route("providers " + String.join(", ", names), names.stream()
+          .map(name -> target(upstreams.provider(name).name(), model)).toList(), Set.of(), null, null);
+    }
+    ModelGroup group = options.modelGroup(model);
+    if (group != null) {
+      return new Route("model group '" + group.name() + "'", order(group), group.fallbackOn(), group.timeout(),
+          group.retries());
+    }
+    GatewayOptions.ProviderConfig provider = model == null ? options.getDefaultProvider()
+        : options.getProviders().stream().filter(candidate -> candidate.models().contains(model)).findFirst()
+        .orElse(options.getDefaultProvider());
+    if (model != null && !provider.takesAnyModel() && !provider.models().contains(model)) {
+      throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
+          "invalid_request_error", "model_not_found", "model", null, null);
+    }
+    return new Route(model == null ? "the default model" : "model '" + model + "'",
+        List.of(target(provider.name(), model)), Set.of(), null, null);
+  }
+
+  /** A whole answer along {@code route}. */
+  Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request) {
+    return run(route, target -> {
+      Long timeout = route.timeout() == null || request.getTimeout() == null ? route.timeout()
+          : Long.valueOf(Math.min(route.timeout(), request.getTimeout()));
+      return client(target, route.retries()).chat().completions().create(forTarget(request, target, timeout))
+          .onComplete(done -> target.finished())
+          .map(completion -> completion.setProvider(target.provider()));
+    });
+  }
+
+  /** A streamed answer along {@code route}, served once a target's first chunk arrived. */
+  Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request) {
+    Context context = vertx.getOrCreateContext();
+    return run(route, target -> {
+      Promise<TargetStream> primed = Promise.promise();
+      long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
+          new TimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
+      client(target, route.retries()).chat().completions().stream(forTarget(request, target, null))
+          .onComplete(opened -> {
+            if (opened.failed()) {
+              target.finished();
+              primed.tryFail(opened.cause());
+              return;
+            }
+            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, target::finished);
+            primed.future().onFailure(stream::abandon);
+            stream.first().onComplete(first -> {
+              if (first.succeeded()) {
+                primed.tryComplete(stream);
+              } else {
+                primed.tryFail(first.cause());
+              }
+            });
+          });
+      return primed.future().onComplete(done -> {
+        if (timer >= 0) {
+          vertx.cancelTimer(timer);
+        }
+      });
+    });
+  }
+
+  /**
+   * The client that calls {@code target}: one of its own while the target is kept, so that the client's
+   * own per-provider circuit breaker counts this target's failures only (one model's 503s do not
+   * stop its provider's other models); else its provider's shared one.
+   */
+  private AsyncClient client(Target target, Integer retries) {
+    String key = Target.key(target.provider(), target.model());
+    boolean kept;
+    synchronized (targets) {
+      kept = targets.get(key) == target;
+    }
+    return upstreams.client(target.provider(), kept ? key : null, retries);
+  }
+
+  /** {@code request} as sent to {@code target}: with its model and, when not null, {@code timeout}; copied only when that changes it. */
+  private static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target, Long timeout) {
+    if (Objects.equals(request.getModel(), target.model()) && (timeout == null || timeout.equals(request.getTimeout()))) {
+      return request;
+    }
+    return request.copy().setModel(target.model()).setTimeout(timeout != null ? timeout : request.getTimeout());
+  }
+
+  private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
+    Promise<Served<T>> result = Promise.promise();
+    next(route, 0, attempt, new LinkedHashMap<>(), result);
+    return result.future();
+  }
+
+  /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
+  private <T> void next(Route route, int index, Function<Target, Future<T>> attempt, Map<Target, Throwable> failures,
+                        Promise<Served<T>> result) {
+    if (index == route.targets().size()) {
+      result.fail(failure(route, failures));
+      return;
+    }
+    Target target = route.targets().get(index);
+    if (!target.admit()) {
+      metrics.skipped(target);
+      failures.put(target, null);
+      next(route, index + 1, attempt, failures, result);
+      return;
+    }
+    metrics.attempt(target);
+    long start = System.nanoTime();
+    Future<T> answer;
+    try {
+      answer = attempt.apply(target);
+    } catch (RuntimeException e) {
+      target.finished();
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(done -> {
+      if (done.succeeded()) {
+        target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        result.complete(new Served<>(target, done.result()));
+        return;
+      }
+      Throwable failure = done.cause();
+      boolean trips = providerSide(failure);
+      target.failed(trips);
+      metrics.failed(target, failure);
+      boolean movesOn = trips || failure instanceof G4fException g4f && g4f.code() != null
+          && route.fallbackOn().contains(g4f.code());
+      if (!movesOn) {
+        result.fail(failure);
+        return;
+      }
+      failures.put(target, failure);
+      if (index + 1 < route.targets().size()) {
+        metrics.fellBack(target);
+      }
+      next(route, index + 1, attempt, failures, result);
+    });
+  }
+
+  /**
+   * Whether {@code failure} is the provider's rather than the request's: a connection error, a timeout,
+   * 429, 5xx, or another {@link ProviderException} (a malformed answer, an unexpected status, a provider
+   * the client itself skips).
+   */
+  static boolean providerSide(Throwable failure) {
+    return !(failure instanceof G4fException g4f) || g4f.retryable() || g4f.status() == 429 || g4f.status() >= 500
+        || g4f instanceof ProviderException;
+  }
+
+  /** The failure of a route whose targets all failed or were skipped. */
+  private Throwable failure(Route route, Map<Target, Throwable> failures) {
+    if (route.targets().size() == 1 && failures.values().iterator().next() != null) {
+      return failures.values().iterator().next();
+    }
+    boolean allOpen = failures.values().stream().allMatch(Objects::isNull);
+    StringBuilder message = new StringBuilder(allOpen ? "No target of " + route.description() + " is available:"
+        : "Every target of " + route.description() + " failed:");
+    Instant now = options.getClock().instant();
+    Instant firstProbe = null;
+    for (Map.Entry<Target, Throwable> entry : failures.entrySet()) {
+      Instant until = entry.getKey().openUntil();
+      message.append(' ').append(entry.getKey()).append(": ").append(entry.getValue() != null
+          ? entry.getValue().getMessage() : until != null ? "skipped, circuit open until " + until
+          : "skipped, circuit half-open (a probe is under way)").append(';');
+      if (until != null && (firstProbe == null || until.isBefore(firstProbe))) {
+        firstProbe = until;
+      }
+    }
+    message.setLength(message.length() - 1);
+    Duration retryAfter = allOpen ? Duration.between(now, firstProbe == null ? now : firstProbe) : null;
+    return new TargetsFailedException(message.toString(), allOpen, retryAfter);
+  }
+
+  /** A group's targets in the order its strategy tries them. */
+  private List<Target> order(ModelGroup group) {
+    List<Target> ordered = new ArrayList<>(group.targets().stream()
+        .map(target -> target(target.provider(), target.model())).toList());
+    switch (group.strategy()) {
+      case FALLBACK -> { }
+      case WEIGHTED -> {
+        int total = 0;
+        for (int i = 0; i < ordered.size(); i++) {
+          total += ordered.get(i).available() ? group.targets().get(i).weight() : 0;
+        }
+        int pick = total == 0 ? 0 : options.getRandom().nextInt(total);
+        for (int i = 0; i < ordered.size(); i++) {
+          int weight = ordered.get(i).available() ? group.targets().get(i).weight() : 0;
+          if (pick < weight) {
+            ordered.add(0, ordered.remove(i));
+            break;
+          }
+          pick -= weight;
+        }
+      }
+      case LEAST_BUSY -> ordered.sort(Comparator.comparingInt(Target::inFlight));
+      case LATENCY -> ordered.sort(Comparator.comparingDouble(Target::latency));
+    }
+    return ordered;
+  }
+
+  /** The target of {@code provider} (a configured name) and {@code model}, kept while fewer than {@link #MAX_TARGETS} are. */
+  private Target target(String provider, String model) {
+    synchronized (targets) {
+      Target target = targets.get(Target.key(provider, model));
+      if (target == null) {
+        target = new Target(provider, model, options.getClock(), options.getBreakerFailureThreshold(),
+            options.getBreakerCoolDown());
+        if (targets.size() < MAX_TARGETS) {
+          targets.put(Target.key(provider, model), target);
+          metrics.target(target);
+        }
+      }
+      return target;
+    }
+  }
+
+  /**
+   * The providers a request names: those named outside its body ({@code outside}: route path or header,
+   * separated by commas or spaces), else its body's {@code "provider"} (a name or a list), which is
+   * removed from the body either way; empty when none.
+   *
+   * @throws InvalidRequestException when the body's {@code provider} is neither a name nor a list of names
+   */
+  static List<String> named(String outside, Extensible<?> request) {
+    Object inBody = request.getExtra().remove("provider");
+    return outside != null ? split(outside) : names(inBody);
+  }
+
+  private static List<String> split(String names) {
+    return Arrays.stream(names.trim().split("[\\s,]+")).filter(name -> !name.isEmpty()).toList();
+  }
+
+  private static List<String> names(Object inBody) {
+    if (inBody == null) {
+      return List.of();
+    }
+    if (inBody instanceof String name) {
+      return split(name);
+    }
+    if (inBody instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      return list.stream().map(String.class::cast).toList();
+    }
+    throw InvalidRequestException.forParam("provider must be a provider name or a list of them", null, "provider");
+  }
+
+  /** {@code /v1/models}: each model a provider lists, once (owned by the first that lists it), and each model group. */
+  JsonArray models() {
+    Map<String, JsonObject> models = new LinkedHashMap<>();
+    options.getProviders().forEach(provider -> provider.models().forEach(id -> models.putIfAbsent(id,
+        new JsonObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", provider.name()))));
+    options.getModelGroups().forEach(group -> models.put(group.name(), group(group)));
+    return new JsonArray(new ArrayList<>(models.values()));
+  }
+
+  /** {@code /v1/models/{id}}: the group or model {@code id}, or null when there is neither. */
+  JsonObject model(String id) {
+    return models().stream().map(JsonObject.class::cast).filter(model -> model.getString("id").equals(id))
+        .findFirst().orElse(null);
+  }
+
+  private static JsonObject group(ModelGroup group) {
+    JsonArray targets = new JsonArray();
+    group.targets().forEach(target -> targets.add(new JsonObject().put("provider", target.provider())
+        .put("model", target.model()).put("weight", target.weight())));
+    return new JsonObject().put("id", group.name()).put("object", "model").put("created", 0).put("owned_by", "gateway")
+        .put("strategy", group.strategy().configName()).put("targets", targets);
+  }
+
+  /** {@code /v1/providers}: each provider, its models, whether it serves chat by default and images, and its targets' state. */
+  JsonArray providers() {
+    JsonArray data = new JsonArray();
+    List<Target> known;
+    synchronized (targets) {
+      known = List.copyOf(targets.values());
+    }
+    for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
+      JsonArray states = new JsonArray();
+      known.stream().filter(target -> target.provider().equals(provider.name())).forEach(target -> states.add(target.toJson()));
+      data.add(new JsonObject().put("id", provider.name()).put("object", "provider")
+          .put("models", new JsonArray(new ArrayList<>(provider.models())))
+          .put("default", provider == options.getDefaultProvider())
+          .put("images", provider == options.getImageProvider())
+          .put("targets", states));
+    }
+    return data;
+  }
+}

@@ -1,0 +1,24 @@
+package io.g4f.server;
+
+import io.g4f.client.G4fException;
+import java.time.Duration;
+
+/**
+ * Every target of a route failed or was skipped: 502 naming each target's failure, or 503 when every
+ * target was skipped because its circuit is open (then {@link #retryAfter()} is the time until the
+ * first one lets a probe through). Not retryable as it is.
+ */
+final class TargetsFailedException extends G4fException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The {@code code} of a 502: every target failed. */
+  static final String FAILED = "all_targets_failed";
+  /** The {@code code} of a 503: every target's circuit is open. */
+  static final String UNAVAILABLE = "all_targets_unavailable";
+
+  TargetsFailedException(String message, boolean allOpen, Duration retryAfter) {
+    super(message, allOpen ? 503 : 502, null, false, allOpen ? "service_unavailable" : "upstream_error",
+        allOpen ? UNAVAILABLE : FAILED, null, retryAfter, null);
+  }
+}
