@@ -6,11 +6,16 @@ import io.g4f.client.ChatCompletionChunk
 import io.g4f.client.ChatCompletionRequest
 import io.g4f.client.ChatCompletionStream
 import io.g4f.client.ClientOptions
+import io.g4f.client.DirectCallOptions
+import io.g4f.client.GenericAsyncClient
 import io.g4f.client.ImagesResponse
 import io.g4f.client.Model
 import io.g4f.client.spi.ProviderRegistry
+import io.vertx.core.Future
+import io.vertx.core.Promise
 import io.vertx.core.Vertx
 import io.vertx.kotlin.coroutines.coAwait
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
@@ -23,35 +28,39 @@ import kotlinx.coroutines.withContext
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
+/** The chat service of the in-process client. */
+typealias Chat = GenericAsyncClient.Chat<DirectCallOptions>
+
+/** Chat completions of the in-process client, whole ([create]) or streamed ([stream]). */
+typealias ChatCompletions = GenericAsyncClient.ChatCompletions<DirectCallOptions>
+
+/** Image generation of the in-process client. */
+typealias Images = GenericAsyncClient.Images<DirectCallOptions>
+
 /** The chat service: `client.chat.completions`. */
-val AsyncClient.chat: AsyncClient.Chat
+val AsyncClient.chat: Chat
     get() = chat()
 
 /** Chat completions, whole ([create]) or streamed ([stream]). */
-val AsyncClient.Chat.completions: AsyncClient.ChatCompletions
+val Chat.completions: ChatCompletions
     get() = completions()
 
 /** Image generation: `client.images.generate { ... }`. */
-val AsyncClient.images: AsyncClient.Images
+val AsyncClient.images: Images
     get() = images()
 
 /**
- * The whole answer to the request built by [block]; throws the library's
- * [io.g4f.client.G4fException] subclasses on failure, after the same retries as
- * [AsyncClient.ChatCompletions.create]. Suspends without blocking a thread, from any dispatcher.
- * Cancelling the calling coroutine closes the provider request.
+ * The whole answer to the request built by [block], asked of the provider as a whole answer, with this
+ * call's [options] ([callOptions]) or the client's; throws the library's [io.g4f.client.G4fException]
+ * subclasses on failure, after the same retries as the Java `create`. Suspends without blocking a thread,
+ * from any dispatcher. Cancelling the calling coroutine closes the provider request.
  */
-suspend fun AsyncClient.ChatCompletions.create(block: ChatCompletionRequestBuilder.() -> Unit): ChatCompletion {
-    // Streamed and folded as the Java create does (usage requested too), but on a stream this
-    // coroutine holds, so that cancelling it closes the request.
+suspend fun ChatCompletions.create(
+    options: DirectCallOptions? = null,
+    block: ChatCompletionRequestBuilder.() -> Unit,
+): ChatCompletion {
     val request = chatCompletionRequest(block)
-        .setStreamOptions(ChatCompletionRequest.StreamOptions().setIncludeUsage(true))
-    val stream = open(request)
-    try {
-        return AsyncClient.ChatCompletions.collect(stream).coAwait()
-    } finally {
-        stream.cancel() // a no-op once the stream ended; closes the request when this coroutine was cancelled
-    }
+    return cancellable(options) { call -> create(request, call) }
 }
 
 /**
@@ -61,18 +70,41 @@ suspend fun AsyncClient.ChatCompletions.create(block: ChatCompletionRequestBuild
  * stopping early (`first()`, `take(n)`, an exception), closes the provider request. Failures are
  * thrown as [io.g4f.client.G4fException] subclasses, from any dispatcher.
  */
-fun AsyncClient.ChatCompletions.stream(block: ChatCompletionRequestBuilder.() -> Unit): Flow<ChatCompletionChunk> {
+fun ChatCompletions.stream(
+    options: DirectCallOptions? = null,
+    block: ChatCompletionRequestBuilder.() -> Unit,
+): Flow<ChatCompletionChunk> {
     val request = chatCompletionRequest(block)
-    return flow { emitAll(open(request).chunks()) }
+    return flow { emitAll(open(request, options).chunks()) }
 }
 
 /**
- * The images for the request built by [block], in its `response_format`; throws
- * [io.g4f.client.G4fException] subclasses on failure. Cancelling the calling coroutine abandons the
- * result at once; the provider call itself runs on until it ends or the total timeout passes.
+ * The images for the request built by [block], in its `response_format`, with this call's [options] or the
+ * client's; throws [io.g4f.client.G4fException] subclasses on failure. Cancelling the calling coroutine
+ * closes the provider request.
  */
-suspend fun AsyncClient.Images.generate(block: ImageGenerationRequestBuilder.() -> Unit): ImagesResponse =
-    generate(imageGenerationRequest(block)).coAwait()
+suspend fun Images.generate(
+    options: DirectCallOptions? = null,
+    block: ImageGenerationRequestBuilder.() -> Unit,
+): ImagesResponse {
+    val request = imageGenerationRequest(block)
+    return cancellable(options) { call -> generate(request, call) }
+}
+
+/**
+ * Awaits the call [start] makes with a copy of [options] whose cancellation completes when this coroutine is
+ * cancelled, so that the provider request is closed.
+ */
+private suspend fun <T> cancellable(options: DirectCallOptions?, start: (DirectCallOptions) -> Future<T>): T {
+    val left = Promise.promise<Void>()
+    val call = (if (options == null) DirectCallOptions() else DirectCallOptions(options)).setCancellation(left.future())
+    try {
+        return start(call).coAwait()
+    } catch (cancelled: CancellationException) {
+        left.tryComplete()
+        throw cancelled
+    }
+}
 
 /** Every model the client's providers serve, each once, with its provider as `ownedBy`; see [AsyncClient.Models.list]. */
 suspend fun AsyncClient.listModels(): List<Model> = models().list().coAwait()
@@ -97,9 +129,9 @@ suspend fun <T> withAsyncClient(
 }
 
 /** Opens the stream; one that arrives after this coroutine was cancelled is cancelled at once. */
-private suspend fun AsyncClient.ChatCompletions.open(request: ChatCompletionRequest): ChatCompletionStream =
+private suspend fun ChatCompletions.open(request: ChatCompletionRequest, options: DirectCallOptions?): ChatCompletionStream =
     suspendCancellableCoroutine { continuation ->
-        stream(request).onComplete { outcome ->
+        stream(request, options).onComplete { outcome ->
             if (outcome.succeeded()) {
                 continuation.resume(outcome.result()) { _, stream, _ -> stream.cancel() }
             } else {

@@ -36,7 +36,6 @@ class RequestDslTest {
             tools = listOf(weather)
             toolChoice = "auto"
             responseFormat = mapOf("type" to "json_object")
-            proxy = "http://127.0.0.1:3128"
             image(image)
             extra("logprobs", true)
         }
@@ -57,38 +56,30 @@ class RequestDslTest {
             .setTools(listOf(weather))
             .setToolChoice("auto")
             .setResponseFormat(mapOf("type" to "json_object"))
-            .setProxy("http://127.0.0.1:3128")
             .addImage(image)
             .putExtra("logprobs", true)
 
         assertThat(JsonObject.mapFrom(dsl)).isEqualTo(JsonObject.mapFrom(java))
         assertThat(JsonObject.mapFrom(dsl).fieldNames()).hasSize(14)
-        assertThat(dsl.proxy).isEqualTo(java.proxy)
         assertThat(dsl.images).containsExactly(image)
     }
 
     @Test
-    fun `per-call settings set the Java overrides and stay off the wire`() {
-        val chat = chatCompletionRequest {
-            user("hi")
+    fun `per-call settings build the Java call options`() {
+        val options = callOptions {
             provider = "Groq OpenAI"
             apiKey = "k"
+            proxy = "socks5://127.0.0.1:1080"
             timeout = 30.seconds
             header("X-Trace", "t1")
         }
-        val image = imageGenerationRequest {
-            prompt = "a cat"
-            provider = "Gemini"
-            timeout = 1500.milliseconds
-        }
 
-        assertThat(chat.provider).isEqualTo("Groq OpenAI")
-        assertThat(chat.apiKey).isEqualTo("k")
-        assertThat(chat.timeout).isEqualTo(30_000L)
-        assertThat(chat.headers).containsEntry("X-Trace", "t1")
-        assertThat(JsonObject.mapFrom(chat).fieldNames()).containsExactly("messages")
-        assertThat(image.provider).isEqualTo("Gemini")
-        assertThat(image.timeout).isEqualTo(1500L)
+        assertThat(options.provider).isEqualTo("Groq OpenAI")
+        assertThat(options.apiKey).isEqualTo("k")
+        assertThat(options.proxy).isEqualTo("socks5://127.0.0.1:1080")
+        assertThat(options.timeout).isEqualTo(java.time.Duration.ofSeconds(30))
+        assertThat(options.headers).containsEntry("X-Trace", "t1")
+        assertThat(callOptions { timeout = 1500.milliseconds }.timeout).isEqualTo(java.time.Duration.ofMillis(1500))
     }
 
     @Test
@@ -111,7 +102,6 @@ class RequestDslTest {
             style = "natural"
             responseFormat = ImageGenerationRequest.B64_JSON
             endUser = "user-7"
-            proxy = "socks5://127.0.0.1:1080"
             extra("background", "transparent")
         }
         val java = ImageGenerationRequest.of("dall-e-3", "a white siamese cat")
@@ -121,11 +111,9 @@ class RequestDslTest {
             .setStyle("natural")
             .setResponseFormat(ImageGenerationRequest.B64_JSON)
             .setUser("user-7")
-            .setProxy("socks5://127.0.0.1:1080")
             .putExtra("background", "transparent")
 
         assertThat(JsonObject.mapFrom(dsl)).isEqualTo(JsonObject.mapFrom(java))
         assertThat(JsonObject.mapFrom(dsl).fieldNames()).hasSize(9)
-        assertThat(dsl.proxy).isEqualTo(java.proxy)
     }
 }

@@ -11,14 +11,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chat completion request: OpenAI's {@code /v1/chat/completions} body, plus client-side settings
- * that never reach the wire: {@link #setImages images} for vision and the per-call overrides of
- * {@link ClientRequest} (provider, key, proxy, timeout, headers). Properties not modelled here go
- * through {@link #putExtra} unchanged.
+ * A chat completion request: OpenAI's {@code /v1/chat/completions} body, plus {@link #setImages images}
+ * for vision, which the client turns into content parts. Properties not modelled here go through
+ * {@link #putExtra} unchanged. Settings of the call itself (provider, key, timeout, ...) are not part of the
+ * body: they go beside it, in {@link CallOptions}.
  *
  * <p>In JSON, {@code "messages"} may also be a plain string: it becomes one user message.
  */
-public final class ChatCompletionRequest extends ClientRequest<ChatCompletionRequest> {
+public final class ChatCompletionRequest extends Extensible<ChatCompletionRequest> {
 
   private @Nullable String model;
   private List<ChatMessage> messages = new ArrayList<>();
@@ -268,11 +268,11 @@ public final class ChatCompletionRequest extends ClientRequest<ChatCompletionReq
     return this;
   }
 
-  /** A deep copy, client-side settings included. */
+  /** A deep copy, the vision images included. */
   public ChatCompletionRequest copy() {
     ChatCompletionRequest copy = Json.copy(this, ChatCompletionRequest.class);
     copy.images = images == null ? null : new ArrayList<>(images);
-    return copy.copyCallSettings(this);
+    return copy;
   }
 
   /** The {@code stream_options} object. */

@@ -50,7 +50,7 @@ public final class Client implements AutoCloseable {
 
   /** Image generation. */
   public Images images() {
-    return request -> await(async.images().generate(request));
+    return (request, options) -> await(async.images().generate(request, options));
   }
 
   /** The models of this client's providers; see {@link AsyncClient.Models#list()}. */
@@ -61,13 +61,13 @@ public final class Client implements AutoCloseable {
   private ChatCompletions completions() {
     return new ChatCompletions() {
       @Override
-      public ChatCompletion create(ChatCompletionRequest request) {
-        return await(async.chat().completions().create(request));
+      public ChatCompletion create(ChatCompletionRequest request, @Nullable DirectCallOptions options) {
+        return await(async.chat().completions().create(request, options));
       }
 
       @Override
-      public ChatCompletionChunks stream(ChatCompletionRequest request) {
-        return new BlockingChunks(await(async.chat().completions().stream(request)));
+      public ChatCompletionChunks stream(ChatCompletionRequest request, @Nullable DirectCallOptions options) {
+        return new BlockingChunks(await(async.chat().completions().stream(request, options)));
       }
     };
   }
@@ -91,21 +91,38 @@ public final class Client implements AutoCloseable {
   /** Blocking chat completions. */
   public interface ChatCompletions {
 
-    /** The whole answer; blocks until it is complete. */
-    ChatCompletion create(ChatCompletionRequest request);
+    /** The whole answer with the client's settings; blocks until it is complete. */
+    default ChatCompletion create(ChatCompletionRequest request) {
+      return create(request, null);
+    }
+
+    /** The whole answer with this call's settings (null for the client's); blocks until it is complete. */
+    ChatCompletion create(ChatCompletionRequest request, @Nullable DirectCallOptions options);
+
+    /** The answer's chunks with the client's settings; see {@link #stream(ChatCompletionRequest, DirectCallOptions)}. */
+    default ChatCompletionChunks stream(ChatCompletionRequest request) {
+      return stream(request, null);
+    }
 
     /**
      * The answer's chunks, iterated as they arrive; blocks until the provider accepted the request.
      * Close it (try-with-resources) to abandon the answer early.
+     *
+     * @param options this call's settings, or null for the client's
      */
-    ChatCompletionChunks stream(ChatCompletionRequest request);
+    ChatCompletionChunks stream(ChatCompletionRequest request, @Nullable DirectCallOptions options);
   }
 
   /** Blocking image generation. */
   public interface Images {
 
-    /** Generates images in the requested format; blocks until they are ready. */
-    ImagesResponse generate(ImageGenerationRequest request);
+    /** Generates images in the requested format with the client's settings; blocks until they are ready. */
+    default ImagesResponse generate(ImageGenerationRequest request) {
+      return generate(request, null);
+    }
+
+    /** Generates images in the requested format with this call's settings (null for the client's); blocks. */
+    ImagesResponse generate(ImageGenerationRequest request, @Nullable DirectCallOptions options);
   }
 
   /** Waits for {@code future}, refusing to do so on an event loop; rethrows its failure unchecked. */

@@ -11,9 +11,11 @@ import io.vertx.core.Vertx;
  * {@code pause()} reaches the provider's socket through credits and whose {@code cancel()} closes the
  * upstream request. No answer within the {@linkplain EventBusClientOptions#getTimeout() timeout}
  * (a gateway that went away) fails the call with a {@link TimeoutException}; no gateway on the
- * address with a {@link ConnectionException}. Providers, keys and retries are the gateway's.
+ * address with a {@link ConnectionException}. Providers, keys, proxies and retries are the gateway's, so its
+ * per-call settings are the {@link CallOptions} every client takes: the provider (sent to the gateway as a
+ * header), the total timeout (applied by the gateway) and cancellation.
  */
-public interface EventBusAsyncClient extends AsyncClient {
+public interface EventBusAsyncClient extends GenericAsyncClient<CallOptions> {
 
   /** A client for the gateway at the default addresses ({@code g4f.*}). */
   static EventBusAsyncClient create(Vertx vertx) {

@@ -4,10 +4,10 @@ import io.g4f.client.spi.toolkit.Json;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image generation request: OpenAI's {@code /v1/images/generations} body, plus the per-call
- * overrides of {@link ClientRequest} (provider, key, proxy, timeout, headers), which never reach the wire.
+ * An image generation request: OpenAI's {@code /v1/images/generations} body. Settings of the call itself
+ * (provider, key, timeout, ...) go beside it, in {@link CallOptions}.
  */
-public final class ImageGenerationRequest extends ClientRequest<ImageGenerationRequest> {
+public final class ImageGenerationRequest extends Extensible<ImageGenerationRequest> {
 
   /** {@code response_format} asking for a URL (the default). */
   public static final String URL = "url";
@@ -123,8 +123,8 @@ public final class ImageGenerationRequest extends ClientRequest<ImageGenerationR
     return this;
   }
 
-  /** A deep copy, per-call settings included. */
+  /** A deep copy. */
   public ImageGenerationRequest copy() {
-    return Json.copy(this, ImageGenerationRequest.class).copyCallSettings(this);
+    return Json.copy(this, ImageGenerationRequest.class);
   }
 }

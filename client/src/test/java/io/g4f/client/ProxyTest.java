@@ -117,8 +117,8 @@ class ProxyTest {
   void aRequestProxyOverridesTheClientProxy() {
     AsyncClient client = client("http://127.0.0.1:1");
 
-    await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")
-        .setProxy(httpProxy("user:p%40ss%3Aword"))));
+    await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi"),
+        new DirectCallOptions().setProxy(httpProxy("user:p%40ss%3Aword"))));
 
     assertThat(proxy.targets()).containsExactly(upstreamAddress());
     await(client.close());
@@ -140,8 +140,8 @@ class ProxyTest {
   void imagesUseTheRequestProxy() {
     AsyncClient client = client(null);
 
-    ImagesResponse images = await(client.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")
-        .setProxy(httpProxy("user:p%40ss%3Aword"))));
+    ImagesResponse images = await(client.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat"),
+        new DirectCallOptions().setProxy(httpProxy("user:p%40ss%3Aword"))));
 
     assertThat(images.getData().get(0).getUrl()).isEqualTo("https://example.com/cat.png");
     assertThat(proxy.targets()).containsExactly(upstreamAddress());
@@ -163,8 +163,8 @@ class ProxyTest {
   void aMalformedRequestProxyIsAnInvalidRequest() {
     AsyncClient client = client(null);
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")
-        .setProxy("ftp://user:hidden@host")));
+    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "hi"),
+        new DirectCallOptions().setProxy("ftp://user:hidden@host")));
 
     assertThat(failure).isInstanceOf(InvalidRequestException.class);
     assertThat(failure.param()).isEqualTo("proxy");

@@ -11,6 +11,11 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +62,7 @@ class RequestOverridesTest {
   @Test
   void theRequestsProviderAndKeyReplaceTheClients() {
     ChatCompletion completion = await(client.chat().completions().create(new ChatCompletionRequest()
-        .setProvider("b").setApiKey("request-key").addUserMessage("hi")));
+        .addUserMessage("hi"), new DirectCallOptions().setProvider("b").setApiKey("request-key")));
 
     assertThat(completion.getProvider()).isEqualTo("B");
     assertThat(a.received()).isEmpty();
@@ -69,8 +74,8 @@ class RequestOverridesTest {
   void theRequestsKeyGoesToItsFirstProviderOnly() {
     a.reply(HttpMethod.POST, "/v1/chat/completions", 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
 
-    await(client.chat().completions().create(new ChatCompletionRequest().setProvider("A B")
-        .setApiKey("request-key").addUserMessage("hi")));
+    await(client.chat().completions().create(new ChatCompletionRequest().addUserMessage("hi"),
+        new DirectCallOptions().setProvider("A B").setApiKey("request-key")));
 
     assertThat(a.last().headers().get("authorization")).isEqualTo("Bearer request-key");
     assertThat(b.last().headers().get("authorization")).as("never sent to a fallback provider").isNull();
@@ -78,8 +83,8 @@ class RequestOverridesTest {
 
   @Test
   void headersAreAddedAndReplaceTheProvidersOwn() {
-    await(client.chat().completions().create(new ChatCompletionRequest().addUserMessage("hi")
-        .putHeader("OpenAI-Organization", "org-1").putHeader("User-Agent", "my-app/2")));
+    await(client.chat().completions().create(new ChatCompletionRequest().addUserMessage("hi"),
+        new DirectCallOptions().putHeader("OpenAI-Organization", "org-1").putHeader("User-Agent", "my-app/2")));
 
     assertThat(a.last().headers().get("openai-organization")).isEqualTo("org-1");
     assertThat(a.last().headers().getAll("user-agent")).containsExactly("my-app/2");
@@ -101,7 +106,7 @@ class RequestOverridesTest {
     a.on(HttpMethod.POST, "/v1/chat/completions", request -> { });
 
     G4fException failure = fail(client.chat().completions().create(new ChatCompletionRequest()
-        .addUserMessage("hi").setTimeout(300L)));
+        .addUserMessage("hi"), new DirectCallOptions().setTimeout(Duration.ofMillis(300))));
 
     assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("300 ms");
   }
@@ -109,7 +114,8 @@ class RequestOverridesTest {
   @Test
   void imagesTakeTheSameOverrides() {
     ImagesResponse images = await(client.images().generate(ImageGenerationRequest.of("img", "a cat")
-        .setProvider("B").setApiKey("image-key").putHeader("X-Trace", "t1").putExtra("background", "transparent")));
+        .putExtra("background", "transparent"),
+        new DirectCallOptions().setProvider("B").setApiKey("image-key").putHeader("X-Trace", "t1")));
 
     assertThat(images.getData()).hasSize(1);
     assertThat(b.last().headers().get("authorization")).isEqualTo("Bearer image-key");
@@ -119,23 +125,62 @@ class RequestOverridesTest {
 
   @Test
   void anUnknownRequestProviderFailsTheCallNamingTheKnownOnes() {
-    assertThat(fail(client.chat().completions().create(new ChatCompletionRequest().setProvider("Nope")
-        .addUserMessage("hi")))).isInstanceOf(ProviderNotFoundException.class).hasMessageContaining("A, B");
+    assertThat(fail(client.chat().completions().create(new ChatCompletionRequest().addUserMessage("hi"),
+        new DirectCallOptions().setProvider("Nope")))).isInstanceOf(ProviderNotFoundException.class)
+        .hasMessageContaining("A, B");
   }
 
   @Test
-  void copiesKeepTheOverrides() {
-    ChatCompletionRequest request = new ChatCompletionRequest().setProvider("B").setApiKey("k").setTimeout(5L)
-        .putHeader("h", "v").addUserMessage("hi");
-    ChatCompletionRequest copy = request.copy();
-    request.putHeader("later", "x");
+  void optionsAreCopiedAndNeverPartOfTheBody() {
+    DirectCallOptions options = new DirectCallOptions().setProvider("B").setApiKey("k").setTimeout(5L)
+        .putHeader("h", "v");
+    DirectCallOptions copy = new DirectCallOptions(options);
+    options.putHeader("later", "x");
 
     assertThat(copy.getProvider()).isEqualTo("B");
     assertThat(copy.getApiKey()).isEqualTo("k");
-    assertThat(copy.getTimeout()).isEqualTo(5L);
+    assertThat(copy.getTimeout()).isEqualTo(Duration.ofMillis(5));
     assertThat(copy.getHeaders()).containsExactly(Map.entry("h", "v"));
-    assertThat(new JsonArray().add(JsonObject.mapFrom(copy)).getJsonObject(0).fieldNames())
-        .containsExactly("messages");
-    assertThatThrownBy(() -> request.setTimeout(0L)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> options.setTimeout(0L)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aCallerWhoLeavesAWholeAnswerClosesTheUpstreamRequest() {
+    AtomicInteger arrived = new AtomicInteger();
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> arrived.incrementAndGet());
+    Promise<Void> left = Promise.promise();
+
+    Future<ChatCompletion> answer = client.chat().completions().create(new ChatCompletionRequest()
+        .addUserMessage("hi"), new DirectCallOptions().setCancellation(left.future()));
+    awaitCondition(() -> arrived.get() == 1);
+    int closedBefore = a.closedConnections();
+    left.complete();
+
+    assertThatThrownBy(() -> await(answer)).hasRootCauseInstanceOf(CancellationException.class);
+    awaitCondition(() -> a.closedConnections() == closedBefore + 1);
+    assertThat(a.received()).as("not retried, no fallback").hasSize(1);
+  }
+
+  @Test
+  void aCallerWhoLeavesAStreamCancelsIt() {
+    Promise<Void> left = Promise.promise();
+    ChatCompletionStream stream = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi"),
+        new DirectCallOptions().setCancellation(left.future())));
+    Promise<Void> ended = Promise.promise();
+    stream.pause().exceptionHandler(ended::tryFail).endHandler(ended::tryComplete);
+
+    left.complete();
+
+    assertThatThrownBy(() -> await(ended.future())).hasRootCauseInstanceOf(CancellationException.class);
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 5 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 }

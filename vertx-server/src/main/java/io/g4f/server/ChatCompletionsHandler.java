@@ -1,5 +1,6 @@
 package io.g4f.server;
 
+import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -8,6 +9,7 @@ import io.g4f.client.Usage;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -58,11 +60,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (admitted.failed()) {
         OpenAiErrors.send(response, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
-        router.stream(route, request)
+        router.stream(route, request, new CallOptions())
             .onSuccess(served -> pipe(served.answer(), served.target().provider(), response, caller))
             .onFailure(failure -> fail(response, route.provider(), failure));
       } else {
-        router.complete(route, request)
+        Promise<Void> left = Promise.promise();
+        response.closeHandler(closed -> left.tryComplete());
+        router.complete(route, request, new CallOptions().setCancellation(left.future()))
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());

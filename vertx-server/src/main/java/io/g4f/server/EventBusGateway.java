@@ -1,9 +1,10 @@
 package io.g4f.server;
 
+import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.ClientRequest;
+import io.g4f.client.DirectCallOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
@@ -85,11 +86,12 @@ final class EventBusGateway {
       return;
     }
     ChatCompletionRequest request;
+    CallOptions call;
     ModelRouter.Route route;
     long credits;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
-      timeout(message, request);
+      call = callOptions(message);
       route = router.route(message.headers().get(EventBusProtocol.PROVIDER), request);
       credits = Boolean.TRUE.equals(request.getStream()) ? credits(message.headers().get(EventBusProtocol.CREDITS)) : 0;
     } catch (G4fException e) {
@@ -105,12 +107,12 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
-        router.stream(route, request)
+        router.stream(route, request, call)
             .onSuccess(served -> new StreamSession(served.answer(), served.target().provider(), caller)
                 .open(message, credits))
             .onFailure(failure -> fail(message, route.provider(), failure));
       } else {
-        router.complete(route, request)
+        router.complete(route, request, call)
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());
@@ -126,10 +128,11 @@ final class EventBusGateway {
       return;
     }
     ImageGenerationRequest request;
+    CallOptions call;
     Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
-      timeout(message, request);
+      call = callOptions(message);
       upstream = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
       OpenAiErrors.fail(message, OpenAiErrors.of(e));
@@ -139,7 +142,7 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
-        upstream.client().images().generate(request)
+        upstream.client().images().generate(request, new DirectCallOptions().setTimeout(call.getTimeout()))
             .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
             .onFailure(failure -> fail(message, upstream.name(), failure));
       }
@@ -172,23 +175,25 @@ final class EventBusGateway {
   }
 
   /**
-   * Applies the message's {@code timeout} header (ms) to {@code request}; a bad one, or one a bridge could not pass
-   * on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
+   * The call's settings from the message's headers: its {@code timeout} (ms); a bad one, or one a bridge could
+   * not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
    */
-  private static void timeout(Message<Object> message, ClientRequest<?> request) {
+  private static CallOptions callOptions(Message<Object> message) {
     String invalid = message.headers().get(EventBusBridges.INVALID_HEADER);
     if (invalid != null) {
       throw InvalidRequestException.forParam(EventBusBridges.invalidHeader(invalid), null, invalid);
     }
+    CallOptions call = new CallOptions();
     String timeout = message.headers().get(EventBusProtocol.TIMEOUT);
     if (timeout != null) {
       try {
-        request.setTimeout(Long.parseLong(timeout.trim()));
+        call.setTimeout(Long.parseLong(timeout.trim()));
       } catch (IllegalArgumentException e) {
         throw InvalidRequestException.forParam("The timeout header must be a positive number of ms", null,
             EventBusProtocol.TIMEOUT);
       }
     }
+    return call;
   }
 
   /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */

@@ -1,8 +1,10 @@
 package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
+import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.DirectCallOptions;
 import io.g4f.client.Extensible;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -109,25 +112,25 @@ final class ModelRouter {
         List.of(target(provider.name(), model)), Set.of(), null, null);
   }
 
-  /** A whole answer along {@code route}. */
-  Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request) {
-    return run(route, target -> {
-      Long timeout = route.timeout() == null || request.getTimeout() == null ? route.timeout()
-          : Long.valueOf(Math.min(route.timeout(), request.getTimeout()));
-      return client(target, route.retries()).chat().completions().create(forTarget(request, target, timeout))
-          .onComplete(done -> target.finished())
-          .map(completion -> completion.setProvider(target.provider()));
-    });
+  /**
+   * A whole answer along {@code route}; {@code call} carries the caller's timeout (bounded by the route's) and
+   * cancellation (a caller who left closes the upstream request, and no other target is tried).
+   */
+  Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request, CallOptions call) {
+    return run(route, target -> client(target, route.retries()).chat().completions()
+        .create(forTarget(request, target), options(route, call))
+        .onComplete(done -> target.finished())
+        .map(completion -> completion.setProvider(target.provider())));
   }
 
-  /** A streamed answer along {@code route}, served once a target's first chunk arrived. */
-  Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request) {
+  /** A streamed answer along {@code route}, served once a target's first chunk arrived; {@code call} as for {@link #complete}. */
+  Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request, CallOptions call) {
     Context context = vertx.getOrCreateContext();
     return run(route, target -> {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new TimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
-      client(target, route.retries()).chat().completions().stream(forTarget(request, target, null))
+      client(target, route.retries()).chat().completions().stream(forTarget(request, target), options(null, call))
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -166,12 +169,19 @@ final class ModelRouter {
     return upstreams.client(target.provider(), kept ? key : null, retries);
   }
 
-  /** {@code request} as sent to {@code target}: with its model and, when not null, {@code timeout}; copied only when that changes it. */
-  private static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target, Long timeout) {
-    if (Objects.equals(request.getModel(), target.model()) && (timeout == null || timeout.equals(request.getTimeout()))) {
-      return request;
+  /** {@code request} as sent to {@code target}: with its model; copied only when that changes it. */
+  private static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target) {
+    return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
+  }
+
+  /** The options of one target's call: the caller's timeout, bounded by the route's when given, and cancellation. */
+  private static DirectCallOptions options(Route route, CallOptions call) {
+    Duration timeout = call.getTimeout();
+    if (route != null && route.timeout() != null) {
+      Duration bound = Duration.ofMillis(route.timeout());
+      timeout = timeout == null || bound.compareTo(timeout) < 0 ? bound : timeout;
     }
-    return request.copy().setModel(target.model()).setTimeout(timeout != null ? timeout : request.getTimeout());
+    return new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
   }
 
   private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
@@ -210,6 +220,11 @@ final class ModelRouter {
         return;
       }
       Throwable failure = done.cause();
+      if (failure instanceof CancellationException) {
+        target.failed(false);
+        result.fail(failure);
+        return;
+      }
       boolean trips = providerSide(failure);
       target.failed(trips);
       metrics.failed(target, failure);

@@ -7,15 +7,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.AuthenticationException;
+import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.ConnectionException;
+import io.g4f.client.DirectCallOptions;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
 import io.g4f.client.G4fException;
+import io.g4f.client.GenericAsyncClient;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -25,6 +28,7 @@ import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.TimeoutException;
 import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -61,26 +65,39 @@ class AsyncClientContractTest {
   enum Target {
     IN_PROCESS {
       @Override
-      AsyncClient client(Vertx vertx, ClientOptions upstream) {
+      GenericAsyncClient<?> client(Vertx vertx, ClientOptions upstream) {
         return AsyncClient.create(vertx, upstream);
+      }
+
+      @Override
+      CallOptions options() {
+        return new DirectCallOptions();
       }
     },
     EVENT_BUS {
       @Override
-      AsyncClient client(Vertx vertx, ClientOptions upstream) {
+      GenericAsyncClient<?> client(Vertx vertx, ClientOptions upstream) {
         String prefix = "contract" + GATEWAYS.incrementAndGet();
         await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusPrefix(prefix)
             .addProvider("local", upstream, List.of()))));
         return EventBusAsyncClient.create(vertx, new EventBusClientOptions().setAddressPrefix(prefix).setCredits(2));
       }
+
+      @Override
+      CallOptions options() {
+        return new CallOptions();
+      }
     };
 
-    abstract AsyncClient client(Vertx vertx, ClientOptions upstream);
+    abstract GenericAsyncClient<?> client(Vertx vertx, ClientOptions upstream);
+
+    /** Empty per-call options of the type this target's client takes. */
+    abstract CallOptions options();
   }
 
   private Vertx vertx;
   private ScriptedServer upstream;
-  private AsyncClient client;
+  private GenericAsyncClient<?> client;
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -98,11 +115,11 @@ class AsyncClientContractTest {
     upstream.close();
   }
 
-  private AsyncClient client(Target target) {
+  private GenericAsyncClient<?> client(Target target) {
     return client(target, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0));
   }
 
-  private AsyncClient client(Target target, ClientOptions options) {
+  private GenericAsyncClient<?> client(Target target, ClientOptions options) {
     client = target.client(vertx, options);
     return client;
   }
@@ -156,7 +173,7 @@ class AsyncClientContractTest {
     String url = "http://127.0.0.1:" + upstream.port() + "/files/cat.png";
     upstream.reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json", new JsonObject()
         .put("created", 1589478378).put("data", new JsonArray().add(new JsonObject().put("url", url))).encode());
-    AsyncClient images = client(target);
+    GenericAsyncClient<?> images = client(target);
 
     ImagesResponse asUrl = await(images.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")));
     ImagesResponse asBase64 = await(images.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")
@@ -171,7 +188,7 @@ class AsyncClientContractTest {
   @ParameterizedTest
   @EnumSource
   void eachUpstreamErrorIsTheSameExceptionClass(Target target) {
-    AsyncClient tested = client(target);
+    GenericAsyncClient<?> tested = client(target);
     assertFailsAs(tested, 400, "{\"error\":{\"message\":\"bad temperature\",\"param\":\"temperature\"}}",
         InvalidRequestException.class);
     assertFailsAs(tested, 401, "{\"error\":{\"message\":\"bad key\"}}", AuthenticationException.class);
@@ -182,7 +199,7 @@ class AsyncClientContractTest {
     assertFailsAs(tested, 500, "{\"error\":{\"message\":\"overloaded\"}}", ProviderException.class);
   }
 
-  private void assertFailsAs(AsyncClient tested, int status, String body, Class<? extends G4fException> type) {
+  private void assertFailsAs(GenericAsyncClient<?> tested, int status, String body, Class<? extends G4fException> type) {
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", status, "application/json", body);
     String message = new JsonObject(body).getJsonObject("error").getString("message");
     assertThatThrownBy(() -> await(tested.chat().completions().create(hello())))
@@ -203,7 +220,7 @@ class AsyncClientContractTest {
   void anUnreachableProviderIsAConnectionException(Target target) {
     int closedPort = upstream.port();
     upstream.close();
-    AsyncClient tested = client(target, new ClientOptions().setBaseUrl("http://127.0.0.1:" + closedPort + "/v1")
+    GenericAsyncClient<?> tested = client(target, new ClientOptions().setBaseUrl("http://127.0.0.1:" + closedPort + "/v1")
         .setMaxRetries(0));
 
     assertThatThrownBy(() -> await(tested.chat().completions().create(hello())))
@@ -214,7 +231,7 @@ class AsyncClientContractTest {
   @EnumSource
   void aSilentProviderIsATimeout(Target target) {
     upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> { });
-    AsyncClient tested = client(target, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
+    GenericAsyncClient<?> tested = client(target, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0)
         .setTotalTimeout(300));
 
     assertThatThrownBy(() -> await(tested.chat().completions().create(hello())))
@@ -225,10 +242,10 @@ class AsyncClientContractTest {
   @EnumSource
   void aRequestsOwnTimeoutBoundsItsCall(Target target) {
     upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> { });
-    AsyncClient tested = client(target);
+    GenericAsyncClient<?> tested = client(target);
 
     long started = System.nanoTime();
-    assertThatThrownBy(() -> await(tested.chat().completions().create(hello().setTimeout(300L))))
+    assertThatThrownBy(() -> await(create(tested, hello(), target.options().setTimeout(300L))))
         .isExactlyInstanceOf(TimeoutException.class).hasMessageContaining("300 ms");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
   }
@@ -236,7 +253,7 @@ class AsyncClientContractTest {
   @ParameterizedTest
   @EnumSource
   void aRequestCanNameAnUnknownProvider(Target target) {
-    assertThatThrownBy(() -> await(client(target).chat().completions().create(hello().setProvider("nope"))))
+    assertThatThrownBy(() -> await(create(client(target), hello(), target.options().setProvider("nope"))))
         .isExactlyInstanceOf(ProviderNotFoundException.class).hasMessageContaining("nope");
   }
 
@@ -320,5 +337,12 @@ class AsyncClientContractTest {
       Thread.sleep(20);
     }
     assertThat(upstream.closedConnections()).as("upstream connections closed").isEqualTo(1);
+  }
+
+  /** {@code client}'s whole answer with {@code options}, which are of the type it takes ({@link Target#options()}). */
+  @SuppressWarnings("unchecked")
+  private static Future<ChatCompletion> create(GenericAsyncClient<?> client, ChatCompletionRequest request,
+                                               CallOptions options) {
+    return ((GenericAsyncClient<CallOptions>) client).chat().completions().create(request, options);
   }
 }

@@ -51,7 +51,7 @@ class ClusterTest {
   private ScriptedServer upstream;
   private Vertx nodeA;
   private Vertx nodeB;
-  private AsyncClient client;
+  private EventBusAsyncClient client;
 
   @BeforeEach
   void setUp(Vertx vertx) {

@@ -312,4 +312,31 @@ class GatewayHttpTest {
     }
     assertThat(upstream.closedConnections()).isEqualTo(1);
   }
+
+  @Test
+  void wholeAnswerCallersWhoLeaveCloseTheirUpstreamRequests() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> arrived.incrementAndGet());
+    HttpClient callers = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(20));
+    for (int i = 0; i < 20; i++) {
+      callers.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port).setHost("127.0.0.1")
+              .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+          .onSuccess(request -> request.end("{\"model\":\"m1\",\"messages\":\"hi\"}"));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (arrived.get() < 20 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(arrived.get()).as("whole answers waiting upstream").isEqualTo(20);
+    int closedBefore = upstream.closedConnections();
+
+    await(callers.close());
+
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (upstream.closedConnections() < closedBefore + 20 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(upstream.closedConnections() - closedBefore).as("upstream requests closed").isEqualTo(20);
+    assertThat(upstream.received()).as("nothing retried or sent elsewhere").hasSize(20);
+  }
 }

@@ -5,6 +5,7 @@ import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.AsyncClient;
+import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ClientOptions;
@@ -474,7 +475,8 @@ class GatewayRoutingTest {
         .compose(stream -> AsyncClient.ChatCompletions.collect(stream)));
     assertThat(streamed.getProvider()).isEqualTo("b");
     assertThat(streamed.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
-    ChatCompletion named = await(client.chat().completions().create(ChatCompletionRequest.of("y", "hi").setProvider("a b")));
+    ChatCompletion named = await(client.chat().completions().create(ChatCompletionRequest.of("y", "hi"),
+        new CallOptions().setProvider("a b")));
     assertThat(named.getProvider()).isEqualTo("b");
     assertThat(Arrays.asList(a.received().size(), b.received().size())).containsExactly(4, 4);
   }

@@ -1,23 +1,28 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.AsyncClient;
+import io.g4f.client.CallOptions;
+import io.g4f.client.GenericAsyncClient;
 
-/** An {@link AsyncClient} that is its own service tree: {@code chat()}, {@code completions()}, {@code images()} and {@code models()} return it. */
-abstract class AbstractAsyncClient implements AsyncClient, AsyncClient.Chat, AsyncClient.ChatCompletions,
-    AsyncClient.Images, AsyncClient.Models {
+/**
+ * A {@link GenericAsyncClient} that is its own service tree: {@code chat()}, {@code completions()}, {@code images()}
+ * and {@code models()} return it.
+ */
+abstract class AbstractAsyncClient<O extends CallOptions> implements GenericAsyncClient<O>,
+    GenericAsyncClient.Chat<O>, GenericAsyncClient.ChatCompletions<O>, GenericAsyncClient.Images<O>,
+    GenericAsyncClient.Models {
 
   @Override
-  public final Chat chat() {
+  public final Chat<O> chat() {
     return this;
   }
 
   @Override
-  public final ChatCompletions completions() {
+  public final ChatCompletions<O> completions() {
     return this;
   }
 
   @Override
-  public final Images images() {
+  public final Images<O> images() {
     return this;
   }
 

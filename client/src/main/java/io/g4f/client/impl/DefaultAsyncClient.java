@@ -5,7 +5,7 @@ import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
-import io.g4f.client.ClientRequest;
+import io.g4f.client.DirectCallOptions;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
  * retries before the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
  * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
-public final class DefaultAsyncClient extends AbstractAsyncClient {
+public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOptions> implements AsyncClient {
 
   private final Vertx vertx;
   private final ClientOptions options;
@@ -53,10 +54,12 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   private final Routing imageRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
+  /** The options of a call that has none. */
+  private static final DirectCallOptions NO_OPTIONS = new DirectCallOptions();
 
-  /** One call's settings: the client's, overridden by the request's. */
+  /** One call's settings: the client's, overridden by the call's options; {@code cancelled} completes when its caller leaves. */
   private record Call(Routing routing, ProxyOptions proxy, String apiKey, MultiMap headers, long timeout,
-                      long deadline) {
+                      long deadline, Future<?> cancelled) {
   }
 
   /** Creates a client; see {@link AsyncClient#create}. */
@@ -88,9 +91,9 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   }
 
   @Override
-  public Future<ChatCompletion> create(ChatCompletionRequest request) {
+  public Future<ChatCompletion> create(ChatCompletionRequest request, DirectCallOptions callOptions) {
     return onContext(() -> {
-      Call call = chatCall(request);
+      Call call = chatCall(request, callOptions);
       return VisionInputs.attach(vertx, request.copy().setStream(false).setStreamOptions(null))
           .compose(ready -> call.routing().run(ready.getModel(), provider -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
@@ -102,27 +105,31 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   }
 
   @Override
-  public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
+  public Future<ChatCompletionStream> stream(ChatCompletionRequest request, DirectCallOptions callOptions) {
     return onContext(() -> {
-      Call call = chatCall(request);
+      Call call = chatCall(request, callOptions);
       return VisionInputs.attach(vertx, request.copy().setStream(true))
           .compose(ready -> call.routing().run(ready.getModel(), provider -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
             return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
                     () -> call.routing().guard(provider, () -> attempt(call, provider, true,
                         context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
-                .map(stream -> new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
-                    TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())));
+                .map(stream -> {
+                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+                      TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()));
+                  call.cancelled().onComplete(cancelled -> guarded.cancel());
+                  return guarded;
+                });
           }));
     });
   }
 
   /** The settings of a chat call, once the request is known to be one. */
-  private Call chatCall(ChatCompletionRequest request) {
+  private Call chatCall(ChatCompletionRequest request, DirectCallOptions callOptions) {
     if (request.getMessages().isEmpty() && (request.getImages() == null || request.getImages().isEmpty())) {
       throw InvalidRequestException.forParam("messages must not be empty", null, "messages");
     }
-    return call(request, chatRouting, Capability.CHAT);
+    return call(callOptions, chatRouting, Capability.CHAT);
   }
 
   /** {@code request} as sent to {@code provider}: its model resolved to the provider's name for it. */
@@ -132,7 +139,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
   }
 
   @Override
-  public Future<ImagesResponse> generate(ImageGenerationRequest request) {
+  public Future<ImagesResponse> generate(ImageGenerationRequest request, DirectCallOptions callOptions) {
     return onContext(() -> {
       if (request.getPrompt() == null || request.getPrompt().isBlank()) {
         throw InvalidRequestException.forParam("prompt must not be empty", null, "prompt");
@@ -142,7 +149,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
         throw InvalidRequestException.forParam("response_format must be 'url' or 'b64_json'", null,
             "response_format");
       }
-      Call call = call(request, imageRouting, Capability.IMAGES);
+      Call call = call(callOptions, imageRouting, Capability.IMAGES);
       Future<ImagesResponse> images = call.routing().run(request.getModel(), provider -> {
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
@@ -176,14 +183,16 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
         key -> new Routing(vertx, registry, names, purpose, options, breakers));
   }
 
-  /** The settings of one call: the request's overrides, else the client's. */
-  private Call call(ClientRequest<?> request, Routing clientRouting, Capability purpose) {
-    Routing routing = request.getProvider() == null ? clientRouting : routing(request.getProvider(), purpose);
+  /** The settings of one call: its options, else the client's. */
+  private Call call(DirectCallOptions callOptions, Routing clientRouting, Capability purpose) {
+    DirectCallOptions given = callOptions == null ? NO_OPTIONS : callOptions;
+    Routing routing = given.getProvider() == null ? clientRouting : routing(given.getProvider(), purpose);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    request.getHeaders().forEach(headers::set);
-    long timeout = request.getTimeout() != null ? request.getTimeout() : options.getTotalTimeout();
-    return new Call(routing, proxyFor(request.getProxy()), request.getApiKey(), headers, timeout,
-        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout));
+    given.getHeaders().forEach(headers::set);
+    long timeout = given.getTimeout() != null ? given.getTimeout().toMillis() : options.getTotalTimeout();
+    Future<?> cancelled = given.getCancellation() != null ? given.getCancellation() : Promise.promise().future();
+    return new Call(routing, proxyFor(given.getProxy()), given.getApiKey(), headers, timeout,
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), cancelled);
   }
 
   /**
@@ -201,6 +210,12 @@ public final class DefaultAsyncClient extends AbstractAsyncClient {
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
           : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
       if (result.tryFail(new TimeoutException(why, 0, provider.name()))) {
+        cancellation.tryComplete();
+      }
+    });
+    call.cancelled().onComplete(left -> {
+      if (result.tryFail(new CancellationException("The call to " + provider.name() + " was cancelled"))) {
+        vertx.cancelTimer(timer);
         cancellation.tryComplete();
       }
     });

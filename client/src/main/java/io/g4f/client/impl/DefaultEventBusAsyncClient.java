@@ -6,12 +6,11 @@ import io.g4f.client.spi.toolkit.Json;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.ClientRequest;
+import io.g4f.client.CallOptions;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Model;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -22,13 +21,14 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link EventBusAsyncClient}: encodes each request as the gateway's JSON, sends it to the
  * gateway's address from the caller's context (or a fresh one), and decodes the answer or the failure.
  */
-public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implements EventBusAsyncClient {
+public final class DefaultEventBusAsyncClient extends AbstractAsyncClient<CallOptions> implements EventBusAsyncClient {
 
   private final Vertx vertx;
   private final EventBusClientOptions options;
@@ -41,34 +41,57 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
   }
 
   @Override
-  public Future<ChatCompletion> create(ChatCompletionRequest request) {
+  public Future<ChatCompletion> create(ChatCompletionRequest request, CallOptions callOptions) {
     JsonObject body = json(request);
     body.remove("stream");
-    return delivery(request)
-        .compose(delivery -> call(vertx.getOrCreateContext(), EventBusProtocol.CHAT_COMPLETIONS, body, delivery))
-        .map(answer -> decode(answer, ChatCompletion.class));
+    return cancellable(callOptions, call(vertx.getOrCreateContext(), EventBusProtocol.CHAT_COMPLETIONS, body,
+        delivery(callOptions)).map(answer -> decode(answer, ChatCompletion.class)));
   }
 
   @Override
-  public Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
+  public Future<ChatCompletionStream> stream(ChatCompletionRequest request, CallOptions callOptions) {
     JsonObject body = json(request).put("stream", true);
     Context context = vertx.getOrCreateContext();
-    return delivery(request)
-        .map(delivery -> delivery.addHeader(EventBusProtocol.CREDITS, String.valueOf(options.getCredits())))
-        .compose(delivery -> call(context, EventBusProtocol.CHAT_COMPLETIONS, body, delivery))
+    DeliveryOptions delivery = delivery(callOptions)
+        .addHeader(EventBusProtocol.CREDITS, String.valueOf(options.getCredits()));
+    return cancellable(callOptions, call(context, EventBusProtocol.CHAT_COMPLETIONS, body, delivery)
         .map(opening -> {
           EventBusChunkStream stream = new EventBusChunkStream(context, options, opening, streams::remove);
           streams.add(stream);
+          if (callOptions != null && callOptions.getCancellation() != null) {
+            callOptions.getCancellation().onComplete(cancelled -> stream.cancel());
+          }
           return stream;
-        });
+        }));
   }
 
   @Override
-  public Future<ImagesResponse> generate(ImageGenerationRequest request) {
+  public Future<ImagesResponse> generate(ImageGenerationRequest request, CallOptions callOptions) {
     JsonObject body = json(request);
-    return delivery(request)
-        .compose(delivery -> call(vertx.getOrCreateContext(), EventBusProtocol.IMAGES_GENERATE, body, delivery))
-        .map(answer -> decode(answer, ImagesResponse.class));
+    return cancellable(callOptions, call(vertx.getOrCreateContext(), EventBusProtocol.IMAGES_GENERATE, body,
+        delivery(callOptions)).map(answer -> decode(answer, ImagesResponse.class)));
+  }
+
+  /**
+   * {@code answer}, or a {@link CancellationException} once the call's cancellation completes first. The gateway
+   * is not told (a whole answer has no address to cancel at); a stream that opens later is cancelled.
+   */
+  private static <T> Future<T> cancellable(CallOptions callOptions, Future<T> answer) {
+    if (callOptions == null || callOptions.getCancellation() == null) {
+      return answer;
+    }
+    Promise<T> result = Promise.promise();
+    answer.onComplete(result);
+    callOptions.getCancellation().onComplete(cancelled -> {
+      if (result.tryFail(new CancellationException("The call was cancelled"))) {
+        answer.onSuccess(late -> {
+          if (late instanceof ChatCompletionStream stream) {
+            stream.cancel();
+          }
+        });
+      }
+    });
+    return result.future();
   }
 
   @Override
@@ -84,25 +107,21 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient implem
   }
 
   /**
-   * How a request travels: the gateway's provider named in a header; the request's timeout, when it
-   * has one, in a header for the gateway to apply (and waited for a second longer here, so that the
-   * gateway's own timeout arrives), else the client's. Keys, proxies and headers are the gateway's: a
-   * request setting them fails with {@link InvalidRequestException} rather than being sent without them.
+   * How a call travels: the provider named in a header; the call's timeout, when it has one, in a header for
+   * the gateway to apply (and waited for a second longer here, so that the gateway's own timeout arrives),
+   * else the client's.
    */
-  private Future<DeliveryOptions> delivery(ClientRequest<?> request) {
-    if (request.getApiKey() != null || request.getProxy() != null || !request.getHeaders().isEmpty()) {
-      return Future.failedFuture(InvalidRequestException.forParam("Over the event bus the gateway holds the keys, "
-          + "proxies and headers: a request's apiKey, proxy and headers cannot be used", null, null));
-    }
+  private DeliveryOptions delivery(CallOptions callOptions) {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getTimeout());
-    if (request.getTimeout() != null) {
-      delivery.setSendTimeout(Math.max(options.getTimeout(), request.getTimeout() + 1000))
-          .addHeader(EventBusProtocol.TIMEOUT, String.valueOf(request.getTimeout()));
+    if (callOptions != null && callOptions.getTimeout() != null) {
+      long timeout = callOptions.getTimeout().toMillis();
+      delivery.setSendTimeout(Math.max(options.getTimeout(), timeout + 1000))
+          .addHeader(EventBusProtocol.TIMEOUT, String.valueOf(timeout));
     }
-    if (request.getProvider() != null) {
-      delivery.addHeader(EventBusProtocol.PROVIDER, request.getProvider());
+    if (callOptions != null && callOptions.getProvider() != null) {
+      delivery.addHeader(EventBusProtocol.PROVIDER, callOptions.getProvider());
     }
-    return Future.succeededFuture(delivery);
+    return delivery;
   }
 
   /** Cancels the streams still open; nothing else is held. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -139,7 +140,7 @@ final class Routing {
     return !any && provider == providers.get(0);
   }
 
-  /** Runs {@code call} with each candidate for {@code model} in turn until one succeeds. */
+  /** Runs {@code call} with each candidate for {@code model} in turn until one succeeds or the call is cancelled. */
   <T> Future<T> run(String model, Function<Provider, Future<T>> call) {
     List<Provider> order = new ArrayList<>(candidates(model));
     if (order.size() == 1) {
@@ -158,6 +159,9 @@ final class Routing {
     }
     Provider provider = order.get(index);
     return call.apply(provider).recover(failure -> {
+      if (failure instanceof CancellationException) {
+        return Future.failedFuture(failure);
+      }
       failures.put(provider.name(), failure);
       return next(order, index + 1, failures, call);
     });
@@ -172,7 +176,7 @@ final class Routing {
     CircuitBreaker breaker = breakers.computeIfAbsent(provider.name(), name -> CircuitBreaker.create(
             "g4f-" + name, vertx, new CircuitBreakerOptions().setMaxFailures(BREAKER_MAX_FAILURES)
                 .setResetTimeout(BREAKER_RESET_TIMEOUT).setTimeout(-1).setFallbackOnFailure(false))
-        .failurePolicy(outcome -> outcome.failed()
+        .failurePolicy(outcome -> outcome.failed() && !(outcome.cause() instanceof CancellationException)
             && !(outcome.cause() instanceof G4fException g4f && !g4f.retryable())));
     return breaker.<T>execute(attempt).recover(failure -> Future.failedFuture(failure instanceof OpenCircuitException
         ? new ProviderException(provider.name() + " is skipped: it failed " + BREAKER_MAX_FAILURES

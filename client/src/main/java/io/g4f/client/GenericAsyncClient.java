@@ -1,0 +1,108 @@
+package io.g4f.client;
+
+import io.g4f.client.impl.ChunkAccumulator;
+import io.vertx.core.Future;
+import io.vertx.core.streams.ReadStream;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The calls every asynchronous client offers, whether it calls providers itself ({@link AsyncClient}) or asks
+ * a gateway over the event bus ({@link EventBusAsyncClient}): chat completions, streamed completions and
+ * images, each returning a Vert.x {@link Future}, in the OpenAI client's tree:
+ * {@code client.chat().completions().create(...)}, {@code client.images().generate(...)}. Each call takes an
+ * optional {@code O}, the per-call settings this client honours, beside the request.
+ *
+ * <p>Thread-safe; call it from any thread. Nothing here blocks. Every returned {@code Future} completes, with a
+ * {@link G4fException} subclass on failure, within the call's total timeout.
+ *
+ * @param <O> the per-call options this client honours
+ */
+public interface GenericAsyncClient<O extends CallOptions> {
+
+  /** Chat: {@code chat().completions()}. */
+  Chat<O> chat();
+
+  /** Image generation. */
+  Images<O> images();
+
+  /** The models this client's providers serve. */
+  Models models();
+
+  /** Closes the client's connections; calls in flight fail. Does not close a {@code Vertx} it was given. */
+  Future<@Nullable Void> close();
+
+  /** The chat service. */
+  interface Chat<O extends CallOptions> {
+
+    /** Chat completions. */
+    ChatCompletions<O> completions();
+  }
+
+  /** Chat completions, whole or streamed. */
+  interface ChatCompletions<O extends CallOptions> {
+
+    /** The whole answer, with the client's settings; see {@link #create(ChatCompletionRequest, CallOptions)}. */
+    default Future<ChatCompletion> create(ChatCompletionRequest request) {
+      return create(request, null);
+    }
+
+    /**
+     * The whole answer, asked of the provider as a whole answer and returned with every field it sent;
+     * retryable failures are retried with backoff before anything is returned.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<ChatCompletion> create(ChatCompletionRequest request, @Nullable O options);
+
+    /** The answer as a stream of chunks, with the client's settings; see {@link #stream(ChatCompletionRequest, CallOptions)}. */
+    default Future<ChatCompletionStream> stream(ChatCompletionRequest request) {
+      return stream(request, null);
+    }
+
+    /**
+     * The answer as a stream of chunks. The future succeeds once the provider has accepted the
+     * request (status and headers received); failures until then are retried, failures after that
+     * end the stream and are never retried.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<ChatCompletionStream> stream(ChatCompletionRequest request, @Nullable O options);
+
+    /**
+     * Folds a stream into one completion: content and tool-call fragments joined per choice, the
+     * last finish reason and usage kept. Reads the stream in flowing mode until it ends or fails.
+     */
+    static Future<ChatCompletion> collect(ReadStream<ChatCompletionChunk> stream) {
+      return ChunkAccumulator.collect(stream);
+    }
+  }
+
+  /** Image generation. */
+  interface Images<O extends CallOptions> {
+
+    /** Generates images with the client's settings; see {@link #generate(ImageGenerationRequest, CallOptions)}. */
+    default Future<ImagesResponse> generate(ImageGenerationRequest request) {
+      return generate(request, null);
+    }
+
+    /**
+     * Generates images, returned as the request's {@code response_format} asks ({@code url} by
+     * default) whatever the provider returned.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<ImagesResponse> generate(ImageGenerationRequest request, @Nullable O options);
+  }
+
+  /** The models of this client's providers. */
+  interface Models {
+
+    /**
+     * Every model (and model alias) that the chat and image providers list, each once, owned by the
+     * first provider that lists it; with provider {@code "Any"}, those of every provider that has its
+     * key. A request naming one of these models and no provider is routed to a provider that lists it.
+     */
+    Future<List<Model>> list();
+  }
+}
