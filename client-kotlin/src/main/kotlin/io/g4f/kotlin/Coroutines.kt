@@ -17,14 +17,19 @@ import io.vertx.core.Vertx
 import io.vertx.kotlin.coroutines.coAwait
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.buffer
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.flowOn
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
@@ -75,7 +80,15 @@ fun ChatCompletions.stream(
     block: ChatCompletionRequestBuilder.() -> Unit,
 ): Flow<ChatCompletionChunk> {
     val request = chatCompletionRequest(block)
-    return flow { emitAll(open(request, options).chunks()) }
+    val chunks = flow { emitAll(open(request, options).chunks()) }
+    return flow {
+        if (currentCoroutineContext()[ContinuationInterceptor] == null) {
+            // No dispatcher (suspend fun main): collect on Dispatchers.Default, never on the event loop, one chunk at a time.
+            emitAll(chunks.flowOn(Dispatchers.Default).buffer(Channel.RENDEZVOUS))
+        } else {
+            emitAll(chunks)
+        }
+    }
 }
 
 /**
@@ -98,16 +111,26 @@ suspend fun Images.generate(
 private suspend fun <T> cancellable(options: DirectCallOptions?, start: (DirectCallOptions) -> Future<T>): T {
     val left = Promise.promise<Void>()
     val call = (if (options == null) DirectCallOptions() else DirectCallOptions(options)).setCancellation(left.future())
-    try {
-        return start(call).coAwait()
-    } catch (cancelled: CancellationException) {
-        left.tryComplete()
-        throw cancelled
+    return onCallersDispatcher {
+        try {
+            start(call).coAwait()
+        } catch (cancelled: CancellationException) {
+            left.tryComplete()
+            throw cancelled
+        }
     }
 }
 
+/**
+ * Runs [block] where the caller resumes: in place when its coroutine has a dispatcher (a Vert.x context's
+ * included), else (`suspend fun main`, whose coroutine has none) on [Dispatchers.Default], so that code after
+ * a call never runs on a Vert.x event loop, where blocking would stall the client.
+ */
+private suspend fun <T> onCallersDispatcher(block: suspend () -> T): T =
+    if (currentCoroutineContext()[ContinuationInterceptor] == null) withContext(Dispatchers.Default) { block() } else block()
+
 /** Every model the client's providers serve, each once, with its provider as `ownedBy`; see [AsyncClient.Models.list]. */
-suspend fun AsyncClient.listModels(): List<Model> = models().list().coAwait()
+suspend fun AsyncClient.listModels(): List<Model> = onCallersDispatcher { models().list().coAwait() }
 
 /**
  * Runs [block] with a client on a Vert.x instance of its own, then closes both, also when [block]

@@ -19,6 +19,9 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.coroutines.startCoroutine
 import org.assertj.core.api.Assertions.assertThat
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.BeforeEach
@@ -152,6 +155,29 @@ class SuspendCallsTest {
                 assertThat(chunks).hasSize(6)
             }
         }
+    }
+
+    @Test
+    fun `in a coroutine without a dispatcher, as suspend fun main runs, code after a call is off the event loop`() {
+        val threads = java.util.concurrent.CopyOnWriteArrayList<String>()
+        val done = java.util.concurrent.CompletableFuture<Unit>()
+        val main: suspend () -> Unit = {
+            client.chat.completions.create { user("say this is a test") }
+            threads += Thread.currentThread().name
+            client.chat.completions.stream { user("say this is a test") }.collect { threads += Thread.currentThread().name }
+            threads += Thread.currentThread().name
+            client.images.generate { prompt = "a white siamese cat" }
+            threads += Thread.currentThread().name
+            client.listModels()
+            threads += Thread.currentThread().name
+        }
+
+        main.startCoroutine(Continuation(EmptyCoroutineContext) { outcome ->
+            outcome.fold({ done.complete(Unit) }, { done.completeExceptionally(it) })
+        })
+
+        done.get(30, java.util.concurrent.TimeUnit.SECONDS)
+        assertThat(threads).hasSize(10).noneMatch { it.startsWith("vert.x-eventloop") }
     }
 
     private companion object {
