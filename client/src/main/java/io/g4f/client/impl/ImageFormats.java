@@ -63,12 +63,12 @@ final class ImageFormats {
     }
     Future<Buffer> bytes;
     if (url.startsWith("data:")) {
-      int comma = url.indexOf(',');
-      if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+      ImageData.DataUri data = ImageData.dataUri(url);
+      if (data == null) {
         return Future.failedFuture(new InvalidRequestException(provider + " returned a data: URI that is not base64",
             0, provider));
       }
-      return Future.succeededFuture(image.setB64Json(url.substring(comma + 1)).setUrl(null));
+      return Future.succeededFuture(image.setB64Json(data.base64()).setUrl(null));
     } else if (url.startsWith("file:")) {
       Path file = Path.of(java.net.URI.create(url)).toAbsolutePath().normalize();
       if (!file.startsWith(Path.of(imagesDir).toAbsolutePath().normalize())) {
