@@ -1,5 +1,6 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
@@ -9,6 +10,7 @@ import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +79,8 @@ final class ImageFormats {
       }
       bytes = context.vertx().fileSystem().readFile(file.toString());
     } else {
-      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap(), null);
+      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap()
+          .add(HttpHeaders.USER_AGENT, AbstractProvider.USER_AGENT), null);
     }
     return bytes.map(buffer -> image.setB64Json(Base64.getEncoder().encodeToString(buffer.getBytes())).setUrl(null));
   }
