@@ -40,6 +40,7 @@ class AnthropicTest {
   private static final String KEY = "sk-ant-test-secret-0123456789";
   private static final String TEXT_STREAM = resource("transcripts/anthropic-messages-stream.txt");
   private static final String TOOL_USE_STREAM = resource("transcripts/anthropic-tool-use-stream.txt");
+  private static final String MESSAGE = resource("transcripts/anthropic-message.json");
 
   private Vertx vertx;
   private ScriptedServer anthropic;
@@ -48,7 +49,7 @@ class AnthropicTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    anthropic = ScriptedServer.start(vertx).sse("/v1/messages", TEXT_STREAM);
+    anthropic = ScriptedServer.start(vertx).chat("/v1/messages", TEXT_STREAM, MESSAGE);
     client = clientFor(new AnthropicProvider("http://127.0.0.1:" + anthropic.port()), new ClientOptions());
   }
 
@@ -75,8 +76,16 @@ class AnthropicTest {
     assertThat(sent.headers().get("content-type")).isEqualTo("application/json");
     assertThat(sent.headers().get("authorization")).isNull();
     assertThat(sent.json()).isEqualTo(new JsonObject("""
-        {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 256,
-         "stream": true}"""));
+        {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 256}"""));
+  }
+
+  @Test
+  void aStreamIsAskedWithStreamTrue() {
+    await(await(client.chat().completions().stream(ChatCompletionRequest.of("claude-sonnet-4-5", "Hello")))
+        .collect(Collectors.toList()));
+
+    assertThat(anthropic.last().headers().get("accept")).isEqualTo("text/event-stream");
+    assertThat(anthropic.last().json().getBoolean("stream")).isTrue();
   }
 
   @Test
@@ -97,7 +106,7 @@ class AnthropicTest {
         .setTemperature(0.5).setTopP(0.9).setStop(List.of("\n\nHuman:")).setUser("user-42").setSeed(7L)));
 
     assertThat(anthropic.last().json()).isEqualTo(new JsonObject("""
-        {"model": "claude-haiku-4-5", "max_tokens": 4096, "stream": true,
+        {"model": "claude-haiku-4-5", "max_tokens": 4096,
          "system": "You are a seasoned data scientist.",
          "messages": [{"role": "user", "content": "Summarise the dataset."}],
          "temperature": 0.5, "top_p": 0.9, "stop_sequences": ["\\n\\nHuman:"],
@@ -235,9 +244,50 @@ class AnthropicTest {
   }
 
   @Test
-  void theDocumentedTextStreamFoldsIntoOneCompletion() {
+  void aWholeAnswerIsTheDocumentedMessageMapped() {
     ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("claude-sonnet-4-5",
-        "Hello")));
+        "Hello, Claude")));
+
+    assertThat(anthropic.received()).hasSize(1);
+    assertThat(anthropic.last().json().containsKey("stream")).isFalse();
+    assertThat(completion.getId()).isEqualTo("msg_013Zva2CMHLNnXjNJJKqJ2EF");
+    assertThat(completion.getModel()).isEqualTo("claude-sonnet-4-5-20250929");
+    assertThat(completion.getProvider()).isEqualTo("Anthropic");
+    assertThat(completion.getCreated()).isPositive();
+    ChatCompletion.Choice choice = completion.getChoices().get(0);
+    assertThat(choice.getMessage().getRole()).isEqualTo("assistant");
+    assertThat(choice.getMessage().getContent()).isEqualTo("Hi! My name is Claude.");
+    assertThat(choice.getMessage().getToolCalls()).isNull();
+    assertThat(choice.getFinishReason()).isEqualTo("stop");
+    assertThat(completion.getUsage().getPromptTokens()).isEqualTo(2095);
+    assertThat(completion.getUsage().getCompletionTokens()).isEqualTo(503);
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(2598);
+  }
+
+  @Test
+  void aWholeToolUseMessageBecomesTextAndOneToolCall() {
+    anthropic.chat("/v1/messages", TOOL_USE_STREAM, resource("transcripts/anthropic-tool-use-message.json"));
+
+    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("claude-sonnet-4-5",
+        "What is the weather like in San Francisco?")));
+
+    ChatCompletion.Choice choice = completion.getChoices().get(0);
+    assertThat(choice.getFinishReason()).isEqualTo("tool_calls");
+    assertThat(choice.getMessage().getContent()).isEqualTo("I'll check the current weather in San Francisco for you.");
+    assertThat(choice.getMessage().getToolCalls()).singleElement().satisfies(call -> {
+      assertThat(call.getIndex()).isNull();
+      assertThat(call.getId()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+      assertThat(call.getType()).isEqualTo("function");
+      assertThat(call.getFunction().getName()).isEqualTo("get_weather");
+      assertThat(new JsonObject(call.getFunction().getArguments()))
+          .isEqualTo(new JsonObject().put("location", "San Francisco, CA").put("unit", "celsius"));
+    });
+  }
+
+  @Test
+  void theDocumentedTextStreamFoldsIntoOneCompletion() {
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("claude-sonnet-4-5",
+        "Hello")).compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(completion.getId()).isEqualTo("msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY");
     assertThat(completion.getModel()).isEqualTo("claude-sonnet-4-5-20250929");
@@ -277,7 +327,8 @@ class AnthropicTest {
       writeInPieces(request.response(), bytes, 0);
     });
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "Hello")));
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "Hello"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("Hello!");
     assertThat(completion.getUsage().getTotalTokens()).isEqualTo(40);
@@ -346,7 +397,8 @@ class AnthropicTest {
             + "\"usage\":{\"output_tokens\":30}}")
         + event("message_stop", "{\"type\":\"message_stop\"}"));
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "both?")));
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "both?"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(completion.getChoices().get(0).getMessage().getToolCalls())
         .extracting(ToolCall::getId, call -> call.getFunction().getName(), call -> call.getFunction().getArguments())
@@ -371,7 +423,8 @@ class AnthropicTest {
   void thinkingBlocksAreLeftOutOfTheAnswer() {
     anthropic.sse("/v1/messages", resource("transcripts/anthropic-thinking-stream.txt"));
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "27 * 453?")));
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "27 * 453?"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("27 * 453 = 12,231");
     assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo("stop");
@@ -387,24 +440,28 @@ class AnthropicTest {
       "refusal, content_filter",
       "pause_turn, pause_turn",
   })
-  void stopReasonMapsToFinishReason(String stopReason, String finishReason) {
-    anthropic.sse("/v1/messages", TEXT_STREAM.replace("\"end_turn\"", "\"" + stopReason + "\""));
+  void stopReasonMapsToFinishReasonWholeAndStreamed(String stopReason, String finishReason) {
+    anthropic.chat("/v1/messages", TEXT_STREAM.replace("\"end_turn\"", "\"" + stopReason + "\""),
+        MESSAGE.replace("\"end_turn\"", "\"" + stopReason + "\""));
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m", "Hello")));
+    ChatCompletion whole = await(client.chat().completions().create(ChatCompletionRequest.of("m", "Hello")));
+    ChatCompletion streamed = await(client.chat().completions().stream(ChatCompletionRequest.of("m", "Hello"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
-    assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo(finishReason);
+    assertThat(whole.getChoices().get(0).getFinishReason()).isEqualTo(finishReason);
+    assertThat(streamed.getChoices().get(0).getFinishReason()).isEqualTo(finishReason);
   }
 
   @Test
   void cachedPromptTokensCountAsPromptTokens() {
-    anthropic.sse("/v1/messages", TEXT_STREAM.replace("\"input_tokens\": 25,",
+    anthropic.chat("/v1/messages", TEXT_STREAM, MESSAGE.replace("\"input_tokens\": 2095,",
         "\"input_tokens\": 25, \"cache_creation_input_tokens\": 100, \"cache_read_input_tokens\": 1000,"));
 
     Usage usage = await(client.chat().completions().create(ChatCompletionRequest.of("m", "Hello"))).getUsage();
 
     assertThat(usage.getPromptTokens()).isEqualTo(1125);
-    assertThat(usage.getCompletionTokens()).isEqualTo(15);
-    assertThat(usage.getTotalTokens()).isEqualTo(1140);
+    assertThat(usage.getCompletionTokens()).isEqualTo(503);
+    assertThat(usage.getTotalTokens()).isEqualTo(1628);
   }
 
   @Test
@@ -431,9 +488,11 @@ class AnthropicTest {
   void aStreamCutBeforeMessageStopFails() {
     anthropic.sse("/v1/messages", TEXT_STREAM.substring(0, TEXT_STREAM.indexOf("event: message_delta")));
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("m", "Hello")));
+    G4fException failure = fail(client.chat().completions().stream(ChatCompletionRequest.of("m", "Hello"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
-    assertThat(failure).isInstanceOf(ProviderException.class).hasMessage("Anthropic ended the stream before message_stop");
+    assertThat(failure).isInstanceOf(ProviderException.class)
+        .hasMessage("Anthropic's stream ended before message_stop: the answer is incomplete");
   }
 
   @ParameterizedTest(name = "HTTP {0} ({1}) -> {3}")

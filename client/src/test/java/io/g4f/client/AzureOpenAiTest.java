@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -43,7 +44,7 @@ class AzureOpenAiTest {
   }
 
   @Test
-  void chatGoesToTheDeploymentWithTheApiVersionAndTheApiKeyHeader() {
+  void aWholeAnswerIsAskedWholeOfTheDeploymentWithTheApiVersionAndTheApiKeyHeaderAndKeepsEveryField() {
     ChatCompletion completion = await(client(new ClientOptions().setProvider("AzureOpenAI")
         .setBaseUrl("http://127.0.0.1:" + azure.port() + "/")).chat().completions()
         .create(ChatCompletionRequest.of("my-gpt4o", "say this is a test")));
@@ -53,6 +54,16 @@ class AzureOpenAiTest {
     assertThat(azure.last().headers().get("api-key")).isEqualTo(KEY);
     assertThat(azure.last().headers().get("authorization")).isNull();
     assertThat(azure.last().json().getBoolean("stream")).isFalse();
+    assertThat(azure.last().headers().get("user-agent")).isEqualTo(AbstractProvider.USER_AGENT);
+    assertThat(azure.received()).hasSize(1);
+    assertThat(completion.getId()).isEqualTo("chatcmpl-123");
+    assertThat(completion.getCreated()).isEqualTo(1694268190L);
+    assertThat(completion.getModel()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(completion.getSystemFingerprint()).isEqualTo("fp_44709d6fcb");
+    assertThat(completion.getExtra()).containsEntry("service_tier", "default");
+    assertThat(completion.getChoices().get(0).getMessage().getExtra()).containsKey("annotations");
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(17);
+    assertThat(completion.getUsage().getExtra()).containsKeys("prompt_tokens_details", "completion_tokens_details");
   }
 
   @Test

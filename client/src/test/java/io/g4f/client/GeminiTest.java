@@ -38,6 +38,7 @@ class GeminiTest {
 
   private static final String KEY = "AIzaSy-test-secret-0123456789";
   private static final String STREAM_PATH = "/v1beta/models/gemini-2.5-flash:streamGenerateContent";
+  private static final String WHOLE_PATH = "/v1beta/models/gemini-2.5-flash:generateContent";
   private static final String PNG_B64 =
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
@@ -48,7 +49,8 @@ class GeminiTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    gemini = ScriptedServer.start(vertx).sse(STREAM_PATH, resource("transcripts/gemini-text-stream.sse"));
+    gemini = ScriptedServer.start(vertx).sse(STREAM_PATH, resource("transcripts/gemini-text-stream.sse"))
+        .reply(HttpMethod.POST, WHOLE_PATH, 200, "application/json", resource("transcripts/gemini-generate-content.json"));
     client = AsyncClient.create(vertx, new ClientOptions().setProvider("Gemini").setImageProvider("Gemini")
             .putApiKey("Gemini", KEY).setMaxRetries(0).setImagesDir(imagesDir.toString()),
         ProviderRegistry.standard().register(new GeminiProvider("http://127.0.0.1:" + gemini.port() + "/v1beta")));
@@ -64,21 +66,62 @@ class GeminiTest {
     return await(client.chat().completions().create(request));
   }
 
+  /** Scripts {@code sse} as the stream and its last event as the whole answer. */
+  private void answer(String sse) {
+    String[] events = sse.strip().split("(\r?\n){2}");
+    gemini.sse(STREAM_PATH, sse).reply(HttpMethod.POST, WHOLE_PATH, 200, "application/json",
+        events[events.length - 1].substring("data: ".length()));
+  }
+
   private static JsonObject user(String text) {
     return new JsonObject().put("role", "user").put("parts", new JsonArray().add(new JsonObject().put("text", text)));
   }
 
   @Test
-  void aPlainRequestGoesToStreamGenerateContentWithTheKeyInAHeaderOnly() {
+  void aWholeAnswerIsAskedOfGenerateContentWithTheKeyInAHeaderOnly() {
     create(ChatCompletionRequest.of("gemini-2.5-flash", "Why is the sky blue?"));
 
     ScriptedServer.Received sent = gemini.last();
+    assertThat(gemini.received()).hasSize(1);
     assertThat(sent.method()).isEqualTo(HttpMethod.POST);
-    assertThat(sent.uri()).isEqualTo(STREAM_PATH + "?alt=sse");
+    assertThat(sent.uri()).isEqualTo(WHOLE_PATH);
     assertThat(sent.headers().get("x-goog-api-key")).isEqualTo(KEY);
     assertThat(sent.headers().get("authorization")).isNull();
     assertThat(sent.headers().get("content-type")).isEqualTo("application/json");
     assertThat(sent.json()).isEqualTo(new JsonObject().put("contents", new JsonArray().add(user("Why is the sky blue?"))));
+  }
+
+  @Test
+  void aStreamIsAskedOfStreamGenerateContentWithTheSameBody() {
+    await(await(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash", "Why is the sky blue?")))
+        .collect(java.util.stream.Collectors.toList()));
+
+    assertThat(gemini.last().uri()).isEqualTo(STREAM_PATH + "?alt=sse");
+    assertThat(gemini.last().headers().get("x-goog-api-key")).isEqualTo(KEY);
+    assertThat(gemini.last().json()).isEqualTo(new JsonObject().put("contents", new JsonArray()
+        .add(user("Why is the sky blue?"))));
+  }
+
+  @Test
+  void theDocumentedWholeResponseIsMappedLikeTheStream() {
+    ChatCompletion whole = create(ChatCompletionRequest.of("gemini-2.5-flash", "Why is the sky blue?"));
+    ChatCompletion streamed = await(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash",
+        "Why is the sky blue?")).compose(AsyncClient.ChatCompletions::collect));
+
+    assertThat(whole.getId()).isEqualTo("mAitaJ7bA4rQz7IPvt2V0AY");
+    assertThat(whole.getModel()).isEqualTo("gemini-2.5-flash");
+    assertThat(whole.getProvider()).isEqualTo("Gemini");
+    assertThat(whole.getCreated()).isPositive();
+    ChatCompletion.Choice choice = whole.getChoices().get(0);
+    assertThat(choice.getMessage().getRole()).isEqualTo("assistant");
+    assertThat(choice.getMessage().getContent())
+        .isEqualTo("The sky is blue because air scatters short blue wavelengths more than red ones ✓.");
+    assertThat(choice.getFinishReason()).isEqualTo("stop");
+    assertThat(whole.getUsage().getPromptTokens()).isEqualTo(9);
+    assertThat(whole.getUsage().getCompletionTokens()).isEqualTo(503);
+    assertThat(whole.getUsage().getTotalTokens()).isEqualTo(512);
+    assertThat(streamed.getChoices().get(0).getMessage().getContent()).isEqualTo(choice.getMessage().getContent());
+    assertThat(streamed.getUsage().getTotalTokens()).isEqualTo(512);
   }
 
   @Test
@@ -163,8 +206,8 @@ class GeminiTest {
   @Test
   void aFunctionCallRoundTripSendsFunctionCallsAndOneTurnOfFunctionResponses() {
     gemini.sse(STREAM_PATH, resource("transcripts/gemini-function-call-stream.sse"));
-    ChatMessage assistant = create(ChatCompletionRequest.of("gemini-2.5-flash", "Weather in Paris and London?"))
-        .getChoices().get(0).getMessage();
+    ChatMessage assistant = await(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash",
+        "Weather in Paris and London?")).compose(AsyncClient.ChatCompletions::collect)).getChoices().get(0).getMessage();
 
     create(ChatCompletionRequest.of("gemini-2.5-flash", "Weather in Paris and London?")
         .addMessage(assistant)
@@ -272,18 +315,21 @@ class GeminiTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({"STOP, stop", "MAX_TOKENS, length", "MALFORMED_FUNCTION_CALL, malformed_function_call"})
-  void finishReasonsBecomeOpenAiOnes(String reason, String expected) {
-    gemini.sse(STREAM_PATH, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Once\"}],\"role\": \"model\"},"
+  void finishReasonsBecomeOpenAiOnesWholeAndStreamed(String reason, String expected) {
+    answer("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Once\"}],\"role\": \"model\"},"
         + "\"finishReason\": \"" + reason + "\",\"index\": 0}],\"modelVersion\": \"gemini-2.5-flash\"}\r\n\r\n");
 
-    ChatCompletion completion = create(ChatCompletionRequest.of("gemini-2.5-flash", "Tell a story"));
+    ChatCompletion whole = create(ChatCompletionRequest.of("gemini-2.5-flash", "Tell a story"));
+    ChatCompletion streamed = await(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash",
+        "Tell a story")).compose(AsyncClient.ChatCompletions::collect));
 
-    assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo(expected);
+    assertThat(whole.getChoices().get(0).getFinishReason()).isEqualTo(expected);
+    assertThat(streamed.getChoices().get(0).getFinishReason()).isEqualTo(expected);
   }
 
   @Test
   void aBlockedPromptFailsCreateAndStreamAlikeAsAContentFilterError() throws Exception {
-    gemini.sse(STREAM_PATH, resource("transcripts/gemini-blocked-prompt.sse"));
+    answer(resource("transcripts/gemini-blocked-prompt.sse"));
     ChatCompletionRequest request = ChatCompletionRequest.of("gemini-2.5-flash", "something dangerous");
 
     G4fException whole = fail(client.chat().completions().create(request));
@@ -302,7 +348,7 @@ class GeminiTest {
 
   @Test
   void anAnswerStoppedForSafetyFailsAfterTheTextBeforeIt() throws Exception {
-    gemini.sse(STREAM_PATH, resource("transcripts/gemini-safety-stream.sse"));
+    answer(resource("transcripts/gemini-safety-stream.sse"));
     ChatCompletionRequest request = ChatCompletionRequest.of("gemini-2.5-flash", "how to make something dangerous");
 
     G4fException whole = fail(client.chat().completions().create(request));
@@ -326,13 +372,18 @@ class GeminiTest {
   }
 
   @Test
-  void aStreamThatEndsBeforeAFinishReasonIsAProviderError() {
-    gemini.sse(STREAM_PATH, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"The\"}],\"role\": \"model\"},"
+  void anAnswerThatEndsBeforeAFinishReasonIsAProviderErrorWholeOrStreamed() {
+    answer("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"The\"}],\"role\": \"model\"},"
         + "\"index\": 0}]}\r\n\r\n");
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("gemini-2.5-flash", "hi")));
+    G4fException whole = fail(client.chat().completions().create(ChatCompletionRequest.of("gemini-2.5-flash", "hi")));
+    G4fException streamed = fail(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
-    assertThat(failure).isInstanceOf(ProviderException.class).hasMessage("Gemini's stream ended before a finish reason");
+    for (G4fException failure : List.of(whole, streamed)) {
+      assertThat(failure).isInstanceOf(ProviderException.class)
+          .hasMessage("Gemini's stream ended before a finish reason: the answer is incomplete");
+    }
   }
 
   @Test
@@ -341,7 +392,8 @@ class GeminiTest {
         + "\"index\": 0}]}\r\n\r\ndata: {\"error\": {\"code\": 429,\"message\": \"Resource has been exhausted (e.g. "
         + "check quota).\",\"status\": \"RESOURCE_EXHAUSTED\"}}\r\n\r\n");
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("gemini-2.5-flash", "hi")));
+    G4fException failure = fail(client.chat().completions().stream(ChatCompletionRequest.of("gemini-2.5-flash", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(failure).isInstanceOf(RateLimitException.class)
         .hasMessage("Gemini failed mid-stream: Resource has been exhausted (e.g. check quota).");
@@ -377,7 +429,7 @@ class GeminiTest {
     if (status == 429) {
       details.add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo").put("retryDelay", "37s"));
     }
-    gemini.reply(HttpMethod.POST, STREAM_PATH, status, "application/json", new JsonObject().put("error",
+    gemini.reply(HttpMethod.POST, WHOLE_PATH, status, "application/json", new JsonObject().put("error",
         new JsonObject().put("code", status).put("message", message).put("status", googleStatus)
             .put("details", details)).encode());
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OllamaNativeTest {
 
   private static final String TRANSCRIPT = resource("transcripts/ollama-chat-stream.ndjson");
+  private static final String WHOLE = resource("transcripts/ollama-chat.json");
+  private static final String NDJSON = "application/x-ndjson";
 
   private Vertx vertx;
   private ScriptedServer ollama;
@@ -38,7 +40,7 @@ class OllamaNativeTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    ollama = ScriptedServer.start(vertx).reply(HttpMethod.POST, "/api/chat", 200, "application/x-ndjson", TRANSCRIPT);
+    ollama = ScriptedServer.start(vertx).chat("/api/chat", NDJSON, TRANSCRIPT, WHOLE);
     client = AsyncClient.create(vertx, new ClientOptions().setProvider("OllamaNative").setMaxRetries(0),
         ProviderRegistry.standard().register(new OllamaProvider("http://127.0.0.1:" + ollama.port())));
   }
@@ -58,7 +60,7 @@ class OllamaNativeTest {
 
     assertThat(ollama.last().uri()).isEqualTo("/api/chat");
     assertThat(ollama.last().json()).isEqualTo(new JsonObject()
-        .put("model", "llama3.2").put("stream", true)
+        .put("model", "llama3.2").put("stream", false)
         .put("messages", new JsonArray()
             .add(new JsonObject().put("role", "system").put("content", "be brief"))
             .add(new JsonObject().put("role", "user").put("content", "why is the sky blue?")))
@@ -68,22 +70,55 @@ class OllamaNativeTest {
   }
 
   @Test
-  void createAndStreamFoldTheSameTranscript() {
+  void aWholeAnswerIsAskedWithStreamFalseAndIsTheDocumentedObjectMapped() {
     ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("llama3.2", "hi")));
 
+    assertThat(ollama.received()).hasSize(1);
+    assertThat(ollama.last().json().getBoolean("stream")).isFalse();
+    assertThat(completion.getId()).startsWith("chatcmpl-");
+    assertThat(completion.getChoices().get(0).getMessage().getRole()).isEqualTo("assistant");
+    assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("Hello! How are you today?");
+    assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo("stop");
+    assertThat(completion.getUsage().getPromptTokens()).isEqualTo(26);
+    assertThat(completion.getUsage().getCompletionTokens()).isEqualTo(298);
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(324);
+    assertThat(completion.getModel()).isEqualTo("llama3.2");
+    assertThat(completion.getProvider()).isEqualTo("OllamaNative");
+    assertThat(completion.getCreated()).isEqualTo(1702390423L);
+  }
+
+  @Test
+  void aStreamIsAskedWithStreamTrueAndFoldsTheTranscript() {
+    List<ChatCompletionChunk> chunks = await(await(client.chat().completions().stream(
+        ChatCompletionRequest.of("llama3.2", "hi"))).collect(Collectors.toList()));
+
+    assertThat(ollama.last().json().getBoolean("stream")).isTrue();
+    assertThat(ollama.last().headers().get("accept")).isEqualTo(NDJSON);
+    assertThat(chunks).hasSize(4);
+    assertThat(chunks).extracting(ChatCompletionChunk::getId).containsOnly(chunks.get(0).getId());
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("llama3.2", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
     assertThat(completion.getChoices().get(0).getMessage().getRole()).isEqualTo("assistant");
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test ✓.");
     assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo("stop");
     assertThat(completion.getUsage().getPromptTokens()).isEqualTo(26);
     assertThat(completion.getUsage().getCompletionTokens()).isEqualTo(282);
-    assertThat(completion.getModel()).isEqualTo("llama3.2");
-    assertThat(completion.getProvider()).isEqualTo("OllamaNative");
     assertThat(completion.getCreated()).isEqualTo(1691164339L);
+  }
 
-    List<ChatCompletionChunk> chunks = await(await(client.chat().completions().stream(
-        ChatCompletionRequest.of("llama3.2", "hi"))).collect(Collectors.toList()));
-    assertThat(chunks).hasSize(4);
-    assertThat(chunks).extracting(ChatCompletionChunk::getId).containsOnly(chunks.get(0).getId());
+  @Test
+  void anAnswerThatEndsBeforeDoneFailsWholeOrStreamed() {
+    String cut = TRANSCRIPT.substring(0, TRANSCRIPT.lastIndexOf("{\"model\""));
+    ollama.chat("/api/chat", NDJSON, cut, cut.substring(0, cut.indexOf('\n')));
+
+    G4fException whole = fail(client.chat().completions().create(ChatCompletionRequest.of("llama3.2", "hi")));
+    G4fException streamed = fail(client.chat().completions().stream(ChatCompletionRequest.of("llama3.2", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
+
+    assertThat(whole).isInstanceOf(ProviderException.class)
+        .hasMessage("OllamaNative's stream ended before \"done\": true: the answer is incomplete");
+    assertThat(streamed).isInstanceOf(ProviderException.class)
+        .hasMessage("OllamaNative's stream ended before its last line: the answer is incomplete");
   }
 
   @Test
@@ -94,7 +129,8 @@ class OllamaNativeTest {
       writeInPieces(request.response(), bytes, 0);
     });
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("llama3.2", "hi")));
+    ChatCompletion completion = await(client.chat().completions().stream(ChatCompletionRequest.of("llama3.2", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test ✓.");
   }
@@ -131,20 +167,27 @@ class OllamaNativeTest {
   }
 
   @Test
-  void toolCallsComeBackAsOpenAiToolCalls() {
-    ollama.reply(HttpMethod.POST, "/api/chat", 200, "application/x-ndjson", resource("transcripts/ollama-tool-call.ndjson"));
+  void toolCallsComeBackAsOpenAiToolCallsWholeAndStreamed() {
+    ollama.chat("/api/chat", NDJSON, resource("transcripts/ollama-tool-call.ndjson"),
+        resource("transcripts/ollama-tool-call.json"));
+    ChatCompletionRequest request = ChatCompletionRequest.of("llama3.2", "weather in Paris?")
+        .setTools(List.of(Tool.function("get_current_weather", "Weather", Map.of("type", "object"))));
 
-    ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("llama3.2",
-        "weather in Paris?").setTools(List.of(Tool.function("get_current_weather", "Weather",
-        Map.of("type", "object"))))));
+    ChatCompletion whole = await(client.chat().completions().create(request));
+    ChatCompletion streamed = await(client.chat().completions().stream(request)
+        .compose(AsyncClient.ChatCompletions::collect));
 
-    ChatCompletion.Choice choice = completion.getChoices().get(0);
-    assertThat(choice.getFinishReason()).isEqualTo("tool_calls");
-    assertThat(choice.getMessage().getToolCalls()).hasSize(1);
-    ToolCall call = choice.getMessage().getToolCalls().get(0);
-    assertThat(call.getFunction().getName()).isEqualTo("get_current_weather");
-    assertThat(new JsonObject(call.getFunction().getArguments()))
-        .isEqualTo(new JsonObject().put("format", "celsius").put("location", "Paris, FR"));
+    for (ChatCompletion completion : List.of(whole, streamed)) {
+      ChatCompletion.Choice choice = completion.getChoices().get(0);
+      assertThat(choice.getFinishReason()).isEqualTo("tool_calls");
+      assertThat(choice.getMessage().getToolCalls()).hasSize(1);
+      ToolCall call = choice.getMessage().getToolCalls().get(0);
+      assertThat(call.getId()).isEqualTo("call_0");
+      assertThat(call.getFunction().getName()).isEqualTo("get_current_weather");
+      assertThat(new JsonObject(call.getFunction().getArguments()))
+          .isEqualTo(new JsonObject().put("format", "celsius").put("location", "Paris, FR"));
+    }
+    assertThat(whole.getUsage().getTotalTokens()).isEqualTo(155);
     assertThat(ollama.last().json().getJsonArray("tools").getJsonObject(0).getJsonObject("function")
         .getString("name")).isEqualTo("get_current_weather");
   }
@@ -181,7 +224,8 @@ class OllamaNativeTest {
         "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n"
             + "{\"error\":\"an error was encountered while running the model: unexpected EOF\"}\n");
 
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("llama3.2", "hi")));
+    G4fException failure = fail(client.chat().completions().stream(ChatCompletionRequest.of("llama3.2", "hi"))
+        .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(failure).isInstanceOf(ProviderException.class)
         .hasMessage("OllamaNative failed mid-stream: an error was encountered while running the model: unexpected EOF");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.provider.PollinationsProvider;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +53,7 @@ class PollinationsTest {
   }
 
   @Test
-  void chatNeedsNoKey() {
+  void aWholeAnswerIsAskedWholeWithNoKeyAndKeepsEveryField() {
     ChatCompletion completion = await(client.chat().completions().create(
         new ChatCompletionRequest().addUserMessage("say this is a test")));
 
@@ -62,6 +63,16 @@ class PollinationsTest {
     assertThat(text.last().json().getString("model")).isEqualTo("openai");
     assertThat(text.last().json().getBoolean("stream")).isFalse();
     assertThat(text.last().headers().get("authorization")).isNull();
+    assertThat(text.last().headers().get("user-agent")).isEqualTo(AbstractProvider.USER_AGENT);
+    assertThat(text.received()).hasSize(1);
+    assertThat(completion.getId()).isEqualTo("chatcmpl-123");
+    assertThat(completion.getCreated()).isEqualTo(1694268190L);
+    assertThat(completion.getModel()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(completion.getSystemFingerprint()).isEqualTo("fp_44709d6fcb");
+    assertThat(completion.getExtra()).containsEntry("service_tier", "default");
+    assertThat(completion.getChoices().get(0).getMessage().getExtra()).containsKey("annotations");
+    assertThat(completion.getUsage().getTotalTokens()).isEqualTo(17);
+    assertThat(completion.getUsage().getExtra()).containsKeys("prompt_tokens_details", "completion_tokens_details");
   }
 
   @Test
@@ -78,6 +89,7 @@ class PollinationsTest {
         "/prompt/a%20white%20siamese%20cat?model=flux&width=512&height=768&seed=42&nologo=true",
         "/prompt/a%20white%20siamese%20cat?model=flux&width=512&height=768&seed=43&nologo=true");
     assertThat(images.last().headers().get("authorization")).isNull();
+    assertThat(images.last().headers().get("user-agent")).isEqualTo(AbstractProvider.USER_AGENT);
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GatewayProtocolsTest {
 
   private static final String GEMINI_STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent";
+  private static final String GEMINI_WHOLE = "/v1beta/models/gemini-2.5-flash:generateContent";
 
   private ScriptedServer anthropic;
   private ScriptedServer gemini;
@@ -37,7 +38,8 @@ class GatewayProtocolsTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    anthropic = ScriptedServer.start(vertx).sse("/v1/messages", resource("transcripts/anthropic-messages-stream.txt"));
+    anthropic = ScriptedServer.start(vertx).chat("/v1/messages", resource("transcripts/anthropic-messages-stream.txt"),
+        resource("transcripts/anthropic-message.json"));
     gemini = ScriptedServer.start(vertx).sse(GEMINI_STREAM, resource("transcripts/gemini-text-stream.sse"))
         .reply(HttpMethod.POST, "/v1beta/models/imagen-4.0-generate-001:predict", 200, "application/json",
             resource("transcripts/gemini-imagen-predict.json"));
@@ -71,9 +73,12 @@ class GatewayProtocolsTest {
   void anAnthropicAnswerArrivesAsAnOpenAiCompletion() {
     ChatCompletion completion = sdk.chat().completions().create(ask("claude-sonnet-4-5"));
 
-    assertThat(completion.choices().get(0).message().content()).contains("Hello!");
+    assertThat(completion.id()).isEqualTo("msg_013Zva2CMHLNnXjNJJKqJ2EF");
+    assertThat(completion.choices().get(0).message().content()).contains("Hi! My name is Claude.");
     assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    assertThat(completion.usage().orElseThrow().totalTokens()).isEqualTo(2598);
     JsonObject sent = anthropic.last().json();
+    assertThat(sent.containsKey("stream")).isFalse();
     assertThat(sent.getString("system")).isEqualTo("be brief");
     assertThat(sent.getJsonArray("messages")).hasSize(1);
     assertThat(anthropic.last().headers().get("x-api-key")).isEqualTo("ak");
@@ -105,7 +110,8 @@ class GatewayProtocolsTest {
 
   @Test
   void aGeminiSafetyBlockIsABadRequest() {
-    gemini.sse(GEMINI_STREAM, resource("transcripts/gemini-blocked-prompt.sse"));
+    gemini.reply(HttpMethod.POST, GEMINI_WHOLE, 200, "application/json",
+        resource("transcripts/gemini-blocked-prompt.sse").strip().substring("data: ".length()));
 
     assertThatThrownBy(() -> sdk.chat().completions().create(ask("gemini-2.5-flash")))
         .isInstanceOf(BadRequestException.class).hasMessageContaining("blocked");

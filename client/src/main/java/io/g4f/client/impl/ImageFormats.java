@@ -1,5 +1,6 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
@@ -9,6 +10,7 @@ import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,12 +65,12 @@ final class ImageFormats {
     }
     Future<Buffer> bytes;
     if (url.startsWith("data:")) {
-      int comma = url.indexOf(',');
-      if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+      ImageData.DataUri data = ImageData.dataUri(url);
+      if (data == null) {
         return Future.failedFuture(new InvalidRequestException(provider + " returned a data: URI that is not base64",
             0, provider));
       }
-      return Future.succeededFuture(image.setB64Json(url.substring(comma + 1)).setUrl(null));
+      return Future.succeededFuture(image.setB64Json(data.base64()).setUrl(null));
     } else if (url.startsWith("file:")) {
       Path file = Path.of(java.net.URI.create(url)).toAbsolutePath().normalize();
       if (!file.startsWith(Path.of(imagesDir).toAbsolutePath().normalize())) {
@@ -77,7 +79,8 @@ final class ImageFormats {
       }
       bytes = context.vertx().fileSystem().readFile(file.toString());
     } else {
-      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap(), null);
+      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap()
+          .add(HttpHeaders.USER_AGENT, AbstractProvider.USER_AGENT), null);
     }
     return bytes.map(buffer -> image.setB64Json(Base64.getEncoder().encodeToString(buffer.getBytes())).setUrl(null));
   }

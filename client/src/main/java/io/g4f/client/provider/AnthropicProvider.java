@@ -3,44 +3,47 @@ package io.g4f.client.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ChatMessage;
 import io.g4f.client.ContentPart;
 import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ProviderException;
 import io.g4f.client.Tool;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.spi.toolkit.ChunkDecoder;
-import io.g4f.client.spi.toolkit.Json;
-import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.AbstractProvider;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.spi.Capability;
-import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.ImageData;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.OpenAiShapes;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseDecoder;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Anthropic's Messages API: {@code POST {baseUrl}/v1/messages} with the key in {@code x-api-key} and
- * {@code anthropic-version: 2023-06-01}, streamed as server-sent events ({@code message_start},
- * {@code content_block_start}/{@code _delta}/{@code _stop}, {@code message_delta}, {@code message_stop},
- * {@code ping}, {@code error}). A base URL that already ends in {@code /v1} is used as is.
+ * {@code anthropic-version: 2023-06-01}. A whole answer is asked without {@code stream} and comes back as one
+ * {@code message} object; a streamed one is asked with {@code "stream": true} and comes back as server-sent
+ * events ({@code message_start}, {@code content_block_start}/{@code _delta}/{@code _stop}, {@code message_delta},
+ * {@code message_stop}, {@code ping}, {@code error}); a stream that ends before {@code message_stop} fails.
+ * A base URL that already ends in {@code /v1} is used as is.
  *
  * <p>The OpenAI-shaped request is translated: system and developer messages become the top-level
  * {@code system}; {@code max_tokens} (required by Anthropic) is {@code max_completion_tokens}, else
@@ -53,12 +56,13 @@ import java.util.function.Consumer;
  * Anthropic equivalent ({@code n} other than 1, a schema-less {@code json_object} format, other
  * content part types) fails with {@link InvalidRequestException} before sending; {@code seed} is ignored.
  *
- * <p>The answer comes back as OpenAI chunks: the first carries the role, text deltas become content,
- * each {@code tool_use} block becomes a tool call (its {@code input_json_delta} fragments become
- * argument fragments), thinking blocks are left out, and the last chunk carries the finish reason
- * and the usage. An {@code error} event fails the stream as {@link ProviderErrors#fromStreamError} maps it.
+ * <p>The answer comes back in OpenAI's shapes: text blocks become content, each {@code tool_use} block a tool
+ * call, thinking blocks are left out, {@code stop_reason} becomes the finish reason, and the token counts the
+ * usage. Streamed, the first chunk carries the role, text deltas become content, {@code input_json_delta}
+ * fragments become argument fragments, and the last chunk carries the finish reason and the usage. An
+ * {@code error} event fails the stream as {@link ProviderErrors#fromStreamError} maps it.
  */
-public class AnthropicProvider implements Provider {
+public class AnthropicProvider extends AbstractProvider {
 
   /** The Anthropic API, {@value}. */
   public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -67,7 +71,6 @@ public class AnthropicProvider implements Provider {
   /** The {@code max_tokens} sent when the request sets no token limit: {@value}. */
   public static final int DEFAULT_MAX_TOKENS = 4096;
 
-  private static final List<String> MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
   /** Anthropic's {@code stop_reason} to OpenAI's {@code finish_reason}; other values pass through unchanged. */
   private static final Map<String, String> FINISH_REASONS = Map.of(
       "end_turn", "stop",
@@ -77,8 +80,6 @@ public class AnthropicProvider implements Provider {
       "tool_use", "tool_calls",
       "refusal", "content_filter");
 
-  private final String baseUrl;
-
   /** Anthropic at {@link #DEFAULT_BASE_URL}. */
   public AnthropicProvider() {
     this(DEFAULT_BASE_URL);
@@ -86,67 +87,51 @@ public class AnthropicProvider implements Provider {
 
   /** An Anthropic-compatible server at {@code baseUrl} (with or without a trailing {@code /v1}). */
   public AnthropicProvider(String baseUrl) {
-    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+    super("Anthropic", baseUrl, List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"),
+        "ANTHROPIC_API_KEY", EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS));
   }
 
+  /** Asks for the whole {@code message} (no {@code stream} in the body) and maps it as the stream is mapped. */
   @Override
-  public String name() {
-    return "Anthropic";
-  }
-
-  @Override
-  public String defaultModel() {
-    return MODELS.get(0);
-  }
-
-  @Override
-  public List<String> models() {
-    return MODELS;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS, Capability.AUTH);
-  }
-
-  @Override
-  public String apiKeyVariable() {
-    return "ANTHROPIC_API_KEY";
+  public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    Buffer body = Json.encode(body(request));
+    return context.send(HttpMethod.POST, messagesUrl(context), headers(context), body)
+        .map(answer -> new Answer(context.apiKey()).whole(answer));
   }
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Json.encode(body(request));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url(context))
-        .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream")
-        .putHeader("anthropic-version", API_VERSION);
+    Buffer body = Json.encode(body(request).put("stream", true));
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(messagesUrl(context))
+        .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
+    return context.stream(options, body, response -> new Answer(context.apiKey()));
+  }
+
+  private String messagesUrl(ProviderContext context) {
+    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl();
+    return join(base, base.endsWith("/v1") || base.endsWith("/v1/") ? "/messages" : "/v1/messages");
+  }
+
+  /** JSON content, the API version, and the key in {@code x-api-key} when there is one. */
+  private static MultiMap headers(ProviderContext context) {
+    MultiMap headers = jsonHeaders().add("anthropic-version", API_VERSION);
     if (context.apiKey() != null) {
-      options.putHeader("x-api-key", context.apiKey());
+      headers.add("x-api-key", context.apiKey());
     }
-    return context.stream(options, body, response -> new EventDecoder(context.apiKey()));
+    return headers;
   }
 
-  private String url(ProviderContext context) {
-    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return AbstractProvider.join(base, base.endsWith("/v1") || base.endsWith("/v1/") ? "/messages" : "/v1/messages");
-  }
-
-  /** The Messages request body; throws {@link InvalidRequestException} for what Anthropic cannot take. */
+  /** The Messages request body, without {@code stream}; throws {@link InvalidRequestException} for what Anthropic cannot take. */
   private ObjectNode body(ChatCompletionRequest request) {
     if (request.getN() != null && request.getN() != 1) {
       throw invalid("n", "returns one choice per request: n must be 1");
     }
+    Integer maxTokens = OpenAiShapes.maxTokens(request);
     ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel())
-        .put("max_tokens", request.getMaxCompletionTokens() != null ? request.getMaxCompletionTokens()
-            : request.getMaxTokens() != null ? request.getMaxTokens() : DEFAULT_MAX_TOKENS)
-        .put("stream", true);
+        .put("max_tokens", maxTokens != null ? maxTokens : DEFAULT_MAX_TOKENS);
     conversation(request.getMessages(), body);
-    if (request.getTemperature() != null) {
-      body.put("temperature", request.getTemperature());
-    }
-    if (request.getTopP() != null) {
-      body.put("top_p", request.getTopP());
-    }
+    OpenAiShapes.putIfSet(body, "temperature", request.getTemperature());
+    OpenAiShapes.putIfSet(body, "top_p", request.getTopP());
     if (request.getStop() != null && !request.getStop().isEmpty()) {
       body.set("stop_sequences", Json.MAPPER.valueToTree(request.getStop()));
     }
@@ -156,10 +141,8 @@ public class AnthropicProvider implements Provider {
     if (request.getTools() != null && !request.getTools().isEmpty()) {
       body.set("tools", tools(request.getTools()));
     }
-    ObjectNode toolChoice = toolChoice(request.getToolChoice(), request.getExtra().get("parallel_tool_calls"));
-    if (toolChoice != null) {
-      body.set("tool_choice", toolChoice);
-    }
+    OpenAiShapes.putIfSet(body, "tool_choice",
+        toolChoice(request.getToolChoice(), request.getExtra().get("parallel_tool_calls")));
     if (request.getResponseFormat() != null) {
       outputFormat(request.getResponseFormat(), body);
     }
@@ -175,12 +158,11 @@ public class AnthropicProvider implements Provider {
     ArrayNode messages = body.putArray("messages");
     ArrayNode toolResults = null;
     for (ChatMessage message : conversation) {
-      String role = message.getRole();
-      if (ChatMessage.SYSTEM.equals(role) || "developer".equals(role)) {
+      if (OpenAiShapes.isInstruction(message)) {
         if (message.getContent() != null) {
           system.add(message.getContent());
         }
-      } else if (ChatMessage.TOOL.equals(role)) {
+      } else if (ChatMessage.TOOL.equals(message.getRole())) {
         if (toolResults == null) {
           toolResults = messages.addObject().put("role", ChatMessage.USER).putArray("content");
         }
@@ -191,7 +173,8 @@ public class AnthropicProvider implements Provider {
         }
       } else {
         toolResults = null;
-        messages.add(ChatMessage.ASSISTANT.equals(role) ? assistantMessage(message) : userMessage(message));
+        messages.add(ChatMessage.ASSISTANT.equals(message.getRole()) ? assistantMessage(message)
+            : userMessage(message));
       }
     }
     if (system.size() == 1) {
@@ -225,13 +208,11 @@ public class AnthropicProvider implements Provider {
     if (url.startsWith("http://") || url.startsWith("https://")) {
       return source.put("type", "url").put("url", url);
     }
-    int comma = url.indexOf(',');
-    String meta = url.startsWith("data:") && comma > 0 ? url.substring("data:".length(), comma) : "";
-    if (!meta.endsWith(";base64")) {
+    ImageData.DataUri data = ImageData.dataUri(url);
+    if (data == null) {
       throw invalid("messages", "takes images as http(s) URLs or base64 data: URIs");
     }
-    return source.put("type", "base64").put("media_type", meta.substring(0, meta.length() - ";base64".length()))
-        .put("data", url.substring(comma + 1));
+    return source.put("type", "base64").put("media_type", data.mimeType()).put("data", data.base64());
   }
 
   private ObjectNode assistantMessage(ChatMessage message) {
@@ -246,74 +227,49 @@ public class AnthropicProvider implements Provider {
     }
     for (ToolCall call : message.getToolCalls()) {
       content.addObject().put("type", "tool_use").put("id", call.getId()).put("name", call.getFunction().getName())
-          .set("input", toolInput(call.getFunction().getArguments()));
+          .set("input", OpenAiShapes.toolArguments(call.getFunction().getArguments(), name()));
     }
     return out;
   }
 
-  private JsonNode toolInput(String arguments) {
-    JsonNode input;
-    try {
-      input = Json.MAPPER.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
-    } catch (IOException e) {
-      input = null;
-    }
-    if (input == null || !input.isObject()) {
-      throw invalid("messages", "needs tool call arguments that are a JSON object");
-    }
-    return input;
-  }
-
   private ArrayNode tools(List<Tool> tools) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    for (Tool tool : tools) {
-      Tool.Function function = tool.getFunction();
-      if (!"function".equals(tool.getType()) || function == null) {
-        throw invalid("tools", "takes function tools only, not '" + tool.getType() + "'");
-      }
+    for (Tool.Function function : OpenAiShapes.functions(tools, name())) {
       ObjectNode declared = out.addObject().put("name", function.getName());
-      if (function.getDescription() != null) {
-        declared.put("description", function.getDescription());
-      }
+      OpenAiShapes.putIfSet(declared, "description", function.getDescription());
       declared.set("input_schema", function.getParameters() != null
           ? Json.MAPPER.valueToTree(function.getParameters())
           : Json.MAPPER.createObjectNode().put("type", "object"));
-      if (function.getStrict() != null) {
-        declared.put("strict", function.getStrict());
-      }
+      OpenAiShapes.putIfSet(declared, "strict", function.getStrict());
     }
     return out;
   }
 
   /** {@code tool_choice} ({@code parallel_tool_calls: false} as {@code disable_parallel_tool_use}); null if unset. */
-  private ObjectNode toolChoice(Object choice, Object parallelToolCalls) {
+  private @Nullable ObjectNode toolChoice(@Nullable Object choice, @Nullable Object parallelToolCalls) {
     boolean serial = Boolean.FALSE.equals(parallelToolCalls);
+    OpenAiShapes.ToolChoice read = OpenAiShapes.toolChoice(choice, name());
     ObjectNode out = Json.MAPPER.createObjectNode();
-    if (choice == null) {
+    if (read == null) {
       return serial ? out.put("type", "auto").put("disable_parallel_tool_use", true) : null;
     }
-    if ("none".equals(choice)) {
-      return out.put("type", "none");
-    } else if ("auto".equals(choice)) {
-      out.put("type", "auto");
-    } else if ("required".equals(choice)) {
-      out.put("type", "any");
-    } else if (choice instanceof Map<?, ?> named && named.get("function") instanceof Map<?, ?> function
-        && function.get("name") instanceof String name) {
-      out.put("type", "tool").put("name", name);
-    } else {
-      throw invalid("tool_choice", "takes tool_choice \"auto\", \"required\", \"none\" or a named function, not "
-          + choice);
+    switch (read.mode()) {
+      case NONE -> {
+        return out.put("type", "none");
+      }
+      case AUTO -> out.put("type", "auto");
+      case REQUIRED -> out.put("type", "any");
+      case FUNCTION -> out.put("type", "tool").put("name", read.function());
     }
     return serial ? out.put("disable_parallel_tool_use", true) : out;
   }
 
   private void outputFormat(Map<String, Object> responseFormat, ObjectNode body) {
-    Object type = responseFormat.get("type");
+    String type = OpenAiShapes.responseFormatType(responseFormat);
     if ("text".equals(type)) {
       return;
     }
-    Object schema = responseFormat.get("json_schema") instanceof Map<?, ?> jsonSchema ? jsonSchema.get("schema") : null;
+    Object schema = OpenAiShapes.responseSchema(responseFormat);
     if (!"json_schema".equals(type) || schema == null) {
       throw invalid("response_format", "has no response_format '" + type + "': JSON output needs a schema, as "
           + "{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{...}}} (sent as output_config.format); "
@@ -327,69 +283,70 @@ public class AnthropicProvider implements Provider {
     return InvalidRequestException.forParam(name() + " " + problem, name(), param);
   }
 
-  /** The Messages event stream, one instance per response: events in, OpenAI chunks out. */
-  private final class EventDecoder implements ChunkDecoder {
+  /**
+   * One Messages answer in OpenAI's shapes, one instance per answer: as a decoder, the event stream in order;
+   * with {@link #whole}, a whole {@code message} object. Both go through the same mapping of the message's
+   * header, blocks, stop reason and usage.
+   */
+  private final class Answer extends SseDecoder {
 
-    private final String secret;
-    private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
-    private final SseParser parser = new SseParser(events::add);
+    private final @Nullable String secret;
     private final long created = System.currentTimeMillis() / 1000;
     /** Content block index of each {@code tool_use} block to its tool call index. */
     private final Map<Integer, Integer> toolCalls = new HashMap<>();
-    private String id;
-    private String model;
+    private @Nullable String id;
+    private @Nullable String model;
     private int promptTokens;
     private int completionTokens;
-    private String stopReason;
+    private @Nullable String stopReason;
 
-    EventDecoder(String secret) {
+    Answer(@Nullable String secret) {
+      super(AnthropicProvider.this.name());
       this.secret = secret;
     }
 
-    @Override
-    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
-      parser.feed(bytes);
-      for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
-        if (event(event, out)) {
-          events.clear();
-          return true;
+    /** The whole answer from a {@code message} object: its blocks folded into one assistant message. */
+    ChatCompletion whole(Buffer body) {
+      JsonNode message = json(body.toString(), "message");
+      start(message);
+      ChatMessage answer = new ChatMessage().setRole(ChatMessage.ASSISTANT);
+      StringBuilder text = new StringBuilder();
+      List<ToolCall> calls = new ArrayList<>();
+      JsonNode blocks = message.path("content");
+      for (int block = 0; block < blocks.size(); block++) {
+        JsonNode content = blocks.get(block);
+        switch (content.path("type").asText()) {
+          case "text" -> text.append(content.path("text").asText(""));
+          case "tool_use" -> calls.add(toolCall(block, content, content.path("input").toString()));
+          default -> {
+            // thinking, redacted_thinking, server tool blocks: not part of an OpenAI answer
+          }
         }
       }
-      return false;
+      answer.setContent(text.isEmpty() && !calls.isEmpty() ? null : text.toString());
+      answer.setToolCalls(calls.isEmpty() ? null : calls);
+      stop(message, message.path("usage"));
+      ChatCompletionChunk finish = finish();
+      finish.getChoices().get(0).setDelta(answer);
+      return OpenAiShapes.completion(finish);
     }
 
     @Override
-    public void end(Consumer<ChatCompletionChunk> out) {
-      throw new ProviderException(name() + " ended the stream before message_stop", 0, name());
-    }
-
-    /** Handles one event; true when it was {@code message_stop}. */
-    private boolean event(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
-      JsonNode json;
-      try {
-        json = Json.MAPPER.readTree(event.data());
-      } catch (IOException e) {
-        throw ProviderErrors.malformed(name(), "event", e);
-      }
+    protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
+      JsonNode json = json(event.data(), "event");
       switch (json.path("type").asText(event.event())) {
         case "message_start" -> {
-          JsonNode message = json.path("message");
-          id = message.path("id").asText(null);
-          model = message.path("model").asText(null);
-          usage(message.path("usage"));
+          start(json.path("message"));
           out.accept(chunk(new ChatMessage().setRole(ChatMessage.ASSISTANT)));
         }
         case "content_block_start" -> blockStart(json.path("index").asInt(), json.path("content_block"), out);
         case "content_block_delta" -> blockDelta(json.path("index").asInt(), json.path("delta"), out);
-        case "message_delta" -> {
-          stopReason = json.path("delta").path("stop_reason").asText(stopReason);
-          usage(json.path("usage"));
-        }
+        case "message_delta" -> stop(json.path("delta"), json.path("usage"));
         case "message_stop" -> {
           out.accept(finish());
           return true;
         }
-        case "error" -> throw ProviderErrors.fromStreamError(name(), json, secret);
+        case "error" -> throw ProviderErrors.fromStreamError(provider, json, secret);
         default -> {
           // ping, content_block_stop, and event types added later: nothing to emit
         }
@@ -397,20 +354,48 @@ public class AnthropicProvider implements Provider {
       return false;
     }
 
+    @Override
+    protected void onEnd(Consumer<ChatCompletionChunk> out) {
+      throw ProviderErrors.truncated(provider, "message_stop");
+    }
+
+    private JsonNode json(String text, String what) {
+      try {
+        return Json.MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw ProviderErrors.malformed(provider, what, e);
+      }
+    }
+
+    /** Takes the header and usage of a {@code message} (whole, or the one {@code message_start} carries). */
+    private void start(JsonNode message) {
+      id = message.path("id").asText(null);
+      model = message.path("model").asText(null);
+      usage(message.path("usage"));
+    }
+
+    /** Takes the {@code stop_reason} of a whole message or a {@code message_delta}'s delta, and the usage beside it. */
+    private void stop(JsonNode reason, JsonNode usage) {
+      stopReason = reason.path("stop_reason").asText(stopReason);
+      usage(usage);
+    }
+
     private void blockStart(int block, JsonNode content, Consumer<ChatCompletionChunk> out) {
       switch (content.path("type").asText()) {
         case "text" -> text(content.path("text").asText(""), out);
-        case "tool_use" -> {
-          int index = toolCalls.size();
-          toolCalls.put(block, index);
-          out.accept(chunk(new ChatMessage().setToolCalls(List.of(new ToolCall().setIndex(index)
-              .setId(content.path("id").asText()).setType("function")
-              .setFunction(new ToolCall.FunctionCall().setName(content.path("name").asText()).setArguments(""))))));
-        }
+        case "tool_use" -> out.accept(chunk(new ChatMessage().setToolCalls(List.of(toolCall(block, content, "")))));
         default -> {
           // thinking, redacted_thinking, server tool blocks: not part of an OpenAI answer
         }
       }
+    }
+
+    /** The tool call of a {@code tool_use} block, numbered in the order the blocks come. */
+    private ToolCall toolCall(int block, JsonNode toolUse, String arguments) {
+      int index = toolCalls.size();
+      toolCalls.put(block, index);
+      return new ToolCall().setIndex(index).setId(toolUse.path("id").asText()).setType("function")
+          .setFunction(new ToolCall.FunctionCall().setName(toolUse.path("name").asText()).setArguments(arguments));
     }
 
     private void blockDelta(int block, JsonNode delta, Consumer<ChatCompletionChunk> out) {
@@ -447,6 +432,7 @@ public class AnthropicProvider implements Provider {
       }
     }
 
+    /** The last chunk: the finish reason and the usage. */
     private ChatCompletionChunk finish() {
       ChatCompletionChunk chunk = chunk(new ChatMessage());
       chunk.getChoices().get(0)
@@ -456,7 +442,7 @@ public class AnthropicProvider implements Provider {
 
     private ChatCompletionChunk chunk(ChatMessage delta) {
       ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setModel(model).setCreated(created)
-          .setProvider(name());
+          .setProvider(provider);
       chunk.getChoices().add(new ChatCompletionChunk.Choice().setDelta(delta));
       return chunk;
     }

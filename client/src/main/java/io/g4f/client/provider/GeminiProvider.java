@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -17,14 +18,15 @@ import io.g4f.client.ProviderException;
 import io.g4f.client.Tool;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.spi.toolkit.ChunkDecoder;
-import io.g4f.client.spi.toolkit.Json;
-import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.AbstractProvider;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.spi.Capability;
-import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.ImageData;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.OpenAiShapes;
+import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseDecoder;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +34,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -41,13 +42,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Google's Gemini API. Chat is {@code POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse}:
- * server-sent events, each {@code data:} a whole {@code GenerateContentResponse}, the stream ending
- * with the body. Images are {@code POST {baseUrl}/models/{model}:predict} for Imagen models and
+ * Google's Gemini API. A whole answer is {@code POST {baseUrl}/models/{model}:generateContent}, answered with one
+ * {@code GenerateContentResponse}; a streamed one is {@code :streamGenerateContent?alt=sse}: server-sent events,
+ * each {@code data:} a {@code GenerateContentResponse}, the stream ending with the body (no end marker: a stream
+ * that ends before a candidate's finish reason fails). Both are mapped alike. Images are {@code POST {baseUrl}/models/{model}:predict} for Imagen models and
  * {@code :generateContent} with {@code responseModalities: ["TEXT","IMAGE"]} for Gemini image models.
  * The key travels in the {@code x-goog-api-key} header, never in the URL.
  *
@@ -58,7 +60,7 @@ import java.util.function.Consumer;
  * itself. A blocked prompt or an answer stopped by a content filter fails with
  * {@link ContentFilterException}, streamed or not.
  */
-public class GeminiProvider implements Provider {
+public class GeminiProvider extends AbstractProvider {
 
   /** Gemini's public endpoint. */
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -75,8 +77,6 @@ public class GeminiProvider implements Provider {
   private static final List<String> GEMINI_IMAGE_ASPECT_RATIOS = List.of("1:1", "2:3", "3:2", "3:4", "4:3", "4:5",
       "5:4", "9:16", "16:9", "21:9");
 
-  private final String baseUrl;
-
   /** Gemini at {@link #DEFAULT_BASE_URL}. */
   public GeminiProvider() {
     this(DEFAULT_BASE_URL);
@@ -84,32 +84,16 @@ public class GeminiProvider implements Provider {
 
   /** Gemini at {@code baseUrl}, the equivalent of {@link #DEFAULT_BASE_URL} (ending in the API version). */
   public GeminiProvider(String baseUrl) {
-    this.baseUrl = baseUrl;
+    super(NAME, baseUrl, MODELS, "GEMINI_API_KEY", EnumSet.allOf(Capability.class));
   }
 
+  /** Asks {@code :generateContent} for the whole answer and maps its one response as a streamed one is mapped. */
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String defaultModel() {
-    return MODELS.get(0);
-  }
-
-  @Override
-  public List<String> models() {
-    return MODELS;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.allOf(Capability.class);
-  }
-
-  @Override
-  public String apiKeyVariable() {
-    return "GEMINI_API_KEY";
+  public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    Buffer body = Json.encode(body(request));
+    String model = request.getModel() != null ? request.getModel() : defaultModel();
+    return context.send(HttpMethod.POST, url(context, model, "generateContent"), headers(context), body)
+        .map(answer -> new Answer(model, context.apiKey()).whole(answer));
   }
 
   @Override
@@ -119,7 +103,7 @@ public class GeminiProvider implements Provider {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(url(context, model, "streamGenerateContent?alt=sse"))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return context.stream(options, body, response -> new SseDecoder(model, context.apiKey()));
+    return context.stream(options, body, response -> new Answer(model, context.apiKey()));
   }
 
   /**
@@ -133,7 +117,8 @@ public class GeminiProvider implements Provider {
         || request.getModel().startsWith("gpt-image") ? DEFAULT_IMAGE_MODEL : request.getModel();
     int count = request.getN() == null ? 1 : request.getN();
     boolean imagen = model.startsWith("imagen");
-    String aspectRatio = aspectRatio(request.getSize(), imagen ? IMAGEN_ASPECT_RATIOS : GEMINI_IMAGE_ASPECT_RATIOS);
+    String aspectRatio = aspectRatio(OpenAiShapes.size(request.getSize(), NAME),
+        imagen ? IMAGEN_ASPECT_RATIOS : GEMINI_IMAGE_ASPECT_RATIOS);
     Future<List<ImagesResponse.Image>> images = imagen
         ? predict(context, model, request.getPrompt(), count, aspectRatio)
         : generateContentImages(context, model, request.getPrompt(), count, aspectRatio);
@@ -158,7 +143,7 @@ public class GeminiProvider implements Provider {
         continue;
       }
       toolResults = null;
-      if (ChatMessage.SYSTEM.equals(role) || "developer".equals(role)) {
+      if (OpenAiShapes.isInstruction(message)) {
         system.addAll(parts(message));
         continue;
       }
@@ -168,7 +153,7 @@ public class GeminiProvider implements Provider {
         for (ToolCall call : message.getToolCalls()) {
           calledFunctions.put(call.getId(), call.getFunction().getName());
           parts.addObject().putObject("functionCall").put("name", call.getFunction().getName())
-              .set("args", arguments(call.getFunction().getArguments()));
+              .set("args", OpenAiShapes.toolArguments(call.getFunction().getArguments(), NAME));
         }
       }
     }
@@ -178,8 +163,9 @@ public class GeminiProvider implements Provider {
     if (request.getTools() != null && !request.getTools().isEmpty()) {
       body.putArray("tools").addObject().set("functionDeclarations", functionDeclarations(request.getTools()));
     }
-    if (request.getToolChoice() != null) {
-      body.putObject("toolConfig").set("functionCallingConfig", functionCallingConfig(request.getToolChoice()));
+    OpenAiShapes.ToolChoice toolChoice = OpenAiShapes.toolChoice(request.getToolChoice(), NAME);
+    if (toolChoice != null) {
+      body.putObject("toolConfig").set("functionCallingConfig", functionCallingConfig(toolChoice));
     }
     ObjectNode config = generationConfig(request);
     if (!config.isEmpty()) {
@@ -211,10 +197,9 @@ public class GeminiProvider implements Provider {
   /** A base64 {@code data:} URI as {@code inlineData}; an http(s) URL as {@code fileData}, which Gemini fetches. */
   private ObjectNode image(String url) {
     ObjectNode part = Json.MAPPER.createObjectNode();
-    int comma = url.indexOf(',');
-    if (url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")) {
-      part.putObject("inlineData").put("mimeType", url.substring("data:".length(), comma - ";base64".length()))
-          .put("data", url.substring(comma + 1));
+    ImageData.DataUri data = ImageData.dataUri(url);
+    if (data != null) {
+      part.putObject("inlineData").put("mimeType", data.mimeType()).put("data", data.base64());
     } else if (url.startsWith("https://") || url.startsWith("http://")) {
       ObjectNode file = part.putObject("fileData");
       String mimeType = imageTypeOf(url);
@@ -258,80 +243,43 @@ public class GeminiProvider implements Provider {
     return response;
   }
 
-  private JsonNode arguments(String arguments) {
-    if (arguments == null || arguments.isBlank()) {
-      return Json.MAPPER.createObjectNode();
-    }
-    try {
-      JsonNode json = Json.MAPPER.readTree(arguments);
-      if (json != null && json.isObject()) {
-        return json;
-      }
-    } catch (IOException notJson) {
-      // reported below
-    }
-    throw invalid("Tool call arguments must be a JSON object for " + NAME, "messages");
-  }
-
-  private ArrayNode functionDeclarations(List<Tool> tools) {
+  private static ArrayNode functionDeclarations(List<Tool> tools) {
     ArrayNode declarations = Json.MAPPER.createArrayNode();
-    for (Tool tool : tools) {
-      Tool.Function function = tool.getFunction();
-      if (function == null || tool.getType() != null && !tool.getType().equals("function")) {
-        throw invalid(NAME + " takes function tools only", "tools");
-      }
+    for (Tool.Function function : OpenAiShapes.functions(tools, NAME)) {
       ObjectNode declaration = declarations.addObject().put("name", function.getName());
-      if (function.getDescription() != null) {
-        declaration.put("description", function.getDescription());
-      }
-      if (function.getParameters() != null) {
-        declaration.set("parametersJsonSchema", Json.MAPPER.valueToTree(function.getParameters()));
-      }
+      OpenAiShapes.putIfSet(declaration, "description", function.getDescription());
+      OpenAiShapes.putIfSet(declaration, "parametersJsonSchema", function.getParameters());
     }
     return declarations;
   }
 
-  private ObjectNode functionCallingConfig(Object toolChoice) {
+  private static ObjectNode functionCallingConfig(OpenAiShapes.ToolChoice toolChoice) {
     ObjectNode config = Json.MAPPER.createObjectNode();
-    if (toolChoice instanceof Map<?, ?> choice && choice.get("function") instanceof Map<?, ?> function
-        && function.get("name") instanceof String name) {
-      return config.put("mode", "ANY").set("allowedFunctionNames", Json.MAPPER.createArrayNode().add(name));
-    }
-    String mode = "auto".equals(toolChoice) ? "AUTO" : "required".equals(toolChoice) ? "ANY"
-        : "none".equals(toolChoice) ? "NONE" : null;
-    if (mode == null) {
-      throw invalid("tool_choice must be auto, required, none or {\"type\":\"function\",\"function\":{\"name\":...}}",
-          "tool_choice");
-    }
-    return config.put("mode", mode);
+    return switch (toolChoice.mode()) {
+      case AUTO -> config.put("mode", "AUTO");
+      case REQUIRED -> config.put("mode", "ANY");
+      case NONE -> config.put("mode", "NONE");
+      case FUNCTION -> config.put("mode", "ANY")
+          .set("allowedFunctionNames", Json.MAPPER.createArrayNode().add(toolChoice.function()));
+    };
   }
 
-  private ObjectNode generationConfig(ChatCompletionRequest request) {
+  private static ObjectNode generationConfig(ChatCompletionRequest request) {
     ObjectNode config = Json.MAPPER.createObjectNode();
-    putIfSet(config, "temperature", request.getTemperature());
-    putIfSet(config, "topP", request.getTopP());
-    putIfSet(config, "maxOutputTokens", request.getMaxCompletionTokens() != null
-        ? request.getMaxCompletionTokens() : request.getMaxTokens());
-    putIfSet(config, "stopSequences", request.getStop());
-    putIfSet(config, "seed", request.getSeed());
-    putIfSet(config, "candidateCount", request.getN());
-    Map<String, Object> format = request.getResponseFormat();
-    Object type = format == null ? "text" : format.get("type");
+    OpenAiShapes.putIfSet(config, "temperature", request.getTemperature());
+    OpenAiShapes.putIfSet(config, "topP", request.getTopP());
+    OpenAiShapes.putIfSet(config, "maxOutputTokens", OpenAiShapes.maxTokens(request));
+    OpenAiShapes.putIfSet(config, "stopSequences", request.getStop());
+    OpenAiShapes.putIfSet(config, "seed", request.getSeed());
+    OpenAiShapes.putIfSet(config, "candidateCount", request.getN());
+    String type = OpenAiShapes.responseFormatType(request.getResponseFormat());
     if ("json_object".equals(type) || "json_schema".equals(type)) {
       config.put("responseMimeType", "application/json");
-      if (format.get("json_schema") instanceof Map<?, ?> jsonSchema && jsonSchema.get("schema") != null) {
-        config.set("responseJsonSchema", Json.MAPPER.valueToTree(jsonSchema.get("schema")));
-      }
+      OpenAiShapes.putIfSet(config, "responseJsonSchema", OpenAiShapes.responseSchema(request.getResponseFormat()));
     } else if (!"text".equals(type)) {
       throw invalid("response_format must be text, json_object or json_schema for " + NAME, "response_format");
     }
     return config;
-  }
-
-  private static void putIfSet(ObjectNode node, String field, Object value) {
-    if (value != null) {
-      node.set(field, Json.MAPPER.valueToTree(value));
-    }
   }
 
   private Future<List<ImagesResponse.Image>> predict(ProviderContext context, String model, String prompt, int count,
@@ -400,21 +348,12 @@ public class GeminiProvider implements Provider {
     return images;
   }
 
-  /** The supported aspect ratio nearest to {@code size} ({@code WIDTHxHEIGHT}); null for no size or {@code auto}. */
-  private static String aspectRatio(String size, List<String> supported) {
-    if (size == null || size.equals("auto")) {
+  /** The supported aspect ratio nearest to {@code size}; null for no size. */
+  private static @Nullable String aspectRatio(OpenAiShapes.@Nullable Size size, List<String> supported) {
+    if (size == null) {
       return null;
     }
-    String[] sides = size.split("x");
-    double ratio = 0;
-    try {
-      ratio = sides.length == 2 ? (double) Integer.parseInt(sides[0]) / Integer.parseInt(sides[1]) : 0;
-    } catch (NumberFormatException notASize) {
-      // reported below
-    }
-    if (!(ratio > 0) || Double.isInfinite(ratio)) {
-      throw invalid("size must be WIDTHxHEIGHT, e.g. 1024x1024", "size");
-    }
+    double ratio = (double) size.width() / size.height();
     String nearest = null;
     double distance = Double.MAX_VALUE;
     for (String candidate : supported) {
@@ -469,9 +408,7 @@ public class GeminiProvider implements Provider {
 
   /** JSON content, and the key in {@code x-goog-api-key} when there is one. */
   private static MultiMap headers(ProviderContext context) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.USER_AGENT, "g4f-vertx");
+    MultiMap headers = jsonHeaders();
     if (context.apiKey() != null) {
       headers.add("x-goog-api-key", context.apiKey());
     }
@@ -480,44 +417,53 @@ public class GeminiProvider implements Provider {
 
   /** {@code {base}/models/{model}:{method}}; a model named with its collection ({@code tunedModels/x}) keeps it. */
   private String url(ProviderContext context, String model, String method) {
-    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
-    return AbstractProvider.join(base, (model.contains("/") ? "/" : "/models/") + model + ":" + method);
+    return url(context, (model.contains("/") ? "/" : "/models/") + model + ":" + method);
   }
 
-  /** Gemini's event stream: one {@code GenerateContentResponse} per {@code data:} event, no end marker. */
-  private static final class SseDecoder implements ChunkDecoder {
+  /**
+   * Gemini's answer in OpenAI's shapes, one instance per answer: as a decoder, one {@code GenerateContentResponse}
+   * per {@code data:} event with no end marker (the stream is complete once a finish reason was seen); with
+   * {@link #whole}, the one response of {@code :generateContent}. Both go through {@link #chunk}.
+   */
+  private static final class Answer extends SseDecoder {
 
     private final String model;
-    private final String secret;
-    private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
-    private final SseParser parser = new SseParser(events::add);
+    private final @Nullable String secret;
     private final long created = System.currentTimeMillis() / 1000;
     /** Candidates whose first delta was sent (it carries the role). */
     private final Set<Integer> started = new HashSet<>();
     /** Function calls made so far, per candidate. */
     private final Map<Integer, Integer> calls = new HashMap<>();
-    private String id;
+    private @Nullable String id;
     private boolean finished;
 
-    SseDecoder(String model, String secret) {
+    Answer(String model, @Nullable String secret) {
+      super(NAME);
       this.model = model;
       this.secret = secret;
     }
 
+    /** The whole answer from one response; one without a finish reason is as truncated as such a stream. */
+    ChatCompletion whole(Buffer body) {
+      ChatCompletionChunk chunk = chunk(json(body.toString(), "generateContent response"));
+      checkFinished();
+      return OpenAiShapes.completion(chunk);
+    }
+
     @Override
-    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
-      parser.feed(bytes);
-      for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
-        out.accept(chunk(json(event.data(), "event")));
-      }
+    protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
+      out.accept(chunk(json(event.data(), "event")));
       return false;
     }
 
     @Override
-    public void end(Consumer<ChatCompletionChunk> out) {
-      parser.end();
+    protected void onEnd(Consumer<ChatCompletionChunk> out) {
+      checkFinished();
+    }
+
+    private void checkFinished() {
       if (!finished) {
-        throw new ProviderException(NAME + "'s stream ended before a finish reason", 0, NAME);
+        throw ProviderErrors.truncated(NAME, "a finish reason");
       }
     }
 
@@ -527,7 +473,7 @@ public class GeminiProvider implements Provider {
       }
       checkPrompt(response);
       if (id == null) {
-        id = response.path("responseId").asText("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""));
+        id = response.path("responseId").asText(OpenAiShapes.completionId());
       }
       ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setCreated(created).setProvider(NAME)
           .setModel(response.path("modelVersion").asText(model));
@@ -561,7 +507,7 @@ public class GeminiProvider implements Provider {
           JsonNode call = part.get("functionCall");
           toolCalls = toolCalls == null ? new ArrayList<>() : toolCalls;
           toolCalls.add(new ToolCall().setIndex(calls.merge(index, 1, Integer::sum) - 1)
-              .setId(call.path("id").asText("call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24)))
+              .setId(call.path("id").asText(OpenAiShapes.toolCallId()))
               .setType("function")
               .setFunction(new ToolCall.FunctionCall().setName(call.path("name").asText())
                   .setArguments(call.has("args") ? call.get("args").toString() : "{}")));

@@ -3,6 +3,7 @@ package io.g4f.client.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -11,39 +12,38 @@ import io.g4f.client.ContentPart;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
-import io.g4f.client.spi.toolkit.ChunkDecoder;
-import io.g4f.client.spi.toolkit.Json;
-import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.Capability;
-import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.AbstractProvider;
+import io.g4f.client.spi.toolkit.ImageData;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.NdjsonDecoder;
+import io.g4f.client.spi.toolkit.OpenAiShapes;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Ollama's native chat API: {@code POST {baseUrl}/api/chat}, streamed as newline-delimited JSON
- * ({@code {"message":{...},"done":false}} lines, then a {@code "done":true} line with
- * {@code done_reason} and token counts). Sampling settings go in {@code options}, images as bare
- * base64 in a message's {@code images}, tools as OpenAI-style function declarations, JSON output as
- * {@code format}. No key.
+ * Ollama's native chat API: {@code POST {baseUrl}/api/chat}. A whole answer is asked with {@code "stream": false}
+ * and comes back as one JSON object ({@code {"message":{...},"done":true,...}}); a streamed one is asked with
+ * {@code "stream": true} and comes back as newline-delimited JSON ({@code {"message":{...},"done":false}} lines,
+ * then a {@code "done":true} line with {@code done_reason} and token counts; a body that ends before it fails).
+ * Both are mapped alike. Sampling settings go in {@code options}, images as bare base64 in a message's
+ * {@code images}, tools as OpenAI-style function declarations, JSON output as {@code format}. No key.
  */
-public class OllamaProvider implements Provider {
-
-  private final String baseUrl;
+public class OllamaProvider extends AbstractProvider {
 
   /** A local Ollama at {@code http://127.0.0.1:11434}. */
   public OllamaProvider() {
@@ -52,61 +52,49 @@ public class OllamaProvider implements Provider {
 
   /** An Ollama at {@code baseUrl} (without {@code /api}). */
   public OllamaProvider(String baseUrl) {
-    this.baseUrl = baseUrl;
+    super("OllamaNative", baseUrl, List.of("llama3.2"), null,
+        EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS));
   }
 
+  /** Asks for the whole answer ({@code "stream": false}) and maps its one object as the last line of a stream. */
   @Override
-  public String name() {
-    return "OllamaNative";
-  }
-
-  @Override
-  public String defaultModel() {
-    return "llama3.2";
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS);
+  public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    Buffer body = Json.encode(body(request).put("stream", false));
+    return context.send(HttpMethod.POST, url(context, "/api/chat"), jsonHeaders(), body)
+        .map(answer -> new Answer(context.apiKey()).whole(answer));
   }
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Json.encode(body(request));
-    String base = context.baseUrl() != null ? context.baseUrl() : baseUrl;
+    Buffer body = Json.encode(body(request).put("stream", true));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setAbsoluteURI(AbstractProvider.join(base, "/api/chat"))
-        .putHeader("content-type", "application/json").putHeader("accept", "application/x-ndjson");
-    return context.stream(options, body, response -> new NdjsonDecoder(context.apiKey()));
+        .setAbsoluteURI(url(context, "/api/chat"))
+        .setHeaders(jsonHeaders().add(HttpHeaders.ACCEPT, "application/x-ndjson"));
+    return context.stream(options, body, response -> new Answer(context.apiKey()));
   }
 
-  /** The {@code /api/chat} body for an OpenAI-shaped request. */
+  /** The {@code /api/chat} body for an OpenAI-shaped request, without {@code stream}. */
   ObjectNode body(ChatCompletionRequest request) {
-    ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel()).put("stream", true);
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel());
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage message : request.getMessages()) {
       messages.add(message(message));
     }
     ObjectNode options = Json.MAPPER.createObjectNode();
-    putIfSet(options, "temperature", request.getTemperature());
-    putIfSet(options, "top_p", request.getTopP());
-    putIfSet(options, "seed", request.getSeed());
-    putIfSet(options, "num_predict", request.getMaxCompletionTokens() != null
-        ? request.getMaxCompletionTokens() : request.getMaxTokens());
-    if (request.getStop() != null) {
-      options.set("stop", Json.MAPPER.valueToTree(request.getStop()));
-    }
+    OpenAiShapes.putIfSet(options, "temperature", request.getTemperature());
+    OpenAiShapes.putIfSet(options, "top_p", request.getTopP());
+    OpenAiShapes.putIfSet(options, "seed", request.getSeed());
+    OpenAiShapes.putIfSet(options, "num_predict", OpenAiShapes.maxTokens(request));
+    OpenAiShapes.putIfSet(options, "stop", request.getStop());
     if (!options.isEmpty()) {
       body.set("options", options);
     }
-    if (request.getTools() != null) {
-      body.set("tools", Json.MAPPER.valueToTree(request.getTools()));
-    }
+    OpenAiShapes.putIfSet(body, "tools", request.getTools());
     Map<String, Object> format = request.getResponseFormat();
-    if (format != null && "json_object".equals(format.get("type"))) {
+    if ("json_object".equals(OpenAiShapes.responseFormatType(format))) {
       body.put("format", "json");
-    } else if (format != null && format.get("json_schema") instanceof Map<?, ?> schema && schema.get("schema") != null) {
-      body.set("format", Json.MAPPER.valueToTree(schema.get("schema")));
+    } else {
+      OpenAiShapes.putIfSet(body, "format", OpenAiShapes.responseSchema(format));
     }
     return body;
   }
@@ -128,83 +116,73 @@ public class OllamaProvider implements Provider {
     if (message.getToolCalls() != null) {
       ArrayNode calls = out.putArray("tool_calls");
       for (ToolCall call : message.getToolCalls()) {
-        ObjectNode function = calls.addObject().putObject("function").put("name", call.getFunction().getName());
-        try {
-          function.set("arguments", Json.MAPPER.readTree(call.getFunction().getArguments()));
-        } catch (IOException e) {
-          throw new InvalidRequestException("Tool call arguments must be JSON for " + name(), 400, name());
-        }
+        calls.addObject().putObject("function").put("name", call.getFunction().getName())
+            .set("arguments", OpenAiShapes.toolArguments(call.getFunction().getArguments(), name()));
       }
     }
     return out;
   }
 
   private String base64(String url) {
-    int comma = url.indexOf(',');
-    if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
-      throw new InvalidRequestException(name() + " takes images as bytes, not URLs: pass the image itself "
-          + "(ImageInput.of(bytes | Path | InputStream)) or a base64 data: URI", 400, name());
+    ImageData.DataUri data = ImageData.dataUri(url);
+    if (data == null) {
+      throw InvalidRequestException.forParam(name() + " takes images as bytes, not URLs: pass the image itself "
+          + "(ImageInput.of(bytes | Path | InputStream)) or a base64 data: URI", name(), "messages");
     }
-    return url.substring(comma + 1);
+    return data.base64();
   }
 
-  private static void putIfSet(ObjectNode node, String field, @Nullable Object value) {
-    if (value != null) {
-      node.set(field, Json.MAPPER.valueToTree(value));
-    }
-  }
-
-  /** Ollama's NDJSON stream: one JSON object a line, bytes split anywhere. */
-  private final class NdjsonDecoder implements ChunkDecoder {
+  /**
+   * Ollama's answer in OpenAI's shapes, one instance per answer: as a decoder, one JSON object a line until the
+   * {@code "done": true} one; with {@link #whole}, the one object of a {@code "stream": false} answer. Both go
+   * through {@link #chunk}.
+   */
+  private final class Answer extends NdjsonDecoder {
 
     private final @Nullable String secret;
-    private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    private Buffer partial = Buffer.buffer();
+    private final String id = OpenAiShapes.completionId();
     private boolean first = true;
     private int toolCalls;
 
-    NdjsonDecoder(@Nullable String secret) {
+    Answer(@Nullable String secret) {
+      super(OllamaProvider.this.name());
       this.secret = secret;
     }
 
-    @Override
-    public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
-      partial.appendBuffer(bytes);
-      int start = 0;
-      for (int i = 0; i < partial.length(); i++) {
-        if (partial.getByte(i) == '\n') {
-          String line = partial.getString(start, i, StandardCharsets.UTF_8.name()).trim();
-          start = i + 1;
-          if (!line.isEmpty() && line(line, out)) {
-            return true;
-          }
-        }
+    /** The whole answer from its one object; one that is not {@code "done"} is truncated. */
+    ChatCompletion whole(Buffer body) {
+      JsonNode json = json(body.toString());
+      ChatCompletionChunk chunk = chunk(json);
+      if (!json.path("done").asBoolean(false)) {
+        throw ProviderErrors.truncated(provider, "\"done\": true");
       }
-      partial = partial.getBuffer(start, partial.length());
-      return false;
+      return OpenAiShapes.completion(chunk);
     }
 
     @Override
-    public void end(Consumer<ChatCompletionChunk> out) {
-      String rest = partial.toString(StandardCharsets.UTF_8).trim();
-      if (!rest.isEmpty()) {
-        line(rest, out);
-      }
+    protected boolean onLine(String line, Consumer<ChatCompletionChunk> out) {
+      JsonNode json = json(line);
+      out.accept(chunk(json));
+      return json.path("done").asBoolean(false);
     }
 
-    /** Handles one line; true when it was the last ({@code "done": true}). */
-    private boolean line(String line, Consumer<ChatCompletionChunk> out) {
+    private JsonNode json(String text) {
       JsonNode json;
       try {
-        json = Json.MAPPER.readTree(line);
+        json = Json.MAPPER.readTree(text);
       } catch (IOException e) {
-        throw ProviderErrors.malformed(name(), "line", e);
+        throw ProviderErrors.malformed(provider, "line", e);
       }
       if (json.has("error")) {
-        throw ProviderErrors.fromStreamError(name(), json, secret);
+        throw ProviderErrors.fromStreamError(provider, json, secret);
       }
+      return json;
+    }
+
+    /** The chunk of one object: its message as the delta; when {@code done}, the finish reason and the usage. */
+    private ChatCompletionChunk chunk(JsonNode json) {
       ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setModel(json.path("model").asText(null))
-          .setProvider(name()).setCreated(created(json.path("created_at").asText(null)));
+          .setProvider(provider).setCreated(created(json.path("created_at").asText(null)));
       ChatMessage delta = new ChatMessage();
       JsonNode message = json.path("message");
       if (first) {
@@ -216,7 +194,7 @@ public class OllamaProvider implements Provider {
         delta.setContent(content);
       }
       if (message.path("tool_calls").isArray()) {
-        List<ToolCall> calls = new java.util.ArrayList<>();
+        List<ToolCall> calls = new ArrayList<>();
         for (JsonNode call : message.path("tool_calls")) {
           int index = toolCalls++;
           calls.add(new ToolCall().setIndex(index).setId("call_" + index).setType("function")
@@ -226,8 +204,7 @@ public class OllamaProvider implements Provider {
         delta.setToolCalls(calls);
       }
       ChatCompletionChunk.Choice choice = new ChatCompletionChunk.Choice().setDelta(delta);
-      boolean done = json.path("done").asBoolean(false);
-      if (done) {
+      if (json.path("done").asBoolean(false)) {
         choice.setFinishReason(toolCalls > 0 ? "tool_calls" : json.path("done_reason").asText("stop"));
         if (json.has("prompt_eval_count") || json.has("eval_count")) {
           int prompt = json.path("prompt_eval_count").asInt(0);
@@ -236,8 +213,7 @@ public class OllamaProvider implements Provider {
         }
       }
       chunk.getChoices().add(choice);
-      out.accept(chunk);
-      return done;
+      return chunk;
     }
 
     private long created(@Nullable String timestamp) {

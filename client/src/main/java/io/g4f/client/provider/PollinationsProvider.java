@@ -2,11 +2,12 @@ package io.g4f.client.provider;
 
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.toolkit.OpenAiShapes;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Pollinations, with no key at all: text through its OpenAI-compatible endpoint
- * ({@code POST https://text.pollinations.ai/openai}, streamed as server-sent events) and images through
+ * ({@code POST https://text.pollinations.ai/openai}: a whole answer asked with {@code "stream": false} as one JSON
+ * completion, a streamed one as server-sent events) and images through
  * {@code GET https://image.pollinations.ai/prompt/{prompt}?model=&width=&height=&seed=&nologo=true},
  * which answers with the image bytes. A key, when given, is sent as a bearer token for higher limits.
  */
@@ -28,6 +29,8 @@ public class PollinationsProvider extends OpenAiProvider {
   public static final String TEXT_BASE_URL = "https://text.pollinations.ai";
   /** The keyless image endpoint's base. */
   public static final String IMAGE_BASE_URL = "https://image.pollinations.ai";
+
+  private static final OpenAiShapes.Size DEFAULT_SIZE = new OpenAiShapes.Size(1024, 1024);
 
   private final String imageBaseUrl;
 
@@ -51,25 +54,18 @@ public class PollinationsProvider extends OpenAiProvider {
   /** Generates each image with a GET whose answer is the image; {@code n} images use seeds {@code seed..seed+n-1}. */
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
-    int[] size;
-    try {
-      size = size(request.getSize());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(InvalidRequestException.forParam(e.getMessage(), name(), "size"));
-    }
+    OpenAiShapes.Size asked = OpenAiShapes.size(request.getSize(), name());
+    OpenAiShapes.Size size = asked != null ? asked : DEFAULT_SIZE;
     int count = request.getN() == null ? 1 : request.getN();
     long seed = request.getExtra().get("seed") instanceof Number number ? number.longValue()
         : (long) (Math.random() * Integer.MAX_VALUE);
     String model = request.getModel() == null || request.getModel().startsWith("dall-e") ? "flux" : request.getModel();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    if (context.apiKey() != null) {
-      headers.add("authorization", "Bearer " + context.apiKey());
-    }
+    MultiMap headers = headers(context).remove(HttpHeaders.CONTENT_TYPE);
     List<Future<ImagesResponse.Image>> images = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String url = imageBaseUrl + "/prompt/" + URLEncoder.encode(request.getPrompt(), StandardCharsets.UTF_8)
-          .replace("+", "%20") + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&width=" + size[0]
-          + "&height=" + size[1] + "&seed=" + (seed + i) + "&nologo=true";
+          .replace("+", "%20") + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&width=" + size.width()
+          + "&height=" + size.height() + "&seed=" + (seed + i) + "&nologo=true";
       images.add(context.send(HttpMethod.GET, url, headers, null)
           .map(bytes -> new ImagesResponse.Image().setB64Json(Base64.getEncoder().encodeToString(bytes.getBytes()))));
     }
@@ -78,20 +74,5 @@ public class PollinationsProvider extends OpenAiProvider {
       images.forEach(image -> response.getData().add(image.result()));
       return response;
     });
-  }
-
-  private static int[] size(@Nullable String size) {
-    if (size == null) {
-      return new int[] {1024, 1024};
-    }
-    String[] parts = size.split("x");
-    try {
-      if (parts.length == 2) {
-        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException("size must be WIDTHxHEIGHT, e.g. 1024x1024");
   }
 }

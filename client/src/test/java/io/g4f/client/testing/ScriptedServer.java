@@ -86,20 +86,26 @@ public final class ScriptedServer implements AutoCloseable {
    * for a stream ({@code "stream": true}), else with the whole JSON completion.
    */
   public ScriptedServer chat(String path, String sseBody, String completionJson) {
-    return on(HttpMethod.POST, path, request -> answerChat(request, sseBody, completionJson));
+    return chat(path, "text/event-stream", sseBody, completionJson);
+  }
+
+  /** As {@link #chat(String, String, String)}, with the streamed body of another content type (NDJSON, say). */
+  public ScriptedServer chat(String path, String streamContentType, String streamBody, String completionJson) {
+    return on(HttpMethod.POST, path, request -> answerChat(request, streamContentType, streamBody, completionJson));
   }
 
   /** Answers {@code request} as {@link #openAiChat} does, for handlers that answer later or only some requests. */
   public void answerOpenAiChat(HttpServerRequest request) {
-    answerChat(request, resource("transcripts/openai-chat-stream.txt"),
+    answerChat(request, "text/event-stream", resource("transcripts/openai-chat-stream.txt"),
         resource("transcripts/openai-chat-completion.json"));
   }
 
-  private void answerChat(HttpServerRequest request, String sseBody, String completionJson) {
+  private void answerChat(HttpServerRequest request, String streamContentType, String streamBody,
+                          String completionJson) {
     Buffer body = bodies.remove(request);
     boolean stream = body != null && body.length() > 0 && Boolean.TRUE.equals(body.toJsonObject().getValue("stream"));
-    request.response().setStatusCode(200).putHeader("content-type", stream ? "text/event-stream" : "application/json")
-        .end(stream ? sseBody : completionJson);
+    request.response().setStatusCode(200).putHeader("content-type", stream ? streamContentType : "application/json")
+        .end(stream ? streamBody : completionJson);
   }
 
   /**
