@@ -5,13 +5,15 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.impl.DefaultAsyncClient;
+import io.g4f.client.impl.Retry;
+import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.client.testing.VirtualTimer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.junit5.VertxExtension;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Retries: backoff on retryable failures, Retry-After honoured, never after the first chunk. */
+/**
+ * Retries: backoff on retryable failures, Retry-After honoured, never after the first chunk. Waits run on a
+ * {@link VirtualTimer}, so each is checked by its length and costs no real time.
+ */
 @ExtendWith(VertxExtension.class)
 class RetryTest {
 
@@ -29,13 +34,18 @@ class RetryTest {
   private Vertx vertx;
   private ScriptedServer upstream;
   private AsyncClient client;
-  private final List<Long> arrivals = new ArrayList<>();
+  private final VirtualTimer timer = new VirtualTimer();
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     upstream = ScriptedServer.start(vertx);
-    client = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(2));
+    client = client(new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(2));
+  }
+
+  /** A client whose retries wait on {@link #timer}. */
+  private AsyncClient client(ClientOptions options) {
+    return new DefaultAsyncClient(vertx, options, ProviderRegistry.standard(), new Retry(Retry.EXPONENTIAL, timer));
   }
 
   @AfterEach
@@ -49,9 +59,6 @@ class RetryTest {
   private void failThenSucceed(java.util.function.Consumer<HttpServerRequest>... failures) {
     AtomicInteger calls = new AtomicInteger();
     upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
-      synchronized (arrivals) {
-        arrivals.add(System.nanoTime());
-      }
       int call = calls.getAndIncrement();
       if (call < failures.length) {
         failures[call].accept(request);
@@ -79,10 +86,9 @@ class RetryTest {
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
     assertThat(upstream.received()).hasSize(3);
-    long firstGap = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
-    long secondGap = TimeUnit.NANOSECONDS.toMillis(arrivals.get(2) - arrivals.get(1));
-    assertThat(firstGap).as("first backoff, 0.5 s minus up to 25 %% jitter").isBetween(370L, 2_000L);
-    assertThat(secondGap).as("second backoff, 1 s minus up to 25 %% jitter").isBetween(740L, 3_000L);
+    assertThat(timer.waits()).hasSize(2);
+    assertThat(timer.waits().get(0)).as("first backoff, 0.5 s minus up to 25 %% jitter").isBetween(375L, 500L);
+    assertThat(timer.waits().get(1)).as("second backoff, 1 s minus up to 25 %% jitter").isBetween(750L, 1_000L);
   }
 
   @Test
@@ -91,7 +97,8 @@ class RetryTest {
 
     await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
-    assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isBetween(1_950L, 4_000L);
+    assertThat(timer.waits()).containsExactly(2_000L);
+    assertThat(upstream.received()).hasSize(2);
   }
 
   @Test
@@ -100,7 +107,7 @@ class RetryTest {
 
     await(client.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
-    assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isBetween(40L, 1_000L);
+    assertThat(timer.waits()).containsExactly(50L);
   }
 
   @Test
@@ -113,6 +120,7 @@ class RetryTest {
     assertThat(failure).isInstanceOf(ProviderException.class);
     assertThat(failure.status()).isEqualTo(503);
     assertThat(upstream.received()).hasSize(3);
+    assertThat(timer.waits()).containsExactly(10L, 10L);
   }
 
   @Test
@@ -123,11 +131,12 @@ class RetryTest {
 
     assertThat(failure).isInstanceOf(InvalidRequestException.class);
     assertThat(upstream.received()).hasSize(1);
+    assertThat(timer.waits()).isEmpty();
   }
 
   @Test
   void aRetryThatWouldPassTheTotalTimeoutIsNotAttempted(Vertx vertx) {
-    AsyncClient hurried = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+    AsyncClient hurried = client(new ClientOptions().setBaseUrl(upstream.baseUrl())
         .setMaxRetries(2).setTotalTimeout(1_000));
     failThenSucceed(status(429, "retry-after", "5"));
 
@@ -135,6 +144,21 @@ class RetryTest {
 
     assertThat(failure).isInstanceOf(RateLimitException.class);
     assertThat(upstream.received()).hasSize(1);
+    assertThat(timer.waits()).isEmpty();
+    await(hurried.close());
+  }
+
+  @Test
+  void theDeadlineIsKeptOnTheRetriesClock() {
+    AsyncClient hurried = client(new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(2).setTotalTimeout(1_200));
+    failThenSucceed(status(503), status(503));
+
+    G4fException failure = fail(hurried.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(failure.status()).as("0.5 s waited, the next 0.75-1 s wait would pass 1.2 s").isEqualTo(503);
+    assertThat(upstream.received()).hasSize(2);
+    assertThat(timer.waits()).hasSize(1);
     await(hurried.close());
   }
 
@@ -156,7 +180,7 @@ class RetryTest {
 
     assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ConnectionException.class);
     assertThat(chunks.get()).isEqualTo(1);
-    Thread.sleep(1_000);
+    assertThat(timer.waits()).as("no retry was scheduled").isEmpty();
     assertThat(upstream.received()).hasSize(1);
   }
 
@@ -164,14 +188,15 @@ class RetryTest {
   void aRefusedConnectionIsRetried(Vertx vertx) {
     int port = upstream.port();
     upstream.close();
-    AsyncClient persistent = AsyncClient.create(vertx, new ClientOptions()
+    AsyncClient persistent = client(new ClientOptions()
         .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(2));
-    long start = System.nanoTime();
 
     G4fException failure = fail(persistent.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
     assertThat(failure).isInstanceOf(ConnectionException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("two backoffs").isGreaterThan(1_100L);
+    assertThat(timer.waits()).as("two backoffs").hasSize(2);
+    assertThat(timer.waits().get(0)).isBetween(375L, 500L);
+    assertThat(timer.waits().get(1)).isBetween(750L, 1_000L);
     await(persistent.close());
     upstream = ScriptedServer.start(vertx);
   }

@@ -204,6 +204,25 @@ class ExamplesTest {
     assertThat(upstream.received()).as("a custom provider needs no server").isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void toolkitProvider(String language) throws Exception {
+    upstream.on(HttpMethod.POST, "/v1/generate", request -> {
+      if (upstream.last().json().getBoolean("stream")) {
+        request.response().putHeader("content-type", "text/event-stream").end("id: g-1\nevent: token\n"
+            + "data: {\"text\":\"This is \"}\n\nevent: token\ndata: {\"text\":\"a test.\"}\n\n"
+            + "event: done\ndata: {\"stop\":\"end\"}\n\n");
+      } else {
+        request.response().putHeader("content-type", "application/json")
+            .end("{\"id\":\"g-0\",\"text\":\"This is a test.\",\"stop\":\"end\"}");
+      }
+    });
+
+    assertSucceeded(run(language, "ToolkitProvider", upstream.baseUrl()), "This is a test. (Quill)\nThis is a test.\n");
+    assertThat(upstream.received()).extracting(ScriptedServer.Received::uri).containsExactly("/v1/generate", "/v1/generate");
+    assertThat(upstream.received().get(0).json().getString("model")).isEqualTo("quill-1");
+  }
+
   @Test
   void aFailureExitsNonZeroWithAReadableMessage() throws Exception {
     upstream.reply(HttpMethod.POST, "/v1/chat/completions", 401, "application/json",

@@ -5,8 +5,11 @@ import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,9 +55,6 @@ public class GatewayOptions {
   private int port = DEFAULT_PORT;
   private String apiKey;
   private long bodyLimit = DEFAULT_BODY_LIMIT;
-  /** Provider types besides {@code openai}: the built-in presets, whose base URL may be left out. */
-  private static final List<String> PRESETS = Providers.builtIn().stream().map(Provider::name).toList();
-
   private final Map<String, ProviderConfig> providers = new LinkedHashMap<>();
   private String defaultProvider;
   private String imageProvider;
@@ -71,6 +71,7 @@ public class GatewayOptions {
   private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
   private long breakerCoolDown = DEFAULT_BREAKER_COOL_DOWN;
   private Clock clock = Clock.systemUTC();
+  private ProviderRegistry providerRegistry;
   private Random random = new Random();
 
   /** Options with the defaults. */
@@ -135,6 +136,24 @@ public class GatewayOptions {
       models = List.copyOf(models);
       takesAnyModel = takesAnyModel || models.isEmpty();
     }
+  }
+
+  /**
+   * The registry the gateway's clients look provider names up in: by default {@link ProviderRegistry#standard()}
+   * (the built-in providers and those {@link java.util.ServiceLoader} finds on the class path), plus the provider
+   * classes a config {@code type} names.
+   */
+  public ProviderRegistry getProviderRegistry() {
+    if (providerRegistry == null) {
+      providerRegistry = ProviderRegistry.standard();
+    }
+    return providerRegistry;
+  }
+
+  /** Sets the registry the gateway's clients look provider names up in. */
+  public GatewayOptions setProviderRegistry(ProviderRegistry providerRegistry) {
+    this.providerRegistry = providerRegistry;
+    return this;
   }
 
   /** The configured providers, in order. */
@@ -426,9 +445,12 @@ public class GatewayOptions {
 
   /**
    * Applies a config file. Each provider needs a unique {@code name} and a {@code type}: {@code openai}
-   * (any OpenAI-compatible server; {@code baseUrl} required) or a preset such as {@code Groq} or
-   * {@code Ollama} ({@code baseUrl} optional; for {@code Ollama} the address Ollama prints, without
-   * {@code /v1}, is taken as well); {@code apiKey} and {@code models} are optional. {@code models} maps
+   * (any OpenAI-compatible server; {@code baseUrl} required), a preset such as {@code Groq} or
+   * {@code Ollama} (for {@code Ollama} the address Ollama prints, without {@code /v1}, is taken as well) or
+   * another provider of the {@linkplain #getProviderRegistry() registry} (one found with
+   * {@link java.util.ServiceLoader}), or the fully qualified name of a {@link Provider} class with a public
+   * no-argument constructor (made once, and added to the registry); {@code baseUrl} is then optional.
+   * {@code apiKey} and {@code models} are optional. {@code models} maps
    * group names to {@link ModelGroup}s; {@code circuitBreaker} sets {@code failureThreshold} and
    * {@code coolDown} (ms). Every key at every level must be known.
    *
@@ -456,12 +478,9 @@ public class GatewayOptions {
       }
       String type = ConfigReader.field(provider, "type", String.class, true, where);
       boolean generic = type.equalsIgnoreCase("openai");
-      if (!generic && PRESETS.stream().noneMatch(preset -> preset.equalsIgnoreCase(type))) {
-        throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai, "
-            + String.join(", ", PRESETS) + ")");
-      }
+      String providerName = generic ? "OpenAI" : providerOfType(type, where);
       String baseUrl = baseUrl(ConfigReader.field(provider, "baseUrl", String.class, generic, where), type, where);
-      ClientOptions client = new ClientOptions().setProvider(generic ? "OpenAI" : type).setBaseUrl(baseUrl)
+      ClientOptions client = new ClientOptions().setProvider(providerName).setBaseUrl(baseUrl)
           .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
       addProvider(name, client, ConfigReader.strings(provider, "models", where));
     }
@@ -470,7 +489,7 @@ public class GatewayOptions {
     if (imageProvider != null && !makesImages(provider(imageProvider))) {
       throw new IllegalArgumentException("imageProvider '" + imageProvider + "' makes no images (its type is "
           + provider(imageProvider).client().getProvider() + "); providers that do: " + String.join(", ",
-          getProviders().stream().filter(GatewayOptions::makesImages).map(ProviderConfig::name).toList()));
+          getProviders().stream().filter(this::makesImages).map(ProviderConfig::name).toList()));
     }
     JsonObject groups = ConfigReader.field(config, "models", JsonObject.class, false, null);
     if (groups != null) {
@@ -522,10 +541,61 @@ public class GatewayOptions {
         ? baseUrl.replaceAll("/$", "") + "/v1" : baseUrl;
   }
 
-  private static boolean makesImages(ProviderConfig provider) {
-    return Providers.builtIn().stream()
+  private boolean makesImages(ProviderConfig provider) {
+    return getProviderRegistry().providers().stream()
         .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst()
         .map(type -> type.capabilities().contains(Capability.IMAGES)).orElse(false);
+  }
+
+  /**
+   * The name of the provider a config {@code type} (other than {@code openai}) selects: a name the registry
+   * knows, else a provider class's fully qualified name, whose instance is added to the registry.
+   *
+   * @throws IllegalArgumentException naming {@code where.type} and the class when it cannot be used
+   */
+  private String providerOfType(String type, String where) {
+    ProviderRegistry registry = getProviderRegistry();
+    if (registry.names().stream().anyMatch(type::equalsIgnoreCase)) {
+      return type;
+    }
+    if (!type.contains(".")) {
+      throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai, "
+          + String.join(", ", registry.names()) + ", or a provider class's fully qualified name)");
+    }
+    Provider made = newProvider(type, where + ".type '" + type + "'");
+    boolean taken = registry.names().stream().anyMatch(made.name()::equalsIgnoreCase);
+    Provider known = taken ? registry.get(made.name()) : null;
+    if (known != null && known.getClass() != made.getClass()) {
+      throw new IllegalArgumentException(where + ".type '" + type + "' is a provider named '" + made.name()
+          + "', which is already the name of " + known.getClass().getName());
+    }
+    registry.register(made);
+    return made.name();
+  }
+
+  /** A new instance of the provider class {@code className}; {@code field} names it in errors. */
+  private static Provider newProvider(String className, String field) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, loader != null ? loader : GatewayOptions.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException(field + ": no such class on the class path", e);
+    }
+    if (!Provider.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(field + " is not a provider: it does not implement "
+          + Provider.class.getName());
+    }
+    try {
+      if (Modifier.isAbstract(type.getModifiers())) {
+        throw new NoSuchMethodException("abstract");
+      }
+      return (Provider) type.getConstructor().newInstance();
+    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+      throw new IllegalArgumentException(field + " needs a public no-argument constructor", e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalArgumentException(field + " could not be made: " + e.getCause(), e.getCause());
+    }
   }
 
   private String configured(JsonObject config, String field) {

@@ -51,7 +51,7 @@ final class Upstreams {
     GatewayOptions.ProviderConfig provider = provider(name);
     return clients.computeIfAbsent(key(provider.name()) + '\n' + (isolation == null ? "" : isolation) + '\n' + retries,
         key -> AsyncClient.create(vertx, retries == null ? provider.client()
-            : new ClientOptions(provider.client()).setMaxRetries(retries)));
+            : new ClientOptions(provider.client()).setMaxRetries(retries), options.getProviderRegistry()));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.g4f.client.impl;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.ErrorReader;
 import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -23,11 +24,11 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
 
   @Override
   public Future<ChatCompletionStream> stream(RequestOptions request, Buffer body,
-                                            Function<HttpClientResponse, ChunkDecoder> decoders) {
+                                            Function<HttpClientResponse, ChunkDecoder> decoders, ErrorReader errors) {
     return exchange(request, body).compose(exchange -> {
       HttpClientResponse response = exchange.response();
       if (response.statusCode() / 100 != 2) {
-        return failure(response);
+        return failure(response, errors);
       }
       ChunkDecoder decoder;
       try {
@@ -42,13 +43,14 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
   }
 
   @Override
-  public Future<Buffer> send(HttpMethod method, String url, MultiMap providerHeaders, Buffer body) {
+  public Future<Buffer> send(HttpMethod method, String url, MultiMap providerHeaders, Buffer body,
+                             ErrorReader errors) {
     RequestOptions request = new RequestOptions().setMethod(method).setAbsoluteURI(url).setFollowRedirects(true)
         .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(providerHeaders));
     return exchange(request, body).compose(exchange -> {
       HttpClientResponse response = exchange.response();
       if (response.statusCode() / 100 != 2) {
-        return failure(response);
+        return failure(response, errors);
       }
       return response.body().recover(failure ->
           Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
@@ -70,8 +72,8 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
         .recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
   }
 
-  private <T> Future<T> failure(HttpClientResponse response) {
-    return response.body().transform(read -> Future.failedFuture(ProviderErrors.fromResponse(providerName,
-        response.statusCode(), response.headers(), read.succeeded() ? read.result() : null, apiKey)));
+  private static <T> Future<T> failure(HttpClientResponse response, ErrorReader errors) {
+    return response.body().transform(read -> Future.failedFuture(errors.read(response.statusCode(),
+        response.headers(), read.succeeded() ? read.result() : null)));
   }
 }

@@ -54,6 +54,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Routing imageRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
+  private final Retry retry;
   /** The options of a call that has none. */
   private static final DirectCallOptions NO_OPTIONS = new DirectCallOptions();
 
@@ -64,7 +65,13 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
 
   /** Creates a client; see {@link AsyncClient#create}. */
   public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
+    this(vertx, options, registry, Retry.standard(vertx));
+  }
+
+  /** Creates a client whose retries wait as {@code retry} says. */
+  public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry, Retry retry) {
     this.vertx = vertx;
+    this.retry = retry;
     this.options = new ClientOptions(options);
     this.registry = registry;
     this.chatRouting = routing(options.getProvider(), Capability.CHAT);
@@ -97,7 +104,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       return VisionInputs.attach(vertx, request.copy().setStream(false).setStreamOptions(null))
           .compose(ready -> call.routing().run(ready.getModel(), provider -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+            return retry.run(options.getMaxRetries(), call.deadline(),
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.chat(sent, context), discarded -> { })));
           }));
@@ -111,7 +118,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       return VisionInputs.attach(vertx, request.copy().setStream(true))
           .compose(ready -> call.routing().run(ready.getModel(), provider -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+            return retry.run(options.getMaxRetries(), call.deadline(),
                     () -> call.routing().guard(provider, () -> attempt(call, provider, true,
                         context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
                 .map(stream -> {
@@ -153,7 +160,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       Future<ImagesResponse> images = call.routing().run(request.getModel(), provider -> {
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
-        return Retry.run(vertx, options.getMaxRetries(), call.deadline(),
+        return retry.run(options.getMaxRetries(), call.deadline(),
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.generateImages(sent, context), discarded -> { })))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,

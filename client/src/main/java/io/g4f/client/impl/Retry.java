@@ -9,27 +9,70 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Retries with exponential backoff and jitter, as openai-java does: 0.5 s doubling up to 8 s, minus up
- * to 25 % jitter, or the provider's {@code Retry-After} when it gave one (up to a minute). Only
- * {@linkplain G4fException#retryable() retryable} failures are retried, and never past the deadline.
+ * Retries with backoff, as openai-java does: the provider's {@code Retry-After} when it gave one (up to a
+ * minute), else the {@link Backoff} ({@link #EXPONENTIAL}: 0.5 s doubling up to 8 s, minus up to 25 % jitter).
+ * Only {@linkplain G4fException#retryable() retryable} failures are retried, and never past the deadline. The
+ * backoff and the {@link Timer} it waits on are injected, so tests take no real time.
  */
-final class Retry {
+public final class Retry {
 
-  private static final long INITIAL_DELAY_MS = 500;
-  private static final long MAX_DELAY_MS = 8_000;
+  /** The delay before a retry when the provider asked for none. */
+  @FunctionalInterface
+  public interface Backoff {
 
-  private Retry() {
+    /** The delay in ms before retry number {@code retry} (0-based). */
+    long delayMillis(int retry);
+  }
+
+  /** The time retries run on. */
+  public interface Timer {
+
+    /** Now, in the units and origin of {@link System#nanoTime()} (deadlines are given in them). */
+    long nanoTime();
+
+    /** Runs {@code task} on the current Vert.x context after {@code delayMillis} (at least 1). */
+    void schedule(long delayMillis, Runnable task);
+  }
+
+  /** 0.5 s doubling up to 8 s, minus up to 25 % jitter. */
+  public static final Backoff EXPONENTIAL = retry -> {
+    long backoff = Math.min(500L << Math.min(retry, 10), 8_000L);
+    return (long) (backoff * (1 - 0.25 * ThreadLocalRandom.current().nextDouble()));
+  };
+
+  private final Backoff backoff;
+  private final Timer timer;
+
+  /** Retries that wait {@code backoff} on {@code timer}. */
+  public Retry(Backoff backoff, Timer timer) {
+    this.backoff = backoff;
+    this.timer = timer;
+  }
+
+  /** The client's retries: {@link #EXPONENTIAL} backoff on {@code vertx}'s timers and the system clock. */
+  public static Retry standard(Vertx vertx) {
+    return new Retry(EXPONENTIAL, new Timer() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void schedule(long delayMillis, Runnable task) {
+        vertx.setTimer(delayMillis, id -> task.run());
+      }
+    });
   }
 
   /** Runs {@code attempt} once, then up to {@code maxRetries} more times while it fails retryably. */
-  static <T> Future<T> run(Vertx vertx, int maxRetries, long deadlineNanos, Supplier<Future<T>> attempt) {
+  <T> Future<T> run(int maxRetries, long deadlineNanos, Supplier<Future<T>> attempt) {
     Promise<T> promise = Promise.promise();
-    run(vertx, 0, maxRetries, deadlineNanos, attempt, promise);
+    run(0, maxRetries, deadlineNanos, attempt, promise);
     return promise.future();
   }
 
-  private static <T> void run(Vertx vertx, int retry, int maxRetries, long deadlineNanos,
-                              Supplier<Future<T>> attempt, Promise<T> promise) {
+  private <T> void run(int retry, int maxRetries, long deadlineNanos, Supplier<Future<T>> attempt,
+                       Promise<T> promise) {
     attempt.get().onComplete(result -> {
       if (result.succeeded()) {
         promise.complete(result.result());
@@ -37,9 +80,9 @@ final class Retry {
       }
       Throwable failure = result.cause();
       long delay = failure instanceof G4fException g4f ? delayMillis(g4f, retry) : -1;
-      boolean inTime = System.nanoTime() + Duration.ofMillis(delay).toNanos() < deadlineNanos;
+      boolean inTime = timer.nanoTime() + Duration.ofMillis(delay).toNanos() < deadlineNanos;
       if (retry < maxRetries && delay >= 0 && inTime) {
-        vertx.setTimer(Math.max(1, delay), id -> run(vertx, retry + 1, maxRetries, deadlineNanos, attempt, promise));
+        timer.schedule(Math.max(1, delay), () -> run(retry + 1, maxRetries, deadlineNanos, attempt, promise));
       } else {
         promise.fail(failure);
       }
@@ -47,14 +90,10 @@ final class Retry {
   }
 
   /** The delay before retry number {@code retry} (0-based), or -1 when the failure is not retryable. */
-  static long delayMillis(G4fException failure, int retry) {
+  private long delayMillis(G4fException failure, int retry) {
     if (!failure.retryable()) {
       return -1;
     }
-    if (failure.retryAfter() != null) {
-      return failure.retryAfter().toMillis();
-    }
-    long backoff = Math.min(INITIAL_DELAY_MS << Math.min(retry, 10), MAX_DELAY_MS);
-    return (long) (backoff * (1 - 0.25 * ThreadLocalRandom.current().nextDouble()));
+    return failure.retryAfter() != null ? failure.retryAfter().toMillis() : backoff.delayMillis(retry);
   }
 }

@@ -2,6 +2,8 @@ package io.g4f.client.spi;
 
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
+import io.g4f.client.spi.toolkit.ErrorReader;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -19,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * client's shared connection pool with the call's proxy, timeouts, headers and cancellation already applied.
  *
  * <p>{@link #stream} and {@link #send} are the two ways a provider talks HTTP; both add the caller's
- * {@link #headers()} after the provider's own, map a non-2xx answer with
- * {@link io.g4f.client.spi.toolkit.ProviderErrors#fromResponse} and a transport failure with
- * {@link io.g4f.client.spi.toolkit.ProviderErrors#fromTransport}, mask the API key in every message, and reset
+ * {@link #headers()} after the provider's own, map a non-2xx answer with the provider's {@link ErrorReader}
+ * (by default {@link ProviderErrors#fromResponse}) and a transport failure with
+ * {@link ProviderErrors#fromTransport}, mask the API key in every message they make, and reset
  * the request when {@link #cancellation()} completes. The other accessors are for a provider that speaks a
  * protocol these two do not cover with {@link #httpClient()} itself; it must then honour them alike.
  */
@@ -47,8 +49,14 @@ public interface ProviderContext {
    * @param request method, absolute URI and the provider's headers; the call's proxy and connect timeout are set here
    * @param body the request body, or null for none
    */
+  default Future<ChatCompletionStream> stream(RequestOptions request, @Nullable Buffer body,
+                                              Function<HttpClientResponse, ChunkDecoder> decoders) {
+    return stream(request, body, decoders, commonErrors());
+  }
+
+  /** As {@link #stream(RequestOptions, Buffer, Function)}, with a non-2xx answer read by {@code errors}. */
   Future<ChatCompletionStream> stream(RequestOptions request, @Nullable Buffer body,
-                                      Function<HttpClientResponse, ChunkDecoder> decoders);
+                                      Function<HttpClientResponse, ChunkDecoder> decoders, ErrorReader errors);
 
   /**
    * Sends a request whose answer is read whole (a non-streamed completion, images, a download): the body of
@@ -58,7 +66,12 @@ public interface ProviderContext {
    * @param headers the provider's headers
    * @param body the request body, or null for none
    */
-  Future<Buffer> send(HttpMethod method, String url, MultiMap headers, @Nullable Buffer body);
+  default Future<Buffer> send(HttpMethod method, String url, MultiMap headers, @Nullable Buffer body) {
+    return send(method, url, headers, body, commonErrors());
+  }
+
+  /** As {@link #send(HttpMethod, String, MultiMap, Buffer)}, with a non-2xx answer read by {@code errors}. */
+  Future<Buffer> send(HttpMethod method, String url, MultiMap headers, @Nullable Buffer body, ErrorReader errors);
 
   /** The client's pooled HTTP client, for protocols {@link #stream} and {@link #send} do not cover. */
   HttpClient httpClient();
@@ -77,4 +90,9 @@ public interface ProviderContext {
 
   /** Completes when the client gives up on this call (a timeout, a caller who left); the request is then closed. */
   Future<@Nullable Void> cancellation();
+
+  /** The error dialects {@link ProviderErrors#fromResponse} reads, attributed to this call's provider. */
+  private ErrorReader commonErrors() {
+    return (status, headers, body) -> ProviderErrors.fromResponse(providerName(), status, headers, body, apiKey());
+  }
 }
