@@ -1,6 +1,5 @@
 package io.g4f.client;
 
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,14 +10,13 @@ public class AuthenticationException extends G4fException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception; arguments as in {@link G4fException}. */
-  public AuthenticationException(@Nullable String message, int status, @Nullable String provider, @Nullable String type,
-      @Nullable String code, @Nullable String param, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    super(message, status, provider, false, type, code, param, retryAfter, cause);
+  /** Creates the exception; see {@link ErrorDetails}. */
+  public AuthenticationException(@Nullable String message, ErrorDetails details) {
+    super(message, false, details);
   }
 
   /** Creates the exception with a message and the provider that raised it. */
   public AuthenticationException(@Nullable String message, int status, @Nullable String provider) {
-    this(message, status, provider, null, null, null, null, null);
+    this(message, new ErrorDetails().status(status).provider(provider));
   }
 }

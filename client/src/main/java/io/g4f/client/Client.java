@@ -145,6 +145,6 @@ public final class Client implements AutoCloseable {
     if (failure instanceof RuntimeException runtime) {
       return runtime;
     }
-    return new G4fException(String.valueOf(failure.getMessage()), 0, null, false, null, null, null, null, failure);
+    return new G4fException(String.valueOf(failure.getMessage()), false, new ErrorDetails().cause(failure));
   }
 }

@@ -1,6 +1,5 @@
 package io.g4f.client;
 
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** The provider could not be reached or dropped the connection before answering. Retryable. */
@@ -8,14 +7,13 @@ public class ConnectionException extends G4fException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception; arguments as in {@link G4fException}. */
-  public ConnectionException(@Nullable String message, int status, @Nullable String provider, @Nullable String type,
-      @Nullable String code, @Nullable String param, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    super(message, status, provider, true, type, code, param, retryAfter, cause);
+  /** Creates the exception; see {@link ErrorDetails}. */
+  public ConnectionException(@Nullable String message, ErrorDetails details) {
+    super(message, true, details);
   }
 
   /** Creates the exception with a message and the provider that raised it. */
   public ConnectionException(@Nullable String message, int status, @Nullable String provider) {
-    this(message, status, provider, null, null, null, null, null);
+    this(message, new ErrorDetails().status(status).provider(provider));
   }
 }

@@ -26,7 +26,7 @@ public class ContentFilterException extends InvalidRequestException {
    * @param reason the provider's reason, e.g. {@code SAFETY}
    */
   public ContentFilterException(String message, @Nullable String provider, String reason) {
-    super(message, 400, provider, "invalid_request_error", CODE, null, null, null);
+    super(message, new ErrorDetails().status(400).provider(provider).type("invalid_request_error").code(CODE));
     this.reason = reason;
   }
 

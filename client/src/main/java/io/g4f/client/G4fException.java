@@ -23,23 +23,21 @@ public class G4fException extends RuntimeException {
   private final @Nullable String param;
   private final @Nullable Duration retryAfter;
 
-  /** Creates an exception; see the getters for the meaning of each argument. Any may be null or 0. */
-  public G4fException(@Nullable String message, int status, @Nullable String provider, boolean retryable,
-                      @Nullable String type, @Nullable String code, @Nullable String param,
-                      @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    super(message, cause);
-    this.status = status;
-    this.provider = provider;
+  /** Creates an exception; see {@link ErrorDetails} and the getters for what each detail means. */
+  public G4fException(@Nullable String message, boolean retryable, ErrorDetails details) {
+    super(message, details.cause);
+    this.status = details.status;
+    this.provider = details.provider;
     this.retryable = retryable;
-    this.type = type;
-    this.code = code;
-    this.param = param;
-    this.retryAfter = retryAfter;
+    this.type = details.type;
+    this.code = details.code;
+    this.param = details.param;
+    this.retryAfter = details.retryAfter;
   }
 
   /** Creates an exception with only a message, a status and a provider. */
   public G4fException(@Nullable String message, int status, @Nullable String provider, boolean retryable) {
-    this(message, status, provider, retryable, null, null, null, null, null);
+    this(message, retryable, new ErrorDetails().status(status).provider(provider));
   }
 
   /** The upstream HTTP status, or 0 when no response was received. */

@@ -1,6 +1,5 @@
 package io.g4f.client;
 
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** The request was rejected as malformed or unacceptable (HTTP 400, 413, 422, or a check done before sending). Not retryable. */
@@ -8,10 +7,9 @@ public class InvalidRequestException extends G4fException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception; arguments as in {@link G4fException}. */
-  public InvalidRequestException(@Nullable String message, int status, @Nullable String provider, @Nullable String type,
-      @Nullable String code, @Nullable String param, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    super(message, status, provider, false, type, code, param, retryAfter, cause);
+  /** Creates the exception; see {@link ErrorDetails}. */
+  public InvalidRequestException(@Nullable String message, ErrorDetails details) {
+    super(message, false, details);
   }
 
   /**
@@ -19,11 +17,12 @@ public class InvalidRequestException extends G4fException {
    * offending {@code param} (null when no single one is at fault).
    */
   public static InvalidRequestException forParam(String message, @Nullable String provider, @Nullable String param) {
-    return new InvalidRequestException(message, 400, provider, "invalid_request_error", null, param, null, null);
+    return new InvalidRequestException(message,
+        new ErrorDetails().status(400).provider(provider).type("invalid_request_error").param(param));
   }
 
   /** Creates the exception with a message and the provider that raised it. */
   public InvalidRequestException(@Nullable String message, int status, @Nullable String provider) {
-    this(message, status, provider, null, null, null, null, null);
+    this(message, new ErrorDetails().status(status).provider(provider));
   }
 }

@@ -6,6 +6,7 @@ import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ChatMessage;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
@@ -141,15 +142,16 @@ public class QuillProvider extends AbstractProvider {
     String reason = fault.getString("reason");
     String message = ProviderErrors.redact(name() + " answered HTTP " + status + ": "
         + fault.getString("message", reason == null ? "no reason given" : reason), context.apiKey());
+    ErrorDetails details = new ErrorDetails().status(status).provider(name()).code(reason);
     Duration retryAfter = ProviderErrors.retryAfter(headers);
     return switch (status) {
-      case 400, 422 -> new InvalidRequestException(message, status, name(), null, reason, null, null, null);
-      case 401, 403 -> new AuthenticationException(message, status, name(), null, reason, null, null, null);
+      case 400, 422 -> new InvalidRequestException(message, details);
+      case 401, 403 -> new AuthenticationException(message, details);
       case 404 -> "no_such_model".equals(reason)
-          ? new ModelNotFoundException(message, status, name(), null, reason, null, null, null)
-          : new ProviderException(message, status, name(), null, reason, null, retryAfter, null);
-      case 429 -> new RateLimitException(message, status, name(), null, reason, null, retryAfter, null);
-      default -> new ProviderException(message, status, name(), null, reason, null, retryAfter, null);
+          ? new ModelNotFoundException(message, details)
+          : new ProviderException(message, details.retryAfter(retryAfter));
+      case 429 -> new RateLimitException(message, details.retryAfter(retryAfter));
+      default -> new ProviderException(message, details.retryAfter(retryAfter));
     };
   }
 
@@ -224,8 +226,8 @@ public class QuillProvider extends AbstractProvider {
           String message = ProviderErrors.redact(provider + " failed mid-stream: "
               + fault.getString("message", reason), context.apiKey());
           throw "rate_limited".equals(reason)
-              ? new RateLimitException(message, 0, provider, null, reason, null, null, null)
-              : new ProviderException(message, 0, provider, null, reason, null, null, null);
+              ? new RateLimitException(message, new ErrorDetails().provider(provider).code(reason))
+              : new ProviderException(message, new ErrorDetails().provider(provider).code(reason));
         }
         default -> {
           return false;

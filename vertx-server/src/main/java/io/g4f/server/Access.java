@@ -1,11 +1,12 @@
 package io.g4f.server;
 
 import io.g4f.client.AuthenticationException;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.Usage;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -111,8 +112,8 @@ final class Access {
     if (team != null && !team.mayUse(model)) {
       return Future.failedFuture(new AuthenticationException(model == null
           ? "This API key may only use the models it is given; name one of them in 'model'"
-          : "This API key may not use the model '" + model + "'", 403, null, "permission_denied",
-          "permission_denied", "model", null, null));
+          : "This API key may not use the model '" + model + "'",
+              new ErrorDetails().status(403).type("permission_denied").code("permission_denied").param("model")));
     }
     String id = caller.id();
     int rpm = id == null ? 0 : team != null && team.rpm() > 0 ? team.rpm() : options.getRateLimitPerMinute();
@@ -134,8 +135,9 @@ final class Access {
       return Future.succeededFuture();
     }
     long seconds = counters.secondsLeft();
-    return Future.failedFuture(new RateLimitException(limit + " per minute reached; retry in " + seconds + " s", 429,
-        null, "rate_limit_error", "rate_limit_exceeded", null, Duration.ofSeconds(seconds), null));
+    return Future.failedFuture(new RateLimitException(limit + " per minute reached; retry in " + seconds + " s",
+        new ErrorDetails().status(429).type("rate_limit_error").code("rate_limit_exceeded")
+            .retryAfter(Duration.ofSeconds(seconds))));
   }
 
   /** Records the usage an answer to {@code caller} reported (null for none): its team's tokens this minute, and metrics. */

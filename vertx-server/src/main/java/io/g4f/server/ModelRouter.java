@@ -5,6 +5,7 @@ import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.Extensible;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
@@ -105,8 +106,8 @@ final class ModelRouter {
         : options.getProviders().stream().filter(candidate -> candidate.models().contains(model)).findFirst()
         .orElse(options.getDefaultProvider());
     if (model != null && !provider.takesAnyModel() && !provider.models().contains(model)) {
-      throw new ModelNotFoundException("The model '" + model + "' does not exist", 404, null,
-          "invalid_request_error", "model_not_found", "model", null, null);
+      throw new ModelNotFoundException("The model '" + model + "' does not exist",
+          new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model"));
     }
     return new Route(model == null ? "the default model" : "model '" + model + "'",
         List.of(target(provider.name(), model)), Set.of(), null, null);

@@ -1,5 +1,6 @@
 package io.g4f.server;
 
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import java.time.Duration;
 
@@ -18,7 +19,8 @@ final class TargetsFailedException extends G4fException {
   static final String UNAVAILABLE = "all_targets_unavailable";
 
   TargetsFailedException(String message, boolean allOpen, Duration retryAfter) {
-    super(message, allOpen ? 503 : 502, null, false, allOpen ? "service_unavailable" : "upstream_error",
-        allOpen ? UNAVAILABLE : FAILED, null, retryAfter, null);
+    super(message, false, new ErrorDetails().status(allOpen ? 503 : 502)
+        .type(allOpen ? "service_unavailable" : "upstream_error").code(allOpen ? UNAVAILABLE : FAILED)
+        .retryAfter(retryAfter));
   }
 }

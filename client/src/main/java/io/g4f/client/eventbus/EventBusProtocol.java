@@ -2,6 +2,7 @@ package io.g4f.client.eventbus;
 
 import io.g4f.client.AuthenticationException;
 import io.g4f.client.ConnectionException;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
@@ -81,7 +82,7 @@ public final class EventBusProtocol {
     }
     if (!(failure instanceof ReplyException reply)) {
       return new ConnectionException("The event bus failed to deliver to " + address + ": " + failure.getMessage(),
-          0, null, null, null, null, null, failure);
+          new ErrorDetails().cause(failure));
     }
     switch (reply.failureType()) {
       case TIMEOUT:
@@ -90,7 +91,7 @@ public final class EventBusProtocol {
         return new ConnectionException("No gateway answers on " + address, 0, null);
       case ERROR:
         return new ConnectionException("The event bus failed to deliver to " + address + ": " + reply.getMessage(),
-            0, null, null, null, null, null, reply);
+            new ErrorDetails().cause(reply));
       default:
         return fromGatewayError(reply.failureCode(), reply.getMessage());
     }
@@ -113,16 +114,17 @@ public final class EventBusProtocol {
     String param = error.getString("param");
     Long retryAfter = error.getLong("retry_after");
     Duration wait = retryAfter == null ? null : Duration.ofSeconds(retryAfter);
+    ErrorDetails details = new ErrorDetails().status(status).type(type).code(code).param(param).retryAfter(wait);
     return switch (status) {
-      case 400, 413, 422 -> new InvalidRequestException(message, status, null, type, code, param, wait, null);
-      case 401, 403 -> new AuthenticationException(message, status, null, type, code, param, wait, null);
+      case 400, 413, 422 -> new InvalidRequestException(message, details);
+      case 401, 403 -> new AuthenticationException(message, details);
       case 404 -> PROVIDER_NOT_FOUND.equals(code) ? new ProviderNotFoundException(message)
-          : new ModelNotFoundException(message, status, null, type, code, param, wait, null);
-      case 429 -> new RateLimitException(message, status, null, type, code, param, wait, null);
-      case 504 -> new TimeoutException(message, status, null, type, code, param, wait, null);
+          : new ModelNotFoundException(message, details);
+      case 429 -> new RateLimitException(message, details);
+      case 504 -> new TimeoutException(message, details);
       default -> CONNECTION_ERROR.equals(type)
-          ? new ConnectionException(message, status, null, type, code, param, wait, null)
-          : new ProviderException(message, status, null, type, code, param, wait, null);
+          ? new ConnectionException(message, details)
+          : new ProviderException(message, details);
     };
   }
 }

@@ -3,6 +3,7 @@ package io.g4f.client.impl;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionChunks;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import io.vertx.core.Context;
 import java.util.Iterator;
@@ -48,7 +49,7 @@ public final class BlockingChunks implements ChatCompletionChunks {
         }
         if (next instanceof Throwable failure) {
           throw failure instanceof RuntimeException runtime ? runtime
-              : new G4fException(String.valueOf(failure.getMessage()), 0, null, false, null, null, null, null, failure);
+              : new G4fException(String.valueOf(failure.getMessage()), false, new ErrorDetails().cause(failure));
         }
         return next != END;
       }

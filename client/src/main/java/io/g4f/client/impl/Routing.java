@@ -2,6 +2,7 @@ package io.g4f.client.impl;
 
 import io.g4f.client.AllProvidersFailedException;
 import io.g4f.client.ClientOptions;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
@@ -90,8 +91,8 @@ final class Routing {
           .filter(provider -> (model == null || serves(provider, model)) && hasKey(provider)).toList();
       if (usable.isEmpty()) {
         throw new ModelNotFoundException("No provider serves the model '" + model + "' with a key set; "
-            + "set a provider's key (OPENAI_API_KEY, ...) or name a provider", 404, null, "invalid_request_error",
-            "model_not_found", "model", null, null);
+            + "set a provider's key (OPENAI_API_KEY, ...) or name a provider",
+                new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model"));
       }
       return usable;
     }

@@ -1,9 +1,9 @@
 package io.g4f.client.spi.toolkit;
 
-import io.g4f.client.spi.toolkit.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.AuthenticationException;
 import io.g4f.client.ConnectionException;
+import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
@@ -71,19 +71,21 @@ public final class ProviderErrors {
     if (retryAfter == null && error != null) {
       retryAfter = googleRetryDelay(error);
     }
+    ErrorDetails details = new ErrorDetails().status(status).provider(provider)
+        .type(type).code(code).param(param).retryAfter(retryAfter);
     if (code != null && code.startsWith(GOOGLE_KEY_REASON_PREFIX)) {
-      return new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
+      return new AuthenticationException(text, details);
     }
     return switch (status) {
-      case 400, 413, 422 -> new InvalidRequestException(text, status, provider, type, code, param, retryAfter, null);
-      case 401, 403 -> new AuthenticationException(text, status, provider, type, code, param, retryAfter, null);
+      case 400, 413, 422 -> new InvalidRequestException(text, details);
+      case 401, 403 -> new AuthenticationException(text, details);
       case 407 -> proxyRefused(provider);
       case 404 -> isAboutModel(code, message)
-          ? new ModelNotFoundException(text, status, provider, type, code, param, retryAfter, null)
-          : new ProviderException(text, status, provider, type, code, param, retryAfter, null);
-      case 408 -> new TimeoutException(text, status, provider, type, code, param, retryAfter, null);
-      case 429 -> new RateLimitException(text, status, provider, type, code, param, retryAfter, null);
-      default -> new ProviderException(text, status, provider, type, code, param, retryAfter, null);
+          ? new ModelNotFoundException(text, details)
+          : new ProviderException(text, details);
+      case 408 -> new TimeoutException(text, details);
+      case 429 -> new RateLimitException(text, details);
+      default -> new ProviderException(text, details);
     };
   }
 
@@ -95,9 +97,9 @@ public final class ProviderErrors {
     String code = error.isObject() ? code(error) : null;
     String text = redact(provider + " failed mid-stream: " + (message == null ? error.toString() : message), secret);
     if ("rate_limit_exceeded".equals(code) || "rate_limit_error".equals(type) || "RESOURCE_EXHAUSTED".equals(code)) {
-      return new RateLimitException(text, 0, provider, type, code, null, null, null);
+      return new RateLimitException(text, new ErrorDetails().provider(provider).type(type).code(code));
     }
-    return new ProviderException(text, 0, provider, type, code, null, null, null);
+    return new ProviderException(text, new ErrorDetails().provider(provider).type(type).code(code));
   }
 
   /** The exception for a transport failure: refused or dropped connection, proxy failure, timeout. */
@@ -123,11 +125,11 @@ public final class ProviderErrors {
     } else if (failure instanceof IOException || failure instanceof VertxException) {
       what = " connection failed: ";
     } else {
-      return new ProviderException(redact(provider + " failed: " + detail, secret), 0, provider, null, null, null,
-          null, failure);
+      return new ProviderException(redact(provider + " failed: " + detail, secret),
+          new ErrorDetails().provider(provider).cause(failure));
     }
-    return new ConnectionException(redact(provider + what + detail, secret), 0, provider, null, null, null, null,
-        failure);
+    return new ConnectionException(redact(provider + what + detail, secret),
+        new ErrorDetails().provider(provider).cause(failure));
   }
 
   private static G4fException proxyRefused(String provider) {
@@ -144,7 +146,7 @@ public final class ProviderErrors {
   public static G4fException malformed(String provider, String what, Throwable cause) {
     return new ProviderException(provider + " sent a malformed " + what + ": "
         + (cause.getMessage() == null ? cause.getClass().getSimpleName() : firstLine(cause.getMessage())),
-        0, provider, null, null, null, null, cause);
+            new ErrorDetails().provider(provider).cause(cause));
   }
 
   /** {@code Retry-After} as a delay: {@code retry-after-ms}, then seconds or an HTTP date; null if absent or over a minute. */
