@@ -46,7 +46,6 @@ final class DialectTesting {
 
   /** Asserts {@code body} (SSE) has exactly the events of the golden transcript {@code golden/NAME}, in order. */
   static void assertGoldenEvents(String body, String name) {
-    dump(name, body);
     List<Event> actual = events(body);
     List<Event> expected = events(ScriptedServer.resource("golden/" + name));
     assertThat(actual.stream().map(Event::type).toList()).as("event types")
@@ -58,18 +57,8 @@ final class DialectTesting {
 
   /** Asserts {@code json} equals the golden {@code golden/NAME} once normalized. */
   static void assertGoldenJson(JsonObject json, String name) {
-    dump(name, normalize(json.encodePrettily()));
     assertThat(new JsonObject(normalize(json.encode())))
         .isEqualTo(new JsonObject(ScriptedServer.resource("golden/" + name)));
-  }
-
-  static void dump(String name, String text) {
-    try {
-      java.nio.file.Files.createDirectories(java.nio.file.Path.of("/tmp/apis/golden"));
-      java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/apis/golden", name), normalize(text));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** The chat messages an upstream was sent. */
