@@ -525,11 +525,12 @@ final class ResponsesApi implements ChatDialect {
 
     private static JsonObject usage(Usage usage) {
       JsonObject raw = new JsonObject(Json.encode(usage));
+      JsonObject prompt = raw.getJsonObject("prompt_tokens_details", new JsonObject());
       int input = usage.getPromptTokens() == null ? 0 : usage.getPromptTokens();
       int output = usage.getCompletionTokens() == null ? 0 : usage.getCompletionTokens();
       return new JsonObject().put("input_tokens", input)
-          .put("input_tokens_details", new JsonObject().put("cached_tokens",
-              raw.getJsonObject("prompt_tokens_details", new JsonObject()).getInteger("cached_tokens", 0)))
+          .put("input_tokens_details", new JsonObject().put("cached_tokens", prompt.getInteger("cached_tokens", 0))
+              .put("cache_write_tokens", prompt.getInteger("cache_write_tokens", 0)))
           .put("output_tokens", output)
           .put("output_tokens_details", new JsonObject().put("reasoning_tokens",
               raw.getJsonObject("completion_tokens_details", new JsonObject()).getInteger("reasoning_tokens", 0)))
