@@ -79,7 +79,7 @@ final class MessagesApi implements ChatDialect {
     JsonObject chat = new JsonObject();
     chat.put("model", F.string(body, "", "model", false));
     chat.put("provider", body.getValue("provider"));
-    chat.put("max_tokens", F.integer(body, "", "max_tokens", true, 1));
+    chat.put("max_completion_tokens", F.integer(body, "", "max_tokens", true, 1));
     chat.put("temperature", F.number(body, "", "temperature"));
     chat.put("top_p", F.number(body, "", "top_p"));
     JsonArray stops = F.array(body, "", "stop_sequences", false);

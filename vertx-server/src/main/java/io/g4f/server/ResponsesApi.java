@@ -76,7 +76,7 @@ final class ResponsesApi implements ChatDialect {
     chat.put("provider", body.getValue("provider"));
     chat.put("temperature", F.number(body, "", "temperature"));
     chat.put("top_p", F.number(body, "", "top_p"));
-    chat.put("max_tokens", F.integer(body, "", "max_output_tokens", false, 1));
+    chat.put("max_completion_tokens", F.integer(body, "", "max_output_tokens", false, 1));
     chat.put("user", F.string(body, "", "user", false));
     chat.put("parallel_tool_calls", F.bool(body, "", "parallel_tool_calls"));
     chat.put("messages", messages(body));

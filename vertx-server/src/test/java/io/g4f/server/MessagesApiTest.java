@@ -108,7 +108,7 @@ class MessagesApiTest {
     assertThat(response.getHeader("x-g4f-provider")).isEqualTo("local");
     assertGoldenJson(response.bodyAsJsonObject(), "messages-text.json");
     JsonObject sent = upstream.last().json();
-    assertThat(sent.getInteger("max_tokens")).isEqualTo(100);
+    assertThat(sent.getInteger("max_completion_tokens")).isEqualTo(100);
     assertThat(sent.getJsonArray("stop")).containsExactly("END");
     assertThat(sent.getString("user")).isEqualTo("u1");
     assertThat(sentMessages(upstream)).isEqualTo(new JsonArray()

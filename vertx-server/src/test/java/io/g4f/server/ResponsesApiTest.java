@@ -81,7 +81,7 @@ class ResponsesApiTest {
     assertThat(response.getHeader("x-g4f-provider")).isEqualTo("local");
     assertGoldenJson(response.bodyAsJsonObject(), "responses-text.json");
     JsonObject sent = upstream.last().json();
-    assertThat(sent.getInteger("max_tokens")).isEqualTo(50);
+    assertThat(sent.getInteger("max_completion_tokens")).isEqualTo(50);
     assertThat(sent.getDouble("temperature")).isEqualTo(0.2);
     assertThat(sent.getString("user")).isEqualTo("u1");
     assertThat(sent.containsKey("metadata")).as("metadata stays at the gateway").isFalse();
