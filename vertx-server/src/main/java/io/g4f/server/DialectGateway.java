@@ -72,16 +72,16 @@ final class DialectGateway {
     if (message.replyAddress() == null) {
       return;
     }
-    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER),
-        Caller.fromHeader(message.headers().get(Caller.HEADER)), call -> {
-          EventBusGateway.timeout(message, call.request());
-          if (Boolean.TRUE.equals(call.request().getStream())) {
-            throw InvalidRequestException.forParam("stream: true is not served on the event bus for this API; "
-                + "ask for a whole answer, or stream over HTTP", null, "stream");
-          }
-        })
+    Caller caller = Caller.fromHeader(message.headers().get(Caller.HEADER));
+    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER), caller, call -> {
+      EventBusGateway.timeout(message, call.request());
+      if (Boolean.TRUE.equals(call.request().getStream())) {
+        throw InvalidRequestException.forParam("stream: true is not served on the event bus for this API; "
+            + "ask for a whole answer, or stream over HTTP", null, "stream");
+      }
+    })
         .onFailure(failure -> OpenAiErrors.fail(message, dialect.error(failure)))
-        .onSuccess(admitted -> whole(admitted, Caller.fromHeader(message.headers().get(Caller.HEADER)))
+        .onSuccess(admitted -> whole(admitted, caller)
             .onSuccess(served -> message.reply(served.answer()))
             .onFailure(failure -> upstreamFailed(admitted.route().provider(), failure,
                 error -> OpenAiErrors.fail(message, error))));
