@@ -176,6 +176,16 @@ class AnthropicSdkTest {
   }
 
   @Test
+  void aFailureMidStreamIsAnErrorTheSdkThrows() {
+    openAi.sse("/v1/chat/completions",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n"
+            + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
+
+    assertThatThrownBy(() -> stream(sdk, withImage(OPENAI_MODEL).build())).hasMessageContaining("overloaded");
+  }
+
+  @Test
   void errorsAreTheSdksExceptions() {
     AnthropicClient stranger = AnthropicOkHttpClient.builder().baseUrl(gatewayUrl).apiKey("wrong").maxRetries(0).build();
     assertThatThrownBy(() -> stranger.messages().create(withImage(OPENAI_MODEL).build()))

@@ -136,6 +136,23 @@ class ResponsesSdkTest {
   }
 
   @Test
+  void aFailureMidStreamIsResponseFailed() {
+    upstream.sse("/v1/chat/completions",
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n"
+            + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
+    List<ResponseStreamEvent> events = new java.util.ArrayList<>();
+    try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(withImage())) {
+      stream.stream().forEach(events::add);
+    }
+
+    Response failed = events.get(events.size() - 1).failed().orElseThrow().response();
+    failed.validate();
+    assertThat(failed.status()).contains(ResponseStatus.FAILED);
+    assertThat(failed.error().orElseThrow().message()).contains("overloaded");
+  }
+
+  @Test
   void aStatefulRequestIsABadRequest() {
     assertThatThrownBy(() -> sdk.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").input("hi")
         .previousResponseId("resp_123").build()))
