@@ -89,7 +89,7 @@ final class Access {
       context.put(Caller.CONTEXT_KEY, caller);
       context.next();
     } else {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(401, "Missing or invalid API key",
+      GatewayVerticle.send(context, OpenAiErrors.of(401, "Missing or invalid API key",
           "authentication_error", null, "invalid_api_key"));
     }
   }

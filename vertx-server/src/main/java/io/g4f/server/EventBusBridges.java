@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The SockJS and TCP event-bus bridges of the gateway, with one policy: callers may send only to the
- * gateway's three addresses and to the addresses of the streams they were handed (and answer messages
- * sent to them), never register; on a guarded gateway ({@link Access}), each send to one of the three addresses
+ * gateway's addresses and to the addresses of the streams they were handed (and answer messages
+ * sent to them), never register; on a guarded gateway ({@link Access}), each send to one of those addresses
  * must carry a key in the {@code apiKey} header, which is removed before the message reaches the bus. Each such
  * message gets a {@link Caller#HEADER} naming the key's name (or, on an open gateway, the caller's address), which
  * the gateway's handlers admit or refuse (403, 429) like HTTP calls, answering the caller with the error. Headers the
@@ -95,7 +95,7 @@ final class EventBusBridges {
     return tcpBridge == null ? Future.succeededFuture() : tcpBridge.close();
   }
 
-  /** The three addresses, and the streams' own addresses (capabilities: random UUIDs, handed to their caller). */
+  /** The gateway's addresses, and the streams' own addresses (capabilities: random UUIDs, handed to their caller). */
   private List<PermittedOptions> permitted() {
     List<PermittedOptions> permitted = new ArrayList<>();
     addresses().forEach(address -> permitted.add(new PermittedOptions().setAddress(address)));
@@ -107,7 +107,7 @@ final class EventBusBridges {
   private List<String> addresses() {
     String prefix = options.getEventBusPrefix();
     return List.of(prefix + EventBusProtocol.CHAT_COMPLETIONS, prefix + EventBusProtocol.IMAGES_GENERATE,
-        prefix + EventBusProtocol.MODELS);
+        prefix + EventBusProtocol.MODELS, prefix + ResponsesApi.ADDRESS, prefix + MessagesApi.ADDRESS);
   }
 
   /** Lets a frame through, or not, as the class comment says; {@code address} is the caller's address. */

@@ -65,13 +65,20 @@ final class EventBusGateway {
     this.baseUrl = baseUrl;
   }
 
-  /** Registers the three addresses; succeeds once the registrations reached the (clustered) event bus. */
+  /**
+   * Registers the addresses, with {@code PREFIX.responses} and {@code PREFIX.messages} ({@link DialectGateway});
+   * succeeds once the registrations reached the (clustered) event bus.
+   */
   Future<Void> start() {
     EventBus bus = vertx.eventBus();
     String prefix = options.getEventBusPrefix();
     consumers.add(bus.consumer(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat));
     consumers.add(bus.consumer(prefix + EventBusProtocol.IMAGES_GENERATE, this::images));
     consumers.add(bus.consumer(prefix + EventBusProtocol.MODELS, this::models));
+    consumers.add(bus.consumer(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access,
+        metrics)::bus));
+    consumers.add(bus.consumer(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access,
+        metrics)::bus));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -159,7 +166,7 @@ final class EventBusGateway {
   }
 
   /** A message body as JSON bytes: bridges and JVM callers send a {@code JsonObject}, a JSON string or a buffer; else null. */
-  private static Buffer body(Message<Object> message) {
+  static Buffer body(Message<Object> message) {
     Object body = message.body();
     if (body instanceof Buffer buffer) {
       return buffer;
@@ -178,7 +185,7 @@ final class EventBusGateway {
    * The call's settings from the message's headers: its {@code timeout} (ms); a bad one, or one a bridge could
    * not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
    */
-  private static CallOptions callOptions(Message<Object> message) {
+  static CallOptions callOptions(Message<Object> message) {
     String invalid = message.headers().get(EventBusBridges.INVALID_HEADER);
     if (invalid != null) {
       throw InvalidRequestException.forParam(EventBusBridges.invalidHeader(invalid), null, invalid);

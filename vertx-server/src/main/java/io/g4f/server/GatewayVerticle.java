@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
- * {@code POST /api/{provider}/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
+ * {@code POST /api/{provider}/chat/completions}, {@code POST /v1/responses} ({@link ResponsesApi}),
+ * {@code POST /v1/messages} ({@link MessagesApi}), {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /metrics} (Prometheus), the web playground at {@code GET /} ({@link Playground});
  * and the same API on the event bus
@@ -110,7 +111,8 @@ public class GatewayVerticle extends VerticleBase {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
-              ModelRouter.PROVIDER_HEADER))
+              ModelRouter.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
+              "anthropic-dangerous-direct-browser-access"))
           .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
@@ -127,6 +129,8 @@ public class GatewayVerticle extends VerticleBase {
     ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
+    router.post(ResponsesApi.PATH).handler(new DialectGateway(new ResponsesApi(), modelRouter, access, metrics)::http);
+    router.post(MessagesApi.PATH).handler(new DialectGateway(new MessagesApi(), modelRouter, access, metrics)::http);
     String imagesDir = options.getImageProvider().client().getImagesDir();
     router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imagesDir, metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
@@ -135,17 +139,23 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/v1/models/:id").handler(this::model);
     router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", modelRouter.providers())));
-    router.errorHandler(404, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
+    router.errorHandler(404, context -> send(context, OpenAiErrors.of(404,
         "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
         null, "unknown_url")));
-    router.errorHandler(405, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(405,
+    router.errorHandler(405, context -> send(context, OpenAiErrors.of(405,
         "Method " + context.request().method() + " is not allowed on " + context.request().path(),
         "invalid_request_error", null, "method_not_allowed")));
-    router.errorHandler(413, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(413,
+    router.errorHandler(413, context -> send(context, OpenAiErrors.of(413,
         "The request body is larger than " + options.getBodyLimit() + " bytes", "invalid_request_error", null,
         "request_too_large")));
-    router.errorHandler(500, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(context.failure())));
+    router.errorHandler(500, context -> send(context, OpenAiErrors.of(context.failure())));
     return router;
+  }
+
+  /** Ends the request with {@code error}, in Anthropic's shape on {@code /v1/messages...}. */
+  static void send(RoutingContext context, OpenAiErrors.Error error) {
+    OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesApi.PATH)
+        ? MessagesApi.errorShape(error) : error);
   }
 
   private void model(RoutingContext context) {
