@@ -3,7 +3,10 @@ package io.g4f.server;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatMessage;
 import io.g4f.client.InvalidRequestException;
+import io.g4f.client.ToolCall;
+import io.g4f.client.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.HexFormat;
@@ -46,6 +49,98 @@ interface ChatDialect {
     void fail(Throwable failure, Consumer<Event> out);
   }
 
+  /**
+   * A {@link Call} that walks the chat answer the same way for every API: it keeps the model, usage and finish
+   * reason the answer reported, and hands the first choice's text and tool calls, whole or as deltas, to the
+   * API's own shape.
+   */
+  abstract class Translation implements Call {
+
+    private final ChatCompletionRequest request;
+    /** The model that answered: the request's until the answer names one. */
+    protected String model;
+    /** The last usage the answer reported, or null. */
+    protected Usage usage;
+    /** The last finish reason the answer reported, or null. */
+    protected String finishReason;
+
+    Translation(ChatCompletionRequest request) {
+      this.request = request;
+      this.model = request.getModel();
+    }
+
+    @Override
+    public final ChatCompletionRequest request() {
+      return request;
+    }
+
+    @Override
+    public final JsonObject answer(ChatCompletion completion) {
+      model = completion.getModel() != null ? completion.getModel() : model;
+      usage = completion.getUsage();
+      ChatMessage message = null;
+      if (!completion.getChoices().isEmpty()) {
+        ChatCompletion.Choice choice = completion.getChoices().get(0);
+        finishReason = choice.getFinishReason();
+        message = choice.getMessage();
+      }
+      String text = message == null ? null : text(message);
+      if (text != null && !text.isEmpty()) {
+        wholeText(text);
+      }
+      if (message != null && message.getToolCalls() != null) {
+        message.getToolCalls().forEach(this::wholeToolCall);
+      }
+      return whole();
+    }
+
+    @Override
+    public final void chunk(ChatCompletionChunk chunk, Consumer<Event> out) {
+      model = chunk.getModel() != null ? chunk.getModel() : model;
+      start(out);
+      usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
+      for (ChatCompletionChunk.Choice choice : chunk.getChoices()) {
+        if (choice.getIndex() != 0) {
+          continue;
+        }
+        ChatMessage delta = choice.getDelta();
+        String text = delta == null ? null : text(delta);
+        if (text != null && !text.isEmpty()) {
+          textDelta(text, out);
+        }
+        if (delta != null && delta.getToolCalls() != null) {
+          delta.getToolCalls().forEach(call -> toolCallDelta(call, out));
+        }
+        finishReason = choice.getFinishReason() != null ? choice.getFinishReason() : finishReason;
+      }
+    }
+
+    /** The whole answer's text (a refusal included). */
+    abstract void wholeText(String text);
+
+    /** One of the whole answer's tool calls. */
+    abstract void wholeToolCall(ToolCall call);
+
+    /** The whole answer, once its text and tool calls were handed over. */
+    abstract JsonObject whole();
+
+    /** Emits the events that open the stream, once (a no-op after the first call). */
+    abstract void start(Consumer<Event> out);
+
+    /** Emits the events of a piece of streamed text. */
+    abstract void textDelta(String text, Consumer<Event> out);
+
+    /** Emits the events of a streamed tool-call fragment. */
+    abstract void toolCallDelta(ToolCall call, Consumer<Event> out);
+
+    /** A chat message's text, a refusal included. */
+    private static String text(ChatMessage message) {
+      String content = message.getContent();
+      String refusal = message.getRefusal();
+      return refusal == null ? content : content == null ? refusal : content + refusal;
+    }
+  }
+
   /** A server-sent event: {@code event: type} and its JSON {@code data}. */
   record Event(String type, JsonObject data) {
 
@@ -53,6 +148,18 @@ interface ChatDialect {
     Buffer sse() {
       return Buffer.buffer("event: " + type + "\ndata: ").appendBuffer(data.toBuffer()).appendString("\n\n");
     }
+  }
+
+  /**
+   * The chat request body {@code chat} as the call sends it: streamed with usage when {@code streamed}, and
+   * without the fields the call left null.
+   */
+  static JsonObject chatRequest(JsonObject chat, boolean streamed) {
+    if (streamed) {
+      chat.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
+    }
+    chat.fieldNames().removeIf(name -> chat.getValue(name) == null);
+    return chat;
   }
 
   /** A fresh random id with {@code prefix} ({@code resp_}, {@code msg_}...): 24 random bytes in hex. */

@@ -1,12 +1,8 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatMessage;
 import io.g4f.client.ProviderException;
 import io.g4f.client.ToolCall;
-import io.g4f.client.Usage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -98,11 +94,7 @@ final class MessagesApi implements ChatDialect {
     chat.put("messages", messages(body));
     chat.put("tools", tools(F.array(body, "", "tools", false)));
     toolChoice(F.object(body, "", "tool_choice", false), chat);
-    if (Boolean.TRUE.equals(F.bool(body, "", "stream"))) {
-      chat.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
-    }
-    chat.fieldNames().removeIf(name -> chat.getValue(name) == null);
-    return chat;
+    return ChatDialect.chatRequest(chat, Boolean.TRUE.equals(F.bool(body, "", "stream")));
   }
 
   private static JsonArray messages(JsonObject body) {
@@ -251,82 +243,54 @@ final class MessagesApi implements ChatDialect {
   }
 
   /** One message: whole, or streamed as its events. */
-  private static final class MessageCall implements Call {
+  private static final class MessageCall extends Translation {
 
-    private final ChatCompletionRequest request;
     private final String id = ChatDialect.id("msg_");
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
-    private String model;
-    private Usage usage;
-    private String finishReason;
+    /** The content blocks of a whole answer. */
+    private final JsonArray content = new JsonArray();
     private boolean started;
     private int blocks;
     private int open = -1;
 
     MessageCall(ChatCompletionRequest request) {
-      this.request = request;
-      this.model = request.getModel();
+      super(request);
     }
 
     @Override
-    public ChatCompletionRequest request() {
-      return request;
+    void wholeText(String text) {
+      content.add(new JsonObject().put("type", "text").put("text", text));
     }
 
     @Override
-    public JsonObject answer(ChatCompletion completion) {
-      model = completion.getModel() != null ? completion.getModel() : model;
-      usage = completion.getUsage();
-      JsonArray content = new JsonArray();
-      if (!completion.getChoices().isEmpty()) {
-        ChatCompletion.Choice choice = completion.getChoices().get(0);
-        finishReason = choice.getFinishReason();
-        ChatMessage message = choice.getMessage();
-        String text = message == null ? null : message.getContent() != null ? message.getContent() : message.getRefusal();
-        if (text != null && !text.isEmpty()) {
-          content.add(new JsonObject().put("type", "text").put("text", text));
-        }
-        if (message != null && message.getToolCalls() != null) {
-          for (ToolCall call : message.getToolCalls()) {
-            content.add(toolUse(call).put("input", input(call)));
-          }
-        }
-      }
+    void wholeToolCall(ToolCall call) {
+      content.add(toolUse(call).put("input", input(call)));
+    }
+
+    @Override
+    JsonObject whole() {
       return message(content, stopReason()).put("usage", usage());
     }
 
     @Override
-    public void chunk(ChatCompletionChunk chunk, Consumer<Event> out) {
-      model = chunk.getModel() != null ? chunk.getModel() : model;
-      start(out);
-      usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
-      for (ChatCompletionChunk.Choice choice : chunk.getChoices()) {
-        if (choice.getIndex() != 0) {
-          continue;
-        }
-        ChatMessage delta = choice.getDelta();
-        String text = delta == null ? null : delta.getContent() != null ? delta.getContent() : delta.getRefusal();
-        if (text != null && !text.isEmpty()) {
-          if (open < 0 || toolBlocks.containsValue(open)) {
-            startBlock(new JsonObject().put("type", "text").put("text", ""), out);
-          }
-          delta(open, new JsonObject().put("type", "text_delta").put("text", text), out);
-        }
-        if (delta != null && delta.getToolCalls() != null) {
-          for (ToolCall call : delta.getToolCalls()) {
-            int index = call.getIndex() == null ? 0 : call.getIndex();
-            Integer block = toolBlocks.get(index);
-            if (block == null) {
-              block = startBlock(toolUse(call).put("input", new JsonObject()), out);
-              toolBlocks.put(index, block);
-            }
-            String arguments = call.getFunction() == null ? null : call.getFunction().getArguments();
-            if (arguments != null && !arguments.isEmpty()) {
-              delta(block, new JsonObject().put("type", "input_json_delta").put("partial_json", arguments), out);
-            }
-          }
-        }
-        finishReason = choice.getFinishReason() != null ? choice.getFinishReason() : finishReason;
+    void textDelta(String text, Consumer<Event> out) {
+      if (open < 0 || toolBlocks.containsValue(open)) {
+        startBlock(new JsonObject().put("type", "text").put("text", ""), out);
+      }
+      delta(open, new JsonObject().put("type", "text_delta").put("text", text), out);
+    }
+
+    @Override
+    void toolCallDelta(ToolCall call, Consumer<Event> out) {
+      int index = call.getIndex() == null ? 0 : call.getIndex();
+      Integer block = toolBlocks.get(index);
+      if (block == null) {
+        block = startBlock(toolUse(call).put("input", new JsonObject()), out);
+        toolBlocks.put(index, block);
+      }
+      String arguments = call.getFunction() == null ? null : call.getFunction().getArguments();
+      if (arguments != null && !arguments.isEmpty()) {
+        delta(block, new JsonObject().put("type", "input_json_delta").put("partial_json", arguments), out);
       }
     }
 
@@ -347,7 +311,8 @@ final class MessagesApi implements ChatDialect {
       out.accept(new Event("error", errorShape(OpenAiErrors.of(failure)).body()));
     }
 
-    private void start(Consumer<Event> out) {
+    @Override
+    void start(Consumer<Event> out) {
       if (!started) {
         started = true;
         out.accept(event("message_start", new JsonObject().put("message", message(new JsonArray(), null)

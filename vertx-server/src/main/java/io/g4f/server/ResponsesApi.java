@@ -1,9 +1,6 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatMessage;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
 import io.g4f.client.spi.toolkit.Json;
@@ -83,11 +80,7 @@ final class ResponsesApi implements ChatDialect {
     chat.put("tools", tools(F.array(body, "", "tools", false)));
     chat.put("tool_choice", toolChoice(F.value(body, "", "tool_choice", false)));
     chat.put("response_format", responseFormat(F.object(body, "", "text", false)));
-    if (Boolean.TRUE.equals(F.bool(body, "", "stream"))) {
-      chat.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
-    }
-    chat.fieldNames().removeIf(name -> chat.getValue(name) == null);
-    return chat;
+    return ChatDialect.chatRequest(chat, Boolean.TRUE.equals(F.bool(body, "", "stream")));
   }
 
   private static JsonArray messages(JsonObject body) {
@@ -310,81 +303,44 @@ final class ResponsesApi implements ChatDialect {
   }
 
   /** One response: the request body it echoes, its items, and (streamed) the events so far. */
-  private static final class ResponseCall implements Call {
+  private static final class ResponseCall extends Translation {
 
     private final JsonObject body;
-    private final ChatCompletionRequest request;
     private final String id = ChatDialect.id("resp_");
     private final long createdAt = System.currentTimeMillis() / 1000;
     private final List<Item> items = new ArrayList<>();
     private final Map<Integer, FunctionCall> calls = new HashMap<>();
     /** The item deltas go to: the last one added, until it is closed. */
     private Item open;
-    private String model;
-    private Usage usage;
-    private String finishReason;
     private int sequence = -1;
 
     ResponseCall(JsonObject body, ChatCompletionRequest request) {
+      super(request);
       this.body = body;
-      this.request = request;
-      this.model = request.getModel();
     }
 
     @Override
-    public ChatCompletionRequest request() {
-      return request;
+    void wholeText(String text) {
+      Message item = new Message(items.size());
+      item.text.append(text);
+      item.partAdded = true;
+      item.done = true;
+      items.add(item);
     }
 
     @Override
-    public JsonObject answer(ChatCompletion completion) {
-      model = completion.getModel() != null ? completion.getModel() : model;
-      usage = completion.getUsage();
-      if (!completion.getChoices().isEmpty()) {
-        ChatCompletion.Choice choice = completion.getChoices().get(0);
-        finishReason = choice.getFinishReason();
-        ChatMessage message = choice.getMessage();
-        String content = message == null ? null : text(message);
-        if (content != null && !content.isEmpty()) {
-          Message item = new Message(items.size());
-          item.text.append(content);
-          item.partAdded = true;
-          item.done = true;
-          items.add(item);
-        }
-        if (message != null && message.getToolCalls() != null) {
-          for (ToolCall call : message.getToolCalls()) {
-            FunctionCall item = new FunctionCall(items.size(), call.getId(),
-                call.getFunction() == null ? null : call.getFunction().getName());
-            item.arguments.append(call.getFunction() == null || call.getFunction().getArguments() == null ? ""
-                : call.getFunction().getArguments());
-            item.done = true;
-            items.add(item);
-          }
-        }
-      }
+    void wholeToolCall(ToolCall call) {
+      FunctionCall item = new FunctionCall(items.size(), call.getId(),
+          call.getFunction() == null ? null : call.getFunction().getName());
+      item.arguments.append(call.getFunction() == null || call.getFunction().getArguments() == null ? ""
+          : call.getFunction().getArguments());
+      item.done = true;
+      items.add(item);
+    }
+
+    @Override
+    JsonObject whole() {
       return response(status(), null);
-    }
-
-    @Override
-    public void chunk(ChatCompletionChunk chunk, Consumer<Event> out) {
-      model = chunk.getModel() != null ? chunk.getModel() : model;
-      start(out);
-      usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
-      for (ChatCompletionChunk.Choice choice : chunk.getChoices()) {
-        if (choice.getIndex() != 0) {
-          continue;
-        }
-        ChatMessage delta = choice.getDelta();
-        String content = delta == null ? null : text(delta);
-        if (content != null && !content.isEmpty()) {
-          textDelta(content, out);
-        }
-        if (delta != null && delta.getToolCalls() != null) {
-          delta.getToolCalls().forEach(call -> toolCallDelta(call, out));
-        }
-        finishReason = choice.getFinishReason() != null ? choice.getFinishReason() : finishReason;
-      }
     }
 
     @Override
@@ -404,26 +360,21 @@ final class ResponsesApi implements ChatDialect {
           .put("message", error.body().getJsonObject("error").getString("message")))));
     }
 
-    /** The chat message's text, a refusal included. */
-    private static String text(ChatMessage message) {
-      String content = message.getContent();
-      String refusal = message.getRefusal();
-      return refusal == null ? content : content == null ? refusal : content + refusal;
-    }
-
     private String status() {
       return "length".equals(finishReason) || "content_filter".equals(finishReason) ? "incomplete" : "completed";
     }
 
     /** Emits {@code response.created} and {@code response.in_progress}, once. */
-    private void start(Consumer<Event> out) {
+    @Override
+    void start(Consumer<Event> out) {
       if (sequence < 0) {
         emit(out, "response.created", new JsonObject().put("response", response("in_progress", null)));
         emit(out, "response.in_progress", new JsonObject().put("response", response("in_progress", null)));
       }
     }
 
-    private void textDelta(String delta, Consumer<Event> out) {
+    @Override
+    void textDelta(String delta, Consumer<Event> out) {
       if (!(open instanceof Message)) {
         close(out);
         Message message = new Message(items.size());
@@ -460,7 +411,8 @@ final class ResponsesApi implements ChatDialect {
      * A tool call's delta: a new call closes the open item and opens its own; arguments go to their call (an upstream
      * that interleaves calls gets argument deltas for a call already done, which still count in the final response).
      */
-    private void toolCallDelta(ToolCall delta, Consumer<Event> out) {
+    @Override
+    void toolCallDelta(ToolCall delta, Consumer<Event> out) {
       int index = delta.getIndex() == null ? 0 : delta.getIndex();
       String name = delta.getFunction() == null ? null : delta.getFunction().getName();
       FunctionCall call = calls.get(index);
