@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The gateway on the event bus (protocol in {@code docs/event-bus.md}): {@code PREFIX.chat.completions},
- * {@code PREFIX.images.generate}, {@code PREFIX.embeddings} ({@link EmbeddingsGateway}) and {@code PREFIX.models} take the bodies of the HTTP API and answer
- * with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
+ * {@code PREFIX.images.generate}, {@code PREFIX.embeddings} ({@link EmbeddingsGateway}) and {@code PREFIX.models}
+ * take the bodies of the HTTP API and answer with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
  * of its own; the caller pulls batches of chunks from it, each pull granting credits (the upstream is
  * read only while credits are left), or cancels. A caller that sends no pull within the event-bus
  * timeout is taken for gone: its upstream request is cancelled.

@@ -207,7 +207,8 @@ class EmbeddingsGatewayTest {
 
   @Test
   void modelsSayWhichEmbed() {
-    JsonArray models = await(http.get(port, "127.0.0.1", "/v1/models").bearerTokenAuthentication(OPEN_KEY).send()).bodyAsJsonObject().getJsonArray("data");
+    JsonArray models = await(http.get(port, "127.0.0.1", "/v1/models").bearerTokenAuthentication(OPEN_KEY).send())
+        .bodyAsJsonObject().getJsonArray("data");
 
     assertThat(models.stream().map(JsonObject.class::cast).filter(model -> model.getBoolean("embeddings"))
         .map(model -> model.getString("id")).toList())

@@ -43,8 +43,8 @@ import java.util.stream.Stream;
 
 /**
  * The in-process {@link AsyncClient}: routes each call to its provider(s), attaches vision inputs,
- * retries before the first chunk, enforces the idle and total timeouts, and converts image and embedding formats. Each call runs
- * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
+ * retries before the first chunk, enforces the idle and total timeouts, and converts image and embedding formats.
+ * Each call runs on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
 public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOptions> implements AsyncClient {
 
@@ -183,7 +183,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         throw InvalidRequestException.forParam("model is required", null, "model");
       }
       Object input = request.getInput();
-      if (input == null || input instanceof String text && text.isEmpty() || input instanceof List<?> list && list.isEmpty()) {
+      if (input == null || input instanceof String text && text.isEmpty()
+          || input instanceof List<?> list && list.isEmpty()) {
         throw InvalidRequestException.forParam("input must not be empty", null, "input");
       }
       String format = request.getEncodingFormat() == null ? EmbeddingRequest.FLOAT : request.getEncodingFormat();
