@@ -34,5 +34,5 @@ class CallOptionsBuilder internal constructor() {
         options.setProvider(provider).setApiKey(apiKey).setProxy(proxy).setTimeout(timeout?.toJavaDuration())
 }
 
-/** The per-call settings built by [block], for [create], [stream] and [generate]. */
+/** The per-call settings built by [block], for [create] (chat and embeddings), [stream] and [generate]. */
 fun callOptions(block: CallOptionsBuilder.() -> Unit): DirectCallOptions = CallOptionsBuilder().apply(block).build()

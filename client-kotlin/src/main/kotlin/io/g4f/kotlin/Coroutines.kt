@@ -7,6 +7,7 @@ import io.g4f.client.ChatCompletionRequest
 import io.g4f.client.ChatCompletionStream
 import io.g4f.client.ClientOptions
 import io.g4f.client.DirectCallOptions
+import io.g4f.client.EmbeddingsResponse
 import io.g4f.client.GenericAsyncClient
 import io.g4f.client.ImagesResponse
 import io.g4f.client.Model
@@ -41,6 +42,9 @@ typealias ChatCompletions = GenericAsyncClient.ChatCompletions<DirectCallOptions
 
 /** Image generation of the in-process client. */
 typealias Images = GenericAsyncClient.Images<DirectCallOptions>
+
+/** Embeddings of the in-process client. */
+typealias Embeddings = GenericAsyncClient.Embeddings<DirectCallOptions>
 
 /** The chat service: `client.chat.completions`. */
 val AsyncClient.chat: Chat
@@ -102,6 +106,23 @@ suspend fun Images.generate(
 ): ImagesResponse {
     val request = imageGenerationRequest(block)
     return cancellable(options) { call -> generate(request, call) }
+}
+
+/** Embeddings: `client.embeddings.create { ... }`. */
+val AsyncClient.embeddings: Embeddings
+    get() = embeddings()
+
+/**
+ * The embeddings of the input of the request built by [block], one per input in order, in its `encodingFormat`,
+ * with this call's [options] or the client's; throws [io.g4f.client.G4fException] subclasses on failure.
+ * Cancelling the calling coroutine closes the provider request.
+ */
+suspend fun Embeddings.create(
+    options: DirectCallOptions? = null,
+    block: EmbeddingRequestBuilder.() -> Unit,
+): EmbeddingsResponse {
+    val request = embeddingRequest(block)
+    return cancellable(options) { call -> create(request, call) }
 }
 
 /**

@@ -46,6 +46,10 @@ class SuspendCallsTest {
                 JsonObject().put("created", 1)
                     .put("data", JsonArray().add(JsonObject().put("b64_json", PNG_BASE64))).encode(),
             )
+            .reply(
+                HttpMethod.POST, "/v1/embeddings", 200, "application/json",
+                ScriptedServer.resource("transcripts/openai-embeddings.json"),
+            )
         client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("test-key"))
     }
 
@@ -104,6 +108,22 @@ class SuspendCallsTest {
 
         assertThat(response.data[0].b64Json).isEqualTo(PNG_BASE64)
         assertThat(upstream.last().json().getString("prompt")).isEqualTo("a white siamese cat")
+    }
+
+    @Test
+    fun `embeddings create sends the texts the DSL built and returns the vectors`(): Unit = runBlocking {
+        val response = client.embeddings.create(callOptions { header("x-trace", "emb") }) {
+            model = "text-embedding-3-small"
+            input("The food was delicious", "and the waiter...")
+            dimensions = 4
+        }
+
+        assertThat(response.data.map { it.vector()[3] }).containsExactly(0.015625f, 1.0f)
+        assertThat(upstream.last().json()).isEqualTo(
+            JsonObject().put("model", "text-embedding-3-small")
+                .put("input", JsonArray().add("The food was delicious").add("and the waiter...")).put("dimensions", 4),
+        )
+        assertThat(upstream.last().headers()["x-trace"]).isEqualTo("emb")
     }
 
     @Test

@@ -53,6 +53,11 @@ public final class Client implements AutoCloseable {
     return (request, options) -> await(async.images().generate(request, options));
   }
 
+  /** Embeddings. */
+  public Embeddings embeddings() {
+    return (request, options) -> await(async.embeddings().create(request, options));
+  }
+
   /** The models of this client's providers; see {@link AsyncClient.Models#list()}. */
   public List<Model> models() {
     return await(async.models().list());
@@ -123,6 +128,18 @@ public final class Client implements AutoCloseable {
 
     /** Generates images in the requested format with this call's settings (null for the client's); blocks. */
     ImagesResponse generate(ImageGenerationRequest request, @Nullable DirectCallOptions options);
+  }
+
+  /** Blocking embeddings. */
+  public interface Embeddings {
+
+    /** Embeds with the client's settings; blocks until the embeddings are back. */
+    default EmbeddingsResponse create(EmbeddingRequest request) {
+      return create(request, null);
+    }
+
+    /** Embeds with this call's settings (null for the client's); blocks; see {@link AsyncClient.Embeddings}. */
+    EmbeddingsResponse create(EmbeddingRequest request, @Nullable DirectCallOptions options);
   }
 
   /** Waits for {@code future}, refusing to do so on an event loop; rethrows its failure unchecked. */

@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The calls every asynchronous client offers, whether it calls providers itself ({@link AsyncClient}) or asks
- * a gateway over the event bus ({@link EventBusAsyncClient}): chat completions, streamed completions and
- * images, each returning a Vert.x {@link Future}, in the OpenAI client's tree:
- * {@code client.chat().completions().create(...)}, {@code client.images().generate(...)}. Each call takes an
+ * a gateway over the event bus ({@link EventBusAsyncClient}): chat completions, streamed completions,
+ * images and embeddings, each returning a Vert.x {@link Future}, in the OpenAI client's tree:
+ * {@code client.chat().completions().create(...)}, {@code client.images().generate(...)},
+ * {@code client.embeddings().create(...)}. Each call takes an
  * optional {@code O}, the per-call settings this client honours, beside the request.
  *
  * <p>Thread-safe; call it from any thread. Nothing here blocks. Every returned {@code Future} completes, with a
@@ -25,6 +26,9 @@ public interface GenericAsyncClient<O extends CallOptions> {
 
   /** Image generation. */
   Images<O> images();
+
+  /** Embeddings. */
+  Embeddings<O> embeddings();
 
   /** The models this client's providers serve. */
   Models models();
@@ -93,6 +97,24 @@ public interface GenericAsyncClient<O extends CallOptions> {
      * @param options this call's settings, or null for the client's
      */
     Future<ImagesResponse> generate(ImageGenerationRequest request, @Nullable O options);
+  }
+
+  /** Embeddings. */
+  interface Embeddings<O extends CallOptions> {
+
+    /** Embeds with the client's settings; see {@link #create(EmbeddingRequest, CallOptions)}. */
+    default Future<EmbeddingsResponse> create(EmbeddingRequest request) {
+      return create(request, null);
+    }
+
+    /**
+     * Embeds the request's input (a text or a list of texts; its {@code model} is required) with a provider
+     * chosen as for chat, one embedding per input in order, each as {@code encoding_format} asks ({@code float}
+     * by default, or {@code base64}) whatever the provider returned; retryable failures are retried with backoff.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<EmbeddingsResponse> create(EmbeddingRequest request, @Nullable O options);
   }
 
   /** The models of this client's providers. */

@@ -107,7 +107,8 @@ final class EventBusBridges {
   private List<String> addresses() {
     String prefix = options.getEventBusPrefix();
     return List.of(prefix + EventBusProtocol.CHAT_COMPLETIONS, prefix + EventBusProtocol.IMAGES_GENERATE,
-        prefix + EventBusProtocol.MODELS, prefix + ResponsesApi.ADDRESS, prefix + MessagesApi.ADDRESS);
+        prefix + EventBusProtocol.MODELS, prefix + ResponsesApi.ADDRESS, prefix + MessagesApi.ADDRESS,
+        prefix + EventBusProtocol.EMBEDDINGS);
   }
 
   /** Lets a frame through, or not, as the class comment says; {@code address} is the caller's address. */

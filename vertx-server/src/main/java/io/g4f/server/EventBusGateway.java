@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The gateway on the event bus (protocol in {@code docs/event-bus.md}): {@code PREFIX.chat.completions},
- * {@code PREFIX.images.generate} and {@code PREFIX.models} take the bodies of the HTTP API and answer
- * with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
+ * {@code PREFIX.images.generate}, {@code PREFIX.embeddings} ({@link EmbeddingsGateway}) and {@code PREFIX.models}
+ * take the bodies of the HTTP API and answer with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
  * of its own; the caller pulls batches of chunks from it, each pull granting credits (the upstream is
  * read only while credits are left), or cancels. A caller that sends no pull within the event-bus
  * timeout is taken for gone: its upstream request is cancelled.
@@ -75,6 +75,8 @@ final class EventBusGateway {
     consumers.add(bus.consumer(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat));
     consumers.add(bus.consumer(prefix + EventBusProtocol.IMAGES_GENERATE, this::images));
     consumers.add(bus.consumer(prefix + EventBusProtocol.MODELS, this::models));
+    consumers.add(bus.consumer(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access,
+        metrics)::bus));
     consumers.add(bus.consumer(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access,
         metrics)::bus));
     consumers.add(bus.consumer(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access,

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code POST /api/{provider}/chat/completions}, {@code POST /v1/responses} ({@link ResponsesApi}),
- * {@code POST /v1/messages} ({@link MessagesApi}), {@code GET /v1/models}, {@code GET /v1/models/{id}},
+ * {@code POST /v1/messages} ({@link MessagesApi}), {@code POST /v1/embeddings} ({@link EmbeddingsGateway}),
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /metrics} (Prometheus), the web playground at {@code GET /} ({@link Playground});
  * and the same API on the event bus
@@ -131,6 +132,7 @@ public class GatewayVerticle extends VerticleBase {
     router.post("/api/:provider/chat/completions").handler(chat);
     router.post(ResponsesApi.PATH).handler(new DialectGateway(new ResponsesApi(), modelRouter, access, metrics)::http);
     router.post(MessagesApi.PATH).handler(new DialectGateway(new MessagesApi(), modelRouter, access, metrics)::http);
+    router.post(EmbeddingsGateway.PATH).handler(new EmbeddingsGateway(modelRouter, access, metrics)::http);
     String imagesDir = options.getImageProvider().client().getImagesDir();
     router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imagesDir, metrics));
     router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));

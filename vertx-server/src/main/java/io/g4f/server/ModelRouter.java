@@ -5,6 +5,8 @@ import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ErrorDetails;
 import io.g4f.client.Extensible;
 import io.g4f.client.G4fException;
@@ -12,6 +14,7 @@ import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.TimeoutException;
+import io.g4f.client.spi.Provider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Routes chat requests to {@link Target}s and moves on when one fails before its first chunk. A request
+ * Routes chat and embeddings requests to {@link Target}s and moves on when one fails before its first chunk. A request
  * goes to the providers it names (the route's or header's list, else the body's {@code "provider"},
  * a name or a list, removed from the body), in order, with its own model; else, when its model is a
  * {@link ModelGroup}'s name, to the group's targets in the order of its strategy; else to the provider
@@ -91,8 +94,16 @@ final class ModelRouter {
    * @throws G4fException 404 for an unknown provider or model, 400 for a {@code provider} field that is no name or list
    */
   Route route(String named, ChatCompletionRequest request) {
+    return route(named, request.getModel(), request);
+  }
+
+  /** The route of an embeddings request; as {@link #route(String, ChatCompletionRequest)}. */
+  Route route(String named, EmbeddingRequest request) {
+    return route(named, request.getModel(), request);
+  }
+
+  private Route route(String named, String model, Extensible<?> request) {
     List<String> names = named(named, request);
-    String model = request.getModel();
     if (!names.isEmpty()) {
       return new Route("providers " + String.join(", ", names), names.stream()
           .map(name -> target(upstreams.provider(name).name(), model)).toList(), Set.of(), null, null);
@@ -122,6 +133,15 @@ final class ModelRouter {
         .create(forTarget(request, target), options(route, call))
         .onComplete(done -> target.finished())
         .map(completion -> completion.setProvider(target.provider())));
+  }
+
+  /** Embeddings along {@code route}; {@code call} as for {@link #complete}. */
+  Future<Served<EmbeddingsResponse>> embed(Route route, EmbeddingRequest request, CallOptions call) {
+    return run(route, target -> client(target, route.retries()).embeddings()
+        .create(Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model()),
+            options(route, call))
+        .onComplete(done -> target.finished())
+        .map(embeddings -> embeddings.setProvider(target.provider())));
   }
 
   /** A streamed answer along {@code route}, served once a target's first chunk arrived; {@code call} as for {@link #complete}. */
@@ -349,13 +369,29 @@ final class ModelRouter {
     throw InvalidRequestException.forParam("provider must be a provider name or a list of them", null, "provider");
   }
 
-  /** {@code /v1/models}: each model a provider lists, once (owned by the first that lists it), and each model group. */
+  /**
+   * {@code /v1/models}: each model a provider lists, once (owned by the first that lists it), and each model group;
+   * each says whether it makes {@code embeddings} (a group: when one of its targets does).
+   */
   JsonArray models() {
     Map<String, JsonObject> models = new LinkedHashMap<>();
     options.getProviders().forEach(provider -> provider.models().forEach(id -> models.putIfAbsent(id,
-        new JsonObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", provider.name()))));
-    options.getModelGroups().forEach(group -> models.put(group.name(), group(group)));
+        new JsonObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", provider.name())
+            .put("embeddings", embeds(provider.name(), id)))));
+    options.getModelGroups().forEach(group -> models.put(group.name(), group(group)
+        .put("embeddings", group.targets().stream().anyMatch(target -> embeds(target.provider(), target.model())))));
     return new JsonArray(new ArrayList<>(models.values()));
+  }
+
+  /** Whether the configured provider {@code name} makes embeddings with {@code model} ({@link Provider#embeds}). */
+  private boolean embeds(String name, String model) {
+    GatewayOptions.ProviderConfig provider = options.provider(name);
+    if (provider == null || model == null) {
+      return false;
+    }
+    return options.getProviderRegistry().providers().stream()
+        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst()
+        .map(type -> type.embeds(model)).orElse(false);
   }
 
   /** {@code /v1/models/{id}}: the group or model {@code id}, or null when there is neither. */

@@ -2,6 +2,7 @@ package io.g4f.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.EmbeddingRequest;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
 import java.util.Map;
@@ -65,8 +66,21 @@ final class RequestShapes {
       "provider", optional(STRING), "n", optional(INTEGER), "size", optional(STRING), "quality", optional(STRING),
       "style", optional(STRING), "response_format", optional(STRING), "user", optional(STRING)));
 
+  /** An embeddings input: a string, or an array of strings, of token ids, or of token-id arrays. */
+  private static final Shape EMBEDDING_INPUT = either(STRING, arrayOf((element, path) -> {
+    if (element.isArray()) {
+      arrayOf(INTEGER).check(element, path);
+    } else if (!element.isTextual() && !element.isIntegralNumber()) {
+      throw invalid(path, "must be a string, a token id or an array of token ids");
+    }
+  }), "a string or an array of strings or of token arrays");
+
+  private static final Shape EMBEDDINGS = object(Map.of("model", required(STRING), "input", required(EMBEDDING_INPUT),
+      "provider", optional(either(STRING, arrayOf(STRING), "a string or an array of strings")),
+      "dimensions", optional(INTEGER), "encoding_format", optional(STRING), "user", optional(STRING)));
+
   private static final Map<Class<?>, Shape> BODIES = Map.of(ChatCompletionRequest.class, CHAT,
-      ImageGenerationRequest.class, IMAGES);
+      ImageGenerationRequest.class, IMAGES, EmbeddingRequest.class, EMBEDDINGS);
 
   private RequestShapes() {
   }

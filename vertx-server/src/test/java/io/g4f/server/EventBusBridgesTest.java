@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
@@ -95,6 +96,20 @@ class EventBusBridgesTest {
     assertThat(answer.getJsonObject("body").getJsonArray("choices").getJsonObject(0).getJsonObject("message")
         .getString("content")).isEqualTo("This is a test.");
     assertThat(headersOnTheBus).noneMatch(header -> header.contains(KEY));
+  }
+
+  @ParameterizedTest
+  @EnumSource
+  void embeddingsWithTheKey(Bridge bridge) throws Exception {
+    upstream.reply(HttpMethod.POST, "/v1/embeddings", 200, "application/json",
+        resource("transcripts/openai-embeddings.json"));
+    JsonObject answer = connect(bridge).write(send("g4f.embeddings", "e1",
+        new JsonObject().put("model", "m1").put("input", "say this is a test"), keyed())).next();
+
+    assertThat(answer.getString("type")).isEqualTo(bridge.messageType);
+    assertThat(answer.getString("address")).isEqualTo("e1");
+    assertThat(answer.getJsonObject("body").getJsonArray("data")).hasSize(2);
+    assertThat(upstream.last().json().getString("input")).isEqualTo("say this is a test");
   }
 
   @ParameterizedTest

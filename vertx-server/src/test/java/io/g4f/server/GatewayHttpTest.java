@@ -211,8 +211,10 @@ class GatewayHttpTest {
 
     assertThat(list.getString("object")).isEqualTo("list");
     assertThat(list.getJsonArray("data")).isEqualTo(new JsonArray()
-        .add(new JsonObject().put("id", "m1").put("object", "model").put("created", 0).put("owned_by", "local"))
-        .add(new JsonObject().put("id", "m2").put("object", "model").put("created", 0).put("owned_by", "local")));
+        .add(new JsonObject().put("id", "m1").put("object", "model").put("created", 0).put("owned_by", "local")
+            .put("embeddings", false))
+        .add(new JsonObject().put("id", "m2").put("object", "model").put("created", 0).put("owned_by", "local")
+            .put("embeddings", false)));
     assertThat(await(http.get(port, "127.0.0.1", "/v1/models/m2").send()).bodyAsJsonObject().getString("id"))
         .isEqualTo("m2");
     HttpResponse<Buffer> missing = await(http.get(port, "127.0.0.1", "/v1/models/nope").send());

@@ -28,6 +28,8 @@ public final class EventBusProtocol {
   public static final String CHAT_COMPLETIONS = ".chat.completions";
   /** Image generation: {@code {prefix}}{@value}. */
   public static final String IMAGES_GENERATE = ".images.generate";
+  /** Embeddings: {@code {prefix}}{@value}. */
+  public static final String EMBEDDINGS = ".embeddings";
   /** The configured models: {@code {prefix}}{@value}. */
   public static final String MODELS = ".models";
   /** A stream's own address, to pull from: {@code {prefix}}{@value}{@code UUID}. */
@@ -44,7 +46,7 @@ public final class EventBusProtocol {
   public static final String DONE = "done";
   /** Header of a chat request naming the provider (as {@code /api/{provider}/chat/completions} does). */
   public static final String PROVIDER = "provider";
-  /** Header of a chat or image request: its total timeout in ms, applied by the gateway. */
+  /** Header of a chat, image or embeddings request: its total timeout in ms, applied by the gateway. */
   public static final String TIMEOUT = "timeout";
   /** Header a bridge client sends the gateway's API key in. */
   public static final String API_KEY = "apiKey";

@@ -6,6 +6,8 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.DirectCallOptions;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -14,6 +16,7 @@ import io.g4f.client.TimeoutException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,8 +43,8 @@ import java.util.stream.Stream;
 
 /**
  * The in-process {@link AsyncClient}: routes each call to its provider(s), attaches vision inputs,
- * retries before the first chunk, enforces the idle and total timeouts, and converts image formats. Each call runs
- * on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
+ * retries before the first chunk, enforces the idle and total timeouts, and converts image and embedding formats.
+ * Each call runs on one Vert.x context (the caller's, or a fresh event-loop context for non-Vert.x threads).
  */
 public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOptions> implements AsyncClient {
 
@@ -52,6 +55,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Map<String, Routing> routings = new ConcurrentHashMap<>();
   private final Routing chatRouting;
   private final Routing imageRouting;
+  private final Routing embeddingRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
   private final Retry retry;
@@ -77,6 +81,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     this.chatRouting = routing(options.getProvider(), Capability.CHAT);
     this.imageRouting = options.getImageProvider() == null ? chatRouting
         : routing(options.getImageProvider(), Capability.IMAGES);
+    this.embeddingRouting = routing(options.getProvider(), Capability.EMBEDDINGS);
     this.proxy = ProxyUris.parse(options.getProxy());
     HttpClientOptions http = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -168,6 +173,45 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       });
       return withDeadline(images, call, call.routing().describe());
     });
+  }
+
+  /** Embeddings go to the chat provider(s) (with provider "Any": to those that embed), routed by model as chat is. */
+  @Override
+  public Future<EmbeddingsResponse> create(EmbeddingRequest request, DirectCallOptions callOptions) {
+    return onContext(() -> {
+      if (request.getModel() == null || request.getModel().isBlank()) {
+        throw InvalidRequestException.forParam("model is required", null, "model");
+      }
+      Object input = request.getInput();
+      if (input == null || input instanceof String text && text.isEmpty()
+          || input instanceof List<?> list && list.isEmpty()) {
+        throw InvalidRequestException.forParam("input must not be empty", null, "input");
+      }
+      String format = request.getEncodingFormat() == null ? EmbeddingRequest.FLOAT : request.getEncodingFormat();
+      if (!format.equals(EmbeddingRequest.FLOAT) && !format.equals(EmbeddingRequest.BASE64)) {
+        throw InvalidRequestException.forParam("encoding_format must be 'float' or 'base64'", null, "encoding_format");
+      }
+      Call call = call(callOptions, embeddingRouting, Capability.EMBEDDINGS);
+      return call.routing().run(request.getModel(), provider -> {
+        String model = Routing.modelFor(provider, request.getModel());
+        EmbeddingRequest sent = model.equals(request.getModel()) ? request : request.copy().setModel(model);
+        return retry.run(options.getMaxRetries(), call.deadline(),
+                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
+                    context -> provider.embed(sent, context), discarded -> { })))
+            .map(embeddings -> encoded(embeddings, format, provider.name()));
+      });
+    });
+  }
+
+  /** {@code embeddings} with each vector in {@code format}; a vector that is neither numbers nor base64 is malformed. */
+  private static EmbeddingsResponse encoded(EmbeddingsResponse embeddings, String format, String provider) {
+    try {
+      embeddings.getData().forEach(format.equals(EmbeddingRequest.BASE64)
+          ? EmbeddingsResponse.Embedding::toBase64 : EmbeddingsResponse.Embedding::toFloats);
+    } catch (IllegalStateException e) {
+      throw ProviderErrors.malformed(provider, "embedding", e);
+    }
+    return embeddings;
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.CallOptions;
 import io.g4f.client.EventBusAsyncClient;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.EventBusClientOptions;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
@@ -70,6 +72,12 @@ public final class DefaultEventBusAsyncClient extends AbstractAsyncClient<CallOp
     JsonObject body = json(request);
     return cancellable(callOptions, call(vertx.getOrCreateContext(), EventBusProtocol.IMAGES_GENERATE, body,
         delivery(callOptions)).map(answer -> decode(answer, ImagesResponse.class)));
+  }
+
+  @Override
+  public Future<EmbeddingsResponse> create(EmbeddingRequest request, CallOptions callOptions) {
+    return cancellable(callOptions, call(vertx.getOrCreateContext(), EventBusProtocol.EMBEDDINGS, json(request),
+        delivery(callOptions)).map(answer -> decode(answer, EmbeddingsResponse.class)));
   }
 
   /**

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Azure OpenAI: the OpenAI protocol at
  * {@code {endpoint}/openai/deployments/{deployment}/chat/completions?api-version={version}} (and
- * {@code .../images/generations}), with the key in an {@code api-key} header. The request's model
+ * {@code .../images/generations}, {@code .../embeddings}), with the key in an {@code api-key} header. The request's model
  * names the deployment. The endpoint is, in order: the client's base URL, the one given here, the
  * {@code AZURE_OPENAI_ENDPOINT} environment variable; the key is in {@code AZURE_OPENAI_API_KEY}.
  */

@@ -11,6 +11,8 @@ import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ChatMessage;
 import io.g4f.client.ContentFilterException;
 import io.g4f.client.ContentPart;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
@@ -50,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  * {@code GenerateContentResponse}; a streamed one is {@code :streamGenerateContent?alt=sse}: server-sent events,
  * each {@code data:} a {@code GenerateContentResponse}, the stream ending with the body (no end marker: a stream
  * that ends before a candidate's finish reason fails). Both are mapped alike. Images are {@code POST {baseUrl}/models/{model}:predict} for Imagen models and
- * {@code :generateContent} with {@code responseModalities: ["TEXT","IMAGE"]} for Gemini image models.
+ * {@code :generateContent} with {@code responseModalities: ["TEXT","IMAGE"]} for Gemini image models. Embeddings
+ * are {@code POST {baseUrl}/models/{model}:batchEmbedContents}, one request per input (its {@code dimensions} as
+ * {@code outputDimensionality}), answered with {@code embeddings[].values} and no token counts.
  * The key travels in the {@code x-goog-api-key} header, never in the URL.
  *
  * <p>OpenAI-shaped requests are mapped: {@code system}/{@code developer} messages become
@@ -69,7 +73,7 @@ public class GeminiProvider extends AbstractProvider {
 
   private static final String NAME = "Gemini";
   private static final List<String> MODELS = List.of("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite",
-      DEFAULT_IMAGE_MODEL, "imagen-4.0-generate-001");
+      DEFAULT_IMAGE_MODEL, "imagen-4.0-generate-001", "gemini-embedding-001");
   /** Finish reasons that mean a content filter stopped the answer. */
   private static final Set<String> FILTER_REASONS = Set.of("SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST",
       "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
@@ -124,6 +128,34 @@ public class GeminiProvider extends AbstractProvider {
         : generateContentImages(context, model, request.getPrompt(), count, aspectRatio);
     return images.map(data -> new ImagesResponse().setCreated(System.currentTimeMillis() / 1000).setProvider(NAME)
         .setData(data));
+  }
+
+  /** Embeds each text with one {@code :batchEmbedContents} call; the vectors come back as floats, in input order. */
+  @Override
+  public Future<EmbeddingsResponse> embed(EmbeddingRequest request, ProviderContext context) {
+    List<String> texts = OpenAiShapes.embeddingTexts(request, NAME);
+    String model = request.getModel();
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode requests = body.putArray("requests");
+    for (String text : texts) {
+      ObjectNode one = requests.addObject().put("model", model.contains("/") ? model : "models/" + model);
+      one.putObject("content").putArray("parts").addObject().put("text", text);
+      OpenAiShapes.putIfSet(one, "outputDimensionality", request.getDimensions());
+    }
+    return context.send(HttpMethod.POST, url(context, model, "batchEmbedContents"), headers(context), Json.encode(body))
+        .map(answer -> {
+          JsonNode embeddings = json(answer.toString(), "embeddings response").path("embeddings");
+          if (!embeddings.isArray() || embeddings.size() != texts.size()) {
+            throw ProviderErrors.malformed(NAME, "embeddings response", new IllegalArgumentException(
+                "it has " + embeddings.size() + " embeddings for " + texts.size() + " inputs"));
+          }
+          EmbeddingsResponse response = new EmbeddingsResponse().setModel(model).setProvider(NAME);
+          for (int i = 0; i < embeddings.size(); i++) {
+            response.getData().add(new EmbeddingsResponse.Embedding(i,
+                OpenAiShapes.embeddingVector(embeddings.get(i).path("values"), NAME)));
+          }
+          return response;
+        });
   }
 
   /** The {@code GenerateContentRequest} for an OpenAI-shaped chat request. */

@@ -9,6 +9,8 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ChatMessage;
 import io.g4f.client.ContentPart;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
@@ -41,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  * {@code "stream": true} and comes back as newline-delimited JSON ({@code {"message":{...},"done":false}} lines,
  * then a {@code "done":true} line with {@code done_reason} and token counts; a body that ends before it fails).
  * Both are mapped alike. Sampling settings go in {@code options}, images as bare base64 in a message's
- * {@code images}, tools as OpenAI-style function declarations, JSON output as {@code format}. No key.
+ * {@code images}, tools as OpenAI-style function declarations, JSON output as {@code format}. Embeddings are
+ * {@code POST /api/embed} ({@code model}, {@code input}, {@code dimensions}), answered with {@code embeddings} (one
+ * array of floats per input) and {@code prompt_eval_count} (the usage). No key.
  */
 public class OllamaProvider extends AbstractProvider {
 
@@ -52,8 +56,8 @@ public class OllamaProvider extends AbstractProvider {
 
   /** An Ollama at {@code baseUrl} (without {@code /api}). */
   public OllamaProvider(String baseUrl) {
-    super("OllamaNative", baseUrl, List.of("llama3.2"), null,
-        EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS));
+    super("OllamaNative", baseUrl, List.of("llama3.2", "nomic-embed-text"), null,
+        EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS, Capability.EMBEDDINGS));
   }
 
   /** Asks for the whole answer ({@code "stream": false}) and maps its one object as the last line of a stream. */
@@ -71,6 +75,40 @@ public class OllamaProvider extends AbstractProvider {
         .setAbsoluteURI(url(context, "/api/chat"))
         .setHeaders(jsonHeaders().add(HttpHeaders.ACCEPT, "application/x-ndjson"));
     return context.stream(options, body, response -> new Answer(context.apiKey()));
+  }
+
+  /** Embeds the texts with one {@code /api/embed} call; the vectors come back as floats, in input order. */
+  @Override
+  public Future<EmbeddingsResponse> embed(EmbeddingRequest request, ProviderContext context) {
+    List<String> texts = OpenAiShapes.embeddingTexts(request, name());
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel());
+    texts.forEach(body.putArray("input")::add);
+    OpenAiShapes.putIfSet(body, "dimensions", request.getDimensions());
+    return context.send(HttpMethod.POST, url(context, "/api/embed"), jsonHeaders(), Json.encode(body))
+        .map(answer -> {
+          JsonNode json;
+          try {
+            json = Json.MAPPER.readTree(answer.getBytes());
+          } catch (IOException e) {
+            throw ProviderErrors.malformed(name(), "embeddings response", e);
+          }
+          JsonNode embeddings = json.path("embeddings");
+          if (!embeddings.isArray() || embeddings.size() != texts.size()) {
+            throw ProviderErrors.malformed(name(), "embeddings response", new IllegalArgumentException(
+                "it has " + embeddings.size() + " embeddings for " + texts.size() + " inputs"));
+          }
+          EmbeddingsResponse response = new EmbeddingsResponse().setProvider(name())
+              .setModel(json.path("model").asText(request.getModel()));
+          for (int i = 0; i < embeddings.size(); i++) {
+            response.getData().add(new EmbeddingsResponse.Embedding(i,
+                OpenAiShapes.embeddingVector(embeddings.get(i), name())));
+          }
+          if (json.path("prompt_eval_count").isIntegralNumber()) {
+            int tokens = json.path("prompt_eval_count").intValue();
+            response.setUsage(new Usage().setPromptTokens(tokens).setTotalTokens(tokens));
+          }
+          return response;
+        });
   }
 
   /** The {@code /api/chat} body for an OpenAI-shaped request, without {@code stream}. */

@@ -5,6 +5,8 @@ import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.spi.Capability;
@@ -31,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Any OpenAI-compatible server: {@code POST {baseUrl}/chat/completions} streamed as server-sent
- * events ending with {@code data: [DONE]}, and {@code POST {baseUrl}/images/generations}. Sends the
+ * events ending with {@code data: [DONE]}, {@code POST {baseUrl}/images/generations} and
+ * {@code POST {baseUrl}/embeddings} (the request passed through as it is). Sends the
  * key as {@code Authorization: Bearer}. A server that ignores {@code stream} and answers with one
  * JSON completion is accepted too.
  */
@@ -80,6 +83,25 @@ public class OpenAiProvider extends AbstractProvider {
         });
   }
 
+  /** Sends the request as it is; the answer comes back as the server sent it ({@code float} or {@code base64}). */
+  @Override
+  public Future<EmbeddingsResponse> embed(EmbeddingRequest request, ProviderContext context) {
+    return context.send(HttpMethod.POST, endpoint(context, request.getModel(), "/embeddings"), headers(context),
+            Json.encode(request))
+        .map(body -> {
+          EmbeddingsResponse embeddings;
+          try {
+            embeddings = Json.decode(body, EmbeddingsResponse.class);
+          } catch (UncheckedIOException e) {
+            throw ProviderErrors.malformed(name(), "embeddings response", e);
+          }
+          if (embeddings.getData().isEmpty()) {
+            throw ProviderErrors.malformed(name(), "embeddings response", new IllegalArgumentException("it has no data"));
+          }
+          return embeddings.setProvider(name());
+        });
+  }
+
   /** The chat endpoint's path under the base URL: {@code /chat/completions}. */
   protected String chatPath() {
     return "/chat/completions";
@@ -95,7 +117,7 @@ public class OpenAiProvider extends AbstractProvider {
   }
 
   /**
-   * The URL of an operation ({@link #chatPath()} or {@code /images/generations}) for {@code model}:
+   * The URL of an operation ({@link #chatPath()}, {@code /images/generations} or {@code /embeddings}) for {@code model}:
    * {@code path} under the base URL here; servers that put the model in the path override it.
    */
   protected String endpoint(ProviderContext context, @Nullable String model, String path) {

@@ -16,11 +16,12 @@ public final class Providers {
 
   private static final Set<Capability> HOSTED_CHAT = EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS);
   private static final Set<Capability> LOCAL_CHAT = EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS,
-      Capability.VISION);
+      Capability.VISION, Capability.EMBEDDINGS);
 
-  /** OpenAI: chat, vision, tools and images; key in {@code OPENAI_API_KEY}. */
+  /** OpenAI: chat, vision, tools, images and embeddings; key in {@code OPENAI_API_KEY}. */
   public static final OpenAiProvider OPENAI = new OpenAiProvider("OpenAI", "https://api.openai.com/v1",
-      List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "dall-e-3", "gpt-image-1"),
+      List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "dall-e-3", "gpt-image-1",
+          "text-embedding-3-small", "text-embedding-3-large"),
       "OPENAI_API_KEY", EnumSet.allOf(Capability.class));
   /** Azure OpenAI: deployments at {@code AZURE_OPENAI_ENDPOINT}; key in {@code AZURE_OPENAI_API_KEY}. */
   public static final AzureOpenAiProvider AZURE = new AzureOpenAiProvider();
@@ -31,16 +32,17 @@ public final class Providers {
   public static final OpenAiProvider OPENROUTER = new OpenAiProvider("OpenRouter", "https://openrouter.ai/api/v1",
       List.of("openai/gpt-4o-mini", "anthropic/claude-3.5-sonnet"), "OPENROUTER_API_KEY",
       EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.VISION));
-  /** Together AI, chat and images; key in {@code TOGETHER_API_KEY}. */
+  /** Together AI, chat, images and embeddings; key in {@code TOGETHER_API_KEY}. */
   public static final OpenAiProvider TOGETHER = new OpenAiProvider("Together", "https://api.together.xyz/v1",
       List.of("meta-llama/Llama-3.3-70B-Instruct-Turbo", "black-forest-labs/FLUX.1-schnell"), "TOGETHER_API_KEY",
-      EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.IMAGES));
+      EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.IMAGES, Capability.EMBEDDINGS));
   /** DeepInfra; key in {@code DEEPINFRA_API_KEY}. */
   public static final OpenAiProvider DEEPINFRA = new OpenAiProvider("DeepInfra", "https://api.deepinfra.com/v1/openai",
       List.of("meta-llama/Meta-Llama-3.1-8B-Instruct"), "DEEPINFRA_API_KEY", HOSTED_CHAT);
-  /** Mistral; key in {@code MISTRAL_API_KEY}. */
+  /** Mistral, chat and embeddings ({@code mistral-embed}); key in {@code MISTRAL_API_KEY}. */
   public static final OpenAiProvider MISTRAL = new OpenAiProvider("Mistral", "https://api.mistral.ai/v1",
-      List.of("mistral-small-latest", "mistral-large-latest"), "MISTRAL_API_KEY", HOSTED_CHAT);
+      List.of("mistral-small-latest", "mistral-large-latest", "mistral-embed"), "MISTRAL_API_KEY",
+      EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.EMBEDDINGS));
   /** DeepSeek; key in {@code DEEPSEEK_API_KEY}. */
   public static final OpenAiProvider DEEPSEEK = new OpenAiProvider("DeepSeek", "https://api.deepseek.com/v1",
       List.of("deepseek-chat", "deepseek-reasoner"), "DEEPSEEK_API_KEY", HOSTED_CHAT);
@@ -64,7 +66,10 @@ public final class Providers {
   public static final AnthropicProvider ANTHROPIC = new AnthropicProvider();
   /** A local Ollama through its native {@code /api/chat} (NDJSON); no key. */
   public static final OllamaProvider OLLAMA_NATIVE = new OllamaProvider();
-  /** Google Gemini: chat, vision, tools and images (Imagen and Gemini image models); key in {@code GEMINI_API_KEY}. */
+  /**
+   * Google Gemini: chat, vision, tools, images (Imagen and Gemini image models) and embeddings; key in
+   * {@code GEMINI_API_KEY}.
+   */
   public static final GeminiProvider GEMINI = new GeminiProvider();
   /** Pollinations: keyless text and images. */
   public static final PollinationsProvider POLLINATIONS = new PollinationsProvider();

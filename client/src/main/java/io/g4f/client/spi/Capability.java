@@ -12,6 +12,8 @@ public enum Capability {
   IMAGES,
   /** Tool (function) calling. */
   TOOLS,
+  /** Embeddings ({@link Provider#embed}). */
+  EMBEDDINGS,
   /** An API key is required. */
   AUTH
 }

@@ -4,18 +4,21 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A model provider: turns a chat request into a whole answer or a stream of chunks, and optionally an
- * image request into images. A provider must stream; a whole answer is asked of it with {@link #chat},
+ * image request into images and texts into embeddings. A provider must stream; a whole answer is asked of it with {@link #chat},
  * whose default folds the stream, so a provider whose protocol has a whole form overrides it to ask for that.
  * {@link io.g4f.client.spi.toolkit.AbstractProvider} and the rest of {@code io.g4f.client.spi.toolkit} are the
  * pieces the built-in providers are made of.
@@ -76,5 +79,23 @@ public interface Provider {
    */
   default Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
     return Future.failedFuture(new InvalidRequestException(name() + " does not generate images", 0, name()));
+  }
+
+  /**
+   * Embeds the request's input, one embedding per input in order. The request names its model and asks for
+   * {@code float} or {@code base64}; a provider returns either form (the client converts to what was asked) and
+   * fills {@code usage} when its protocol counts tokens. The default fails: this provider makes no embeddings.
+   */
+  default Future<EmbeddingsResponse> embed(EmbeddingRequest request, ProviderContext context) {
+    return Future.failedFuture(InvalidRequestException.forParam(name() + " does not make embeddings", name(), "model"));
+  }
+
+  /**
+   * Whether {@code model} makes embeddings rather than chat. The default: this provider has
+   * {@link Capability#EMBEDDINGS} and the model's name says {@code embed} ({@code text-embedding-3-small},
+   * {@code gemini-embedding-001}, {@code nomic-embed-text}, {@code mistral-embed}).
+   */
+  default boolean embeds(String model) {
+    return capabilities().contains(Capability.EMBEDDINGS) && model.toLowerCase(Locale.ROOT).contains("embed");
   }
 }

@@ -6,6 +6,7 @@ import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatMessage;
+import io.g4f.client.EmbeddingRequest;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Tool;
 import java.io.IOException;
@@ -160,6 +161,40 @@ public final class OpenAiShapes {
       // reported below
     }
     throw InvalidRequestException.forParam("size must be WIDTHxHEIGHT, e.g. 1024x1024", provider, "size");
+  }
+
+  /**
+   * The texts of an embeddings request, for a provider that embeds text only.
+   *
+   * @throws InvalidRequestException naming {@code input} when it is token arrays
+   */
+  public static List<String> embeddingTexts(EmbeddingRequest request, String provider) {
+    List<String> texts = request.getInputTexts();
+    if (texts == null) {
+      throw InvalidRequestException.forParam(provider + " embeds text only: input must be a string or a list of strings",
+          provider, "input");
+    }
+    return texts;
+  }
+
+  /**
+   * An embedding vector from a provider's JSON array of numbers.
+   *
+   * @throws io.g4f.client.ProviderException (a malformed answer) when it is not a non-empty array of numbers
+   */
+  public static float[] embeddingVector(JsonNode values, String provider) {
+    if (!values.isArray() || values.isEmpty()) {
+      throw ProviderErrors.malformed(provider, "embedding", new IllegalArgumentException("it has no values"));
+    }
+    float[] vector = new float[values.size()];
+    for (int i = 0; i < vector.length; i++) {
+      if (!values.get(i).isNumber()) {
+        throw ProviderErrors.malformed(provider, "embedding", new IllegalArgumentException("value " + i
+            + " is not a number"));
+      }
+      vector[i] = values.get(i).floatValue();
+    }
+    return vector;
   }
 
   /** A new completion id, {@code chatcmpl-} and 24 random hex digits, for protocols whose answers have none. */
