@@ -37,9 +37,6 @@ import java.util.function.Supplier;
  */
 final class EventBusGateway {
 
-  private static final OpenAiErrors.Error SHUTTING_DOWN = OpenAiErrors.of(503, "The gateway is shutting down",
-      "server_error", null, null);
-
   private final Vertx vertx;
   private final Upstreams upstreams;
   private final ModelRouter router;
@@ -242,7 +239,7 @@ final class EventBusGateway {
       upstream.pause();
       upstream.exceptionHandler(this::failed);
       upstream.endHandler(v -> {
-        access.used(caller, usage);
+        counted();
         ended = true;
         answerIfHeld();
       });
@@ -252,7 +249,7 @@ final class EventBusGateway {
       pulls = vertx.eventBus().consumer(address, this::pulled);
       pulls.completion().onComplete(registered -> {
         if (closed) {
-          OpenAiErrors.fail(request, SHUTTING_DOWN);
+          OpenAiErrors.fail(request, OpenAiErrors.SHUTTING_DOWN);
         } else if (registered.failed()) {
           close();
           upstream.cancel();
@@ -265,7 +262,6 @@ final class EventBusGateway {
     }
 
     private void chunk(ChatCompletionChunk chunk) {
-      metrics.tokens(provider, chunk.getUsage());
       usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
       batch.add(json(chunk));
       answerIfHeld();
@@ -273,11 +269,17 @@ final class EventBusGateway {
 
     private void failed(Throwable error) {
       if (!closed) {
-        access.used(caller, usage);
+        counted();
         metrics.upstreamError(provider, error);
         failure = error;
         answerIfHeld();
       }
+    }
+
+    /** Records the answer's usage once: the last a chunk reported (Gemini reports a running total on every chunk). */
+    private void counted() {
+      metrics.tokens(provider, usage);
+      access.used(caller, usage);
     }
 
     private void answerIfHeld() {
@@ -366,7 +368,7 @@ final class EventBusGateway {
       close();
       upstream.cancel();
       if (held != null) {
-        OpenAiErrors.fail(held, SHUTTING_DOWN);
+        OpenAiErrors.fail(held, OpenAiErrors.SHUTTING_DOWN);
       }
     }
 

@@ -13,7 +13,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
@@ -41,6 +40,7 @@ public class GatewayVerticle extends VerticleBase {
   private EventBusGateway eventBus;
   private EventBusBridges bridges;
   private HttpServer server;
+  private Draining draining;
 
   /** A gateway with these options. */
   public GatewayVerticle(GatewayOptions options) {
@@ -92,19 +92,22 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * Stops accepting connections, lets running HTTP requests and streams finish up to the shutdown timeout,
+   * Answers new HTTP requests 503, lets running ones and streams finish up to the shutdown timeout, cuts what is
+   * left (streams with an error event and {@code [DONE]}, other requests with a 503 body; see {@link Draining}),
    * then closes; event-bus streams fail at once with 503.
    */
   @Override
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
-        : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
+        : draining.drain(options.getShutdownTimeout()).compose(cut -> server.close());
     return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
+    draining = new Draining(vertx);
     router.route().handler(new AccessLog(metrics));
+    router.route().handler(draining);
     router.route().handler(new OriginPolicy(options.getCorsOrigins()));
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())

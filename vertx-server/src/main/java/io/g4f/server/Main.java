@@ -134,11 +134,12 @@ public final class Main implements Callable<Integer> {
       vertx.close();
       return 1;
     }
+    long deadline = options.getShutdownTimeout() + 15_000;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().await(30, TimeUnit.SECONDS);
+        vertx.close().await(deadline, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        System.err.println("Unclean shutdown: " + e.getMessage());
+        System.err.println("Unclean shutdown: the gateway did not stop within " + deadline + " ms (" + e + ")");
       }
     }, "g4f-shutdown"));
     return 0;
