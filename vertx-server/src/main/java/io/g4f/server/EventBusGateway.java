@@ -159,7 +159,7 @@ final class EventBusGateway {
       return buffer;
     }
     if (body instanceof JsonObject json) {
-      return json.toBuffer();
+      return RequestBodies.encode(json);
     }
     return body instanceof String text ? Buffer.buffer(text) : null;
   }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -125,8 +126,10 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(access::authenticate);
     router.get("/metrics").handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    for (String api : List.of("/v1/*", "/api/*")) {
+      router.route(api).handler(RequestBodies::refuseForms);
+      router.route(api).handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    }
     ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
@@ -144,9 +147,9 @@ public class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(405,
         "Method " + context.request().method() + " is not allowed on " + context.request().path(),
         "invalid_request_error", null, "method_not_allowed")));
-    router.errorHandler(413, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(413,
-        "The request body is larger than " + options.getBodyLimit() + " bytes", "invalid_request_error", null,
-        "request_too_large")));
+    router.errorHandler(413, context -> OpenAiErrors.send(context.response().putHeader("connection", "close"),
+        OpenAiErrors.of(413, "The request body is larger than " + options.getBodyLimit() + " bytes",
+            "invalid_request_error", null, "request_too_large")));
     router.errorHandler(500, context -> OpenAiErrors.send(context.response(), OpenAiErrors.of(context.failure())));
     return router;
   }
