@@ -234,7 +234,7 @@ class BadInputCorpusTest {
         c.headers().forEach(request::putHeader);
         batch.add(http.request(request).compose(r -> r.send(c.body()))
             .compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body.toString())))
-            .timeout(10, TimeUnit.SECONDS)
+            .timeout(20, TimeUnit.SECONDS)
             .recover(failure -> Future.succeededFuture(Map.entry(-1, "no answer (a hang?): " + failure))));
       }
       await(Future.join(batch));

@@ -222,7 +222,8 @@ class UpstreamFaultsTest {
     await(vertx.deployVerticle(gateway));
     gatewayPort = gateway.actualPort();
     bus = EventBusAsyncClient.create(vertx, new io.g4f.client.EventBusClientOptions().setAddressPrefix("faults"));
-    http = vertx.createHttpClient();
+    http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(4));
     warmUp();
   }
 
@@ -295,7 +296,7 @@ class UpstreamFaultsTest {
     AsyncClient direct = AsyncClient.create(vertx, LIMITS.applyTo(new ClientOptions().setBaseUrl(baseUrls.get(fault))));
     Outcome outcome;
     try {
-      outcome = await(call(model(fault), path, direct));
+      outcome = await(call(model(fault), path, direct).timeout(TOTAL + 2 * SLACK, TimeUnit.MILLISECONDS));
     } finally {
       direct.close();
     }
@@ -420,7 +421,7 @@ class UpstreamFaultsTest {
 
   private static Future<Outcome> http(JsonObject body) {
     return http.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(gatewayPort).setHost("127.0.0.1")
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json").setIdleTimeout(TOTAL + SLACK))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> response.body().map(answer -> {
           String text = answer.toString();
