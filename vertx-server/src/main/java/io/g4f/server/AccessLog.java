@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Gives every request an id ({@code x-request-id}: the caller's when it is a plain token, else a new
- * one), echoes it on the response, and when the response ends logs one line (id, method, path,
- * status, duration; never the query, headers or body, so never keys or prompts) and records the
- * request's latency under its route template. The line is logged by one daemon thread, not the event
+ * one), echoes it on the response, and when the response ends or the caller leaves logs one line (id,
+ * method, path, status ({@value #CLIENT_CLOSED} when the caller never got one), duration; never the query,
+ * headers or body, so never keys or prompts) and records the request's latency under its route template. The line is logged by one daemon thread, not the event
  * loop: a logging handler formats records and writes them to the console synchronously, which costs
  * tens of microseconds per request and blocks for as long as the console is not read. Lines wait in a
  * bounded queue; when it is full they are dropped and counted, and the count is logged.
@@ -24,6 +24,12 @@ final class AccessLog implements Handler<RoutingContext> {
   AccessLog(GatewayMetrics metrics) {
     this.metrics = metrics;
   }
+
+  /**
+   * The status logged and counted for a request whose caller left before it got a status line ({@value}, nginx's
+   * "client closed request"); a stream the caller left after its status line keeps the status it was sent.
+   */
+  static final int CLIENT_CLOSED = 499;
 
   private static final System.Logger LOG = System.getLogger("io.g4f.server.access");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -46,7 +52,7 @@ final class AccessLog implements Handler<RoutingContext> {
     context.response().putHeader("x-request-id", id);
     context.addEndHandler(ended -> {
       long nanos = System.nanoTime() - start;
-      int status = context.response().getStatusCode();
+      int status = context.response().headWritten() ? context.response().getStatusCode() : CLIENT_CLOSED;
       if (LOG.isLoggable(System.Logger.Level.INFO)
           && !LINES.offer(line(id, context.request().method().name(), context.request().path(), status, nanos,
               context.response().headers().get(ModelRouter.PROVIDER_HEADER)))) {

@@ -23,8 +23,10 @@ import io.vertx.ext.web.RoutingContext;
  * {@code data: [DONE]} at the end. The {@code x-g4f-provider} response header names the configured
  * provider that served (for a stream, the one whose first chunk came; it is sent before the first byte).
  * Backpressure runs end to end (a slow client pauses the upstream) and a client that goes away
- * cancels the upstream request. A failure after the first byte becomes an error event. Chunks that arrive
- * together (from one upstream read) go out in few writes.
+ * cancels the upstream request. A failure after the first byte becomes an error event then {@code [DONE]}
+ * ({@link #endWithError}); a plain {@code [DONE]} follows only a stream the client library saw complete (an
+ * upstream stream that stops without its end is a failure there). Chunks that arrive together (from one upstream
+ * read) go out in few writes.
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
@@ -84,7 +86,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     OpenAiErrors.send(response, OpenAiErrors.of(failure));
   }
 
-  /** Pipes {@code stream} to {@code response}; the last usage a chunk reported is {@code caller}'s when it ends. */
+  /**
+   * Pipes {@code stream} to {@code response}; when it ends or fails, the last usage a chunk reported (a running
+   * total for Gemini, the only one for OpenAI) is counted once, in the metrics and for {@code caller}.
+   */
   private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller) {
     if (response.closed()) {
       stream.cancel();
@@ -99,24 +104,36 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     EventBatch events = new EventBatch(Vertx.currentContext(), stream, response);
     Usage[] usage = new Usage[1];
     stream.exceptionHandler(failure -> {
+      metrics.tokens(provider, usage[0]);
       access.used(caller, usage[0]);
       events.flush();
       if (!response.closed()) {
         metrics.upstreamError(provider, failure);
-        response.write("data: " + OpenAiErrors.of(failure).encode() + "\n\n");
-        response.end(DONE);
+        endWithError(response, OpenAiErrors.of(failure));
       }
     });
     stream.endHandler(v -> {
+      metrics.tokens(provider, usage[0]);
       access.used(caller, usage[0]);
       events.flush();
       response.end(DONE);
     });
     stream.handler(chunk -> {
-      metrics.tokens(provider, chunk.getUsage());
       usage[0] = chunk.getUsage() != null ? chunk.getUsage() : usage[0];
       events.add(event(chunk));
     });
+  }
+
+  /**
+   * Ends an event stream that failed: an error event, {@code data: {"error":{...}}}, then {@code data: [DONE]}. OpenAI
+   * itself sends the error event; its SDKs raise on it and never read further, and clients that read to
+   * {@code [DONE]} (curl scripts, hand-written loops) still see an end. Nothing is written to an ended response.
+   */
+  static void endWithError(HttpServerResponse response, OpenAiErrors.Error error) {
+    if (!response.ended() && !response.closed()) {
+      response.write("data: " + error.encode() + "\n\n");
+      response.end(DONE);
+    }
   }
 
   /**

@@ -38,9 +38,6 @@ import java.util.function.Supplier;
  */
 final class EventBusGateway {
 
-  private static final OpenAiErrors.Error SHUTTING_DOWN = OpenAiErrors.of(503, "The gateway is shutting down",
-      "server_error", null, null);
-
   private final Vertx vertx;
   private final Upstreams upstreams;
   private final ModelRouter router;
@@ -174,7 +171,7 @@ final class EventBusGateway {
       return buffer;
     }
     if (body instanceof JsonObject json) {
-      return json.toBuffer();
+      return RequestBodies.encode(json);
     }
     return body instanceof String text ? Buffer.buffer(text) : null;
   }
@@ -256,7 +253,7 @@ final class EventBusGateway {
       upstream.pause();
       upstream.exceptionHandler(this::failed);
       upstream.endHandler(v -> {
-        access.used(caller, usage);
+        counted();
         ended = true;
         answerIfHeld();
       });
@@ -266,7 +263,7 @@ final class EventBusGateway {
       pulls = vertx.eventBus().consumer(address, this::pulled);
       pulls.completion().onComplete(registered -> {
         if (closed) {
-          OpenAiErrors.fail(request, SHUTTING_DOWN);
+          OpenAiErrors.fail(request, OpenAiErrors.SHUTTING_DOWN);
         } else if (registered.failed()) {
           close();
           upstream.cancel();
@@ -279,7 +276,6 @@ final class EventBusGateway {
     }
 
     private void chunk(ChatCompletionChunk chunk) {
-      metrics.tokens(provider, chunk.getUsage());
       usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
       batch.add(json(chunk));
       answerIfHeld();
@@ -287,11 +283,17 @@ final class EventBusGateway {
 
     private void failed(Throwable error) {
       if (!closed) {
-        access.used(caller, usage);
+        counted();
         metrics.upstreamError(provider, error);
         failure = error;
         answerIfHeld();
       }
+    }
+
+    /** Records the answer's usage once: the last a chunk reported (Gemini reports a running total on every chunk). */
+    private void counted() {
+      metrics.tokens(provider, usage);
+      access.used(caller, usage);
     }
 
     private void answerIfHeld() {
@@ -380,7 +382,7 @@ final class EventBusGateway {
       close();
       upstream.cancel();
       if (held != null) {
-        OpenAiErrors.fail(held, SHUTTING_DOWN);
+        OpenAiErrors.fail(held, OpenAiErrors.SHUTTING_DOWN);
       }
     }
 

@@ -23,7 +23,8 @@ import java.util.Random;
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
  * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
- * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true}}
+ * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
+ * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS}} (timeouts and retries also per provider: {@link UpstreamLimits})
  * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
@@ -56,6 +57,8 @@ public class GatewayOptions {
   private String apiKey;
   private long bodyLimit = DEFAULT_BODY_LIMIT;
   private final Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+  private UpstreamLimits upstreamLimits = UpstreamLimits.NONE;
+  private final Map<String, UpstreamLimits> providerLimits = new LinkedHashMap<>();
   private String defaultProvider;
   private String imageProvider;
   private List<String> corsOrigins = new ArrayList<>();
@@ -173,6 +176,23 @@ public class GatewayOptions {
   public GatewayOptions addProvider(String name, ClientOptions client, List<String> models, boolean takesAnyModel) {
     providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, client, models, takesAnyModel));
     return this;
+  }
+
+  /** Timeouts and retries of every provider that its own config entry does not set. */
+  public UpstreamLimits getUpstreamLimits() {
+    return upstreamLimits;
+  }
+
+  /** Sets the timeouts and retries of every provider (a provider's own config entry wins field by field). */
+  public GatewayOptions setUpstreamLimits(UpstreamLimits upstreamLimits) {
+    this.upstreamLimits = java.util.Objects.requireNonNull(upstreamLimits);
+    return this;
+  }
+
+  /** The options a client of {@code provider} is created with: its own, with its timeouts and retries applied. */
+  public ClientOptions clientOptions(ProviderConfig provider) {
+    return providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
+        .over(upstreamLimits).applyTo(provider.client());
   }
 
   /** The provider for chat completions whose model no provider lists: the one set, else the first. */
@@ -298,6 +318,9 @@ public class GatewayOptions {
 
   /** Sets the shutdown timeout in ms. */
   public GatewayOptions setShutdownTimeout(long shutdownTimeout) {
+    if (shutdownTimeout < 0) {
+      throw new IllegalArgumentException("shutdownTimeout must be >= 0");
+    }
     this.shutdownTimeout = shutdownTimeout;
     return this;
   }
@@ -439,8 +462,9 @@ public class GatewayOptions {
   /** The top-level keys of the config file. */
   static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
       "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
-      "playground");
-  private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models");
+      "playground", "timeouts", "retries", "shutdownTimeout");
+  private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
+      "timeouts", "retries");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
 
   /**
@@ -463,7 +487,9 @@ public class GatewayOptions {
       throw new IllegalArgumentException("providers must list at least one provider");
     }
     providers.clear();
+    providerLimits.clear();
     modelGroups.clear();
+    upstreamLimits = UpstreamLimits.fromConfig(config, null);
     Map<String, String> seen = new LinkedHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String where = "providers[" + i + "]";
@@ -483,6 +509,7 @@ public class GatewayOptions {
       ClientOptions client = new ClientOptions().setProvider(providerName).setBaseUrl(baseUrl)
           .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
       addProvider(name, client, ConfigReader.strings(provider, "models", where));
+      providerLimits.put(name.toLowerCase(Locale.ROOT), UpstreamLimits.fromConfig(provider, where));
     }
     defaultProvider = configured(config, "defaultProvider");
     imageProvider = configured(config, "imageProvider");
@@ -502,6 +529,10 @@ public class GatewayOptions {
       Integer coolDown = ConfigReader.integer(breaker, "coolDown", 1, "circuitBreaker");
       breakerFailureThreshold = threshold != null ? threshold : breakerFailureThreshold;
       breakerCoolDown = coolDown != null ? coolDown : breakerCoolDown;
+    }
+    Integer shutdown = ConfigReader.integer(config, "shutdownTimeout", 0, null);
+    if (shutdown != null) {
+      shutdownTimeout = shutdown;
     }
     Integer rateLimit = ConfigReader.integer(config, "rateLimitPerMinute", 0, null);
     if (rateLimit != null) {

@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
@@ -43,6 +43,7 @@ public class GatewayVerticle extends VerticleBase {
   private EventBusGateway eventBus;
   private EventBusBridges bridges;
   private HttpServer server;
+  private Draining draining;
 
   /** A gateway with these options. */
   public GatewayVerticle(GatewayOptions options) {
@@ -94,19 +95,22 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * Stops accepting connections, lets running HTTP requests and streams finish up to the shutdown timeout,
+   * Answers new HTTP requests 503, lets running ones and streams finish up to the shutdown timeout, cuts what is
+   * left (streams with an error event and {@code [DONE]}, other requests with a 503 body; see {@link Draining}),
    * then closes; event-bus streams fail at once with 503.
    */
   @Override
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
-        : server.shutdown(options.getShutdownTimeout(), TimeUnit.MILLISECONDS);
+        : draining.drain(options.getShutdownTimeout()).compose(cut -> server.close());
     return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
+    draining = new Draining(vertx);
     router.route().handler(new AccessLog(metrics));
+    router.route().handler(draining);
     router.route().handler(new OriginPolicy(options.getCorsOrigins()));
     if (!options.getCorsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
@@ -125,8 +129,10 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(access::authenticate);
     router.get("/metrics").handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    for (String api : List.of("/v1/*", "/api/*")) {
+      router.route(api).handler(RequestBodies::refuseForms);
+      router.route(api).handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+    }
     ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
@@ -147,9 +153,11 @@ public class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, context -> send(context, OpenAiErrors.of(405,
         "Method " + context.request().method() + " is not allowed on " + context.request().path(),
         "invalid_request_error", null, "method_not_allowed")));
-    router.errorHandler(413, context -> send(context, OpenAiErrors.of(413,
-        "The request body is larger than " + options.getBodyLimit() + " bytes", "invalid_request_error", null,
-        "request_too_large")));
+    router.errorHandler(413, context -> {
+      context.response().putHeader("connection", "close");
+      send(context, OpenAiErrors.of(413, "The request body is larger than " + options.getBodyLimit() + " bytes",
+          "invalid_request_error", null, "request_too_large"));
+    });
     router.errorHandler(500, context -> send(context, OpenAiErrors.of(context.failure())));
     return router;
   }

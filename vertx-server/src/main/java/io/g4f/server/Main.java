@@ -43,6 +43,31 @@ public final class Main implements Callable<Integer> {
           + "behind a proxy that sets it (env G4F_TRUST_FORWARDED_FOR; config trustForwardedFor).")
   boolean trustForwardedFor;
 
+  @Option(names = "--timeout", defaultValue = "${env:G4F_TIMEOUT}", paramLabel = "MS",
+      description = "Longest upstream call, retries and streaming included, in ms (env G4F_TIMEOUT; config "
+          + "timeouts.total; a provider's own config entry wins; default 600000).")
+  Long totalTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "${env:G4F_IDLE_TIMEOUT}", paramLabel = "MS",
+      description = "Longest upstream silence before its answer or between chunks, in ms (env G4F_IDLE_TIMEOUT; "
+          + "config timeouts.idle; default 120000).")
+  Long idleTimeout;
+
+  @Option(names = "--connect-timeout", defaultValue = "${env:G4F_CONNECT_TIMEOUT}", paramLabel = "MS",
+      description = "Time to connect to an upstream, in ms (env G4F_CONNECT_TIMEOUT; config timeouts.connect; "
+          + "default 10000).")
+  Long connectTimeout;
+
+  @Option(names = "--retries", defaultValue = "${env:G4F_RETRIES}", paramLabel = "N",
+      description = "Retries of a failed upstream call before its first chunk (env G4F_RETRIES; config retries; "
+          + "default 2).")
+  Integer retries;
+
+  @Option(names = "--shutdown-timeout", defaultValue = "${env:G4F_SHUTDOWN_TIMEOUT}", paramLabel = "MS",
+      description = "On stop, how long running requests and streams may take to finish before they are cut "
+          + "(env G4F_SHUTDOWN_TIMEOUT; config shutdownTimeout; default 30000).")
+  Long shutdownTimeout;
+
   @Option(names = "--tcp-bridge-port", defaultValue = "${env:G4F_TCP_BRIDGE_PORT:--1}", paramLabel = "N",
       description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
   int tcpBridgePort;
@@ -109,11 +134,12 @@ public final class Main implements Callable<Integer> {
       vertx.close();
       return 1;
     }
+    long deadline = options.getShutdownTimeout() + 15_000;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().await(30, TimeUnit.SECONDS);
+        vertx.close().await(deadline, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        System.err.println("Unclean shutdown: " + e.getMessage());
+        System.err.println("Unclean shutdown: the gateway did not stop within " + deadline + " ms (" + e + ")");
       }
     }, "g4f-shutdown"));
     return 0;
@@ -132,6 +158,16 @@ public final class Main implements Callable<Integer> {
         throw new IllegalArgumentException(config + " is not valid JSON: " + e.getMessage());
       }
       options.applyConfig(json);
+    }
+    UpstreamLimits flags = new UpstreamLimits(connectTimeout, idleTimeout, totalTimeout, retries);
+    if (flags.connect() != null && flags.connect() < 1 || flags.idle() != null && flags.idle() < 1
+        || flags.total() != null && flags.total() < 1 || flags.retries() != null && flags.retries() < 0) {
+      throw new IllegalArgumentException("--connect-timeout, --idle-timeout and --timeout must be positive, "
+          + "--retries 0 or more");
+    }
+    options.setUpstreamLimits(flags.over(options.getUpstreamLimits()));
+    if (shutdownTimeout != null) {
+      options.setShutdownTimeout(shutdownTimeout);
     }
     return options;
   }

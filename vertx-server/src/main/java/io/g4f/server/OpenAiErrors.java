@@ -26,6 +26,9 @@ final class OpenAiErrors {
   private static final Pattern JAVA_EXCEPTION =
       Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
+  /** What a request the gateway will not serve because it is stopping gets: 503. */
+  static final Error SHUTTING_DOWN = of(503, "The gateway is shutting down", "server_error", null, "shutting_down");
+
   private OpenAiErrors() {
   }
 

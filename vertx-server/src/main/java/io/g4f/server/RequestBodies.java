@@ -1,13 +1,22 @@
 package io.g4f.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a request body (of an HTTP request or an event-bus message) as one of the client's request
@@ -16,7 +25,73 @@ import java.io.IOException;
  */
 final class RequestBodies {
 
+  /** How deep arrays and objects may nest in a request body (a tool's JSON schema needs a dozen levels). */
+  static final int MAX_DEPTH = 64;
+
+  /**
+   * Reads one JSON value and nothing after it, at most {@value #MAX_DEPTH} levels deep, refusing a key given twice
+   * (which parsers resolve differently: first, last or error).
+   */
+  private static final ObjectReader STRICT = strictReader();
+
+  private static ObjectReader strictReader() {
+    ObjectMapper mapper = Json.MAPPER.copy();
+    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    return mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
   private RequestBodies() {
+  }
+
+  /**
+   * Refuses a form body ({@code multipart/*}, {@code application/x-www-form-urlencoded}) with 415 before it is read:
+   * every route takes JSON, and the body handler would decode a form (and, on a field over 8 KB, fail without
+   * answering). A body without a content type, or with any other, is read as JSON.
+   */
+  static void refuseForms(RoutingContext context) {
+    String type = context.request().getHeader("content-type");
+    if (type != null && (type.regionMatches(true, 0, "multipart/", 0, "multipart/".length())
+        || type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33))) {
+      OpenAiErrors.send(context.response().putHeader("connection", "close"), OpenAiErrors.of(415,
+          "The request body must be JSON (content-type application/json), not " + type.split(";")[0].trim(),
+          "invalid_request_error", null, "unsupported_media_type"));
+      context.request().resume(); // the unread rest is discarded, so the connection can close
+    } else {
+      context.next();
+    }
+  }
+
+  /**
+   * {@code body} (an event-bus message's, already decoded) as JSON bytes for {@link #parse}, checked first without
+   * recursion: its depth (encoding a deeper one would overflow the stack), and its numbers (a bridge reads
+   * {@code 1e400} as infinity, which would be encoded as the string {@code "Infinity"}).
+   *
+   * @throws InvalidRequestException when it nests more than {@value #MAX_DEPTH} levels or holds a number that is not
+   *     finite
+   */
+  static Buffer encode(JsonObject body) {
+    java.util.ArrayDeque<Map.Entry<Object, Integer>> open = new java.util.ArrayDeque<>();
+    open.push(Map.entry(body, 1));
+    while (!open.isEmpty()) {
+      Map.Entry<Object, Integer> next = open.pop();
+      if (next.getValue() > MAX_DEPTH) {
+        throw InvalidRequestException.forParam("The request body nests deeper than " + MAX_DEPTH + " levels", null,
+            null);
+      }
+      Iterable<?> members = next.getKey() instanceof JsonObject object ? object.getMap().values()
+          : next.getKey() instanceof Map<?, ?> map ? map.values()
+          : next.getKey() instanceof JsonArray array ? array.getList()
+          : next.getKey() instanceof List<?> list ? list : List.of();
+      for (Object member : members) {
+        if (member instanceof Double number && !Double.isFinite(number)
+            || member instanceof Float single && !Float.isFinite(single)) {
+          throw InvalidRequestException.forParam("The request body holds a number that is not finite", null, null);
+        }
+        open.push(Map.entry(member == null ? "" : member, next.getValue() + 1));
+      }
+    }
+    return body.toBuffer();
   }
 
   /** The decoded body, or null after a 400 has been sent. */
@@ -37,7 +112,7 @@ final class RequestBodies {
   static <T> T parse(Buffer body, Class<T> type) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
     try {
-      JsonNode tree = bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);
+      JsonNode tree = bytes.length == 0 ? null : STRICT.readTree(bytes);
       if (tree == null || !tree.isObject()) {
         throw InvalidRequestException.forParam("The request body must be a JSON object", null, null);
       }

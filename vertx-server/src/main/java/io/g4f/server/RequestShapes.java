@@ -27,7 +27,8 @@ final class RequestShapes {
   }
 
   private static final Shape STRING = kind(JsonNode::isTextual, "a string");
-  private static final Shape NUMBER = kind(JsonNode::isNumber, "a number");
+  private static final Shape NUMBER = kind(value -> value.isNumber() && Double.isFinite(value.asDouble()),
+      "a finite number");
   private static final Shape INTEGER = kind(JsonNode::isIntegralNumber, "an integer");
   private static final Shape BOOLEAN = kind(JsonNode::isBoolean, "a boolean");
   private static final Shape OBJECT = kind(JsonNode::isObject, "an object");
@@ -52,7 +53,7 @@ final class RequestShapes {
   private static final Shape CHAT = object(Map.ofEntries(
       Map.entry("model", optional(STRING)),
       Map.entry("provider", optional(either(STRING, arrayOf(STRING), "a string or an array of strings"))),
-      Map.entry("messages", optional(either(STRING, arrayOf(MESSAGE), "a string or an array of messages"))),
+      Map.entry("messages", required(either(STRING, arrayOf(MESSAGE), "a string or an array of messages"))),
       Map.entry("temperature", optional(NUMBER)), Map.entry("top_p", optional(NUMBER)),
       Map.entry("max_tokens", optional(INTEGER)), Map.entry("max_completion_tokens", optional(INTEGER)),
       Map.entry("n", optional(INTEGER)), Map.entry("seed", optional(INTEGER)),

@@ -1,7 +1,6 @@
 package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
-import io.g4f.client.ClientOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
@@ -43,15 +42,16 @@ final class Upstreams {
   /**
    * A client of the configured provider {@code name}: the provider's shared one, or with {@code isolation}
    * one of its own per isolation key, so that the client's own per-provider circuit breaker sees only
-   * that key's calls; retrying as the provider's options say, or {@code retries} times when not null.
+   * that key's calls; with the provider's timeouts ({@link GatewayOptions#clientOptions}), retrying as they
+   * say, or {@code retries} times when not null.
    *
    * @throws ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
   AsyncClient client(String name, String isolation, Integer retries) {
     GatewayOptions.ProviderConfig provider = provider(name);
     return clients.computeIfAbsent(key(provider.name()) + '\n' + (isolation == null ? "" : isolation) + '\n' + retries,
-        key -> AsyncClient.create(vertx, retries == null ? provider.client()
-            : new ClientOptions(provider.client()).setMaxRetries(retries), options.getProviderRegistry()));
+        key -> AsyncClient.create(vertx, retries == null ? options.clientOptions(provider)
+            : options.clientOptions(provider).setMaxRetries(retries), options.getProviderRegistry()));
   }
 
   /**

@@ -3,11 +3,13 @@ package io.g4f.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.ClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,12 @@ class GatewayConfigTest {
       "{'providers':[" + OAI + "],'models':{'g':[]}}                | models.g must be an object",
       "{'providers':[" + OAI + "],'models':[]}                      | models must be an object",
       "{'providers':[" + OAI + "],'circuitBreaker':{'failureThreshold':0}} | circuitBreaker.failureThreshold must be an integer >= 1",
+      "{'providers':[" + OAI + "],'timeouts':{'totl':5}}            | Unknown config key 'timeouts.totl' (did you mean 'total'?)",
+      "{'providers':[" + OAI + "],'timeouts':{'idle':0}}            | timeouts.idle must be an integer >= 1",
+      "{'providers':[" + OAI + "],'retries':'2'}                    | retries must be an integer >= 0",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','timeouts':{'connect':-5}}]} | providers[0].timeouts.connect must be an integer >= 1",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','retires':1}]} | Unknown config key 'providers[0].retires' (did you mean 'retries'?)",
+      "{'providers':[" + OAI + "],'shutdownTimeout':-1}             | shutdownTimeout must be an integer >= 0",
   })
   void aWrongConfigIsRefusedNamingTheField(String config, String message) {
     assertThatThrownBy(() -> apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
@@ -91,6 +99,41 @@ class GatewayConfigTest {
     assertThat(options.provider("v1").client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
     assertThat(options.provider("native").client().getBaseUrl()).as("the native API adds /api itself")
         .isEqualTo("http://127.0.0.1:11434");
+  }
+
+  @Test
+  void timeoutsAndRetriesApplyPerGatewayAndPerProviderFieldByField() {
+    GatewayOptions options = apply("{'timeouts':{'connect':1000,'idle':2000,'total':9000},'retries':1,'providers':["
+        + OAI + ",{'name':'slow','type':'openai','baseUrl':'http://h/v1','timeouts':{'idle':60000},'retries':0}]}");
+
+    var oai = options.clientOptions(options.provider("oai"));
+    var slow = options.clientOptions(options.provider("slow"));
+    assertThat(List.of(oai.getConnectTimeout(), oai.getIdleTimeout(), oai.getTotalTimeout(), (long) oai.getMaxRetries()))
+        .containsExactly(1000L, 2000L, 9000L, 1L);
+    assertThat(List.of(slow.getConnectTimeout(), slow.getIdleTimeout(), slow.getTotalTimeout(), (long) slow.getMaxRetries()))
+        .containsExactly(1000L, 60000L, 9000L, 0L);
+    assertThat(options.provider("oai").client().getIdleTimeout()).as("the configured options stay as given")
+        .isEqualTo(ClientOptions.DEFAULT_IDLE_TIMEOUT);
+  }
+
+  @Test
+  void flagsSetTimeoutsRetriesAndTheShutdownDeadline(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("g4f.json"), ("{'timeouts':{'connect':1000,'idle':2000},'retries':3,"
+        + "'providers':[" + OAI + ",{'name':'own','type':'openai','baseUrl':'http://h/v1','timeouts':{'total':7000}}]}")
+        .replace('\'', '"'));
+    Main main = new Main(Map.of());
+    new CommandLine(main).parseArgs("--config", config.toString(), "--timeout", "5000", "--idle-timeout", "1500",
+        "--retries", "0",
+        "--shutdown-timeout", "250");
+
+    GatewayOptions options = main.options();
+
+    var oai = options.clientOptions(options.provider("oai"));
+    var own = options.clientOptions(options.provider("own"));
+    assertThat(List.of(oai.getConnectTimeout(), oai.getIdleTimeout(), oai.getTotalTimeout(), (long) oai.getMaxRetries()))
+        .as("flags beat the config's top level").containsExactly(1000L, 1500L, 5000L, 0L);
+    assertThat(own.getTotalTimeout()).as("a provider's own entry beats the flags").isEqualTo(7000L);
+    assertThat(options.getShutdownTimeout()).isEqualTo(250L);
   }
 
   @Test

@@ -38,6 +38,7 @@ public final class ScriptedServer implements AutoCloseable {
   private final Vertx vertx;
   private final Map<String, Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger openedConnections = new AtomicInteger();
   private final AtomicInteger closedConnections = new AtomicInteger();
   private HttpServer server;
   private boolean tls;
@@ -63,7 +64,10 @@ public final class ScriptedServer implements AutoCloseable {
     ScriptedServer scripted = new ScriptedServer(vertx);
     scripted.tls = options.isSsl();
     scripted.server = await(vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
-        .connectionHandler(connection -> connection.closeHandler(v -> scripted.closedConnections.incrementAndGet()))
+        .connectionHandler(connection -> {
+          scripted.openedConnections.incrementAndGet();
+          connection.closeHandler(v -> scripted.closedConnections.incrementAndGet());
+        })
         .requestHandler(scripted::handle)
         .listen());
     return scripted;
@@ -201,6 +205,11 @@ public final class ScriptedServer implements AutoCloseable {
   /** The last request received. */
   public Received last() {
     return received.get(received.size() - 1);
+  }
+
+  /** How many client connections are open now (accepted and not yet closed). */
+  public int openConnections() {
+    return openedConnections.get() - closedConnections.get();
   }
 
   /** How many client connections have closed. */
