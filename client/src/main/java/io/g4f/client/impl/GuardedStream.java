@@ -2,7 +2,7 @@ package io.g4f.client.impl;
 
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
 /**
  * Wraps a provider's stream with the client's guarantees: the idle timeout (silence while the
  * consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
- * stream fails with {@link TimeoutException}; and exactly one end or failure, whatever the provider
+ * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
  * does. Lives on the context it was created on.
  */
 final class GuardedStream implements ChatCompletionStream {
@@ -65,7 +65,7 @@ final class GuardedStream implements ChatCompletionStream {
 
   private void timeout(String message) {
     if (!termination.done()) {
-      onFailure(new TimeoutException(message, 0, provider));
+      onFailure(new RequestTimeoutException(message, 0, provider));
       inner.cancel();
     }
   }
