@@ -140,7 +140,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
                     () -> call.routing().guard(provider, () -> attempt(call, provider, true,
                         context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
                 .map(stream -> {
-                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(),
+                      provider instanceof EntryProvider, options.getIdleTimeout(),
                       TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()));
                   call.cancelled().onComplete(cancelled -> guarded.cancel());
                   return guarded;

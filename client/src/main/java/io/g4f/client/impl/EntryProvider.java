@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A {@link ProviderEntry} as a provider: its type's protocol under the entry's name, serving the entry's models
- * when it lists some. Its base URL and key are the entry's ({@link Routing} reads them from {@link #entry()}).
+ * A {@link ProviderEntry} as a provider: its type's protocol under the entry's name (answers carry that name; a
+ * stream's chunks get it from {@link GuardedStream}), serving the entry's models when it lists some. Its base URL and key are the entry's ({@link Routing} reads them from {@link #entry()}).
  */
 final class EntryProvider implements Provider {
 
@@ -82,7 +82,7 @@ final class EntryProvider implements Provider {
 
   @Override
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
-    return type.chat(request, context);
+    return type.chat(request, context).map(completion -> completion.setProvider(name()));
   }
 
   @Override
@@ -92,6 +92,6 @@ final class EntryProvider implements Provider {
 
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
-    return type.generateImages(request, context);
+    return type.generateImages(request, context).map(images -> images.setProvider(name()));
   }
 }

@@ -19,6 +19,7 @@ final class GuardedStream implements ChatCompletionStream {
   private final Context context;
   private final ChatCompletionStream inner;
   private final String provider;
+  private final boolean renamesChunks;
   private final long idleTimeout;
   private final long deadlineTimer;
 
@@ -27,11 +28,14 @@ final class GuardedStream implements ChatCompletionStream {
   private long demand = Long.MAX_VALUE;
   private long idleTimer = -1;
 
-  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, long idleTimeout, long remainingMillis) {
+  /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
+  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
+                long remainingMillis) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.inner = inner;
     this.provider = provider;
+    this.renamesChunks = renamesChunks;
     this.idleTimeout = idleTimeout;
     this.deadlineTimer = vertx.setTimer(Math.max(1, remainingMillis), id -> timeout(
         provider + " did not finish the answer within the total timeout"));
@@ -47,6 +51,9 @@ final class GuardedStream implements ChatCompletionStream {
       demand--;
     }
     armIdleTimer();
+    if (renamesChunks) {
+      chunk.setProvider(provider);
+    }
     Handler<ChatCompletionChunk> current = handler;
     if (current != null) {
       current.handle(chunk);

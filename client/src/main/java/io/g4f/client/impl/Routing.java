@@ -141,11 +141,12 @@ final class Routing {
   }
 
   /**
-   * {@code failure}, or, when it is a 401 and no key was set for {@code provider}, an {@link AuthenticationException}
+   * {@code failure}, or, when it is a 401 and no key was set for {@code provider}, which takes one, an {@link AuthenticationException}
    * that says so and names the environment variable that was read.
    */
   static Throwable explainMissingKey(Provider provider, String key, Throwable failure) {
-    if (key != null || !(failure instanceof AuthenticationException refused) || refused.status() != 401) {
+    boolean takesKey = provider.capabilities().contains(Capability.AUTH) || provider.apiKeyVariable() != null;
+    if (key != null || !takesKey || !(failure instanceof AuthenticationException refused) || refused.status() != 401) {
       return failure;
     }
     String variable = provider.apiKeyVariable();
