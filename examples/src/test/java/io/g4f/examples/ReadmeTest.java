@@ -3,18 +3,26 @@ package io.g4f.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keeps the README's "Getting started" honest: its Java and Kotlin programs are the examples
  * {@code GettingStarted} that {@link ExamplesTest} runs (word for word, the package line aside), and its
- * coordinates name the artifacts the build makes, each aligned by the BOM {@code g4f-bom}.
+ * coordinates name the artifacts the build makes, each aligned by the BOM {@code g4f-bom}. Every Java snippet
+ * of the README and the guide is a complete program that compiles and closes its client.
  */
 class ReadmeTest {
 
@@ -27,7 +35,12 @@ class ReadmeTest {
 
   /** The README's fenced blocks of {@code language}. */
   private static List<String> blocks(String language) throws IOException {
-    Matcher block = Pattern.compile("(?s)```" + language + "\\n(.*?)```").matcher(read("README.md"));
+    return blocks("README.md", language);
+  }
+
+  /** The fenced blocks of {@code language} in the document at {@code path}. */
+  private static List<String> blocks(String path, String language) throws IOException {
+    Matcher block = Pattern.compile("(?s)```" + language + "\\n(.*?)```").matcher(read(path));
     List<String> found = new ArrayList<>();
     while (block.find()) {
       found.add(block.group(1));
@@ -72,6 +85,30 @@ class ReadmeTest {
     }
     assertThat(read("client/pom.xml") + read("client-kotlin/pom.xml") + read("vertx-server/pom.xml"))
         .contains(ARTIFACTS.stream().map(a -> "<artifactId>" + a + "</artifactId>").toArray(String[]::new));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"README.md", "docs/guide.md"})
+  void everyJavaSnippetIsAProgramThatCompilesAndClosesItsClient(String document, @TempDir Path dir)
+      throws IOException {
+    List<String> snippets = blocks(document, "java");
+    assertThat(snippets).isNotEmpty();
+    List<Path> sources = new ArrayList<>();
+    for (String snippet : snippets) {
+      Matcher name = Pattern.compile("public class (\\w+)").matcher(snippet);
+      assertThat(name.find()).as("a complete program:\n" + snippet).isTrue();
+      assertThat(snippet).contains("public static void main(String[] args)")
+          .containsPattern("client::close|try \\(Client client");
+      sources.add(Files.writeString(dir.resolve(name.group(1) + ".java"), snippet));
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    StringWriter errors = new StringWriter();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, null)) {
+      boolean compiled = compiler.getTask(errors, files, null, List.of("-d", dir.toString(), "-classpath",
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))), null,
+          files.getJavaFileObjectsFromPaths(sources)).call();
+      assertThat(compiled).as(errors.toString()).isTrue();
+    }
   }
 
   /** The project's version: the first {@code <version>} after the parent's own artifactId. */
