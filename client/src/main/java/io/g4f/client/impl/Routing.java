@@ -141,8 +141,8 @@ final class Routing {
   }
 
   /**
-   * {@code failure}, or, when it is a 401 and no key was set for {@code provider}, which takes one, an {@link AuthenticationException}
-   * that says so and names the environment variable that was read.
+   * {@code failure}, or, when it is a 401 and no key was set for {@code provider}, which takes one, an
+   * {@link AuthenticationException} that says so and names the environment variable that was read.
    */
   static Throwable explainMissingKey(Provider provider, String key, Throwable failure) {
     boolean takesKey = provider.capabilities().contains(Capability.AUTH) || provider.apiKeyVariable() != null;
