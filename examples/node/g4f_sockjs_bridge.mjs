@@ -7,20 +7,29 @@
 //   java -jar vertx-server/target/g4f-server.jar &
 //   node examples/node/g4f_sockjs_bridge.mjs --model gpt-4o-mini "say this is a test"
 //
+// The gateway's key, when it has one, is --api-key or else the environment variable G4F_API_KEY.
 // The protocol (addresses, credits, pulls, errors) is described in docs/event-bus.md.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
-/** An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge. */
+/**
+ * An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge, which has a fixed
+ * text and no status ("rejected"); sent to a g4f.* address of a gateway with keys, that means the apiKey header was
+ * missing or wrong.
+ */
 class BridgeError extends Error {
-  constructor(frame) {
+  constructor(frame, keySent) {
     let message = frame.message ?? frame.body ?? '';
     try {
       message = JSON.parse(message).error.message;
     } catch {
       // not an OpenAI error body: keep the text
     }
-    super(`${frame.failureCode ?? 'refused'}: ${message}`);
+    if (frame.failureCode === undefined) {
+      const reason = keySent ? 'the API key is wrong' : 'no API key was sent: pass --api-key or set G4F_API_KEY';
+      message = `${message} (${reason}, or the address is not one the bridge allows)`;
+    }
+    super(`${frame.failureCode ?? 'refused by the bridge'}: ${message}`);
     this.status = frame.failureCode;
   }
 }
@@ -95,7 +104,7 @@ class Bridge {
     }
     this.waiting.delete(address);
     if (message.type === 'err') {
-      waiter.reject(new BridgeError(message));
+      waiter.reject(new BridgeError(message, Boolean(this.apiKey)));
     } else {
       waiter.resolve(message);
     }
@@ -171,7 +180,7 @@ const { values, positionals } = parseArgs({
   },
   allowPositionals: true,
 });
-const bridge = new Bridge(values.url, values['api-key']);
+const bridge = new Bridge(values.url, values['api-key'] ?? process.env.G4F_API_KEY);
 try {
   await bridge.open();
   const request = { model: values.model, messages: [{ role: 'user', content: positionals[0] ?? 'say this is a test' }] };

@@ -5,6 +5,7 @@ Standard library only. Start the gateway with the bridge on, e.g.
     java -jar vertx-server/target/g4f-server.jar --tcp-bridge-port 7000
 then
     python3 examples/python/g4f_tcp_bridge.py --port 7000 --model gpt-4o-mini "say this is a test"
+The gateway's key, when it has one, is --api-key or else the environment variable G4F_API_KEY.
 
 Frames are a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The protocol
 (addresses, credits, pulls, errors) is described in docs/event-bus.md.
@@ -12,6 +13,7 @@ Frames are a 4-byte big-endian length followed by that many bytes of UTF-8 JSON.
 
 import argparse
 import json
+import os
 import socket
 import struct
 import sys
@@ -19,16 +21,24 @@ import uuid
 
 
 class BridgeError(Exception):
-    """An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge."""
+    """An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge.
 
-    def __init__(self, frame):
+    The bridge refuses a frame with a fixed text and no status ("blocked by bridgeEvent handler"); sent to a
+    g4f.* address of a gateway that has keys, that means the apiKey header was missing or wrong.
+    """
+
+    def __init__(self, frame, key_sent):
         self.status = frame.get("failureCode")
         message = frame.get("message", "")
         try:
             message = json.loads(message)["error"]["message"]
         except (ValueError, KeyError, TypeError):
             pass
-        super().__init__(f"{self.status or 'refused'}: {message}")
+        if self.status is None:
+            reason = ("the API key is wrong" if key_sent
+                      else "no API key was sent: pass --api-key or set G4F_API_KEY")
+            message = f"{message} ({reason}, or the address is not one the bridge allows)"
+        super().__init__(f"{self.status or 'refused by the bridge'}: {message}")
 
 
 class Bridge:
@@ -69,7 +79,7 @@ class Bridge:
         while True:
             answer = self._read()
             if answer.get("type") == "err" and answer.get("address") in (None, reply_to):
-                raise BridgeError(answer)
+                raise BridgeError(answer, "apiKey" in (headers or {}))
             if answer.get("address") == reply_to:
                 return answer
 
@@ -112,7 +122,8 @@ def main():
     parser.add_argument("prompt", nargs="?", default="say this is a test")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7000)
-    parser.add_argument("--api-key", default=None)
+    parser.add_argument("--api-key", default=os.environ.get("G4F_API_KEY"),
+                        help="the gateway's key (default: the environment variable G4F_API_KEY)")
     parser.add_argument("--model", default="gpt-4o-mini")
     args = parser.parse_args()
 

@@ -32,7 +32,7 @@ class ErrorsTest {
     @BeforeEach
     fun setUp(vertx: Vertx) {
         upstream = ScriptedServer.start(vertx)
-        client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0))
+        client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("wrong-key").setMaxRetries(0))
     }
 
     @AfterEach

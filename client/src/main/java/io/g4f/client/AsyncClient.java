@@ -14,7 +14,19 @@ import io.vertx.core.Vertx;
 public interface AsyncClient extends GenericAsyncClient<DirectCallOptions> {
 
   /**
-   * A client sharing {@code vertx}'s event loops; close it with {@link #close()}.
+   * A client with its own Vert.x instance, for programs that use no other: {@link #close()} closes the
+   * client and then that Vert.x, so a {@code main} that closes it exits.
+   *
+   * @throws IllegalArgumentException when the options are invalid (an unparsable proxy URI, say)
+   * @throws ProviderNotFoundException when a provider name is unknown
+   */
+  static AsyncClient create(ClientOptions options) {
+    return DefaultAsyncClient.owningVertx(options, ProviderRegistry.standard());
+  }
+
+  /**
+   * A client sharing {@code vertx}'s event loops; {@link #close()} closes its connections and leaves
+   * {@code vertx} open.
    *
    * @throws IllegalArgumentException when the options are invalid (an unparsable proxy URI, say)
    * @throws ProviderNotFoundException when a provider name is unknown

@@ -27,6 +27,15 @@ public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
     return this;
   }
 
+  /** The answer's text: the first choice's message content, or {@code ""} when there is none. */
+  public String text() {
+    if (choices.isEmpty() || choices.get(0).getMessage() == null) {
+      return "";
+    }
+    String content = choices.get(0).getMessage().getContent();
+    return content == null ? "" : content;
+  }
+
   /** One choice of a completion: its message and why generation stopped. */
   public static final class Choice extends Extensible<Choice> {
 

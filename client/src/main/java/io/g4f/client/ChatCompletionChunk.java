@@ -30,6 +30,15 @@ public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionCh
     return this;
   }
 
+  /** The new text of the first choice: its delta's content, or {@code ""} when the chunk has none. */
+  public String text() {
+    if (choices.isEmpty() || choices.get(0).getDelta() == null) {
+      return "";
+    }
+    String content = choices.get(0).getDelta().getContent();
+    return content == null ? "" : content;
+  }
+
   /** One choice's delta: new content, tool-call fragments, and the finish reason on the last one. */
   public static final class Choice extends Extensible<Choice> {
 

@@ -1,8 +1,12 @@
 package io.g4f.client;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +41,8 @@ public class ClientOptions {
   public static final String DEFAULT_IMAGES_DIR =
       Path.of(System.getProperty("java.io.tmpdir"), "g4f-images").toString();
 
-  private String provider;
+  private @Nullable String provider;
+  private List<ProviderEntry> providers = new ArrayList<>();
   private @Nullable String imageProvider;
   private @Nullable String apiKey;
   private @Nullable String proxy;
@@ -54,7 +59,6 @@ public class ClientOptions {
 
   /** Options with the defaults. */
   public ClientOptions() {
-    provider = DEFAULT_PROVIDER;
     connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     idleTimeout = DEFAULT_IDLE_TIMEOUT;
     totalTimeout = DEFAULT_TOTAL_TIMEOUT;
@@ -66,6 +70,7 @@ public class ClientOptions {
   /** A copy of {@code other}. */
   public ClientOptions(ClientOptions other) {
     provider = other.provider;
+    other.providers.forEach(entry -> providers.add(new ProviderEntry(entry)));
     imageProvider = other.imageProvider;
     apiKey = other.apiKey;
     proxy = other.proxy;
@@ -85,6 +90,19 @@ public class ClientOptions {
   public ClientOptions(JsonObject json) {
     this();
     provider = json.getString("provider", provider);
+    JsonArray entries = json.getJsonArray("providers");
+    if (entries != null) {
+      for (int i = 0; i < entries.size(); i++) {
+        if (!(entries.getValue(i) instanceof JsonObject entry)) {
+          throw new IllegalArgumentException("providers[" + i + "] must be an object");
+        }
+        try {
+          providers.add(new ProviderEntry(entry));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("providers[" + i + "]: " + e.getMessage(), e);
+        }
+      }
+    }
     imageProvider = json.getString("imageProvider", imageProvider);
     apiKey = json.getString("apiKey", apiKey);
     proxy = json.getString("proxy", proxy);
@@ -107,13 +125,16 @@ public class ClientOptions {
   /** These options as JSON, secrets included. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
-        .put("provider", provider)
         .put("connectTimeout", connectTimeout)
         .put("idleTimeout", idleTimeout)
         .put("totalTimeout", totalTimeout)
         .put("maxRetries", maxRetries)
         .put("maxConnections", maxConnections)
         .put("imagesDir", imagesDir);
+    putIfSet(json, "provider", provider);
+    if (!providers.isEmpty()) {
+      json.put("providers", new JsonArray(providers.stream().map(ProviderEntry::toJson).toList()));
+    }
     putIfSet(json, "imageProvider", imageProvider);
     putIfSet(json, "apiKey", apiKey);
     putIfSet(json, "proxy", proxy);
@@ -140,16 +161,36 @@ public class ClientOptions {
   }
 
   /**
-   * The chat provider's name (matched case-insensitively: {@code OpenAI}, alias {@code OpenaiChat},
-   * {@code Groq}, ...), or several separated by spaces or commas: a fallback list, tried in order.
+   * The chat provider's name (matched case-insensitively: a {@linkplain #getProviders() provider entry}'s name,
+   * or a registry provider's: {@code OpenAI}, alias {@code OpenaiChat}, {@code Groq}, ...), or several separated
+   * by spaces or commas: a fallback list, tried in order. Unless set: the provider entries in order, or
+   * {@value #DEFAULT_PROVIDER} when there are none.
    */
   public String getProvider() {
-    return provider;
+    if (provider != null) {
+      return provider;
+    }
+    return providers.isEmpty() ? DEFAULT_PROVIDER
+        : String.join(" ", providers.stream().map(ProviderEntry::getName).toList());
   }
 
   /** Sets the chat provider, or a fallback list of them ({@code "Groq OpenAI"}). */
   public ClientOptions setProvider(String provider) {
     this.provider = Objects.requireNonNull(provider, "provider");
+    return this;
+  }
+
+  /**
+   * The named provider entries ({@code "providers"} in JSON, the gateway config's shape), which
+   * {@link #getProvider()} and {@link #getImageProvider()} can name; a live, mutable list.
+   */
+  public List<ProviderEntry> getProviders() {
+    return providers;
+  }
+
+  /** Adds a named provider entry (after those added before: the default fallback order). */
+  public ClientOptions addProvider(ProviderEntry entry) {
+    providers.add(Objects.requireNonNull(entry, "entry"));
     return this;
   }
 
@@ -216,6 +257,11 @@ public class ClientOptions {
     return this;
   }
 
+  /** Sets the connect timeout; must be positive (whole milliseconds count). */
+  public ClientOptions setConnectTimeout(Duration connectTimeout) {
+    return setConnectTimeout(connectTimeout.toMillis());
+  }
+
   /**
    * Longest silence of the provider, in ms: before it answers, and between two chunks while the
    * consumer wants more. Time spent paused by the consumer does not count.
@@ -230,6 +276,11 @@ public class ClientOptions {
     return this;
   }
 
+  /** Sets the idle timeout; must be positive (whole milliseconds count). */
+  public ClientOptions setIdleTimeout(Duration idleTimeout) {
+    return setIdleTimeout(idleTimeout.toMillis());
+  }
+
   /** Longest time for a whole call, retries and streaming included, in ms. */
   public long getTotalTimeout() {
     return totalTimeout;
@@ -239,6 +290,11 @@ public class ClientOptions {
   public ClientOptions setTotalTimeout(long totalTimeout) {
     this.totalTimeout = positive(totalTimeout, "totalTimeout");
     return this;
+  }
+
+  /** Sets the total timeout; must be positive (whole milliseconds count). */
+  public ClientOptions setTotalTimeout(Duration totalTimeout) {
+    return setTotalTimeout(totalTimeout.toMillis());
   }
 
   /** Retries after a retryable failure (never after the first chunk was delivered). */

@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
  * types, the same {@link G4fException} subclasses, and streams with the same contract, whose
  * {@code pause()} reaches the provider's socket through credits and whose {@code cancel()} closes the
  * upstream request. No answer within the {@linkplain EventBusClientOptions#getTimeout() timeout}
- * (a gateway that went away) fails the call with a {@link TimeoutException}; no gateway on the
+ * (a gateway that went away) fails the call with a {@link RequestTimeoutException}; no gateway on the
  * address with a {@link ConnectionException}. Providers, keys, proxies and retries are the gateway's, so its
  * per-call settings are the {@link CallOptions} every client takes: the provider (sent to the gateway as a
  * header), the total timeout (applied by the gateway) and cancellation.

@@ -1,6 +1,7 @@
 package io.g4f.client;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
  * Options of an {@link EventBusAsyncClient}, in the Vert.x Options style: the gateway's address
@@ -58,7 +59,7 @@ public class EventBusClientOptions {
 
   /**
    * How long, in ms, to wait for each answer (a whole completion, an image, each batch of a stream);
-   * past it the call fails with a {@link TimeoutException}. A streaming caller also pulls at least
+   * past it the call fails with a {@link RequestTimeoutException}. A streaming caller also pulls at least
    * every half of it, so keep it equal to the gateway's event-bus timeout.
    */
   public long getTimeout() {
@@ -72,6 +73,11 @@ public class EventBusClientOptions {
     }
     this.timeout = timeout;
     return this;
+  }
+
+  /** Sets the timeout; at least 2 ms. */
+  public EventBusClientOptions setTimeout(Duration timeout) {
+    return setTimeout(timeout.toMillis());
   }
 
   /** How many chunks of a stream may be granted to the gateway and queued here at once (backpressure window). */

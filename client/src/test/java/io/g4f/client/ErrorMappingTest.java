@@ -47,7 +47,7 @@ class ErrorMappingTest {
       "401, invalid_request_error, invalid_api_key, AuthenticationException, false",
       "403, permission_error, , AuthenticationException, false",
       "404, invalid_request_error, model_not_found, ModelNotFoundException, false",
-      "408, timeout, , TimeoutException, true",
+      "408, timeout, , RequestTimeoutException, true",
       "409, conflict, , ProviderException, true",
       "413, invalid_request_error, , InvalidRequestException, false",
       "422, invalid_request_error, , InvalidRequestException, false",

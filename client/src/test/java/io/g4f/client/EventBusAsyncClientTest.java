@@ -32,6 +32,6 @@ class EventBusAsyncClientTest {
         new EventBusClientOptions().setAddressPrefix("silent").setTimeout(200));
 
     assertThatThrownBy(() -> await(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi"))))
-        .isExactlyInstanceOf(TimeoutException.class);
+        .isExactlyInstanceOf(RequestTimeoutException.class);
   }
 }

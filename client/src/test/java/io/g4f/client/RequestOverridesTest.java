@@ -108,7 +108,7 @@ class RequestOverridesTest {
     G4fException failure = fail(client.chat().completions().create(new ChatCompletionRequest()
         .addUserMessage("hi"), new DirectCallOptions().setTimeout(Duration.ofMillis(300))));
 
-    assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("300 ms");
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("300 ms");
   }
 
   @Test

@@ -73,7 +73,7 @@ class StreamCancellationTest {
     stream.exceptionHandler(failed::complete);
     stream.handler(chunk -> { });
 
-    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class)
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(RequestTimeoutException.class)
         .hasMessageContaining("idle timeout");
     awaitClosedConnections(1);
     await(impatient.close());
@@ -96,7 +96,7 @@ class StreamCancellationTest {
     assertThat(failed).isNotDone();
 
     stream.resume();
-    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(RequestTimeoutException.class);
     await(impatient.close());
   }
 
@@ -110,7 +110,7 @@ class StreamCancellationTest {
     Throwable failure = await(impatient.chat().completions().create(ChatCompletionRequest.of("m", "hi"))
         .transform(ar -> Future.succeededFuture(ar.cause())));
 
-    assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("total timeout");
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("total timeout");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
     awaitClosedConnections(1);
     await(impatient.close());
@@ -124,7 +124,7 @@ class StreamCancellationTest {
     Throwable failure = await(impatient.chat().completions().create(ChatCompletionRequest.of("m", "hi"))
         .transform(ar -> Future.succeededFuture(ar.cause())));
 
-    assertThat(failure).isInstanceOf(TimeoutException.class).hasMessageContaining("total timeout");
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("total timeout");
     awaitClosedConnections(1);
     await(impatient.close());
   }

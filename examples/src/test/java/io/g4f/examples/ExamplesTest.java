@@ -125,6 +125,16 @@ class ExamplesTest {
     assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
   }
 
+  /** The README's "Getting started" programs (ReadmeTest keeps them verbatim): they print both answers and exit. */
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void gettingStarted(String language) throws Exception {
+    assertSucceeded(run(language, "GettingStarted"), "This is a test.\nThis is a test.\n");
+    assertThat(upstream.received()).extracting(r -> r.json().getBoolean("stream", false))
+        .containsExactly(false, true);
+    assertThat(upstream.last().headers().get("authorization")).isEqualTo("Bearer test-key");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {JAVA, KOTLIN})
   void clientWithProviders(String language) throws Exception {

@@ -13,7 +13,7 @@ import io.g4f.client.G4fException;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.spi.Provider;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -150,7 +150,7 @@ final class ModelRouter {
     return run(route, target -> {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
-          new TimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
+          new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
       client(target, route.retries()).chat().completions().stream(forTarget(request, target), options(null, call))
           .onComplete(opened -> {
             if (opened.failed()) {

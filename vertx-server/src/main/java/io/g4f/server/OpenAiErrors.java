@@ -7,7 +7,7 @@ import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
@@ -71,7 +71,7 @@ final class OpenAiErrors {
     } else if (g4f instanceof RateLimitException) {
       status = 429;
       type = "rate_limit_error";
-    } else if (g4f instanceof TimeoutException) {
+    } else if (g4f instanceof RequestTimeoutException) {
       status = 504;
       type = "timeout_error";
     } else if (g4f instanceof TargetsFailedException) {

@@ -26,7 +26,7 @@ import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -235,7 +235,7 @@ class AsyncClientContractTest {
         .setTotalTimeout(300));
 
     assertThatThrownBy(() -> await(tested.chat().completions().create(hello())))
-        .isExactlyInstanceOf(TimeoutException.class);
+        .isExactlyInstanceOf(RequestTimeoutException.class);
   }
 
   @ParameterizedTest
@@ -246,7 +246,7 @@ class AsyncClientContractTest {
 
     long started = System.nanoTime();
     assertThatThrownBy(() -> await(create(tested, hello(), target.options().setTimeout(300L))))
-        .isExactlyInstanceOf(TimeoutException.class).hasMessageContaining("300 ms");
+        .isExactlyInstanceOf(RequestTimeoutException.class).hasMessageContaining("300 ms");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
   }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -65,13 +66,30 @@ class BridgeExamplesTest {
   }
 
   @Test
+  void pythonReadsTheKeyFromG4fApiKey() throws Exception {
+    Run run = run(Map.of("G4F_API_KEY", KEY), "python3", PYTHON_EXAMPLE, "--port", String.valueOf(tcpPort),
+        "--model", "m1", "say this is a test");
+
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("completion: This is a test.\n");
+  }
+
+  @Test
   void pythonWithAWrongKeyGetsAnErrorNotAHang() throws Exception {
     Run run = run("python3", PYTHON_EXAMPLE, "--port", String.valueOf(tcpPort), "--api-key", "bridge-key-41",
         "--model", "m1");
 
     assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("error: refused");
+    assertThat(run.output()).contains("error: refused by the bridge", "the API key is wrong");
     assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void pythonWithoutAKeySaysNoneWasSentAndWhereToPutIt() throws Exception {
+    Run run = run("python3", PYTHON_EXAMPLE, "--port", String.valueOf(tcpPort), "--model", "m1");
+
+    assertThat(run.exit()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("no API key was sent: pass --api-key or set G4F_API_KEY");
   }
 
   @Test
@@ -88,20 +106,37 @@ class BridgeExamplesTest {
     Run run = run("node", NODE_EXAMPLE, "--url", gatewayUrl, "--api-key", "bridge-key-41", "--model", "m1");
 
     assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("error: refused");
+    assertThat(run.output()).contains("error: refused by the bridge", "the API key is wrong");
     assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void nodeReadsTheKeyFromG4fApiKey() throws Exception {
+    Run run = run(Map.of("G4F_API_KEY", KEY), "node", NODE_EXAMPLE, "--url", gatewayUrl, "--model", "m1");
+
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("completion: This is a test.\n");
   }
 
   private record Run(int exit, String output) {
   }
 
-  /** Runs {@code interpreter example args}; skips the test when the interpreter is not installed. */
+  /** Runs {@code interpreter example args} without G4F_API_KEY; skips the test when the interpreter is not installed. */
   private static Run run(String interpreter, Path example, String... args) throws IOException, InterruptedException {
+    return run(Map.of(), interpreter, example, args);
+  }
+
+  /** Runs {@code interpreter example args} with {@code env} in place of any G4F_API_KEY; skips without the interpreter. */
+  private static Run run(Map<String, String> env, String interpreter, Path example, String... args)
+      throws IOException, InterruptedException {
     Assumptions.assumeTrue(installed(interpreter), interpreter + " is not installed: " + example + " is not run");
     assertThat(example).exists();
     List<String> command = new ArrayList<>(List.of(interpreter, example.toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("G4F_API_KEY");
+    builder.environment().putAll(env);
+    Process process = builder.start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("the example did not finish in 60 s");

@@ -14,7 +14,7 @@ import io.g4f.client.G4fException;
 import io.g4f.client.GenericAsyncClient;
 import io.g4f.client.ProviderException;
 import io.g4f.client.RateLimitException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -98,9 +98,9 @@ class UpstreamFaultsTest {
           : COMPLETION.substring(0, COMPLETION.length() / 2));
       vertx.setTimer(50, id -> request.connection().close());
     }),
-    HEADERS_THEN_SILENCE(TimeoutException.class, 504, request ->
+    HEADERS_THEN_SILENCE(RequestTimeoutException.class, 504, request ->
         open(request, streamed() ? "text/event-stream" : "application/json").writeHead()),
-    SLOW_DRIP(TimeoutException.class, 504, request ->
+    SLOW_DRIP(RequestTimeoutException.class, 504, request ->
         drip(open(request, streamed() ? "text/event-stream" : "application/json"),
             streamed() ? TRANSCRIPT : COMPLETION, 25)),
     RATE_LIMITED_SECONDS(RateLimitException.class, 429, request -> request.response().setStatusCode(429)
@@ -147,7 +147,7 @@ class UpstreamFaultsTest {
     }),
     WRONG_CONTENT_TYPE(ProviderException.class, 502, request ->
         open(request, "text/html").end("<html><body>Welcome to nginx!</body></html>")),
-    NEVER_ENDS(TimeoutException.class, 504, request -> {
+    NEVER_ENDS(RequestTimeoutException.class, 504, request -> {
       if (streamed()) {
         String event = TRANSCRIPT.split("\n\n")[1] + "\n\n";
         HttpServerResponse response = open(request, "text/event-stream");

@@ -9,7 +9,7 @@ import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -75,7 +75,7 @@ public final class EventBusProtocol {
 
   /**
    * The exception for a failed event-bus request to {@code address}: a gateway's error becomes the
-   * subclass the in-process client would have thrown; no answer in time a {@link TimeoutException};
+   * subclass the in-process client would have thrown; no answer in time a {@link RequestTimeoutException};
    * no gateway on the address, or one that went away, a {@link ConnectionException}.
    */
   public static G4fException failure(Throwable failure, String address) {
@@ -88,7 +88,7 @@ public final class EventBusProtocol {
     }
     switch (reply.failureType()) {
       case TIMEOUT:
-        return new TimeoutException("No answer on " + address + " in time: " + reply.getMessage(), 0, null);
+        return new RequestTimeoutException("No answer on " + address + " in time: " + reply.getMessage(), 0, null);
       case NO_HANDLERS:
         return new ConnectionException("No gateway answers on " + address, 0, null);
       case ERROR:
@@ -123,7 +123,7 @@ public final class EventBusProtocol {
       case 404 -> PROVIDER_NOT_FOUND.equals(code) ? new ProviderNotFoundException(message)
           : new ModelNotFoundException(message, details);
       case 429 -> new RateLimitException(message, details);
-      case 504 -> new TimeoutException(message, details);
+      case 504 -> new RequestTimeoutException(message, details);
       default -> CONNECTION_ERROR.equals(type)
           ? new ConnectionException(message, details)
           : new ProviderException(message, details);

@@ -69,7 +69,7 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
           cancellation.onComplete(v -> sent.reset());
           return (body == null ? sent.send() : sent.send(body)).map(response -> new Exchange(sent, response));
         })
-        .recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
+        .recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey, proxy)));
   }
 
   private static <T> Future<T> failure(HttpClientResponse response, ErrorReader errors) {

@@ -12,7 +12,7 @@ import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Model;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
@@ -51,7 +51,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Vertx vertx;
   private final ClientOptions options;
   private final ProviderRegistry registry;
-  private final Map<String, CircuitBreaker> breakers = Routing.newBreakers();
+  private final Map<String, Routing.Breaker> breakers = Routing.newBreakers();
   private final Map<String, Routing> routings = new ConcurrentHashMap<>();
   private final Routing chatRouting;
   private final Routing imageRouting;
@@ -59,6 +59,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
   private final Retry retry;
+  private final boolean ownsVertx;
   /** The options of a call that has none. */
   private static final DirectCallOptions NO_OPTIONS = new DirectCallOptions();
 
@@ -67,14 +68,31 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
                       long deadline, Future<?> cancelled) {
   }
 
-  /** Creates a client; see {@link AsyncClient#create}. */
+  /** Creates a client on a shared Vert.x, which {@link #close()} leaves open; see {@link AsyncClient#create}. */
   public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
-    this(vertx, options, registry, Retry.standard(vertx));
+    this(vertx, false, options, registry, Retry.standard(vertx));
   }
 
-  /** Creates a client whose retries wait as {@code retry} says. */
+  /** Creates a client with its own Vert.x, which {@link #close()} closes (as does a failure to create it). */
+  public static DefaultAsyncClient owningVertx(ClientOptions options, ProviderRegistry registry) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return new DefaultAsyncClient(vertx, true, options, registry, Retry.standard(vertx));
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /** Creates a client on a shared Vert.x whose retries wait as {@code retry} says. */
   public DefaultAsyncClient(Vertx vertx, ClientOptions options, ProviderRegistry registry, Retry retry) {
+    this(vertx, false, options, registry, retry);
+  }
+
+  private DefaultAsyncClient(Vertx vertx, boolean ownsVertx, ClientOptions options, ProviderRegistry registry,
+                             Retry retry) {
     this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
     this.retry = retry;
     this.options = new ClientOptions(options);
     this.registry = registry;
@@ -99,7 +117,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
 
   @Override
   public Future<Void> close() {
-    return httpClient.close();
+    Future<Void> closed = httpClient.close();
+    return ownsVertx ? closed.eventually(vertx::close) : closed;
   }
 
   @Override
@@ -107,9 +126,9 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     return onContext(() -> {
       Call call = chatCall(request, callOptions);
       return VisionInputs.attach(vertx, request.copy().setStream(false).setStreamOptions(null))
-          .compose(ready -> call.routing().run(ready.getModel(), provider -> {
+          .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return retry.run(options.getMaxRetries(), call.deadline(),
+            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.chat(sent, context), discarded -> { })));
           }));
@@ -121,13 +140,14 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     return onContext(() -> {
       Call call = chatCall(request, callOptions);
       return VisionInputs.attach(vertx, request.copy().setStream(true))
-          .compose(ready -> call.routing().run(ready.getModel(), provider -> {
+          .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return retry.run(options.getMaxRetries(), call.deadline(),
+            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
                     () -> call.routing().guard(provider, () -> attempt(call, provider, true,
                         context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
                 .map(stream -> {
-                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(), options.getIdleTimeout(),
+                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(),
+                      provider instanceof EntryProvider, options.getIdleTimeout(),
                       TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()));
                   call.cancelled().onComplete(cancelled -> guarded.cancel());
                   return guarded;
@@ -162,10 +182,10 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
             "response_format");
       }
       Call call = call(callOptions, imageRouting, Capability.IMAGES);
-      Future<ImagesResponse> images = call.routing().run(request.getModel(), provider -> {
+      Future<ImagesResponse> images = call.routing().run(request.getModel(), (provider, fallbackFollows) -> {
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
-        return retry.run(options.getMaxRetries(), call.deadline(),
+        return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.generateImages(sent, context), discarded -> { })))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
@@ -192,10 +212,10 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         throw InvalidRequestException.forParam("encoding_format must be 'float' or 'base64'", null, "encoding_format");
       }
       Call call = call(callOptions, embeddingRouting, Capability.EMBEDDINGS);
-      return call.routing().run(request.getModel(), provider -> {
+      return call.routing().run(request.getModel(), (provider, fallbackFollows) -> {
         String model = Routing.modelFor(provider, request.getModel());
         EmbeddingRequest sent = model.equals(request.getModel()) ? request : request.copy().setModel(model);
-        return retry.run(options.getMaxRetries(), call.deadline(),
+        return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.embed(sent, context), discarded -> { })))
             .map(embeddings -> encoded(embeddings, format, provider.name()));
@@ -260,7 +280,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       String why = idleFirst
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
           : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
-      if (result.tryFail(new TimeoutException(why, 0, provider.name()))) {
+      if (result.tryFail(new RequestTimeoutException(why, 0, provider.name()))) {
         cancellation.tryComplete();
       }
     });
@@ -270,11 +290,12 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         cancellation.tryComplete();
       }
     });
-    started(() -> attempt.apply(context(call, provider, call.headers(), cancellation.future())))
+    CallContext context = context(call, provider, call.headers(), cancellation.future());
+    started(() -> attempt.apply(context))
         .onComplete(outcome -> {
           vertx.cancelTimer(timer);
           if (outcome.failed()) {
-            result.tryFail(outcome.cause());
+            result.tryFail(Routing.explainMissingKey(provider, context.apiKey(), outcome.cause()));
           } else if (!result.tryComplete(outcome.result())) {
             discard.accept(outcome.result());
           }
@@ -296,7 +317,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private <T> Future<T> withDeadline(Future<T> future, Call call, String provider) {
     Promise<T> promise = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime())),
-        id -> promise.tryFail(new TimeoutException(
+        id -> promise.tryFail(new RequestTimeoutException(
             provider + " did not finish within the total timeout (" + call.timeout() + " ms)", 0, provider)));
     future.onComplete(outcome -> {
       vertx.cancelTimer(timer);

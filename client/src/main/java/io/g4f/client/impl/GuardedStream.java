@@ -2,7 +2,7 @@ package io.g4f.client.impl;
 
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
 /**
  * Wraps a provider's stream with the client's guarantees: the idle timeout (silence while the
  * consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
- * stream fails with {@link TimeoutException}; and exactly one end or failure, whatever the provider
+ * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
  * does. Lives on the context it was created on.
  */
 final class GuardedStream implements ChatCompletionStream {
@@ -19,6 +19,7 @@ final class GuardedStream implements ChatCompletionStream {
   private final Context context;
   private final ChatCompletionStream inner;
   private final String provider;
+  private final boolean renamesChunks;
   private final long idleTimeout;
   private final long deadlineTimer;
 
@@ -27,11 +28,14 @@ final class GuardedStream implements ChatCompletionStream {
   private long demand = Long.MAX_VALUE;
   private long idleTimer = -1;
 
-  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, long idleTimeout, long remainingMillis) {
+  /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
+  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
+                long remainingMillis) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.inner = inner;
     this.provider = provider;
+    this.renamesChunks = renamesChunks;
     this.idleTimeout = idleTimeout;
     this.deadlineTimer = vertx.setTimer(Math.max(1, remainingMillis), id -> timeout(
         provider + " did not finish the answer within the total timeout"));
@@ -47,6 +51,9 @@ final class GuardedStream implements ChatCompletionStream {
       demand--;
     }
     armIdleTimer();
+    if (renamesChunks) {
+      chunk.setProvider(provider);
+    }
     Handler<ChatCompletionChunk> current = handler;
     if (current != null) {
       current.handle(chunk);
@@ -65,7 +72,7 @@ final class GuardedStream implements ChatCompletionStream {
 
   private void timeout(String message) {
     if (!termination.done()) {
-      onFailure(new TimeoutException(message, 0, provider));
+      onFailure(new RequestTimeoutException(message, 0, provider));
       inner.cancel();
     }
   }

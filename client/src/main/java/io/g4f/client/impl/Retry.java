@@ -1,9 +1,13 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.ConnectionException;
 import io.g4f.client.G4fException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -11,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * Retries with backoff, as openai-java does: the provider's {@code Retry-After} when it gave one (up to a
  * minute), else the {@link Backoff} ({@link #EXPONENTIAL}: 0.5 s doubling up to 8 s, minus up to 25 % jitter).
- * Only {@linkplain G4fException#retryable() retryable} failures are retried, and never past the deadline. The
+ * Only {@linkplain G4fException#retryable() retryable} failures are retried, and never past the deadline; a
+ * provider that could not be reached at all (connection refused, unknown host, proxy unreachable) is not retried
+ * when another provider follows it: the fallback is tried at once. The
  * backoff and the {@link Timer} it waits on are injected, so tests take no real time.
  */
 public final class Retry {
@@ -64,29 +70,39 @@ public final class Retry {
     });
   }
 
-  /** Runs {@code attempt} once, then up to {@code maxRetries} more times while it fails retryably. */
-  <T> Future<T> run(int maxRetries, long deadlineNanos, Supplier<Future<T>> attempt) {
+  /**
+   * Runs {@code attempt} once, then up to {@code maxRetries} more times while it fails retryably; with
+   * {@code fallbackFollows}, a provider that could not be reached fails at once.
+   */
+  <T> Future<T> run(int maxRetries, long deadlineNanos, boolean fallbackFollows, Supplier<Future<T>> attempt) {
     Promise<T> promise = Promise.promise();
-    run(0, maxRetries, deadlineNanos, attempt, promise);
+    run(0, maxRetries, deadlineNanos, fallbackFollows, attempt, promise);
     return promise.future();
   }
 
-  private <T> void run(int retry, int maxRetries, long deadlineNanos, Supplier<Future<T>> attempt,
-                       Promise<T> promise) {
+  private <T> void run(int retry, int maxRetries, long deadlineNanos, boolean fallbackFollows,
+                       Supplier<Future<T>> attempt, Promise<T> promise) {
     attempt.get().onComplete(result -> {
       if (result.succeeded()) {
         promise.complete(result.result());
         return;
       }
       Throwable failure = result.cause();
-      long delay = failure instanceof G4fException g4f ? delayMillis(g4f, retry) : -1;
+      long delay = failure instanceof G4fException g4f && !(fallbackFollows && unreachable(g4f))
+          ? delayMillis(g4f, retry) : -1;
       boolean inTime = timer.nanoTime() + Duration.ofMillis(delay).toNanos() < deadlineNanos;
       if (retry < maxRetries && delay >= 0 && inTime) {
-        timer.schedule(Math.max(1, delay), () -> run(retry + 1, maxRetries, deadlineNanos, attempt, promise));
+        timer.schedule(Math.max(1, delay), () -> run(retry + 1, maxRetries, deadlineNanos, fallbackFollows, attempt, promise));
       } else {
         promise.fail(failure);
       }
     });
+  }
+
+  /** Whether {@code failure} is a connection that could not be made (refused, unknown host, proxy unreachable). */
+  static boolean unreachable(G4fException failure) {
+    return failure instanceof ConnectionException && (failure.getCause() instanceof ConnectException
+        || failure.getCause() instanceof UnknownHostException || failure.getCause() instanceof ProxyConnectException);
   }
 
   /** The delay before retry number {@code retry} (0-based), or -1 when the failure is not retryable. */

@@ -1,6 +1,7 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.AllProvidersFailedException;
+import io.g4f.client.AuthenticationException;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.ErrorDetails;
 import io.g4f.client.G4fException;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,7 @@ final class Routing {
   private final List<Provider> providers;
   private final boolean any;
   private final ClientOptions options;
-  private final Map<String, CircuitBreaker> breakers;
+  private final Map<String, Breaker> breakers;
   private final Map<String, String> keys = new LinkedHashMap<>();
 
   /**
@@ -56,7 +57,7 @@ final class Routing {
    * @param breakers the client's breakers by provider name, shared by its routings
    */
   Routing(Vertx vertx, ProviderRegistry registry, String names, Capability purpose, ClientOptions options,
-          Map<String, CircuitBreaker> breakers) {
+          Map<String, Breaker> breakers) {
     this.vertx = vertx;
     this.options = options;
     this.breakers = breakers;
@@ -68,10 +69,17 @@ final class Routing {
           .forEach(resolved::add);
     } else {
       for (String name : names.trim().split("[\\s,]+")) {
-        resolved.add(registry.get(name));
+        resolved.add(resolve(name, registry, options));
       }
     }
     this.providers = List.copyOf(resolved);
+  }
+
+  /** The provider {@code name} selects: a provider entry of the options, else the registry's provider. */
+  private static Provider resolve(String name, ProviderRegistry registry, ClientOptions options) {
+    return options.getProviders().stream().filter(entry -> entry.getName().equalsIgnoreCase(name.trim()))
+        .findFirst().<Provider>map(entry -> EntryProvider.of(entry, registry))
+        .orElseGet(() -> registry.get(name));
   }
 
   /** A description of this routing for messages: the provider's name, or the list. */
@@ -117,11 +125,12 @@ final class Routing {
   }
 
   /**
-   * The key for {@code provider}: its {@code apiKeys} entry; for the first provider of a list, the
-   * call's {@code override} or the client's key; else its environment variable.
+   * The key for {@code provider}: its provider entry's key, else its {@code apiKeys} entry; for the first provider
+   * of a list, the call's {@code override} or the client's key; else its environment variable.
    */
   String apiKey(Provider provider, String override) {
-    String key = keys.get(provider.name().toLowerCase(Locale.ROOT));
+    String key = provider instanceof EntryProvider entry ? entry.entry().getApiKey() : null;
+    key = key != null ? key : keys.get(provider.name().toLowerCase(Locale.ROOT));
     if (key == null && isFirst(provider)) {
       key = override != null ? override : options.getApiKey();
     }
@@ -131,8 +140,30 @@ final class Routing {
     return key;
   }
 
-  /** The base URL override for {@code provider}: the client's, for the first provider of a list only. */
+  /**
+   * {@code failure}, or, when it is a 401 and no key was set for {@code provider}, which takes one, an
+   * {@link AuthenticationException} that says so and names the environment variable that was read.
+   */
+  static Throwable explainMissingKey(Provider provider, String key, Throwable failure) {
+    boolean takesKey = provider.capabilities().contains(Capability.AUTH) || provider.apiKeyVariable() != null;
+    if (key != null || !takesKey || !(failure instanceof AuthenticationException refused) || refused.status() != 401) {
+      return failure;
+    }
+    String variable = provider.apiKeyVariable();
+    String where = variable == null
+        ? (provider instanceof EntryProvider ? " (a provider entry with a baseUrl reads no environment variable)" : "")
+        : " and the environment variable " + variable + ", which was read, is not set";
+    return new AuthenticationException(failure.getMessage() + " (no API key was set for " + provider.name()
+        + ": none in the options (setApiKey, putApiKey, a provider entry's apiKey)" + where + ")",
+        new ErrorDetails().status(401).provider(refused.provider()).type(refused.type()).code(refused.code())
+            .param(refused.param()));
+  }
+
+  /** The base URL override for {@code provider}: its provider entry's; else the client's, for the first of a list only. */
   String baseUrl(Provider provider) {
+    if (provider instanceof EntryProvider entry && entry.entry().getBaseUrl() != null) {
+      return entry.entry().getBaseUrl();
+    }
     return isFirst(provider) ? options.getBaseUrl() : null;
   }
 
@@ -141,11 +172,17 @@ final class Routing {
     return !any && provider == providers.get(0);
   }
 
+  /** One provider's turn in {@link #run}: {@code fallbackFollows} when another provider is tried if it fails. */
+  interface Turn<T> {
+
+    Future<T> call(Provider provider, boolean fallbackFollows);
+  }
+
   /** Runs {@code call} with each candidate for {@code model} in turn until one succeeds or the call is cancelled. */
-  <T> Future<T> run(String model, Function<Provider, Future<T>> call) {
+  <T> Future<T> run(String model, Turn<T> call) {
     List<Provider> order = new ArrayList<>(candidates(model));
     if (order.size() == 1) {
-      return call.apply(order.get(0));
+      return call.call(order.get(0), false);
     }
     if (options.isShuffleProviders()) {
       Collections.shuffle(order);
@@ -154,12 +191,12 @@ final class Routing {
   }
 
   private <T> Future<T> next(List<Provider> order, int index, Map<String, Throwable> failures,
-                             Function<Provider, Future<T>> call) {
+                             Turn<T> call) {
     if (index == order.size()) {
       return Future.failedFuture(new AllProvidersFailedException(failures));
     }
     Provider provider = order.get(index);
-    return call.apply(provider).recover(failure -> {
+    return call.call(provider, index + 1 < order.size()).recover(failure -> {
       if (failure instanceof CancellationException) {
         return Future.failedFuture(failure);
       }
@@ -174,20 +211,30 @@ final class Routing {
    * open, calls fail at once without reaching it.
    */
   <T> Future<T> guard(Provider provider, Supplier<Future<T>> attempt) {
-    CircuitBreaker breaker = breakers.computeIfAbsent(provider.name(), name -> CircuitBreaker.create(
+    Breaker breaker = breakers.computeIfAbsent(provider.name(), name -> new Breaker(CircuitBreaker.create(
             "g4f-" + name, vertx, new CircuitBreakerOptions().setMaxFailures(BREAKER_MAX_FAILURES)
                 .setResetTimeout(BREAKER_RESET_TIMEOUT).setTimeout(-1).setFallbackOnFailure(false))
         .failurePolicy(outcome -> outcome.failed() && !(outcome.cause() instanceof CancellationException)
-            && !(outcome.cause() instanceof G4fException g4f && !g4f.retryable())));
-    return breaker.<T>execute(attempt).recover(failure -> Future.failedFuture(failure instanceof OpenCircuitException
-        ? new ProviderException(provider.name() + " is skipped: it failed " + BREAKER_MAX_FAILURES
-            + " times in a row (circuit open; retried after " + BREAKER_RESET_TIMEOUT / 1000 + " s)", 0,
-            provider.name())
-        : failure));
+            && !(outcome.cause() instanceof G4fException g4f && !g4f.retryable())), new AtomicReference<>()));
+    return breaker.circuit().<T>execute(attempt).recover(failure -> {
+      if (!(failure instanceof OpenCircuitException)) {
+        breaker.lastFailure().set(failure);
+        return Future.failedFuture(failure);
+      }
+      Throwable last = breaker.lastFailure().get();
+      return Future.failedFuture(new ProviderException(provider.name() + " is skipped: it failed "
+          + BREAKER_MAX_FAILURES + " times in a row (circuit open; retried after " + BREAKER_RESET_TIMEOUT / 1000
+          + " s); last failure: " + (last == null ? "unknown" : last.getMessage()),
+          new ErrorDetails().provider(provider.name()).cause(last)));
+    });
+  }
+
+  /** A provider's circuit breaker and the last failure it saw (the cause reported while it is open). */
+  record Breaker(CircuitBreaker circuit, AtomicReference<Throwable> lastFailure) {
   }
 
   /** A fresh map of breakers for one client. */
-  static Map<String, CircuitBreaker> newBreakers() {
+  static Map<String, Breaker> newBreakers() {
     return new ConcurrentHashMap<>();
   }
 }

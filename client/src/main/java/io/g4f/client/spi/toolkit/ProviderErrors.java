@@ -9,13 +9,14 @@ import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.RateLimitException;
-import io.g4f.client.TimeoutException;
+import io.g4f.client.RequestTimeoutException;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.core.net.ProxyOptions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -25,6 +26,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Maps upstream statuses, error bodies and transport failures to the {@link G4fException} hierarchy. */
 public final class ProviderErrors {
@@ -83,7 +85,7 @@ public final class ProviderErrors {
       case 404 -> isAboutModel(code, message)
           ? new ModelNotFoundException(text, details)
           : new ProviderException(text, details);
-      case 408 -> new TimeoutException(text, details);
+      case 408 -> new RequestTimeoutException(text, details);
       case 429 -> new RateLimitException(text, details);
       default -> new ProviderException(text, details);
     };
@@ -104,13 +106,22 @@ public final class ProviderErrors {
 
   /** The exception for a transport failure: refused or dropped connection, proxy failure, timeout. */
   public static G4fException fromTransport(String provider, Throwable failure, String secret) {
+    return fromTransport(provider, failure, secret, null);
+  }
+
+  /**
+   * The exception for a transport failure of a call made through {@code proxy} (null: a direct one); a
+   * connection that could not be made through a proxy is reported as the proxy's, naming its address.
+   */
+  public static G4fException fromTransport(String provider, Throwable failure, String secret,
+                                           @Nullable ProxyOptions proxy) {
     if (failure instanceof G4fException g4f) {
       return g4f;
     }
     String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     if (failure instanceof java.util.concurrent.TimeoutException
         || failure.getClass().getSimpleName().contains("Timeout")) {
-      return new TimeoutException(redact(provider + " did not answer in time: " + detail, secret), 0, provider);
+      return new RequestTimeoutException(redact(provider + " did not answer in time: " + detail, secret), 0, provider);
     }
     if (failure instanceof ProxyConnectException && detail.contains("407")) {
       return proxyRefused(provider);
@@ -118,6 +129,8 @@ public final class ProviderErrors {
     String what;
     if (failure instanceof ProxyConnectException) {
       what = " could not be reached through the proxy: ";
+    } else if (proxy != null && (failure instanceof ConnectException || failure instanceof UnknownHostException)) {
+      what = " could not be reached: the proxy " + proxy.getHost() + ":" + proxy.getPort() + " is unreachable: ";
     } else if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
       what = " could not be reached: ";
     } else if (failure instanceof HttpClosedException || failure instanceof StreamResetException) {

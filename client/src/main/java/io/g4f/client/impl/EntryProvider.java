@@ -1,0 +1,97 @@
+package io.g4f.client.impl;
+
+import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.ProviderEntry;
+import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.spi.Capability;
+import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.ProviderRegistry;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link ProviderEntry} as a provider: its type's protocol under the entry's name (answers carry that name; a
+ * stream's chunks get it from {@link GuardedStream}), serving the entry's models when it lists some. Its base URL and key are the entry's ({@link Routing} reads them from {@link #entry()}).
+ */
+final class EntryProvider implements Provider {
+
+  private final ProviderEntry entry;
+  private final Provider type;
+
+  private EntryProvider(ProviderEntry entry, Provider type) {
+    this.entry = new ProviderEntry(entry);
+    this.type = type;
+  }
+
+  /**
+   * The provider for {@code entry}, its type looked up in {@code registry}.
+   *
+   * @throws ProviderNotFoundException naming the entry when its type is unknown
+   */
+  static EntryProvider of(ProviderEntry entry, ProviderRegistry registry) {
+    String typeName = entry.getType().equalsIgnoreCase(ProviderEntry.OPENAI) ? "OpenAI" : entry.getType();
+    try {
+      return new EntryProvider(entry, registry.get(typeName));
+    } catch (ProviderNotFoundException e) {
+      throw new ProviderNotFoundException("Provider entry '" + entry.getName() + "' has an unknown type: "
+          + e.getMessage());
+    }
+  }
+
+  ProviderEntry entry() {
+    return entry;
+  }
+
+  @Override
+  public String name() {
+    return entry.getName();
+  }
+
+  @Override
+  public String defaultModel() {
+    return entry.getModels().isEmpty() ? type.defaultModel() : entry.getModels().get(0);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return type.capabilities();
+  }
+
+  @Override
+  public List<String> models() {
+    return entry.getModels().isEmpty() ? type.models() : List.copyOf(entry.getModels());
+  }
+
+  @Override
+  public Map<String, String> aliases() {
+    return entry.getModels().isEmpty() ? type.aliases() : Map.of();
+  }
+
+  /** The type's variable, unless the entry points elsewhere: its key must not reach another address. */
+  @Override
+  public String apiKeyVariable() {
+    return entry.getBaseUrl() == null ? type.apiKeyVariable() : null;
+  }
+
+  @Override
+  public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+    return type.chat(request, context).map(completion -> completion.setProvider(name()));
+  }
+
+  @Override
+  public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
+    return type.streamChat(request, context);
+  }
+
+  @Override
+  public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
+    return type.generateImages(request, context).map(images -> images.setProvider(name()));
+  }
+}
