@@ -175,14 +175,18 @@ final class ModelRouter {
     return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
   }
 
-  /** The options of one target's call: the caller's timeout, bounded by the route's when given, and cancellation. */
+  /** The options of one target's call: the caller's timeout, bounded by the route's when given, cancellation and headers. */
   private static DirectCallOptions options(Route route, CallOptions call) {
     Duration timeout = call.getTimeout();
     if (route != null && route.timeout() != null) {
       Duration bound = Duration.ofMillis(route.timeout());
       timeout = timeout == null || bound.compareTo(timeout) < 0 ? bound : timeout;
     }
-    return new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    DirectCallOptions options = new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    if (call instanceof DirectCallOptions direct) {
+      options.getHeaders().putAll(direct.getHeaders());
+    }
+    return options;
   }
 
   private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
@@ -370,6 +374,21 @@ final class ModelRouter {
         .put("model", target.model()).put("weight", target.weight())));
     return new JsonObject().put("id", group.name()).put("object", "model").put("created", 0).put("owned_by", "gateway")
         .put("strategy", group.strategy().configName()).put("targets", targets);
+  }
+
+  /**
+   * The configured providers that may take a request: those with no kept target yet, or with a kept target whose
+   * circuit is not open; empty when every provider's circuits are open.
+   */
+  List<String> availableProviders() {
+    List<Target> known;
+    synchronized (targets) {
+      known = List.copyOf(targets.values());
+    }
+    return options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).filter(name -> {
+      List<Target> own = known.stream().filter(target -> target.provider().equals(name)).toList();
+      return own.isEmpty() || own.stream().anyMatch(target -> target.state() != Target.State.OPEN);
+    }).toList();
   }
 
   /** {@code /v1/providers}: each provider, its models, whether it serves chat by default and images, and its targets' state. */

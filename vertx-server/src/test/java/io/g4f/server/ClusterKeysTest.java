@@ -45,8 +45,8 @@ class ClusterKeysTest {
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
+    nodeB = await(Clustering.vertx(Observability.fromEnvironment(java.util.Map.of()), "127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
+    nodeA = await(Clustering.vertx(Observability.fromEnvironment(java.util.Map.of()), "127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
   }
 
   private static Config quickJoin(Config config) {

@@ -60,8 +60,8 @@ class ClusterTest {
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
+    nodeB = await(Clustering.vertx(Observability.fromEnvironment(java.util.Map.of()), "127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
+    nodeA = await(Clustering.vertx(Observability.fromEnvironment(java.util.Map.of()), "127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
     await(nodeB.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusTimeout(TIMEOUT)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()))));
     client = EventBusAsyncClient.create(nodeA, new EventBusClientOptions().setTimeout(TIMEOUT));
