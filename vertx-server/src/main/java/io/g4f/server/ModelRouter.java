@@ -12,6 +12,8 @@ import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.TimeoutException;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,7 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Routes chat requests to {@link Target}s and moves on when one fails before its first chunk. A request
@@ -75,12 +77,14 @@ final class ModelRouter {
   private final Upstreams upstreams;
   private final GatewayMetrics metrics;
   private final Map<String, Target> targets = new LinkedHashMap<>();
+  private final Tracer tracer;
 
   ModelRouter(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.options = options;
     this.upstreams = upstreams;
     this.metrics = metrics;
+    this.tracer = options.getOpenTelemetry().getTracer("io.g4f.server");
     options.getModelGroups().forEach(group -> group.targets().forEach(target -> target(target.provider(), target.model())));
   }
 
@@ -118,16 +122,17 @@ final class ModelRouter {
    * cancellation (a caller who left closes the upstream request, and no other target is tried).
    */
   Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request, CallOptions call) {
-    return run(route, target -> client(target, route.retries()).chat().completions()
+    return run(route, request.getModel(), (target, span) -> client(target, route.retries()).chat().completions()
         .create(forTarget(request, target), options(route, call))
         .onComplete(done -> target.finished())
+        .onSuccess(completion -> span.answer(completion).end())
         .map(completion -> completion.setProvider(target.provider())));
   }
 
   /** A streamed answer along {@code route}, served once a target's first chunk arrived; {@code call} as for {@link #complete}. */
   Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request, CallOptions call) {
     Context context = vertx.getOrCreateContext();
-    return run(route, target -> {
+    return run(route, request.getModel(), (target, span) -> {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new TimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
@@ -138,8 +143,13 @@ final class ModelRouter {
               primed.tryFail(opened.cause());
               return;
             }
-            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, target::finished);
-            primed.future().onFailure(stream::abandon);
+            Promise<Void> finished = Promise.promise();
+            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, () -> {
+              target.finished();
+              finished.tryComplete();
+            });
+            primed.future().onFailure(stream::abandon)
+                .onSuccess(served -> finished.future().onComplete(ended -> span.end()));
             stream.first().onComplete(first -> {
               if (first.succeeded()) {
                 primed.tryComplete(stream);
@@ -189,15 +199,19 @@ final class ModelRouter {
     return options;
   }
 
-  private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
+  /**
+   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current while the
+   * attempt starts, and that the attempt ends once it succeeded (a failed attempt's span is ended here).
+   */
+  private <T> Future<Served<T>> run(Route route, String model, BiFunction<Target, AttemptSpan, Future<T>> attempt) {
     Promise<Served<T>> result = Promise.promise();
-    next(route, 0, attempt, new LinkedHashMap<>(), result);
+    next(route, model, 0, attempt, new LinkedHashMap<>(), result);
     return result.future();
   }
 
   /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
-  private <T> void next(Route route, int index, Function<Target, Future<T>> attempt, Map<Target, Throwable> failures,
-                        Promise<Served<T>> result) {
+  private <T> void next(Route route, String model, int index, BiFunction<Target, AttemptSpan, Future<T>> attempt,
+                        Map<Target, Throwable> failures, Promise<Served<T>> result) {
     if (index == route.targets().size()) {
       result.fail(failure(route, failures));
       return;
@@ -206,14 +220,15 @@ final class ModelRouter {
     if (!target.admit()) {
       metrics.skipped(target);
       failures.put(target, null);
-      next(route, index + 1, attempt, failures, result);
+      next(route, model, index + 1, attempt, failures, result);
       return;
     }
     metrics.attempt(target);
     long start = System.nanoTime();
+    AttemptSpan span = AttemptSpan.start(tracer, target, model);
     Future<T> answer;
-    try {
-      answer = attempt.apply(target);
+    try (Scope current = span.makeCurrent()) {
+      answer = attempt.apply(target, span);
     } catch (RuntimeException e) {
       target.finished();
       answer = Future.failedFuture(e);
@@ -225,6 +240,7 @@ final class ModelRouter {
         return;
       }
       Throwable failure = done.cause();
+      span.fail(failure);
       if (failure instanceof CancellationException) {
         target.failed(false);
         result.fail(failure);
@@ -243,7 +259,7 @@ final class ModelRouter {
       if (index + 1 < route.targets().size()) {
         metrics.fellBack(target);
       }
-      next(route, index + 1, attempt, failures, result);
+      next(route, model, index + 1, attempt, failures, result);
     });
   }
 
