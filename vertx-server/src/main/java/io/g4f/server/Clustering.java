@@ -50,7 +50,7 @@ final class Clustering {
   /**
    * A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free
    * port), observed by {@code observability}; logs one line when it joined (with the member count) and one per
-   * membership change.
+   * other member that joins or leaves.
    */
   static Future<Vertx> vertx(Observability observability, String host, Config hazelcast) {
     VertxOptions options = new VertxOptions();
@@ -59,7 +59,9 @@ final class Clustering {
         new ListenerConfig(new MembershipListener() {
           @Override
           public void memberAdded(MembershipEvent event) {
-            LOG.info("Cluster member {} joined; {} members", event.getMember().getAddress(), event.getMembers().size());
+            if (!event.getMember().localMember()) {
+              LOG.info("Cluster member {} joined; {} members", event.getMember().getAddress(), event.getMembers().size());
+            }
           }
 
           @Override
