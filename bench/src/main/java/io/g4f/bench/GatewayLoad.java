@@ -1,5 +1,9 @@
 package io.g4f.bench;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.g4f.client.ClientOptions;
 import io.g4f.server.GatewayOptions;
 import io.g4f.server.GatewayVerticle;
@@ -23,11 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.HdrHistogram.Histogram;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway load harness: a {@link ScriptedUpstream} and a {@link GatewayVerticle} in front of it,
@@ -67,7 +68,7 @@ public final class GatewayLoad {
   }
 
   /** The gateway's access logger, held here so the level set on it is not lost to garbage collection. */
-  private static final Logger ACCESS_LOG = Logger.getLogger("io.g4f.server.access");
+  private static final Logger ACCESS_LOG = (Logger) LoggerFactory.getLogger("io.g4f.server.access");
   private static final int OPEN_BATCH = 50;
   private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
 
@@ -124,7 +125,7 @@ public final class GatewayLoad {
       settings.put(pair[0], pair[1]);
     }
     if (!Boolean.parseBoolean(settings.get("access-log"))) {
-      ACCESS_LOG.setLevel(Level.WARNING);
+      ACCESS_LOG.setLevel(Level.WARN);
     }
     BlockedWarnings blocked = BlockedWarnings.install();
     System.out.println("settings: " + settings);
@@ -457,16 +458,18 @@ public final class GatewayLoad {
     System.out.printf(" %10s %10s%n", "", "");
   }
 
-  /** Counts the warnings of Vert.x's blocked-thread checker. */
-  private static final class BlockedWarnings extends Handler {
+  /** Counts the warnings of Vert.x's blocked-thread checker (logged through SLF4J to Logback). */
+  private static final class BlockedWarnings extends AppenderBase<ILoggingEvent> {
 
-    private static final Logger LOGGER = Logger.getLogger(BlockedThreadChecker.LOGGER_NAME);
     /** The message of each warning, in order ("Thread NAME has been blocked for ..."). */
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     static BlockedWarnings install() {
       BlockedWarnings warnings = new BlockedWarnings();
-      LOGGER.addHandler(warnings);
+      Logger checker = (Logger) LoggerFactory.getLogger(BlockedThreadChecker.LOGGER_NAME);
+      warnings.setContext(checker.getLoggerContext());
+      warnings.start();
+      checker.addAppender(warnings);
       return warnings;
     }
 
@@ -481,18 +484,10 @@ public final class GatewayLoad {
     }
 
     @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-        warnings.add(String.valueOf(record.getMessage()));
+    protected void append(ILoggingEvent event) {
+      if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+        warnings.add(event.getFormattedMessage());
       }
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
     }
   }
 }

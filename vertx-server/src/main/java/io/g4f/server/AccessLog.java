@@ -1,28 +1,44 @@
 package io.g4f.server;
 
 import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Gives every request an id ({@code x-request-id}: the caller's when it is a plain token, else a new
- * one), echoes it on the response, and when the response ends or the caller leaves logs one line (id,
- * method, path, status ({@value #CLIENT_CLOSED} when the caller never got one), duration; never the query,
- * headers or body, so never keys or prompts) and records the request's latency under its route template. The line is logged by one daemon thread, not the event
- * loop: a logging handler formats records and writes them to the console synchronously, which costs
- * tens of microseconds per request and blocks for as long as the console is not read. Lines wait in a
- * bounded queue; when it is full they are dropped and counted, and the count is logged.
+ * one), echoes it on the response, and when the response ends logs one event on the logger
+ * {@code io.g4f.server.access} and records the request's latency under its route template. The event's message is
+ * the line {@code id method path status 12.3ms [provider]} (status {@value #CLIENT_CLOSED} when the caller left
+ * before it got a status line); its key-value pairs (fields of their own in
+ * {@code --log-format json}) are {@code request_id}, {@code method}, {@code path}, {@code route}, {@code status},
+ * {@code duration_ms}, and when known {@code provider} (the configured one that served), {@code model} (as asked)
+ * and {@code caller} ({@code key:NAME} or {@code address:ADDRESS}). Never the query, headers or body, so never keys
+ * or prompts. Logback's asynchronous appender ({@code logback.xml}) writes it, never the event loop.
+ *
+ * <p>A request that a router-wide handler ended (authentication, origin policy, limits) is recorded under the
+ * template of the route it was bound for; only a request for no route is {@code unmatched}.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
-  private final GatewayMetrics metrics;
+  /** Where handlers put the model a request asked for ({@link #model}). */
+  private static final String MODEL = "g4f.model";
+  private static final Logger LOG = LoggerFactory.getLogger("io.g4f.server.access");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  AccessLog(GatewayMetrics metrics) {
+  private final GatewayMetrics metrics;
+  /** The router whose routes name requests that a router-wide handler ended; null: {@code unmatched} for those. */
+  private final Router router;
+
+  AccessLog(GatewayMetrics metrics, Router router) {
     this.metrics = metrics;
+    this.router = router;
   }
 
   /**
@@ -31,17 +47,14 @@ final class AccessLog implements Handler<RoutingContext> {
    */
   static final int CLIENT_CLOSED = 499;
 
-  private static final System.Logger LOG = System.getLogger("io.g4f.server.access");
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final int QUEUE_LINES = 10_000;
-  /** Lines not yet logged, shared by every gateway in the JVM; taken by {@link #WRITER}. */
-  private static final BlockingQueue<String> LINES = new ArrayBlockingQueue<>(QUEUE_LINES);
-  private static final AtomicLong DROPPED = new AtomicLong();
-  private static final Thread WRITER = new Thread(AccessLog::write, "g4f-access-log");
+  /** The request's id, as echoed in its {@code x-request-id} response header. */
+  static String requestId(RoutingContext context) {
+    return context.response().headers().get("x-request-id");
+  }
 
-  static {
-    WRITER.setDaemon(true);
-    WRITER.start();
+  /** Records the model {@code context}'s request asked for, for its access-log event. */
+  static void model(RoutingContext context, String model) {
+    context.put(MODEL, model);
   }
 
   @Override
@@ -53,38 +66,68 @@ final class AccessLog implements Handler<RoutingContext> {
     context.addEndHandler(ended -> {
       long nanos = System.nanoTime() - start;
       int status = context.response().headWritten() ? context.response().getStatusCode() : CLIENT_CLOSED;
-      if (LOG.isLoggable(System.Logger.Level.INFO)
-          && !LINES.offer(line(id, context.request().method().name(), context.request().path(), status, nanos,
-              context.response().headers().get(ModelRouter.PROVIDER_HEADER)))) {
-        DROPPED.incrementAndGet();
+      String route = route(context);
+      metrics.request(route, status, nanos);
+      if (LOG.isInfoEnabled()) {
+        String provider = context.response().headers().get(ModelRouter.PROVIDER_HEADER);
+        String method = context.request().method().name();
+        String path = context.request().path();
+        Caller caller = context.get(Caller.CONTEXT_KEY);
+        String model = context.get(MODEL);
+        LoggingEventBuilder event = LOG.atInfo().addKeyValue("request_id", id).addKeyValue("method", method)
+            .addKeyValue("path", path).addKeyValue("route", route).addKeyValue("status", status)
+            .addKeyValue("duration_ms", Math.round(nanos / 1e5) / 10.0);
+        if (provider != null) {
+          event = event.addKeyValue("provider", provider);
+        }
+        if (model != null) {
+          event = event.addKeyValue("model", model);
+        }
+        if (caller != null && caller.id() != null) {
+          event = event.addKeyValue("caller", caller.id());
+        }
+        event.log(line(id, method, path, status, nanos, provider));
       }
-      metrics.request(context.currentRoute() == null || context.currentRoute().getPath() == null
-          ? "unmatched" : context.currentRoute().getPath(), status, nanos);
     });
     context.next();
   }
 
-  /** The writer thread's loop: logs each queued line, and first how many were dropped since the last report. */
-  private static void write() {
-    while (true) {
-      String line;
-      try {
-        line = LINES.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      long dropped = DROPPED.getAndSet(0);
-      if (dropped > 0) {
-        LOG.log(System.Logger.Level.WARNING, dropped + " access log lines dropped: the log could not keep up");
-      }
-      LOG.log(System.Logger.Level.INFO, line);
+  /** The template of the route that ended the request, else of the first route with a path that matches it, else {@code unmatched}. */
+  private String route(RoutingContext context) {
+    Route current = context.currentRoute();
+    if (current != null && current.getPath() != null) {
+      return current.getPath();
     }
+    List<Route> routes = router == null ? List.of() : router.getRoutes();
+    String path = context.request().path();
+    for (Route route : routes) {
+      String template = route.getPath();
+      if (template != null && !template.endsWith("*") && (route.methods() == null
+          || route.methods().isEmpty() || route.methods().contains(context.request().method())) && matches(template, path)) {
+        return template;
+      }
+    }
+    return "unmatched";
+  }
+
+  /** Whether {@code path} fits {@code template}, whose {@code :name} segments match any one segment. */
+  private static boolean matches(String template, String path) {
+    String[] expected = template.split("/", -1);
+    String[] actual = path.split("/", -1);
+    if (expected.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (!(expected[i].startsWith(":") ? !actual[i].isEmpty() : expected[i].equals(actual[i]))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * {@code id method path status 12.3ms [provider]}, the duration rounded to a tenth of a millisecond without a
-   * trailing {@code .0}, then the configured provider that served, if any; built by hand because a message
-   * pattern is parsed again for every request.
+   * trailing {@code .0}, then the configured provider that served, if any.
    */
   static String line(String id, String method, String path, int status, long nanos, String provider) {
     long tenths = Math.round(nanos / 1e5);

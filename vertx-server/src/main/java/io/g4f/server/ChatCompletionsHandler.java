@@ -1,9 +1,9 @@
 package io.g4f.server;
 
-import io.g4f.client.CallOptions;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.DirectCallOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
 import io.g4f.client.spi.toolkit.Json;
@@ -48,6 +48,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
+    AccessLog.model(context, request.getModel());
     HttpServerResponse response = context.response();
     ModelRouter.Route route;
     try {
@@ -62,13 +63,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (admitted.failed()) {
         OpenAiErrors.send(response, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
-        router.stream(route, request, new CallOptions())
+        router.stream(route, request, upstreamOptions(context))
             .onSuccess(served -> pipe(served.answer(), served.target().provider(), response, caller))
             .onFailure(failure -> fail(response, route.provider(), failure));
       } else {
         Promise<Void> left = Promise.promise();
         response.closeHandler(closed -> left.tryComplete());
-        router.complete(route, request, new CallOptions().setCancellation(left.future()))
+        router.complete(route, request, upstreamOptions(context).setCancellation(left.future()))
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());
@@ -79,6 +80,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             .onFailure(failure -> fail(response, route.provider(), failure));
       }
     });
+  }
+
+  /** The options of the upstream calls of {@code context}'s request: its {@code x-request-id} goes along. */
+  static DirectCallOptions upstreamOptions(RoutingContext context) {
+    return new DirectCallOptions().putHeader("x-request-id", AccessLog.requestId(context));
   }
 
   private void fail(HttpServerResponse response, String provider, Throwable failure) {

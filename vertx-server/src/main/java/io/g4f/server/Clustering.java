@@ -1,7 +1,10 @@
 package io.g4f.server;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,6 +12,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Clustered mode ({@code --cluster}): a Vert.x instance whose event bus is shared with the other
@@ -19,6 +24,7 @@ final class Clustering {
 
   /** The name of the cluster, so gateways never join another application's Hazelcast cluster. */
   static final String CLUSTER_NAME = "g4f-gateway";
+  private static final Logger LOG = LoggerFactory.getLogger("io.g4f.server.cluster");
 
   private Clustering() {
   }
@@ -31,7 +37,7 @@ final class Clustering {
     Config config = ConfigUtil.loadConfig().setClusterName(CLUSTER_NAME)
         .setProperty("hazelcast.phone.home.enabled", "false")
         .setProperty("hazelcast.wait.seconds.before.join", "0")
-        .setProperty("hazelcast.logging.type", "jdk");
+        .setProperty("hazelcast.logging.type", "slf4j");
     NetworkConfig network = config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     JoinConfig join = network.getJoin();
@@ -41,10 +47,30 @@ final class Clustering {
     return config;
   }
 
-  /** A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free port). */
-  static Future<Vertx> vertx(String host, Config hazelcast) {
+  /**
+   * A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free
+   * port), observed by {@code observability}; logs one line when it joined (with the member count) and one per
+   * other member that joins or leaves.
+   */
+  static Future<Vertx> vertx(Observability observability, String host, Config hazelcast) {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(host).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast.addListenerConfig(
+        new ListenerConfig(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+            if (!event.getMember().localMember()) {
+              LOG.info("Cluster member {} joined; {} members", event.getMember().getAddress(), event.getMembers().size());
+            }
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            LOG.info("Cluster member {} left; {} members", event.getMember().getAddress(), event.getMembers().size());
+          }
+        })));
+    return observability.vertxBuilder(options).withClusterManager(manager).buildClustered()
+        .onSuccess(vertx -> LOG.info("Joined cluster {} as {}; {} members", CLUSTER_NAME, manager.getNodeId(),
+            manager.getNodes().size()));
   }
 }

@@ -53,10 +53,11 @@ final class DialectGateway {
     Caller caller = context.get(Caller.CONTEXT_KEY);
     Promise<Void> left = Promise.promise();
     response.closeHandler(closed -> left.tryComplete());
-    CallOptions options = new CallOptions().setCancellation(left.future());
+    CallOptions options = ChatCompletionsHandler.upstreamOptions(context).setCancellation(left.future());
     admit(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER), caller, call -> options)
         .onFailure(failure -> OpenAiErrors.send(response, dialect.error(failure)))
         .onSuccess(admitted -> {
+          AccessLog.model(context, admitted.call().request().getModel());
           if (admitted.streamed()) {
             router.stream(admitted.route(), admitted.call().request(), admitted.options())
                 .onSuccess(served -> pipe(admitted.call(), served.answer(), served.target().provider(), response, caller))

@@ -7,13 +7,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The gateway's Prometheus metrics, served at {@code /metrics}: request latency by route and status
- * ({@code g4f_requests_seconds}, a histogram whose count is the request count), tokens by provider
+ * ({@code g4f_requests_seconds}, a histogram of a few service-level buckets, 50 ms to 2 min, whose count is the request count), tokens by provider
  * and kind ({@code g4f_tokens_total}), upstream failures answered to callers by provider and error
  * ({@code g4f_upstream_errors_total}), per routing target (configured provider and model):
  * {@code g4f_target_attempts_total}, {@code g4f_target_failures_total} (by error),
@@ -25,11 +27,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** The request-latency buckets (service-level objectives): a few, not one per percentile step. */
+  private static final Duration[] LATENCY_BUCKETS = Stream.of(50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000,
+      60_000, 120_000).map(Duration::ofMillis).toArray(Duration[]::new);
+
+  private final PrometheusMeterRegistry registry;
   /** The request timers by route and status, so that recording one is a map lookup rather than a registration. */
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
   /** The counters of each registered routing target, so that counting is a map lookup. */
   private final Map<Target, TargetMeters> targets = new ConcurrentHashMap<>();
+
+  /** Metrics on {@code registry}, or on one of their own when it is null. */
+  GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
 
   private record TargetMeters(Counter attempts, Counter fallbacks, Counter skips) {
   }
@@ -39,7 +50,7 @@ final class GatewayMetrics {
     requests.computeIfAbsent(route + ' ' + status, key -> Timer.builder("g4f.requests")
             .description("Gateway requests by route and status")
             .tag("route", route).tag("status", String.valueOf(status))
-            .publishPercentileHistogram()
+            .serviceLevelObjectives(LATENCY_BUCKETS)
             .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }

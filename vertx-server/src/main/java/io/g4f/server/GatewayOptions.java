@@ -6,6 +6,8 @@ import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.InvocationTargetException;
@@ -76,6 +78,8 @@ public class GatewayOptions {
   private Clock clock = Clock.systemUTC();
   private ProviderRegistry providerRegistry;
   private Random random = new Random();
+  private PrometheusMeterRegistry meterRegistry;
+  private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
   /** Options with the defaults. */
   public GatewayOptions() {
@@ -297,6 +301,35 @@ public class GatewayOptions {
   /** Sets the randomness of weighted groups. */
   public GatewayOptions setRandom(Random random) {
     this.random = random;
+    return this;
+  }
+
+  /**
+   * The registry {@code /metrics} serves, or null (the default) for one of the gateway's own; give the registry of
+   * the Vert.x instance's Micrometer metrics to serve Vert.x's metrics too.
+   */
+  public PrometheusMeterRegistry getMeterRegistry() {
+    return meterRegistry;
+  }
+
+  /** Sets the registry {@code /metrics} serves. */
+  public GatewayOptions setMeterRegistry(PrometheusMeterRegistry meterRegistry) {
+    this.meterRegistry = meterRegistry;
+    return this;
+  }
+
+  /**
+   * The OpenTelemetry whose tracer records one span per upstream attempt, with GenAI attributes (never prompts,
+   * answers or keys); no-op by default. Give the one the Vert.x instance traces with, so attempts are children of
+   * its HTTP server and event-bus spans.
+   */
+  public OpenTelemetry getOpenTelemetry() {
+    return openTelemetry;
+  }
+
+  /** Sets the OpenTelemetry of upstream attempt spans; null for none. */
+  public GatewayOptions setOpenTelemetry(OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.g4f.server;
 
+import io.g4f.client.provider.Providers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -7,10 +8,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +26,8 @@ import java.util.Set;
  * {@code POST /v1/messages} ({@link MessagesApi}), {@code POST /v1/embeddings} ({@link EmbeddingsGateway}),
  * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
- * {@code GET /health}, {@code GET /metrics} (Prometheus), the web playground at {@code GET /} ({@link Playground});
+ * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
+ * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link Observability}, Vert.x's), the web playground at {@code GET /} ({@link Playground});
  * and the same API on the event bus
  * ({@link EventBusGateway}, {@code docs/event-bus.md}).
  * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
@@ -36,7 +41,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final Clock clock;
-  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final GatewayMetrics metrics;
   private Access access;
   private Upstreams upstreams;
   private ModelRouter modelRouter;
@@ -44,6 +49,7 @@ public class GatewayVerticle extends VerticleBase {
   private EventBusBridges bridges;
   private HttpServer server;
   private Draining draining;
+  private volatile boolean stopping;
 
   /** A gateway with these options. */
   public GatewayVerticle(GatewayOptions options) {
@@ -54,6 +60,7 @@ public class GatewayVerticle extends VerticleBase {
   GatewayVerticle(GatewayOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
+    this.metrics = new GatewayMetrics(options.getMeterRegistry());
   }
 
   /** The port the gateway listens on, once started. */
@@ -78,7 +85,9 @@ public class GatewayVerticle extends VerticleBase {
         .compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
                 .setPort(options.getPort()).setCompressionSupported(true))
             .requestHandler(router())
-            .listen())
+            .listen()
+            .recover(failure -> Future.failedFuture(new IllegalStateException("Cannot listen on "
+                + options.getHost() + ":" + options.getPort() + ": " + failure.getMessage(), failure))))
         .onSuccess(listening -> {
           server = listening;
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
@@ -91,6 +100,11 @@ public class GatewayVerticle extends VerticleBase {
               options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
               options.getModelGroups().isEmpty() ? "none"
                   : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()));
+          if (options.getDefaultProvider().name().equalsIgnoreCase(Providers.POLLINATIONS.name())) {
+            LOG.log(System.Logger.Level.WARNING, "No config and no provider key given: chat goes to Pollinations, a "
+                + "public keyless service on the internet, so prompts leave this machine for a third party. Give "
+                + "--config FILE or a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, ...) to choose.");
+          }
         });
   }
 
@@ -101,6 +115,7 @@ public class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    stopping = true;
     Future<Void> drained = server == null ? Future.succeededFuture()
         : draining.drain(options.getShutdownTimeout()).compose(cut -> server.close());
     return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
@@ -109,7 +124,7 @@ public class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     draining = new Draining(vertx);
-    router.route().handler(new AccessLog(metrics));
+    router.route().handler(new AccessLog(metrics, router));
     router.route().handler(draining);
     router.route().handler(new OriginPolicy(options.getCorsOrigins()));
     if (!options.getCorsOrigins().isEmpty()) {
@@ -121,6 +136,8 @@ public class GatewayVerticle extends VerticleBase {
           .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     router.route("/eventbus/*").subRouter(bridges.sockJs());
     if (options.isPlayground()) {
@@ -160,6 +177,20 @@ public class GatewayVerticle extends VerticleBase {
     });
     router.errorHandler(500, context -> send(context, OpenAiErrors.of(context.failure())));
     return router;
+  }
+
+  /**
+   * The readiness checks of {@code /health/ready}: {@code listening} (listening and not stopping) and
+   * {@code providers} (at least one configured provider whose circuits are not all open).
+   */
+  HealthChecks readiness() {
+    return HealthChecks.create(vertx)
+        .register("listening", promise -> promise.complete(server != null && !stopping ? Status.OK() : Status.KO()))
+        .register("providers", promise -> {
+          List<String> available = modelRouter.availableProviders();
+          JsonObject data = new JsonObject().put("available", new JsonArray(available));
+          promise.complete(available.isEmpty() ? Status.KO(data) : Status.OK(data));
+        });
   }
 
   /** Ends the request with {@code error}, in Anthropic's shape on {@code /v1/messages...}. */

@@ -33,6 +33,7 @@ final class ImagesHandler implements Handler<RoutingContext> {
     if (request == null) {
       return;
     }
+    AccessLog.model(context, request.getModel());
     Upstreams.Upstream upstream;
     try {
       upstream = upstreams.forImages(null, request);

@@ -1,15 +1,23 @@
 package io.g4f.server;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code java -jar g4f-server.jar}: starts the gateway; flags fall back to {@code G4F_*} environment variables. */
-@Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "g4f-server", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
     description = "Serves chat completions and images as an OpenAI-compatible HTTP API and on the event bus.")
 public final class Main implements Callable<Integer> {
 
@@ -93,6 +101,13 @@ public final class Main implements Callable<Integer> {
       + "default ${DEFAULT-VALUE}; a host without a port means ports 5701-5703).")
   List<String> clusterMembers;
 
+  @Option(names = "--log-format", defaultValue = "${env:G4F_LOG_FORMAT:-text}", paramLabel = "text|json",
+      description = "Log lines as readable text or one JSON object a line (env G4F_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
+  /** The formats of {@code --log-format}: the names of the appenders of {@code logback.xml}. */
+  enum LogFormat { text, json }
+
   @Spec
   CommandSpec spec;
 
@@ -104,7 +119,7 @@ public final class Main implements Callable<Integer> {
 
   /** Parses the command line and runs the gateway until the JVM is stopped. */
   public static void main(String[] args) {
-    int exit = new CommandLine(new Main(System.getenv())).execute(args);
+    int exit = new CommandLine(new Main(System.getenv())).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
@@ -112,6 +127,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    configureLogging(logFormat);
     GatewayOptions options;
     try {
       options = options();
@@ -119,19 +135,23 @@ public final class Main implements Callable<Integer> {
       spec.commandLine().getErr().println("Invalid configuration: " + e.getMessage());
       return 2;
     }
+    Observability observability = Observability.fromEnvironment(env);
+    options.setMeterRegistry(observability.registry()).setOpenTelemetry(observability.openTelemetry());
     Vertx vertx;
     try {
-      vertx = cluster ? Clustering.vertx(clusterHost, Clustering.hazelcast(clusterHost, clusterPort, clusterMembers))
-          .await(60, TimeUnit.SECONDS) : Vertx.vertx();
+      vertx = cluster ? Clustering.vertx(observability, clusterHost,
+          Clustering.hazelcast(clusterHost, clusterPort, clusterMembers)).await(60, TimeUnit.SECONDS)
+          : observability.vertxBuilder(new VertxOptions()).build();
     } catch (Exception e) {
       spec.commandLine().getErr().println("Cannot join the cluster: " + e.getMessage());
+      observability.close();
       return 1;
     }
     try {
       vertx.deployVerticle(new GatewayVerticle(options)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       spec.commandLine().getErr().println("Cannot start the gateway: " + e.getMessage());
-      vertx.close();
+      vertx.close().onComplete(closed -> observability.close());
       return 1;
     }
     long deadline = options.getShutdownTimeout() + 15_000;
@@ -141,8 +161,41 @@ public final class Main implements Callable<Integer> {
       } catch (Exception e) {
         System.err.println("Unclean shutdown: the gateway did not stop within " + deadline + " ms (" + e + ")");
       }
+      observability.close();
     }, "g4f-shutdown"));
     return 0;
+  }
+
+  /**
+   * Makes Logback write {@code format} ({@code logback.xml} reads the system property {@code g4f.log.format}), and
+   * sends {@code java.util.logging} records to SLF4J.
+   */
+  static void configureLogging(LogFormat format) {
+    System.setProperty("g4f.log.format", format.name());
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      try {
+        new ContextInitializer(context).autoConfig();
+      } catch (JoranException e) {
+        throw new IllegalStateException("logback.xml: " + e.getMessage(), e);
+      }
+    }
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+  }
+
+  /** {@code -V}: the version Maven built. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("/g4f-version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"g4f-server " + properties.getProperty("version", "unknown")};
+    }
   }
 
   GatewayOptions options() {

@@ -15,6 +15,8 @@ import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.spi.Provider;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -78,12 +81,14 @@ final class ModelRouter {
   private final Upstreams upstreams;
   private final GatewayMetrics metrics;
   private final Map<String, Target> targets = new LinkedHashMap<>();
+  private final Tracer tracer;
 
   ModelRouter(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.options = options;
     this.upstreams = upstreams;
     this.metrics = metrics;
+    this.tracer = options.getOpenTelemetry().getTracer("io.g4f.server");
     options.getModelGroups().forEach(group -> group.targets().forEach(target -> target(target.provider(), target.model())));
   }
 
@@ -129,25 +134,27 @@ final class ModelRouter {
    * cancellation (a caller who left closes the upstream request, and no other target is tried).
    */
   Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request, CallOptions call) {
-    return run(route, target -> client(target, route.retries()).chat().completions()
+    return run(route, "chat", request.getModel(), (target, span) -> client(target, route.retries()).chat().completions()
         .create(forTarget(request, target), options(route, call))
         .onComplete(done -> target.finished())
+        .onSuccess(completion -> span.answer(completion).end())
         .map(completion -> completion.setProvider(target.provider())));
   }
 
   /** Embeddings along {@code route}; {@code call} as for {@link #complete}. */
   Future<Served<EmbeddingsResponse>> embed(Route route, EmbeddingRequest request, CallOptions call) {
-    return run(route, target -> client(target, route.retries()).embeddings()
+    return run(route, "embeddings", request.getModel(), (target, span) -> client(target, route.retries()).embeddings()
         .create(Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model()),
             options(route, call))
         .onComplete(done -> target.finished())
+        .onSuccess(embeddings -> span.end())
         .map(embeddings -> embeddings.setProvider(target.provider())));
   }
 
   /** A streamed answer along {@code route}, served once a target's first chunk arrived; {@code call} as for {@link #complete}. */
   Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request, CallOptions call) {
     Context context = vertx.getOrCreateContext();
-    return run(route, target -> {
+    return run(route, "chat", request.getModel(), (target, span) -> {
       Promise<TargetStream> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
@@ -158,8 +165,13 @@ final class ModelRouter {
               primed.tryFail(opened.cause());
               return;
             }
-            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, target::finished);
-            primed.future().onFailure(stream::abandon);
+            Promise<Void> finished = Promise.promise();
+            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, () -> {
+              target.finished();
+              finished.tryComplete();
+            });
+            primed.future().onFailure(stream::abandon)
+                .onSuccess(served -> finished.future().onComplete(ended -> span.end()));
             stream.first().onComplete(first -> {
               if (first.succeeded()) {
                 primed.tryComplete(stream);
@@ -195,25 +207,36 @@ final class ModelRouter {
     return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
   }
 
-  /** The options of one target's call: the caller's timeout, bounded by the route's when given, and cancellation. */
+  /** The options of one target's call: the caller's timeout, bounded by the route's when given, cancellation and headers. */
   private static DirectCallOptions options(Route route, CallOptions call) {
     Duration timeout = call.getTimeout();
     if (route != null && route.timeout() != null) {
       Duration bound = Duration.ofMillis(route.timeout());
       timeout = timeout == null || bound.compareTo(timeout) < 0 ? bound : timeout;
     }
-    return new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    DirectCallOptions options = new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    if (call instanceof DirectCallOptions direct) {
+      options.getHeaders().putAll(direct.getHeaders());
+    }
+    return options;
   }
 
-  private <T> Future<Served<T>> run(Route route, Function<Target, Future<T>> attempt) {
+  /**
+   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current while the
+   * attempt starts, and that the attempt ends once it succeeded (a failed attempt's span is ended here).
+   */
+  private <T> Future<Served<T>> run(Route route, String operation, String model,
+                                    BiFunction<Target, AttemptSpan, Future<T>> attempt) {
     Promise<Served<T>> result = Promise.promise();
-    next(route, 0, attempt, new LinkedHashMap<>(), result);
+    next(route, target -> AttemptSpan.start(tracer, operation, target, model), 0, attempt, new LinkedHashMap<>(),
+        result);
     return result.future();
   }
 
   /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
-  private <T> void next(Route route, int index, Function<Target, Future<T>> attempt, Map<Target, Throwable> failures,
-                        Promise<Served<T>> result) {
+  private <T> void next(Route route, Function<Target, AttemptSpan> spans, int index,
+                        BiFunction<Target, AttemptSpan, Future<T>> attempt,
+                        Map<Target, Throwable> failures, Promise<Served<T>> result) {
     if (index == route.targets().size()) {
       result.fail(failure(route, failures));
       return;
@@ -222,14 +245,15 @@ final class ModelRouter {
     if (!target.admit()) {
       metrics.skipped(target);
       failures.put(target, null);
-      next(route, index + 1, attempt, failures, result);
+      next(route, spans, index + 1, attempt, failures, result);
       return;
     }
     metrics.attempt(target);
     long start = System.nanoTime();
+    AttemptSpan span = spans.apply(target);
     Future<T> answer;
-    try {
-      answer = attempt.apply(target);
+    try (Scope current = span.makeCurrent()) {
+      answer = attempt.apply(target, span);
     } catch (RuntimeException e) {
       target.finished();
       answer = Future.failedFuture(e);
@@ -241,6 +265,7 @@ final class ModelRouter {
         return;
       }
       Throwable failure = done.cause();
+      span.fail(failure);
       if (failure instanceof CancellationException) {
         target.failed(false);
         result.fail(failure);
@@ -259,7 +284,7 @@ final class ModelRouter {
       if (index + 1 < route.targets().size()) {
         metrics.fellBack(target);
       }
-      next(route, index + 1, attempt, failures, result);
+      next(route, spans, index + 1, attempt, failures, result);
     });
   }
 
@@ -406,6 +431,21 @@ final class ModelRouter {
         .put("model", target.model()).put("weight", target.weight())));
     return new JsonObject().put("id", group.name()).put("object", "model").put("created", 0).put("owned_by", "gateway")
         .put("strategy", group.strategy().configName()).put("targets", targets);
+  }
+
+  /**
+   * The configured providers that may take a request: those with no kept target yet, or with a kept target whose
+   * circuit is not open; empty when every provider's circuits are open.
+   */
+  List<String> availableProviders() {
+    List<Target> known;
+    synchronized (targets) {
+      known = List.copyOf(targets.values());
+    }
+    return options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).filter(name -> {
+      List<Target> own = known.stream().filter(target -> target.provider().equals(name)).toList();
+      return own.isEmpty() || own.stream().anyMatch(target -> target.state() != Target.State.OPEN);
+    }).toList();
   }
 
   /** {@code /v1/providers}: each provider, its models, whether it serves chat by default and images, and its targets' state. */

@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import java.util.function.Consumer;
 
 /**
  * A target's stream, read up to its first chunk before anyone sees it, so that the router can still
@@ -13,7 +14,7 @@ import io.vertx.core.Promise;
  * provider's name on every chunk. Once {@link #first()} succeeded it is an ordinary
  * {@link ChatCompletionStream}: the held first chunk is delivered first (when a handler is set and
  * there is demand), then the upstream's chunks, end or failure, with the upstream's backpressure.
- * {@code done} runs once when the upstream ends, fails or is cancelled. Used on the context that
+ * {@code seen} sees each chunk as it arrives; {@code done} runs once when the upstream ends, fails or is cancelled. Used on the context that
  * opened the upstream; a consumer keeps a handler set while it lets chunks flow.
  */
 final class TargetStream implements ChatCompletionStream {
@@ -21,6 +22,7 @@ final class TargetStream implements ChatCompletionStream {
   private final ChatCompletionStream upstream;
   private final String provider;
   private final Context context;
+  private final Consumer<ChatCompletionChunk> seen;
   private final Runnable done;
   private final Promise<TargetStream> first = Promise.promise();
   private ChatCompletionChunk held;
@@ -35,10 +37,12 @@ final class TargetStream implements ChatCompletionStream {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  TargetStream(ChatCompletionStream upstream, String provider, Context context, Runnable done) {
+  TargetStream(ChatCompletionStream upstream, String provider, Context context, Consumer<ChatCompletionChunk> seen,
+               Runnable done) {
     this.upstream = upstream;
     this.provider = provider;
     this.context = context;
+    this.seen = seen;
     this.done = done;
     upstream.pause();
     upstream.handler(this::chunk);
@@ -65,6 +69,7 @@ final class TargetStream implements ChatCompletionStream {
 
   private void chunk(ChatCompletionChunk chunk) {
     chunk.setProvider(provider);
+    seen.accept(chunk);
     if (!first.future().isComplete()) {
       held = chunk;
       first.tryComplete(this);

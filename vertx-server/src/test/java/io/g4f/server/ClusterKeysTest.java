@@ -12,9 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterKeysTest {
-
-  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
-
-  static {
-    HAZELCAST_LOG.setLevel(Level.WARNING);
-  }
 
   private final TestClock clock = new TestClock(TeamKeysTest.HALF_PAST);
   private ScriptedServer upstream;
@@ -45,8 +38,10 @@ class ClusterKeysTest {
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
+    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
+        quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
+    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
+        quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
   }
 
   private static Config quickJoin(Config config) {

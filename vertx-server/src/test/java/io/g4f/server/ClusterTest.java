@@ -19,11 +19,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,13 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClusterTest {
 
   private static final long TIMEOUT = 2_000;
-  /** Hazelcast's INFO lines (membership, partitions) are not this test's business. */
-  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
-
-  static {
-    HAZELCAST_LOG.setLevel(Level.WARNING);
-  }
-
   private Vertx vertx;
   private ScriptedServer upstream;
   private Vertx nodeA;
@@ -60,8 +52,10 @@ class ClusterTest {
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx("127.0.0.1", quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
+    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
+        quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
+    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
+        quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
     await(nodeB.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusTimeout(TIMEOUT)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()))));
     client = EventBusAsyncClient.create(nodeA, new EventBusClientOptions().setTimeout(TIMEOUT));

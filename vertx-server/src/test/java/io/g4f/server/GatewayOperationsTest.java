@@ -18,13 +18,7 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,35 +136,13 @@ class GatewayOperationsTest {
 
   @Test
   void theAccessLogLineIsWrittenOffTheEventLoop() throws InterruptedException {
-    BlockingQueue<LogRecord> records = new LinkedBlockingQueue<>();
-    BlockingQueue<String> threads = new LinkedBlockingQueue<>();
-    Logger accessLog = Logger.getLogger("io.g4f.server.access");
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        threads.add(Thread.currentThread().getName());
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    accessLog.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.record(Main.LogFormat.text)) {
       int port = deploy(new GatewayOptions()).actualPort();
       await(http.get(port, "127.0.0.1", "/health").putHeader("x-request-id", "logged-1").send());
 
-      LogRecord record = records.poll(10, TimeUnit.SECONDS);
-      assertThat(record).isNotNull();
-      assertThat(record.getMessage()).matches("logged-1 GET /health 200 [0-9.]+ms");
-      assertThat(threads.poll()).isEqualTo("g4f-access-log");
-    } finally {
-      accessLog.removeHandler(capture);
+      LogCapture.Line line = log.next(text -> text.contains(" io.g4f.server.access - "));
+      assertThat(line.text()).matches(".* INFO +io.g4f.server.access - logged-1 GET /health 200 [0-9.]+ms");
+      assertThat(line.thread()).startsWith("AsyncAppender-Worker");
     }
   }
 

@@ -20,12 +20,8 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,34 +36,19 @@ class GatewayReliabilityTest {
   private Vertx vertx;
   private ScriptedServer upstream;
   private HttpClient http;
-  private final List<String> logged = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters() == null
-          ? new Object[0] : record.getParameters()));
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  private LoggedEvents logged;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     upstream = ScriptedServer.start(vertx);
     http = vertx.createHttpClient();
-    Logger.getLogger("io.g4f.server").addHandler(capture);
+    logged = LoggedEvents.on("io.g4f.server");
   }
 
   @AfterEach
   void tearDown() {
-    Logger.getLogger("io.g4f.server").removeHandler(capture);
+    logged.close();
     upstream.close();
   }
 
@@ -139,7 +120,7 @@ class GatewayReliabilityTest {
     assertThat(answered.getKey()).as("a whole answer in flight").isEqualTo(503);
     assertThat(new JsonObject(answered.getValue()).getJsonObject("error").getString("message"))
         .isEqualTo("The gateway is shutting down");
-    assertThat(logged).anyMatch(line -> line.contains("cut 1 stream(s) and 1 other request(s)"));
+    assertThat(logged.messages()).anyMatch(line -> line.contains("cut 1 stream(s) and 1 other request(s)"));
   }
 
   @Test
@@ -158,7 +139,7 @@ class GatewayReliabilityTest {
 
     String body = await(stream).getValue();
     assertThat(body).doesNotContain("\"error\"").endsWith("data: [DONE]\n\n").contains("\"finish_reason\":\"stop\"");
-    assertThat(logged).anyMatch(line -> line.contains("the 1 request(s) in progress finished"));
+    assertThat(logged.messages()).anyMatch(line -> line.contains("the 1 request(s) in progress finished"));
   }
 
   @Test

@@ -35,12 +35,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +60,7 @@ class UpstreamFaultsTest {
   private static final String TRANSCRIPT = resource("transcripts/openai-chat-stream.txt");
   private static final String COMPLETION = resource("transcripts/openai-chat-completion.json");
   private static final Buffer TEN_MB = Buffer.buffer(new byte[10 * 1024 * 1024]);
-  private static final List<LogRecord> BLOCKED = new CopyOnWriteArrayList<>();
+  private static LoggedEvents blocked;
   private static final Map<String, Integer> COUNTS = new TreeMap<>();
 
   static {
@@ -189,21 +185,7 @@ class UpstreamFaultsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Logger checker = Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
-    checker.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        BLOCKED.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    });
+    blocked = LoggedEvents.on("io.vertx.core.impl.BlockedThreadChecker");
     assertTheCheckerIsHeard();
     vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(100)
         .setMaxEventLoopExecuteTime(1).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)
@@ -242,7 +224,7 @@ class UpstreamFaultsTest {
       await(call("m-warm", path, direct));
       await(direct.close());
     }
-    BLOCKED.clear();
+    blocked.messages().clear();
   }
 
   /** The capture works: a loop blocked past the limit on a Vert.x of its own is heard. */
@@ -261,10 +243,10 @@ class UpstreamFaultsTest {
         });
         return blocked.future();
       }));
-      assertThat(BLOCKED).as("the blocked-thread warning is captured").isNotEmpty();
+      assertThat(blocked.messages()).as("the blocked-thread warning is captured").isNotEmpty();
     } finally {
       await(strict.close());
-      BLOCKED.clear();
+      blocked.messages().clear();
     }
   }
 
@@ -273,6 +255,7 @@ class UpstreamFaultsTest {
     int total = COUNTS.values().stream().mapToInt(Integer::intValue).sum();
     System.out.println("Upstream faults: " + Fault.values().length + " faults x " + Path.values().length
         + " paths = " + total + " cases passed; per path: " + COUNTS);
+    blocked.close();
     if (vertx != null) {
       await(vertx.close());
     }
@@ -330,7 +313,7 @@ class UpstreamFaultsTest {
       default -> throw new AssertionError(path);
     }
     awaitNoUpstreamConnection();
-    assertThat(BLOCKED.stream().map(LogRecord::getMessage).toList()).as("blocked-thread warnings").isEmpty();
+    assertThat(blocked.messages()).as("blocked-thread warnings").isEmpty();
     synchronized (COUNTS) {
       COUNTS.merge(path.name(), 1, Integer::sum);
     }

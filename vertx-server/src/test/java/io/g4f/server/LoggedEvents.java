@@ -1,0 +1,47 @@
+package io.g4f.server;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events logged on one logger (and its children) while attached, as their formatted messages: Vert.x and the
+ * gateway log through SLF4J and Logback, so a test listens there. Closing detaches it.
+ */
+final class LoggedEvents extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+
+  private final Logger logger;
+  private final List<String> messages = new CopyOnWriteArrayList<>();
+
+  private LoggedEvents(Logger logger) {
+    this.logger = logger;
+  }
+
+  /** Starts listening to {@code name}. */
+  static LoggedEvents on(String name) {
+    LoggedEvents events = new LoggedEvents((Logger) LoggerFactory.getLogger(name));
+    events.setContext(events.logger.getLoggerContext());
+    events.start();
+    events.logger.addAppender(events);
+    return events;
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    messages.add(event.getFormattedMessage());
+  }
+
+  /** The messages so far, in order; a live view. */
+  List<String> messages() {
+    return messages;
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(this);
+    stop();
+  }
+}
