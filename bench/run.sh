@@ -27,6 +27,7 @@ Usage: bench/run.sh [flags]
   --seconds S         measured seconds per phase and target (default 10)
   --connections N     callers at once in the rate phases (default 50)
   --tokens N          tokens per answer (default 20); --long-tokens N for the long whole answers (default 500)
+  --open-streams N    with --client: slow streams held open to weigh heap per stream (default 1000)
   --out DIR           where the table, data and plots go (default bench/target/run)
   --build             rebuild the jars first (mvn -B -q -DskipTests -pl bench -am package; MVN_FLAGS adds flags)
   --gateway-java-opts "..."  JVM flags for the gateway (default none: the README's command as is)
@@ -35,12 +36,13 @@ EOF
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=30 PHASE_WARMUP=3 SECONDS_PER=10 CONNECTIONS=50 TOKENS=20 LONG_TOKENS=500
-PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run" GATEWAY_JAVA_OPTS=""
+OPEN_STREAMS=1000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run" GATEWAY_JAVA_OPTS=""
 PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) WARMUP=5 PHASE_WARMUP=1 SECONDS_PER=3 ;;
-    --smoke) WARMUP=2 PHASE_WARMUP=1 SECONDS_PER=2 ;;
+    --quick) WARMUP=5 PHASE_WARMUP=1 SECONDS_PER=3 OPEN_STREAMS=200 ;;
+    --smoke) WARMUP=2 PHASE_WARMUP=1 SECONDS_PER=2 OPEN_STREAMS=50 ;;
+    --open-streams) OPEN_STREAMS=$2; shift ;;
     --peer) PEER=$2; shift ;;
     --client) CLIENT=1 ;;
     --warmup) WARMUP=$2; shift ;;
@@ -87,10 +89,12 @@ if [ "$PEER" = portkey ]; then
   command -v npm >/dev/null || apt_install nodejs npm
   PEER_DIR="$ROOT/bench/.peer/portkey"
   PORTKEY_MAIN="$PEER_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
-  if [ ! -f "$PORTKEY_MAIN" ] || ! grep -q "\"version\": \"$PORTKEY_VERSION\"" "$PEER_DIR/node_modules/@portkey-ai/gateway/package.json"; then
+  PEER_PACKAGE='{"private": true, "dependencies": {"@portkey-ai/gateway": "'$PORTKEY_VERSION'"}}'
+  if [ ! -f "$PORTKEY_MAIN" ] || [ "$(cat "$PEER_DIR/package.json" 2>/dev/null)" != "$PEER_PACKAGE" ]; then
     say "installing @portkey-ai/gateway@$PORTKEY_VERSION with npm into $PEER_DIR"
     mkdir -p "$PEER_DIR"
-    (cd "$PEER_DIR" && npm install --no-audit --no-fund --silent "@portkey-ai/gateway@$PORTKEY_VERSION" >/dev/null)
+    echo "$PEER_PACKAGE" >"$PEER_DIR/package.json"
+    (cd "$PEER_DIR" && npm install --no-audit --no-fund --silent >/dev/null)
   fi
 fi
 
@@ -155,7 +159,10 @@ say "upstream pid $UP_PID on :$UP_PORT; gateway pid $GW_PID on :$GW_PORT, RSS be
 PEER_ARGS=()
 if [ "$PEER" = portkey ]; then
   PK_PORT=$(free_port)
-  # Portkey listens on every interface; this preload makes it listen on 127.0.0.1 only.
+  # A preload: Portkey listens on every interface, this makes it listen on 127.0.0.1 only. And its
+  # streamed answers fail with "TypeError: immutable" (HTTP 500) when it adds its headers to the
+  # upstream's fetch Response (Portkey-AI/gateway#1389, #1550); for event streams only, the wrap below
+  # gives it a Response with mutable headers, as the proposed fix (Portkey-AI/gateway#1551) does inside.
   cat >"$WORK/loopback.cjs" <<'EOF'
 const net = require('net');
 const listen = net.Server.prototype.listen;
@@ -166,6 +173,12 @@ net.Server.prototype.listen = function (...args) {
     args[0] = Object.assign({}, args[0], { host: '127.0.0.1' });
   }
   return listen.apply(this, args);
+};
+const fetch0 = globalThis.fetch;
+globalThis.fetch = async (...args) => {
+  const r = await fetch0(...args);
+  if (!String(r.headers.get('content-type')).includes('text/event-stream')) return r;
+  return new Response(r.body, { status: r.status, statusText: r.statusText, headers: new Headers(r.headers) });
 };
 EOF
   (cd "$PEER_DIR" && exec node --require "$WORK/loopback.cjs" "$PORTKEY_MAIN" --port="$PK_PORT" --headless) \
@@ -190,7 +203,7 @@ timeout "$MAX_SECONDS" java -cp "$BENCH_JAR" io.g4f.bench.WireBench --direct="$U
 if [ "$CLIENT" = 1 ]; then
   timeout "$MAX_SECONDS" java -cp "$BENCH_JAR" io.g4f.bench.ClientBench --upstream="$UP_PORT" \
     --warmup="$WARMUP" --seconds="$SECONDS_PER" --connections="$CONNECTIONS" --tokens="$TOKENS" \
-    | tee "$OUT/client.txt" || STATUS=$?
+    --open-streams="$OPEN_STREAMS" | tee "$OUT/client.txt" || STATUS=$?
 fi
 
 if command -v gnuplot >/dev/null && [ -f "$OUT/latency.dat" ]; then
@@ -203,6 +216,7 @@ set style fill solid 0.85 border -1
 set key top left
 set ylabel "microseconds"
 set grid ytics
+set logscale y
 set multiplot layout 1,2
 set title "one whole answer at a time ($TOKENS tokens)"
 plot "$OUT/latency.dat" using 2:xtic(1) title "p50", "" using 3 title "p90", "" using 4 title "p99"
@@ -213,5 +227,6 @@ EOF
 fi
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); table: $OUT/table.txt; SVG: $OUT/latency.svg"
 cp "$WORK/gateway.log" "$OUT/gateway.log" 2>/dev/null || true
+[ -f "$WORK/portkey.log" ] && cp "$WORK/portkey.log" "$OUT/portkey.log"
 say "gateway log lines with WARN/ERROR/SEVERE: $(grep -c 'WARN\|SEVERE\|ERROR' "$OUT/gateway.log" || true) ($OUT/gateway.log)"
 exit "$STATUS"
