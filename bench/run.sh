@@ -214,7 +214,7 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set key top left
-set ylabel "microseconds"
+set ylabel "microseconds (log scale)"
 set grid ytics
 set logscale y
 set multiplot layout 1,2
