@@ -24,10 +24,17 @@ final class LoadClient {
   record StreamTiming(long firstChunkNanos, long totalNanos, int chunks) {}
 
   private final HttpClientAgent http;
+  private final java.util.Map<Integer, java.util.Map<String, String>> headers = new java.util.concurrent.ConcurrentHashMap<>();
 
   LoadClient(Vertx vertx, int maxConnections) {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(30_000),
         new PoolOptions().setHttp1MaxSize(maxConnections));
+  }
+
+  /** Sends {@code extra} with every request to {@code port} (a peer gateway's routing headers, say). */
+  LoadClient headers(int port, java.util.Map<String, String> extra) {
+    headers.put(port, extra);
+    return this;
   }
 
   /** The body of a chat request for {@code model}. */
@@ -76,8 +83,10 @@ final class LoadClient {
   }
 
   private Future<HttpClientResponse> post(int port, Buffer body) {
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
+    headers.getOrDefault(port, java.util.Map.of()).forEach(options::putHeader);
+    return http.request(options)
         .compose(request -> request.send(body))
         .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(response)
             : response.body().compose(error -> Future.failedFuture(new IllegalStateException(

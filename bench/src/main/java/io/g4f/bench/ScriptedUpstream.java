@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * completion; {@code stream: true} gets the {@link OpenAiStreams} events, all in one write when the
  * interval is 0, else the role chunk at once and one content chunk per interval whose content is
  * {@code t<nanoTime>}, the moment it was written, so a reader in the same JVM can time its delivery.
+ * With {@code eventPerWrite} (as {@link Upstream} runs it), an interval of 0 writes one event per write,
+ * as real servers do, instead of the whole stream in one write.
  */
 final class ScriptedUpstream extends VerticleBase {
 
@@ -24,7 +26,19 @@ final class ScriptedUpstream extends VerticleBase {
 
   private final Map<Integer, Buffer> bursts = new ConcurrentHashMap<>();
   private final Map<Integer, Buffer> completions = new ConcurrentHashMap<>();
+  private final boolean eventPerWrite;
+  private final int port;
   private HttpServer server;
+
+  ScriptedUpstream() {
+    this(false, 0);
+  }
+
+  /** An upstream on {@code port} (0: any free one) that writes burst streams one event per write when asked. */
+  ScriptedUpstream(boolean eventPerWrite, int port) {
+    this.eventPerWrite = eventPerWrite;
+    this.port = port;
+  }
 
   /** The model name that scripts an answer of {@code tokens} tokens, one every {@code intervalMillis} (0: all at once). */
   static String model(int tokens, long intervalMillis) {
@@ -48,7 +62,7 @@ final class ScriptedUpstream extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
         .requestHandler(this::handle)
         .listen()
         .onSuccess(listening -> server = listening);
@@ -69,6 +83,8 @@ final class ScriptedUpstream extends VerticleBase {
       if (!json.getBoolean("stream", false)) {
         response.putHeader("content-type", "application/json")
             .end(completions.computeIfAbsent(tokens, n -> Buffer.buffer(OpenAiStreams.completion(n))));
+      } else if (interval == 0 && eventPerWrite) {
+        writeOneByOne(response.setChunked(true).putHeader("content-type", "text/event-stream"), eventsOf(tokens), 0);
       } else if (interval == 0) {
         response.putHeader("content-type", "text/event-stream")
             .end(bursts.computeIfAbsent(tokens, OpenAiStreams::textStream));
@@ -76,6 +92,34 @@ final class ScriptedUpstream extends VerticleBase {
         trickle(response.setChunked(true).putHeader("content-type", "text/event-stream"), tokens, interval);
       }
     });
+  }
+
+  private final Map<Integer, Buffer[]> events = new ConcurrentHashMap<>();
+
+  /** The events of a streamed answer of {@code tokens} tokens, one buffer each, {@code [DONE]} last. */
+  private Buffer[] eventsOf(int tokens) {
+    return events.computeIfAbsent(tokens, n -> {
+      String[] chunks = OpenAiStreams.textChunks(n);
+      Buffer[] all = new Buffer[chunks.length + 1];
+      for (int i = 0; i < chunks.length; i++) {
+        all[i] = Buffer.buffer(OpenAiStreams.event(chunks[i]));
+      }
+      all[chunks.length] = Buffer.buffer(OpenAiStreams.done());
+      return all;
+    });
+  }
+
+  /**
+   * Writes {@code events[i]}, then the next one in a later event-loop task: outside a read, Vert.x flushes
+   * each write at once, so every event leaves in its own write (and usually its own TCP segment).
+   */
+  private void writeOneByOne(HttpServerResponse response, Buffer[] events, int i) {
+    if (i == events.length - 1) {
+      response.end(events[i]);
+      return;
+    }
+    response.write(events[i]);
+    vertx.runOnContext(v -> writeOneByOne(response, events, i + 1));
   }
 
   private void trickle(HttpServerResponse response, int tokens, long interval) {
