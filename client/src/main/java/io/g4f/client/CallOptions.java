@@ -70,7 +70,10 @@ public class CallOptions {
     return cancellation;
   }
 
-  /** Sets the cancellation signal: a future that completes when the caller gives up (a client that left, say). */
+  /**
+   * Sets the cancellation signal: a future that completes when the caller gives up (a client that left, say). Each
+   * call listens to it until it completes, so give each caller its own rather than one future that lives for ever.
+   */
   public CallOptions setCancellation(@Nullable Future<?> cancellation) {
     this.cancellation = cancellation;
     return this;
