@@ -460,13 +460,8 @@
       request.provider = $('provider').value;
     }
     const message = { role: 'assistant', content: '', streaming: true };
-    state.messages.push(message);
-    render();
-    const controller = new AbortController();
-    state.controller = controller;
-    busy(true);
-    try {
-      const response = await api('/v1/chat/completions', { method: 'POST', body: request, signal: controller.signal });
+    await fill(message, async (signal) => {
+      const response = await api('/v1/chat/completions', { method: 'POST', body: request, signal });
       for await (const data of events(response)) {
         if (data === '[DONE]') {
           break;
@@ -483,12 +478,28 @@
           update(message);
         }
       }
+    }, answer);
+  }
+
+  /**
+   * Adds the assistant message a call fills and runs the call (`work` gets the abort signal of the stop
+   * button). A 401 before anything arrived removes the message, asks for the key and runs `retry`; any other
+   * failure is shown in the message. At the end the page is redrawn and the conversation saved.
+   */
+  async function fill(message, work, retry) {
+    state.messages.push(message);
+    render();
+    const controller = new AbortController();
+    state.controller = controller;
+    busy(true);
+    try {
+      await work(controller.signal);
     } catch (error) {
       if (error.name === 'AbortError') {
         message.stopped = true;
       } else if (error instanceof ApiError && error.status === 401 && !message.content) {
         state.messages.splice(state.messages.indexOf(message), 1);
-        fail(error, answer);
+        fail(error, retry);
       } else {
         message.error = error.message || String(error);
         fail(error);
@@ -527,40 +538,17 @@
 
   async function paint(prompt) {
     const message = { role: 'assistant', kind: 'image', content: '', images: [], streaming: true };
-    state.messages.push(message);
-    render();
-    const controller = new AbortController();
-    state.controller = controller;
-    busy(true);
-    try {
+    await fill(message, async (signal) => {
       const request = { prompt, n: 1, response_format: $('image-format').value };
       if ($('provider').value) {
         request.provider = $('provider').value;
       }
-      const response = await (await api('/v1/images/generations', {
-        method: 'POST', body: request, signal: controller.signal,
-      })).json();
+      const response = await (await api('/v1/images/generations', { method: 'POST', body: request, signal })).json();
       message.provider = response.provider;
       message.images = (response.data || []).map((image) => image.url
         || (image.b64_json ? 'data:' + imageType(image.b64_json) + ';base64,' + image.b64_json : null)).filter(Boolean);
       message.content = message.images.length ? '' : 'The provider returned no image.';
-    } catch (error) {
-      if (error.name === 'AbortError') {
-        message.stopped = true;
-      } else if (error instanceof ApiError && error.status === 401) {
-        state.messages.splice(state.messages.indexOf(message), 1);
-        fail(error, () => paint(prompt));
-      } else {
-        message.error = error.message || String(error);
-        fail(error);
-      }
-    } finally {
-      message.streaming = false;
-      state.controller = null;
-      busy(false);
-      render();
-      saveConversation();
-    }
+    }, () => paint(prompt));
   }
 
   function attach(files) {
