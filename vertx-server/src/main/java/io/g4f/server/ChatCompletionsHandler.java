@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -101,11 +102,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       stream.cancel();
       return;
     }
-    response.setChunked(true)
-        .putHeader("content-type", "text/event-stream")
-        .putHeader("cache-control", "no-cache")
-        .putHeader("x-accel-buffering", "no")
-        .putHeader(ModelRouter.PROVIDER_HEADER, provider);
+    startEventStream(response, "text/event-stream", provider);
     response.closeHandler(v -> stream.cancel());
     EventBatch events = new EventBatch(Vertx.currentContext(), stream, response);
     Usage[] usage = new Usage[1];
@@ -128,6 +125,20 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       usage[0] = chunk.getUsage() != null ? chunk.getUsage() : usage[0];
       events.add(event(chunk));
     });
+  }
+
+  /**
+   * Starts an event stream of {@code contentType} served by {@code provider}: chunked, never cached, never
+   * buffered by a proxy, and never compressed (a compressor holds events back until its block fills, and
+   * costs a deflater per stream), though JSON answers are compressed for callers that ask.
+   */
+  static void startEventStream(HttpServerResponse response, String contentType, String provider) {
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("x-accel-buffering", "no")
+        .putHeader(ModelRouter.PROVIDER_HEADER, provider);
   }
 
   /**

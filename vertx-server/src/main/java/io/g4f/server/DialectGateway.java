@@ -146,11 +146,7 @@ final class DialectGateway {
       stream.cancel();
       return;
     }
-    response.setChunked(true)
-        .putHeader("content-type", "text/event-stream; charset=utf-8")
-        .putHeader("cache-control", "no-cache")
-        .putHeader("x-accel-buffering", "no")
-        .putHeader(ModelRouter.PROVIDER_HEADER, provider);
+    ChatCompletionsHandler.startEventStream(response, "text/event-stream; charset=utf-8", provider);
     response.closeHandler(v -> stream.cancel());
     Usage[] usage = new Usage[1];
     Consumer<ChatDialect.Event> write = event -> {

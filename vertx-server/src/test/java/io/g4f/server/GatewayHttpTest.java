@@ -104,6 +104,28 @@ class GatewayHttpTest {
   }
 
   @Test
+  void eventStreamsAreNeverCompressedAndJsonAnswersAreWhenAsked() {
+    for (String[] streamed : new String[][] {
+        {"/v1/chat/completions", "{\"model\":\"m1\",\"stream\":true,\"messages\":\"say this is a test\"}"},
+        {"/v1/responses", "{\"model\":\"m1\",\"stream\":true,\"input\":\"say this is a test\"}"},
+        {"/v1/messages", "{\"model\":\"m1\",\"stream\":true,\"max_tokens\":9,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"say this is a test\"}]}"}}) {
+      HttpResponse<Buffer> stream = await(http.post(port, "127.0.0.1", streamed[0])
+          .putHeader("content-type", "application/json").putHeader("accept-encoding", "gzip, deflate")
+          .sendBuffer(Buffer.buffer(streamed[1])));
+
+      assertThat(stream.statusCode()).as(streamed[0]).isEqualTo(200);
+      assertThat(stream.getHeader("content-encoding")).as(streamed[0]).isNull();
+      assertThat(stream.bodyAsString()).as(streamed[0]).contains("\n\n").containsAnyOf("data: {", "event: ");
+    }
+    HttpResponse<Buffer> whole = await(http.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("content-type", "application/json").putHeader("accept-encoding", "gzip")
+        .sendBuffer(Buffer.buffer("{\"model\":\"m1\",\"messages\":\"say this is a test\"}")));
+
+    assertThat(whole.getHeader("content-encoding")).isEqualTo("gzip");
+  }
+
+  @Test
   void anUpstreamErrorAfterTheFirstByteIsAnErrorEvent() {
     upstream.sse("/v1/chat/completions",
         "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
