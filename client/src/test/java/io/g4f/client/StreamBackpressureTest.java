@@ -80,15 +80,20 @@ class StreamBackpressureTest {
     stream.fetch(3);
 
     ScriptedServer.awaitStall(written);
-    assertThat(received.get()).isEqualTo(3);
+    awaitReceived(received, 3);
     stream.fetch(2);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (received.get() < 5 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    Thread.sleep(100);
-    assertThat(received.get()).isEqualTo(5);
+    awaitReceived(received, 5);
     assertThat(written.get()).isLessThan(TOTAL_BYTES / 2);
     stream.cancel();
   }
+  /** Waits up to 10 s for {@code count} chunks, then a little longer to see that no more come. */
+  private static void awaitReceived(AtomicInteger received, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (received.get() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(100);
+    assertThat(received.get()).isEqualTo(count);
+  }
+
 }

@@ -80,6 +80,39 @@ class StreamCancellationTest {
   }
 
   @Test
+  void chunksWithinTheIdleTimeoutKeepALongStreamAlive(Vertx vertx) {
+    await(client.chat().completions().stream(ChatCompletionRequest.of("m", "warm up"))).cancel();
+    int chunks = 16;
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(FIRST);
+      AtomicInteger sent = new AtomicInteger(1);
+      vertx.setPeriodic(50, id -> {
+        if (sent.incrementAndGet() < chunks) {
+          request.response().write(FIRST);
+        } else {
+          vertx.cancelTimer(id);
+          request.response().end(FIRST.replace("{\"content\":\"Hel\"},\"finish_reason\":null",
+              "{},\"finish_reason\":\"stop\"") + "data: [DONE]\n\n");
+        }
+      });
+    });
+    AsyncClient patient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(500));
+    long start = System.nanoTime();
+
+    ChatCompletionStream stream = await(patient.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    StringBuilder text = new StringBuilder();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    stream.exceptionHandler(ended::completeExceptionally).endHandler(ended::complete)
+        .handler(chunk -> text.append(chunk.text()));
+
+    assertThat(ended).succeedsWithin(10, TimeUnit.SECONDS);
+    assertThat(text).hasToString("Hel".repeat(chunks - 1));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThan(500);
+    await(patient.close());
+  }
+
+  @Test
   void aPausedConsumerIsNotAnIdleProvider(Vertx vertx) throws Exception {
     AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
         .setMaxRetries(0).setIdleTimeout(200));

@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
  * Wraps a provider's stream with the client's guarantees: the idle timeout (silence while the
  * consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
  * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
- * does. Lives on the context it was created on.
+ * does. Lives on the context it was created on. A chunk only notes the time: the idle timer, set once, looks at
+ * that time when it fires and sets itself again for what is left, so a stream of many chunks costs one timer
+ * per idle period rather than one per chunk.
  */
 final class GuardedStream implements ChatCompletionStream {
 
@@ -27,6 +29,8 @@ final class GuardedStream implements ChatCompletionStream {
   private Handler<ChatCompletionChunk> handler;
   private long demand = Long.MAX_VALUE;
   private long idleTimer = -1;
+  /** When the stream last sent a chunk or was given demand, in {@link System#nanoTime()}. */
+  private long activeAt;
 
   /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
   GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
@@ -82,11 +86,28 @@ final class GuardedStream implements ChatCompletionStream {
     cancelIdleTimer();
   }
 
+  /** Notes activity now and, while the consumer has demand, makes sure the idle timer runs. */
   private void armIdleTimer() {
-    cancelIdleTimer();
-    if (!termination.done() && demand > 0 && handler != null) {
-      idleTimer = vertx.setTimer(idleTimeout, id -> timeout(
-          provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"));
+    activeAt = System.nanoTime();
+    if (idleTimer < 0 && watchesIdleness()) {
+      idleTimer = vertx.setTimer(idleTimeout, id -> idleTimerFired());
+    }
+  }
+
+  private boolean watchesIdleness() {
+    return !termination.done() && demand > 0 && handler != null;
+  }
+
+  private void idleTimerFired() {
+    idleTimer = -1;
+    if (!watchesIdleness()) {
+      return;
+    }
+    long left = idleTimeout - (System.nanoTime() - activeAt) / 1_000_000;
+    if (left > 0) {
+      idleTimer = vertx.setTimer(left, id -> idleTimerFired());
+    } else {
+      timeout(provider + " sent nothing for " + idleTimeout + " ms (idle timeout)");
     }
   }
 
