@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,8 @@ final class GatewayMetrics {
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
   /** The counters of each registered routing target, so that counting is a map lookup. */
   private final Map<Target, TargetMeters> targets = new ConcurrentHashMap<>();
+  /** Every other counter by name and tags, so that counting is a map lookup rather than a registration. */
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
   /** Metrics on {@code registry}, or on one of their own when it is null. */
   GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -66,8 +71,7 @@ final class GatewayMetrics {
 
   /** Records one admitted model call by the key named {@code name}. */
   void keyRequest(String name) {
-    Counter.builder("g4f.key.requests").description("Model calls by key name").tag("key", name).register(registry)
-        .increment();
+    counter("g4f.key.requests", "Model calls by key name", "key", name).increment();
   }
 
   /** Records the usage tokens of one answer to the key named {@code name}. */
@@ -78,8 +82,7 @@ final class GatewayMetrics {
 
   private void keyTokens(String name, String type, Integer amount) {
     if (amount != null && amount > 0) {
-      Counter.builder("g4f.key.tokens").description("Usage tokens by key name and type").tag("key", name)
-          .tag("type", type).register(registry).increment(amount);
+      counter("g4f.key.tokens", "Usage tokens by key name and type", "key", name, "type", type).increment(amount);
     }
   }
 
@@ -113,8 +116,8 @@ final class GatewayMetrics {
   /** {@code target} failed before its first chunk. */
   void failed(Target target, Throwable failure) {
     if (targets.containsKey(target)) {
-      Counter.builder("g4f.target.failures").description("Failures of a routing target before its first chunk")
-          .tags(tags(target)).tag("error", failure.getClass().getSimpleName()).register(registry).increment();
+      counter("g4f.target.failures", "Failures of a routing target before its first chunk", "provider",
+          target.provider(), "model", modelTag(target), "error", failure.getClass().getSimpleName()).increment();
     }
   }
 
@@ -135,14 +138,26 @@ final class GatewayMetrics {
   }
 
   private static Tags tags(Target target) {
-    return Tags.of("provider", target.provider(), "model", target.model() == null ? "default" : target.model());
+    return Tags.of("provider", target.provider(), "model", modelTag(target));
+  }
+
+  private static String modelTag(Target target) {
+    return target.model() == null ? "default" : target.model();
   }
 
   private void count(String name, String description, String provider, String key, String value, Integer amount) {
     if (amount != null && amount > 0) {
-      Counter.builder(name).description(description).tag("provider", provider == null ? "none" : provider)
-          .tag(key, value).register(registry).increment(amount);
+      counter(name, description, "provider", provider == null ? "none" : provider, key, value).increment(amount);
     }
+  }
+
+  /** The counter {@code name} with these tag names and values, registered the first time. */
+  private Counter counter(String name, String description, String... tags) {
+    List<String> key = new ArrayList<>(tags.length + 1);
+    key.add(name);
+    key.addAll(Arrays.asList(tags));
+    return counters.computeIfAbsent(key, absent ->
+        Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   /** The Prometheus text exposition of every metric. */
