@@ -10,8 +10,8 @@ import java.util.function.Consumer;
  * Incremental parser for text/event-stream bodies, following the WHATWG HTML "event stream
  * interpretation" rules. Not thread-safe; feed it from one thread.
  *
- * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a reusable scratch
- * array; a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
+ * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a scratch array that the
+ * parsers of a thread share (an idle parser holds none, so an open stream costs a few hundred bytes); a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
  * raw bytes once complete, so multi-byte UTF-8 characters may be split anywhere; malformed bytes
  * decode to U+FFFD. {@code data} values are kept as raw bytes and decoded once per event.
  *
@@ -53,8 +53,11 @@ public final class SseParser {
   private final int maxEventBytes;
   private final Consumer<Event> sink;
 
-  /** Raw bytes copied out of the current input buffer, CHUNK at a time. */
-  private final byte[] scratch = new byte[CHUNK];
+  /**
+   * The thread's scratch array for raw bytes copied out of an input buffer, CHUNK at a time; taken (set to null)
+   * while a {@link #feed} uses it, so a feed nested in a sink gets an array of its own.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
   /** Bytes of a line that has started but not yet been terminated. */
   private byte[] lineBuf = new byte[INITIAL_CAPACITY];
   private int lineLen;
@@ -107,12 +110,24 @@ public final class SseParser {
    */
   public void feed(Buffer bytes) {
     int total = bytes.length();
-    int pos = 0;
-    while (pos < total && !ended) {
-      int n = Math.min(CHUNK, total - pos);
-      bytes.getBytes(pos, pos + n, scratch, 0);
-      pos += n;
-      scan(scratch, n);
+    if (total == 0 || ended) {
+      return;
+    }
+    byte[] scratch = SCRATCH.get();
+    SCRATCH.set(null);
+    if (scratch == null) {
+      scratch = new byte[CHUNK];
+    }
+    try {
+      int pos = 0;
+      while (pos < total && !ended) {
+        int n = Math.min(CHUNK, total - pos);
+        bytes.getBytes(pos, pos + n, scratch, 0);
+        pos += n;
+        scan(scratch, n);
+      }
+    } finally {
+      SCRATCH.set(scratch);
     }
   }
 

@@ -696,4 +696,22 @@ class SseParserTest {
     assertThatThrownBy(() -> new SseParser(0, e -> { }))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aParserFedFromAnotherParsersSinkKeepsBothStreamsIntact() {
+    List<Event> inner = new ArrayList<>();
+    SseParser relay = new SseParser(inner::add);
+    List<Event> outer = new ArrayList<>();
+    String big = "x".repeat(20_000);
+    SseParser parser = new SseParser(event -> {
+      outer.add(event);
+      relay.feed(buf("data: relayed " + event.data().length() + "\n\n"));
+    });
+
+    parser.feed(buf("data: one\n\ndata: " + big + "\n\ndata: three\n\n"));
+
+    assertThat(outer).containsExactly(msg("one"), msg(big), msg("three"));
+    assertThat(inner).containsExactly(msg("relayed 3"), msg("relayed 20000"), msg("relayed 5"));
+  }
+
 }
