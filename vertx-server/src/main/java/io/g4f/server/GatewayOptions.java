@@ -1,6 +1,7 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.impl.ImageUrlGuard;
 import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
@@ -26,7 +27,8 @@ import java.util.Random;
  * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
  * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
- * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS}} (timeouts and retries also per provider: {@link UpstreamLimits})
+ * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS, "allowedPrivateImageHosts":[...]}}
+ * (timeouts and retries also per provider: {@link UpstreamLimits})
  * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
@@ -75,6 +77,7 @@ public class GatewayOptions {
   private final Map<String, ModelGroup> modelGroups = new LinkedHashMap<>();
   private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
   private long breakerCoolDown = DEFAULT_BREAKER_COOL_DOWN;
+  private List<String> allowedPrivateImageHosts = List.of();
   private Clock clock = Clock.systemUTC();
   private ProviderRegistry providerRegistry;
   private Random random = new Random();
@@ -193,10 +196,36 @@ public class GatewayOptions {
     return this;
   }
 
-  /** The options a client of {@code provider} is created with: its own, with its timeouts and retries applied. */
+  /**
+   * The options a client of {@code provider} is created with: its own, with its timeouts and retries applied and the
+   * gateway's {@linkplain #getAllowedPrivateImageHosts() allowed private image hosts} added.
+   */
   public ClientOptions clientOptions(ProviderConfig provider) {
-    return providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
+    ClientOptions client = providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
         .over(upstreamLimits).applyTo(provider.client());
+    List<String> allowed = new ArrayList<>(client.getAllowedPrivateImageHosts());
+    allowed.addAll(allowedPrivateImageHosts);
+    return client.setAllowedPrivateImageHosts(allowed);
+  }
+
+  /**
+   * The private hosts a caller's image URL may reach when the gateway downloads it (for a provider that takes image
+   * bytes: {@code OllamaNative}); see {@link ClientOptions#getAllowedPrivateImageHosts()}. Empty by default: only
+   * public addresses, since the gateway's callers are not trusted with its network.
+   */
+  public List<String> getAllowedPrivateImageHosts() {
+    return allowedPrivateImageHosts;
+  }
+
+  /**
+   * Sets the private hosts image URLs may reach: host names, IP addresses, CIDR ranges.
+   *
+   * @throws IllegalArgumentException naming an entry that is none of these
+   */
+  public GatewayOptions setAllowedPrivateImageHosts(List<String> hosts) {
+    ImageUrlGuard.of(hosts);
+    this.allowedPrivateImageHosts = List.copyOf(hosts);
+    return this;
   }
 
   /** The provider for chat completions whose model no provider lists: the one set, else the first. */
@@ -495,7 +524,7 @@ public class GatewayOptions {
   /** The top-level keys of the config file. */
   static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
       "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
-      "playground", "timeouts", "retries", "shutdownTimeout");
+      "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts");
   private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
       "timeouts", "retries");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
@@ -563,6 +592,7 @@ public class GatewayOptions {
       breakerFailureThreshold = threshold != null ? threshold : breakerFailureThreshold;
       breakerCoolDown = coolDown != null ? coolDown : breakerCoolDown;
     }
+    setAllowedPrivateImageHosts(ConfigReader.strings(config, "allowedPrivateImageHosts", null));
     Integer shutdown = ConfigReader.integer(config, "shutdownTimeout", 0, null);
     if (shutdown != null) {
       shutdownTimeout = shutdown;
