@@ -1,5 +1,6 @@
 package io.g4f.client;
 
+import io.g4f.client.impl.ImageUrlGuard;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ public class ClientOptions {
   private @Nullable String trustedCertificates;
   private Map<String, String> apiKeys = new LinkedHashMap<>();
   private boolean shuffleProviders;
+  private List<String> allowedPrivateImageHosts = List.of();
+  private boolean storeImages;
 
   /** Options with the defaults. */
   public ClientOptions() {
@@ -84,6 +87,8 @@ public class ClientOptions {
     trustedCertificates = other.trustedCertificates;
     apiKeys = new LinkedHashMap<>(other.apiKeys);
     shuffleProviders = other.shuffleProviders;
+    allowedPrivateImageHosts = other.allowedPrivateImageHosts;
+    storeImages = other.storeImages;
   }
 
   /** Options from JSON; absent keys keep their defaults. */
@@ -119,6 +124,18 @@ public class ClientOptions {
       keys.forEach(entry -> apiKeys.put(entry.getKey(), String.valueOf(entry.getValue())));
     }
     shuffleProviders = json.getBoolean("shuffleProviders", shuffleProviders);
+    JsonArray hosts = json.getJsonArray("allowedPrivateImageHosts");
+    if (hosts != null) {
+      List<String> allowed = new ArrayList<>();
+      for (int i = 0; i < hosts.size(); i++) {
+        if (!(hosts.getValue(i) instanceof String host)) {
+          throw new IllegalArgumentException("allowedPrivateImageHosts[" + i + "] must be a string");
+        }
+        allowed.add(host);
+      }
+      setAllowedPrivateImageHosts(allowed);
+    }
+    storeImages = json.getBoolean("storeImages", storeImages);
     validate();
   }
 
@@ -145,6 +162,12 @@ public class ClientOptions {
     }
     if (shuffleProviders) {
       json.put("shuffleProviders", true);
+    }
+    if (!allowedPrivateImageHosts.isEmpty()) {
+      json.put("allowedPrivateImageHosts", new JsonArray(allowedPrivateImageHosts));
+    }
+    if (storeImages) {
+      json.put("storeImages", true);
     }
     return json;
   }
@@ -373,6 +396,46 @@ public class ClientOptions {
   /** Sets whether fallback lists are shuffled for each call. */
   public ClientOptions setShuffleProviders(boolean shuffleProviders) {
     this.shuffleProviders = shuffleProviders;
+    return this;
+  }
+
+  /**
+   * The private hosts a caller's image URL may reach, when the client downloads it (for a provider that takes image
+   * bytes rather than URLs: {@code OllamaNative}). Image URLs reach public addresses only; a URL, or a redirect,
+   * whose host is or resolves to a loopback, link-local (cloud metadata at {@code 169.254.169.254} included),
+   * private, unspecified, multicast or reserved address is refused (400) unless an entry allows it: a host name
+   * (that host, whatever it resolves to), an IP address or a CIDR range ({@code 10.1.0.0/16}, {@code fd00::/8}).
+   * Empty by default, in the library as in the gateway: an application often passes on URLs its own users gave.
+   * URLs a provider returns (generated images) are the provider's and are not checked.
+   */
+  public List<String> getAllowedPrivateImageHosts() {
+    return allowedPrivateImageHosts;
+  }
+
+  /**
+   * Sets the private hosts image URLs may reach ({@code List.of("images.internal", "10.1.0.0/16")}).
+   *
+   * @throws IllegalArgumentException naming an entry that is not a host name, an IP address or a CIDR range
+   */
+  public ClientOptions setAllowedPrivateImageHosts(List<String> hosts) {
+    ImageUrlGuard.of(hosts);
+    this.allowedPrivateImageHosts = List.copyOf(hosts);
+    return this;
+  }
+
+  /**
+   * Whether images asked for as {@code url} are all stored under {@link #getImagesDir()} and returned as
+   * {@code file:} URLs: a URL the provider returned is downloaded (20 MiB at most, an image format) rather than
+   * passed on. False by default: a provider's URL is returned as it is. The gateway sets it, to serve every image
+   * under its own {@code /images/}.
+   */
+  public boolean isStoreImages() {
+    return storeImages;
+  }
+
+  /** Sets whether images asked for as {@code url} are always stored under the images directory. */
+  public ClientOptions setStoreImages(boolean storeImages) {
+    this.storeImages = storeImages;
     return this;
   }
 

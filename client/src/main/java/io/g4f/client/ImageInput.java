@@ -45,7 +45,10 @@ public final class ImageInput {
     return new ImageInput(stream);
   }
 
-  /** An {@code http(s)} URL (fetched by the provider) or a {@code data:} URI. */
+  /**
+   * An {@code http(s)} URL (fetched by the provider; by the client, from public addresses only, for a provider that
+   * takes bytes: see {@link ClientOptions#getAllowedPrivateImageHosts()}) or a {@code data:} URI.
+   */
   public static ImageInput ofUrl(String url) {
     if (!(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("data:"))) {
       throw new IllegalArgumentException("An image URL must be http(s) or a data: URI");

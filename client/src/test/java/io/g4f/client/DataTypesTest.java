@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.spi.toolkit.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -103,8 +104,12 @@ class DataTypesTest {
     ClientOptions options = new ClientOptions().setProvider("OpenaiChat").setImageProvider("OpenAI")
         .setApiKey("k").setProxy("socks5://h:1080").setBaseUrl("http://127.0.0.1:1/v1").setConnectTimeout(1)
         .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setMaxConnections(5).setImagesDir("/tmp/x")
-        .setTrustedCertificates("/etc/ca.pem");
+        .setTrustedCertificates("/etc/ca.pem").setAllowedPrivateImageHosts(List.of("images.internal", "10.1.0.0/16"))
+        .setStoreImages(true);
 
+    assertThat(options.toJson().getJsonArray("allowedPrivateImageHosts"))
+        .containsExactly("images.internal", "10.1.0.0/16");
+    assertThat(options.toJson().getBoolean("storeImages")).isTrue();
     assertThat(new ClientOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
     assertThat(new ClientOptions(options).toJson()).isEqualTo(options.toJson());
     assertThat(new ClientOptions(new JsonObject()).toJson()).isEqualTo(new ClientOptions().toJson());
@@ -121,6 +126,15 @@ class DataTypesTest {
     assertThatThrownBy(() -> new ClientOptions().setMaxConnections(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("totalTimeout", -5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("totalTimeout");
+    for (String entry : List.of("host name", "10.0.0.300", "10.0.0.0/33", "fd00::/129", "", "images.internal:8080")) {
+      assertThatThrownBy(() -> new ClientOptions().setAllowedPrivateImageHosts(List.of(entry)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowedPrivateImageHosts")
+          .hasMessageContaining("'" + entry + "'");
+    }
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("allowedPrivateImageHosts",
+        new JsonArray().add(7)))).hasMessageContaining("allowedPrivateImageHosts[0]");
+    assertThat(new ClientOptions().getAllowedPrivateImageHosts()).as("private addresses are refused by default")
+        .isEmpty();
   }
 
   @Test

@@ -93,6 +93,37 @@ class ImagesTest {
   }
 
   @Test
+  void aUrlWantedAsUrlIsDownloadedAndStoredWhenTheClientStoresImages(Vertx vertx) {
+    providerReturns("url", fileUrl());
+    AsyncClient storing = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setImagesDir(imagesDir.toString()).setStoreImages(true));
+
+    ImagesResponse response = await(storing.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")));
+    await(storing.close());
+
+    String url = response.getData().get(0).getUrl();
+    assertThat(url).startsWith("file:").endsWith(".png");
+    assertThat(Path.of(URI.create(url)).getParent()).isEqualTo(imagesDir.toAbsolutePath());
+    assertThat(ScriptedServer.bytes(Path.of(URI.create(url)))).isEqualTo(PNG);
+    assertThat(upstream.last().uri()).isEqualTo("/files/cat.png");
+  }
+
+  @Test
+  void aStoredUrlThatIsNoImageFailsTheCallWithoutNamingItsHost(Vertx vertx) {
+    upstream.reply(HttpMethod.GET, "/files/page.html", 200, "text/html", "<html>internal</html>");
+    providerReturns("url", "http://127.0.0.1:" + upstream.port() + "/files/page.html");
+    AsyncClient storing = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setImagesDir(imagesDir.toString()).setStoreImages(true));
+
+    G4fException failure = fail(storing.images().generate(ImageGenerationRequest.of("dall-e-3", "a cat")));
+    await(storing.close());
+
+    assertThat(failure).isInstanceOf(ProviderException.class).hasMessage(
+        "OpenAI returned an image URL that could not be downloaded: its content type is text/html, not an image");
+    assertThat(imagesDir.toFile().list()).isEmpty();
+  }
+
+  @Test
   void aUrlWantedAsBase64IsDownloadedWithoutTheKey() {
     providerReturns("url", fileUrl());
 

@@ -158,12 +158,21 @@ class OllamaNativeTest {
   }
 
   @Test
-  void anImageUrlIsRefusedWithAClearError() {
-    G4fException failure = fail(client.chat().completions().create(ChatCompletionRequest.of("llava", "what?")
-        .addImage(ImageInput.ofUrl("https://example.com/cat.png"))));
+  void anImageUrlIsDownloadedAndSentAsBareBase64() {
+    byte[] png = VisionTest.image("png");
+    ollama.on(HttpMethod.GET, "/cat.png", request -> request.response().putHeader("content-type", "image/png")
+        .end(Buffer.buffer(png)));
+    AsyncClient allowing = AsyncClient.create(vertx, new ClientOptions().setProvider("OllamaNative").setMaxRetries(0)
+            .setAllowedPrivateImageHosts(List.of("127.0.0.1")),
+        ProviderRegistry.standard().register(new OllamaProvider("http://127.0.0.1:" + ollama.port())));
 
-    assertThat(failure).isInstanceOf(InvalidRequestException.class).hasMessageContaining("bytes, not URLs");
-    assertThat(ollama.received()).isEmpty();
+    await(allowing.chat().completions().stream(ChatCompletionRequest.of("llava", "what?")
+        .addImage(ImageInput.ofUrl("http://127.0.0.1:" + ollama.port() + "/cat.png"))));
+    await(allowing.close());
+
+    assertThat(ollama.received()).extracting(ScriptedServer.Received::uri).containsExactly("/cat.png", "/api/chat");
+    assertThat(ollama.last().json().getJsonArray("messages").getJsonObject(0).getJsonArray("images"))
+        .isEqualTo(new JsonArray().add(Base64.getEncoder().encodeToString(png)));
   }
 
   @Test

@@ -87,6 +87,15 @@ final class ConfigReader {
     return (Integer) value;
   }
 
+  /** The integer {@code name} ({@code min} or more, up to a {@code long}), or null when absent. */
+  static Long longInteger(JsonObject json, String name, long min, String where) {
+    Object value = json.getValue(name);
+    if (value != null && (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min)) {
+      throw new IllegalArgumentException(path(where, name) + " must be an integer >= " + min);
+    }
+    return value == null ? null : ((Number) value).longValue();
+  }
+
   /** The string array {@code name}, empty when absent. */
   static List<String> strings(JsonObject json, String name, String where) {
     JsonArray array = field(json, name, JsonArray.class, false, where);

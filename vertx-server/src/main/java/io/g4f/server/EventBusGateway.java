@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,21 +43,21 @@ final class EventBusGateway {
   private final Access access;
   private final GatewayOptions options;
   private final GatewayMetrics metrics;
-  private final Path imagesDir;
+  private final ImageFiles imageFiles;
   private final Supplier<String> baseUrl;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final Set<StreamSession> sessions = new HashSet<>();
 
   /** Handlers for {@code upstreams}; image files are served from {@code baseUrl} (the gateway's HTTP origin). */
   EventBusGateway(Vertx vertx, Upstreams upstreams, ModelRouter router, Access access, GatewayOptions options,
-                  GatewayMetrics metrics, String imagesDir, Supplier<String> baseUrl) {
+                  GatewayMetrics metrics, ImageFiles imageFiles, Supplier<String> baseUrl) {
     this.vertx = vertx;
     this.upstreams = upstreams;
     this.router = router;
     this.access = access;
     this.options = options;
     this.metrics = metrics;
-    this.imagesDir = Path.of(imagesDir).toAbsolutePath().normalize();
+    this.imageFiles = imageFiles;
     this.baseUrl = baseUrl;
   }
 
@@ -149,7 +148,8 @@ final class EventBusGateway {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
         upstream.client().images().generate(request, new DirectCallOptions().setTimeout(call.getTimeout()))
-            .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
+            .compose(images -> imageFiles.serve(images, baseUrl.get()))
+            .onSuccess(images -> message.reply(json(images)))
             .onFailure(failure -> fail(message, upstream.name(), failure));
       }
     });

@@ -1,6 +1,7 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.impl.ImageUrlGuard;
 import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
@@ -26,7 +27,8 @@ import java.util.Random;
  * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
  * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
- * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS}} (timeouts and retries also per provider: {@link UpstreamLimits})
+ * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS, "allowedPrivateImageHosts":[...],
+ * "imageRetention":{"maxFiles","maxAge"}}} (timeouts and retries also per provider: {@link UpstreamLimits})
  * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
@@ -53,6 +55,10 @@ public class GatewayOptions {
   public static final int DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
   /** Default time an open circuit stays open before one probe: {@value} ms. */
   public static final long DEFAULT_BREAKER_COOL_DOWN = 30_000;
+  /** Default most generated images kept in the images directory: {@value}. */
+  public static final int DEFAULT_IMAGE_MAX_FILES = 1000;
+  /** Default time a generated image is served and kept: {@value} ms (a day). */
+  public static final long DEFAULT_IMAGE_MAX_AGE = 86_400_000;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -75,6 +81,9 @@ public class GatewayOptions {
   private final Map<String, ModelGroup> modelGroups = new LinkedHashMap<>();
   private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
   private long breakerCoolDown = DEFAULT_BREAKER_COOL_DOWN;
+  private List<String> allowedPrivateImageHosts = List.of();
+  private int imageMaxFiles = DEFAULT_IMAGE_MAX_FILES;
+  private long imageMaxAge = DEFAULT_IMAGE_MAX_AGE;
   private Clock clock = Clock.systemUTC();
   private ProviderRegistry providerRegistry;
   private Random random = new Random();
@@ -193,10 +202,66 @@ public class GatewayOptions {
     return this;
   }
 
-  /** The options a client of {@code provider} is created with: its own, with its timeouts and retries applied. */
+  /**
+   * The options a client of {@code provider} is created with: its own, with its timeouts and retries applied, the
+   * gateway's {@linkplain #getAllowedPrivateImageHosts() allowed private image hosts} added, and images stored in
+   * the image provider's images directory (the one {@code /images/} serves).
+   */
   public ClientOptions clientOptions(ProviderConfig provider) {
-    return providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
+    ClientOptions client = providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
         .over(upstreamLimits).applyTo(provider.client());
+    List<String> allowed = new ArrayList<>(client.getAllowedPrivateImageHosts());
+    allowed.addAll(allowedPrivateImageHosts);
+    return client.setAllowedPrivateImageHosts(allowed).setStoreImages(true)
+        .setImagesDir(getImageProvider().client().getImagesDir());
+  }
+
+  /**
+   * The private hosts a caller's image URL may reach when the gateway downloads it (for a provider that takes image
+   * bytes: {@code OllamaNative}); see {@link ClientOptions#getAllowedPrivateImageHosts()}. Empty by default: only
+   * public addresses, since the gateway's callers are not trusted with its network.
+   */
+  public List<String> getAllowedPrivateImageHosts() {
+    return allowedPrivateImageHosts;
+  }
+
+  /**
+   * Sets the private hosts image URLs may reach: host names, IP addresses, CIDR ranges.
+   *
+   * @throws IllegalArgumentException naming an entry that is none of these
+   */
+  public GatewayOptions setAllowedPrivateImageHosts(List<String> hosts) {
+    ImageUrlGuard.of(hosts);
+    this.allowedPrivateImageHosts = List.copyOf(hosts);
+    return this;
+  }
+
+  /** The most generated images kept in the images directory (the newest); see {@link ImageFiles}. */
+  public int getImageMaxFiles() {
+    return imageMaxFiles;
+  }
+
+  /** Sets the most generated images kept (1 or more). */
+  public GatewayOptions setImageMaxFiles(int imageMaxFiles) {
+    if (imageMaxFiles < 1) {
+      throw new IllegalArgumentException("imageRetention.maxFiles must be >= 1");
+    }
+    this.imageMaxFiles = imageMaxFiles;
+    return this;
+  }
+
+  /** How long, in ms, a generated image is served and kept. */
+  public long getImageMaxAge() {
+    return imageMaxAge;
+  }
+
+  /** Sets how long a generated image is served and kept, in ms (1 or more). */
+  public GatewayOptions setImageMaxAge(long imageMaxAge) {
+    if (imageMaxAge < 1) {
+      throw new IllegalArgumentException("imageRetention.maxAge must be >= 1");
+    }
+    this.imageMaxAge = imageMaxAge;
+    return this;
   }
 
   /** The provider for chat completions whose model no provider lists: the one set, else the first. */
@@ -282,7 +347,7 @@ public class GatewayOptions {
     return this;
   }
 
-  /** The clock of circuit cool-downs and target latencies; the system's UTC clock by default. */
+  /** The clock of circuit cool-downs, target latencies and image ages; the system's UTC clock by default. */
   public Clock getClock() {
     return clock;
   }
@@ -495,10 +560,11 @@ public class GatewayOptions {
   /** The top-level keys of the config file. */
   static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
       "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
-      "playground", "timeouts", "retries", "shutdownTimeout");
+      "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention");
   private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
       "timeouts", "retries");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
+  private static final List<String> RETENTION_KEYS = List.of("maxFiles", "maxAge");
 
   /**
    * Applies a config file. Each provider needs a unique {@code name} and a {@code type}: {@code openai}
@@ -562,6 +628,15 @@ public class GatewayOptions {
       Integer coolDown = ConfigReader.integer(breaker, "coolDown", 1, "circuitBreaker");
       breakerFailureThreshold = threshold != null ? threshold : breakerFailureThreshold;
       breakerCoolDown = coolDown != null ? coolDown : breakerCoolDown;
+    }
+    setAllowedPrivateImageHosts(ConfigReader.strings(config, "allowedPrivateImageHosts", null));
+    JsonObject retention = ConfigReader.field(config, "imageRetention", JsonObject.class, false, null);
+    if (retention != null) {
+      ConfigReader.check(retention, "imageRetention", RETENTION_KEYS);
+      Integer maxFiles = ConfigReader.integer(retention, "maxFiles", 1, "imageRetention");
+      Long maxAge = ConfigReader.longInteger(retention, "maxAge", 1, "imageRetention");
+      imageMaxFiles = maxFiles != null ? maxFiles : imageMaxFiles;
+      imageMaxAge = maxAge != null ? maxAge : imageMaxAge;
     }
     Integer shutdown = ConfigReader.integer(config, "shutdownTimeout", 0, null);
     if (shutdown != null) {

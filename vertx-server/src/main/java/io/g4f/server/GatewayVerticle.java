@@ -46,6 +46,7 @@ public class GatewayVerticle extends VerticleBase {
   private Upstreams upstreams;
   private ModelRouter modelRouter;
   private EventBusGateway eventBus;
+  private ImageFiles imageFiles;
   private EventBusBridges bridges;
   private HttpServer server;
   private Draining draining;
@@ -77,8 +78,10 @@ public class GatewayVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    eventBus = new EventBusGateway(vertx, upstreams, modelRouter, access, options, metrics,
-        options.getImageProvider().client().getImagesDir(), () -> "http://" + options.getHost() + ":" + actualPort());
+    imageFiles = new ImageFiles(vertx, options.getImageProvider().client().getImagesDir(),
+        options.getImageMaxFiles(), options.getImageMaxAge(), options.getClock());
+    eventBus = new EventBusGateway(vertx, upstreams, modelRouter, access, options, metrics, imageFiles,
+        () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
     return eventBus.start()
         .compose(registered -> bridges.startTcp())
@@ -156,9 +159,8 @@ public class GatewayVerticle extends VerticleBase {
     router.post(ResponsesApi.PATH).handler(new DialectGateway(new ResponsesApi(), modelRouter, access, metrics)::http);
     router.post(MessagesApi.PATH).handler(new DialectGateway(new MessagesApi(), modelRouter, access, metrics)::http);
     router.post(EmbeddingsGateway.PATH).handler(new EmbeddingsGateway(modelRouter, access, metrics)::http);
-    String imagesDir = options.getImageProvider().client().getImagesDir();
-    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imagesDir, metrics));
-    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imagesDir));
+    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imageFiles, metrics));
+    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imageFiles));
     router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", modelRouter.models())));
     router.get("/v1/models/:id").handler(this::model);

@@ -4,22 +4,22 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
  * {@code GET /images/{file}}: a generated image from the images directory, with its content type,
  * an ETag (size and modification time, as nginx does) and {@code 304} for a matching
- * {@code If-None-Match}. Only plain file names are accepted, so no request escapes the directory.
+ * {@code If-None-Match}; 404 once it is past the retention age ({@link ImageFiles}). Only plain file names are
+ * accepted, so no request escapes the directory.
  */
 final class ImageFilesHandler implements Handler<RoutingContext> {
 
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}");
 
-  private final Path directory;
+  private final ImageFiles files;
 
-  ImageFilesHandler(String directory) {
-    this.directory = Path.of(directory).toAbsolutePath().normalize();
+  ImageFilesHandler(ImageFiles files) {
+    this.files = files;
   }
 
   @Override
@@ -30,9 +30,9 @@ final class ImageFilesHandler implements Handler<RoutingContext> {
       notFound(response, name);
       return;
     }
-    String file = directory.resolve(name).toString();
+    String file = files.directory().resolve(name).toString();
     context.vertx().fileSystem().props(file).onComplete(props -> {
-      if (props.failed() || !props.result().isRegularFile()) {
+      if (props.failed() || !props.result().isRegularFile() || files.expired(props.result().lastModifiedTime())) {
         notFound(response, name);
         return;
       }

@@ -76,6 +76,12 @@ public final class Main implements Callable<Integer> {
           + "(env G4F_SHUTDOWN_TIMEOUT; config shutdownTimeout; default 30000).")
   Long shutdownTimeout;
 
+  @Option(names = "--allowed-private-image-hosts", defaultValue = "${env:G4F_ALLOWED_PRIVATE_IMAGE_HOSTS}",
+      split = ",", paramLabel = "HOST|IP|CIDR,...", description = "Private hosts a caller's image URL may reach when "
+      + "the gateway downloads it; by default only public addresses (env G4F_ALLOWED_PRIVATE_IMAGE_HOSTS; config "
+      + "allowedPrivateImageHosts, which this replaces).")
+  List<String> allowedPrivateImageHosts;
+
   @Option(names = "--tcp-bridge-port", defaultValue = "${env:G4F_TCP_BRIDGE_PORT:--1}", paramLabel = "N",
       description = "Port of the TCP event-bus bridge on --host (env G4F_TCP_BRIDGE_PORT); off unless set.")
   int tcpBridgePort;
@@ -221,6 +227,9 @@ public final class Main implements Callable<Integer> {
     options.setUpstreamLimits(flags.over(options.getUpstreamLimits()));
     if (shutdownTimeout != null) {
       options.setShutdownTimeout(shutdownTimeout);
+    }
+    if (allowedPrivateImageHosts != null) {
+      options.setAllowedPrivateImageHosts(allowedPrivateImageHosts);
     }
     return options;
   }

@@ -10,14 +10,14 @@ import io.vertx.ext.web.handler.StaticHandler;
  * its script and styles. Mounted before authentication, so the page loads without the api key; the API calls it
  * makes need the key like any other (the page asks for it on a 401). The page is revalidated on every load
  * ({@code no-cache} with {@code Last-Modified}); assets are cached for {@value #ASSET_MAX_AGE} s. Every response
- * carries {@link #CSP}: scripts, styles and connections from this origin only, images also from {@code data:},
- * {@code blob:} and http(s) (a provider's generated images may live elsewhere).
+ * carries {@link #CSP}: scripts, styles, connections and images from this origin only (generated images are
+ * served by the gateway), images also from {@code data:} and {@code blob:}.
  */
 final class Playground {
 
   /** The Content-Security-Policy of the playground's responses. */
   static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-      + "img-src 'self' data: blob: http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+      + "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'; "
       + "frame-ancestors 'none'";
   /** How long browsers may cache the script and styles: {@value} s. */
   static final int ASSET_MAX_AGE = 300;

@@ -36,7 +36,7 @@ class EventBusClientCallSettingsTest {
     a = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     b = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions")
         .reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
-            "{\"created\":1,\"data\":[{\"url\":\"https://img.example/1.png\"}]}");
+            "{\"created\":1,\"data\":[{\"b64_json\":\"iVBORw0KGgo=\"}]}");
     await(vertx.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0)
         .addProvider("a", new ClientOptions().setBaseUrl(a.baseUrl()).setMaxRetries(0), List.of("m1"))
         .addProvider("b", new ClientOptions().setBaseUrl(b.baseUrl()).setMaxRetries(0), List.of("m2")))));

@@ -306,13 +306,14 @@ class GatewayHttpTest {
   @Test
   void imagesAreGenerated() {
     upstream.reply(HttpMethod.POST, "/v1/images/generations", 200, "application/json",
-        "{\"created\":1,\"data\":[{\"url\":\"https://example.com/cat.png\"}]}");
+        "{\"created\":1,\"data\":[{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQ"
+            + "IAX8jx0gAAAABJRU5ErkJggg==\"}]}");
 
     HttpResponse<Buffer> response = post("/v1/images/generations", "{\"model\":\"dall-e-3\",\"prompt\":\"a cat\"}");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("url"))
-        .isEqualTo("https://example.com/cat.png");
+        .startsWith("http://127.0.0.1:" + port + "/images/").endsWith(".png");
   }
 
   @Test

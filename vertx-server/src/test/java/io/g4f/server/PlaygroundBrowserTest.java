@@ -248,8 +248,11 @@ class PlaygroundBrowserTest {
       waitFor(() -> Long.valueOf(64).equals(js("const img = document.querySelector("
           + "'#messages .message.assistant:last-child img'); return img && img.complete ? img.naturalWidth : null")));
       String src = (String) js("return document.querySelector('#messages .message.assistant:last-child img').src");
-      assertThat(src).isEqualTo(format.equals("url") ? imageUrl
-          : "data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+      if (format.equals("url")) {
+        assertThat(src).as("the gateway serves the upstream's image").startsWith(driver.getCurrentUrl() + "images/");
+      } else {
+        assertThat(src).isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+      }
       JsonObject asked = upstream.received().stream().filter(received -> received.method() == HttpMethod.POST)
           .reduce((first, second) -> second).orElseThrow().json();
       assertThat(asked.getString("prompt")).isEqualTo("a white siamese cat");

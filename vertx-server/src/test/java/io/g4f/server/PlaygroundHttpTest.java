@@ -52,7 +52,7 @@ class PlaygroundHttpTest {
     assertThat(page.getHeader("last-modified")).isNotNull();
     assertThat(page.getHeader("x-content-type-options")).isEqualTo("nosniff");
     String csp = page.getHeader("content-security-policy");
-    assertThat(csp).startsWith("default-src 'self'").contains("script-src 'self';").contains("img-src 'self' data: blob:")
+    assertThat(csp).startsWith("default-src 'self'").contains("script-src 'self';").contains("img-src 'self' data: blob:;")
         .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
     String html = page.bodyAsString();
     assertThat(html).contains("<script src=\"/playground/app.js\" defer></script>")

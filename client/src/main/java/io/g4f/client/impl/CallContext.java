@@ -1,9 +1,11 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.InvalidRequestException;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;
+import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -15,12 +17,25 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
+import java.util.Base64;
 import java.util.function.Function;
 
 /** The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. */
 record CallContext(Vertx vertx, String providerName, HttpClient httpClient, String apiKey, String baseUrl,
-                   ProxyOptions proxy, MultiMap headers, long connectTimeout, long idleTimeout, Future<Void> cancellation)
+                   ProxyOptions proxy, MultiMap headers, long connectTimeout, long idleTimeout, Future<Void> cancellation,
+                   ImageDownloads downloads)
     implements ProviderContext {
+
+  @Override
+  public Future<ImageData.DataUri> imageData(String url) {
+    if (url.startsWith("data:")) {
+      ImageData.DataUri data = ImageData.dataUri(url);
+      return data != null ? Future.succeededFuture(data) : Future.failedFuture(InvalidRequestException.forParam(
+          "An image data: URI must be base64 (data:image/png;base64,...)", providerName, "messages"));
+    }
+    return downloads.callerImage(url, providerName, cancellation).map(image -> new ImageData.DataUri(
+        image.mimeType(), Base64.getEncoder().encodeToString(image.bytes().getBytes())));
+  }
 
   @Override
   public Future<ChatCompletionStream> stream(RequestOptions request, Buffer body,

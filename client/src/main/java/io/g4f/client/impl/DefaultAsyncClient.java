@@ -58,6 +58,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Routing embeddingRouting;
   private final ProxyOptions proxy;
   private final HttpClientAgent httpClient;
+  private final ImageDownloads downloads;
   private final Retry retry;
   private final boolean ownsVertx;
   /** The options of a call that has none. */
@@ -113,6 +114,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     }
     this.httpClient = vertx.createHttpClient(http, new PoolOptions()
         .setHttp1MaxSize(options.getMaxConnections()).setHttp2MaxSize(8));
+    this.downloads = new ImageDownloads(vertx, httpClient, ImageUrlGuard.of(options.getAllowedPrivateImageHosts()),
+        options.getConnectTimeout(), options.getIdleTimeout());
   }
 
   @Override
@@ -189,7 +192,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
                 () -> call.routing().guard(provider, () -> attempt(call, provider, false,
                     context -> provider.generateImages(sent, context), discarded -> { })))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
-                options.getImagesDir()));
+                options.getImagesDir(), options.isStoreImages()));
       });
       return withDeadline(images, call, call.routing().describe());
     });
@@ -311,7 +314,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private CallContext context(Call call, Provider provider, MultiMap headers, Future<Void> cancellation) {
     return new CallContext(vertx, provider.name(), httpClient, call.routing().apiKey(provider, call.apiKey()),
         call.routing().baseUrl(provider), call.proxy(), headers, options.getConnectTimeout(),
-        options.getIdleTimeout(), cancellation);
+        options.getIdleTimeout(), cancellation, downloads);
   }
 
   private <T> Future<T> withDeadline(Future<T> future, Call call, String provider) {

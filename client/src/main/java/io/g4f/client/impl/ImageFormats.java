@@ -1,17 +1,13 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.toolkit.ImageData;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ProviderException;
-import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,22 +16,24 @@ import java.util.UUID;
 
 /**
  * Gives every image the format that was asked, whatever the provider returned: bytes wanted as a URL
- * are written under the images directory and returned as a {@code file:} URI; a URL wanted as
- * {@code b64_json} is downloaded (or decoded, for a {@code data:} URI) and encoded. A {@code file:} URL
- * is read only inside the images directory, so a provider cannot make the client read other files.
+ * are written under the images directory and returned as a {@code file:} URI (so is a provider's URL when the
+ * client {@linkplain io.g4f.client.ClientOptions#isStoreImages() stores images}: downloaded first); a URL wanted as
+ * {@code b64_json} is downloaded (or decoded, for a {@code data:} URI) and encoded. Downloads go through
+ * {@link ImageDownloads} (the provider's URL is trusted; bounded, images only). A {@code file:} URL is read only
+ * inside the images directory, so a provider cannot make the client read other files.
  */
 final class ImageFormats {
 
   private ImageFormats() {
   }
 
-  static Future<ImagesResponse> convert(ProviderContext context, String provider, ImagesResponse response,
-                                        String format, String imagesDir) {
+  static Future<ImagesResponse> convert(CallContext context, String provider, ImagesResponse response,
+                                        String format, String imagesDir, boolean store) {
     List<Future<ImagesResponse.Image>> images = new ArrayList<>();
     for (ImagesResponse.Image image : response.getData()) {
       images.add(ImageGenerationRequest.B64_JSON.equals(format)
           ? toBase64(context, provider, image, imagesDir)
-          : toUrl(context, image, imagesDir));
+          : toUrl(context, provider, image, imagesDir, store));
     }
     return Future.all(images).map(all -> {
       List<ImagesResponse.Image> converted = new ArrayList<>(images.size());
@@ -44,44 +42,64 @@ final class ImageFormats {
     });
   }
 
-  private static Future<ImagesResponse.Image> toUrl(ProviderContext context, ImagesResponse.Image image,
-                                                    String imagesDir) {
-    if (image.getUrl() != null || image.getB64Json() == null) {
+  private static Future<ImagesResponse.Image> toUrl(CallContext context, String provider, ImagesResponse.Image image,
+                                                    String imagesDir, boolean store) {
+    String url = image.getUrl();
+    if (image.getB64Json() != null && url == null) {
+      return decoded(provider, image.getB64Json()).compose(bytes -> write(context, bytes, imagesDir))
+          .map(file -> image.setUrl(file).setB64Json(null));
+    }
+    if (!store || url == null || url.startsWith("file:")) {
       return Future.succeededFuture(image.setB64Json(null));
     }
-    byte[] bytes = Base64.getMimeDecoder().decode(image.getB64Json());
-    String file = Path.of(imagesDir, System.currentTimeMillis() + "_" + UUID.randomUUID().toString().substring(0, 8)
-        + "." + ImageData.extension(ImageData.sniff(bytes))).toAbsolutePath().toString();
-    return context.vertx().fileSystem().mkdirs(imagesDir)
-        .compose(v -> context.vertx().fileSystem().writeFile(file, Buffer.buffer(bytes)))
-        .map(v -> image.setUrl(Path.of(file).toUri().toString()).setB64Json(null));
+    return bytes(context, provider, url, imagesDir).compose(bytes -> write(context, bytes, imagesDir))
+        .map(file -> image.setUrl(file).setB64Json(null));
   }
 
-  private static Future<ImagesResponse.Image> toBase64(ProviderContext context, String provider,
+  private static Future<ImagesResponse.Image> toBase64(CallContext context, String provider,
                                                        ImagesResponse.Image image, String imagesDir) {
     String url = image.getUrl();
     if (image.getB64Json() != null || url == null) {
       return Future.succeededFuture(image.setUrl(null));
     }
-    Future<Buffer> bytes;
+    return bytes(context, provider, url, imagesDir)
+        .map(buffer -> image.setB64Json(Base64.getEncoder().encodeToString(buffer.getBytes())).setUrl(null));
+  }
+
+  /** The bytes of the image at a provider's {@code url}: a {@code data:} URI, a file of the images directory or a download. */
+  private static Future<Buffer> bytes(CallContext context, String provider, String url, String imagesDir) {
     if (url.startsWith("data:")) {
       ImageData.DataUri data = ImageData.dataUri(url);
-      if (data == null) {
-        return Future.failedFuture(new InvalidRequestException(provider + " returned a data: URI that is not base64",
-            0, provider));
-      }
-      return Future.succeededFuture(image.setB64Json(data.base64()).setUrl(null));
-    } else if (url.startsWith("file:")) {
+      return data == null ? Future.failedFuture(new InvalidRequestException(
+              provider + " returned a data: URI that is not base64", 0, provider))
+          : decoded(provider, data.base64());
+    }
+    if (url.startsWith("file:")) {
       Path file = Path.of(java.net.URI.create(url)).toAbsolutePath().normalize();
       if (!file.startsWith(Path.of(imagesDir).toAbsolutePath().normalize())) {
         return Future.failedFuture(new ProviderException(provider
             + " returned a file: URL outside the images directory; it is not read", 0, provider));
       }
-      bytes = context.vertx().fileSystem().readFile(file.toString());
-    } else {
-      bytes = context.send(HttpMethod.GET, url, MultiMap.caseInsensitiveMultiMap()
-          .add(HttpHeaders.USER_AGENT, AbstractProvider.USER_AGENT), null);
+      return context.vertx().fileSystem().readFile(file.toString());
     }
-    return bytes.map(buffer -> image.setB64Json(Base64.getEncoder().encodeToString(buffer.getBytes())).setUrl(null));
+    return context.downloads().providerImage(url, provider, context.proxy(), context.cancellation())
+        .map(ImageDownloads.Image::bytes);
+  }
+
+  private static Future<Buffer> decoded(String provider, String base64) {
+    try {
+      return Future.succeededFuture(Buffer.buffer(Base64.getMimeDecoder().decode(base64)));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(ProviderErrors.malformed(provider, "base64 image", e));
+    }
+  }
+
+  /** Writes {@code bytes} to a new file of the images directory, named for its time and type; its {@code file:} URI. */
+  private static Future<String> write(CallContext context, Buffer bytes, String imagesDir) {
+    String file = Path.of(imagesDir, System.currentTimeMillis() + "_" + UUID.randomUUID().toString().substring(0, 8)
+        + "." + ImageData.extension(ImageData.sniff(bytes.getBytes()))).toAbsolutePath().toString();
+    return context.vertx().fileSystem().mkdirs(imagesDir)
+        .compose(v -> context.vertx().fileSystem().writeFile(file, bytes))
+        .map(v -> Path.of(file).toUri().toString());
   }
 }

@@ -11,7 +11,6 @@ import io.g4f.client.ChatMessage;
 import io.g4f.client.ContentPart;
 import io.g4f.client.EmbeddingRequest;
 import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
 import io.g4f.client.spi.Capability;
@@ -32,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * {@code "stream": true} and comes back as newline-delimited JSON ({@code {"message":{...},"done":false}} lines,
  * then a {@code "done":true} line with {@code done_reason} and token counts; a body that ends before it fails).
  * Both are mapped alike. Sampling settings go in {@code options}, images as bare base64 in a message's
- * {@code images}, tools as OpenAI-style function declarations, JSON output as {@code format}. Embeddings are
+ * {@code images} (image URLs downloaded by the client first, see {@link ProviderContext#imageData}), tools as OpenAI-style function declarations, JSON output as {@code format}. Embeddings are
  * {@code POST /api/embed} ({@code model}, {@code input}, {@code dimensions}), answered with {@code embeddings} (one
  * array of floats per input) and {@code prompt_eval_count} (the usage). No key.
  */
@@ -63,18 +63,38 @@ public class OllamaProvider extends AbstractProvider {
   /** Asks for the whole answer ({@code "stream": false}) and maps its one object as the last line of a stream. */
   @Override
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Json.encode(body(request).put("stream", false));
-    return context.send(HttpMethod.POST, url(context, "/api/chat"), jsonHeaders(), body)
+    return images(request, context).compose(images -> context.send(HttpMethod.POST, url(context, "/api/chat"),
+            jsonHeaders(), Json.encode(body(request, images).put("stream", false))))
         .map(answer -> new Answer(context.apiKey()).whole(answer));
   }
 
   @Override
   public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
-    Buffer body = Json.encode(body(request).put("stream", true));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(url(context, "/api/chat"))
         .setHeaders(jsonHeaders().add(HttpHeaders.ACCEPT, "application/x-ndjson"));
-    return context.stream(options, body, response -> new Answer(context.apiKey()));
+    return images(request, context).compose(images -> context.stream(options,
+        Json.encode(body(request, images).put("stream", true)), response -> new Answer(context.apiKey())));
+  }
+
+  /**
+   * The base64 of each image of {@code request}, by its URL: {@code data:} URIs decoded, {@code http(s)} URLs
+   * downloaded by the client ({@link ProviderContext#imageData}), since Ollama takes bytes only.
+   */
+  private static Future<Map<String, String>> images(ChatCompletionRequest request, ProviderContext context) {
+    Map<String, Future<ImageData.DataUri>> images = new LinkedHashMap<>();
+    for (ChatMessage message : request.getMessages()) {
+      for (ContentPart part : message.getContentParts() == null ? List.<ContentPart>of() : message.getContentParts()) {
+        if (part.getImageUrl() != null) {
+          images.computeIfAbsent(part.getImageUrl().getUrl(), context::imageData);
+        }
+      }
+    }
+    return Future.all(List.copyOf(images.values())).map(all -> {
+      Map<String, String> base64 = new LinkedHashMap<>();
+      images.forEach((url, data) -> base64.put(url, data.result().base64()));
+      return base64;
+    });
   }
 
   /** Embeds the texts with one {@code /api/embed} call; the vectors come back as floats, in input order. */
@@ -111,12 +131,12 @@ public class OllamaProvider extends AbstractProvider {
         });
   }
 
-  /** The {@code /api/chat} body for an OpenAI-shaped request, without {@code stream}. */
-  ObjectNode body(ChatCompletionRequest request) {
+  /** The {@code /api/chat} body for an OpenAI-shaped request, without {@code stream}; {@code images} by URL. */
+  private ObjectNode body(ChatCompletionRequest request, Map<String, String> images) {
     ObjectNode body = Json.MAPPER.createObjectNode().put("model", request.getModel());
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage message : request.getMessages()) {
-      messages.add(message(message));
+      messages.add(message(message, images));
     }
     ObjectNode options = Json.MAPPER.createObjectNode();
     OpenAiShapes.putIfSet(options, "temperature", request.getTemperature());
@@ -137,14 +157,14 @@ public class OllamaProvider extends AbstractProvider {
     return body;
   }
 
-  private ObjectNode message(ChatMessage message) {
+  private ObjectNode message(ChatMessage message, Map<String, String> base64) {
     ObjectNode out = Json.MAPPER.createObjectNode().put("role", message.getRole());
     out.put("content", message.getContent() == null ? "" : message.getContent());
     if (message.getContentParts() != null) {
       ArrayNode images = Json.MAPPER.createArrayNode();
       for (ContentPart part : message.getContentParts()) {
         if (part.getImageUrl() != null) {
-          images.add(base64(part.getImageUrl().getUrl()));
+          images.add(base64.get(part.getImageUrl().getUrl()));
         }
       }
       if (!images.isEmpty()) {
@@ -159,15 +179,6 @@ public class OllamaProvider extends AbstractProvider {
       }
     }
     return out;
-  }
-
-  private String base64(String url) {
-    ImageData.DataUri data = ImageData.dataUri(url);
-    if (data == null) {
-      throw InvalidRequestException.forParam(name() + " takes images as bytes, not URLs: pass the image itself "
-          + "(ImageInput.of(bytes | Path | InputStream)) or a base64 data: URI", name(), "messages");
-    }
-    return data.base64();
   }
 
   /**

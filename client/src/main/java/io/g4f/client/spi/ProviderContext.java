@@ -3,6 +3,7 @@ package io.g4f.client.spi;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;
+import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -72,6 +73,17 @@ public interface ProviderContext {
 
   /** As {@link #send(HttpMethod, String, MultiMap, Buffer)}, with a non-2xx answer read by {@code errors}. */
   Future<Buffer> send(HttpMethod method, String url, MultiMap headers, @Nullable Buffer body, ErrorReader errors);
+
+  /**
+   * The image a caller gave as {@code url}, for a provider whose API takes image bytes rather than URLs: a base64
+   * {@code data:} URI as it is, an {@code http(s)} URL downloaded by the client (at most 5 redirects and 20 MiB, a
+   * PNG, JPEG, GIF, WebP, BMP, TIFF, HEIC or AVIF image). The download reaches public addresses only: a host that
+   * is, or resolves to, a loopback, link-local, private, unspecified, multicast or reserved address, at the URL or
+   * at a redirect, is refused unless {@link io.g4f.client.ClientOptions#getAllowedPrivateImageHosts()} allows it;
+   * the check is made on the address connected to. Any failure is an {@link io.g4f.client.InvalidRequestException}
+   * (400, code {@code invalid_image_url}) naming the host and why.
+   */
+  Future<ImageData.DataUri> imageData(String url);
 
   /** The client's pooled HTTP client, for protocols {@link #stream} and {@link #send} do not cover. */
   HttpClient httpClient();
