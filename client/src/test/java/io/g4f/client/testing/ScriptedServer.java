@@ -158,14 +158,14 @@ public final class ScriptedServer implements AutoCloseable {
   private static void floodWhileWritable(io.vertx.core.http.HttpServerResponse response, Buffer event, int count,
                                          java.util.concurrent.atomic.AtomicInteger sent,
                                          java.util.concurrent.atomic.AtomicLong written) {
-    while (sent.get() < count && !response.writeQueueFull()) {
+    while (sent.get() < count && !response.closed() && !response.writeQueueFull()) {
       response.write(event);
       written.addAndGet(event.length());
       sent.incrementAndGet();
     }
     if (sent.get() == count) {
       response.end("data: [DONE]\n\n");
-    } else {
+    } else if (!response.closed()) {
       response.drainHandler(v -> floodWhileWritable(response, event, count, sent, written));
     }
   }
