@@ -166,12 +166,16 @@ final class ModelRouter {
               return;
             }
             Promise<Void> finished = Promise.promise();
-            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, () -> {
+            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, failure -> {
               target.finished();
-              finished.tryComplete();
+              if (failure == null) {
+                finished.tryComplete();
+              } else {
+                finished.tryFail(failure);
+              }
             });
             primed.future().onFailure(stream::abandon)
-                .onSuccess(served -> finished.future().onComplete(ended -> span.end()));
+                .onSuccess(served -> finished.future().onSuccess(ended -> span.end()).onFailure(span::fail));
             stream.first().onComplete(first -> {
               if (first.succeeded()) {
                 primed.tryComplete(stream);
