@@ -12,9 +12,9 @@ import io.g4f.client.Usage;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -63,22 +63,23 @@ final class EventBusGateway {
   }
 
   /**
-   * Registers the addresses, with {@code PREFIX.responses} and {@code PREFIX.messages} ({@link DialectGateway});
-   * succeeds once the registrations reached the (clustered) event bus.
+   * Registers the addresses, with {@code PREFIX.responses} and {@code PREFIX.messages} ({@link DialectGateway}), each
+   * request in the {@link AccessLog}; succeeds once the registrations reached the (clustered) event bus.
    */
   Future<Void> start() {
-    EventBus bus = vertx.eventBus();
     String prefix = options.getEventBusPrefix();
-    consumers.add(bus.consumer(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.IMAGES_GENERATE, this::images));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.MODELS, this::models));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access,
-        metrics)::bus));
-    consumers.add(bus.consumer(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access,
-        metrics)::bus));
-    consumers.add(bus.consumer(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access,
-        metrics)::bus));
+    register(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat);
+    register(prefix + EventBusProtocol.IMAGES_GENERATE, this::images);
+    register(prefix + EventBusProtocol.MODELS, this::models);
+    register(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access, metrics)::bus);
+    register(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access, metrics)::bus);
+    register(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access, metrics)::bus);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /** Lets {@code handler} answer on {@code address}, each request logged by {@link AccessLog#bus}. */
+  private void register(String address, Handler<Message<Object>> handler) {
+    consumers.add(vertx.eventBus().consumer(address, AccessLog.bus(metrics, handler)));
   }
 
   /** Unregisters the addresses; running streams fail with 503 and their upstream requests are cancelled. */
@@ -97,6 +98,7 @@ final class EventBusGateway {
     long credits;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
+      AccessLog.entry(message).model(request.getModel());
       call = callOptions(message);
       route = router.route(message.headers().get(EventBusProtocol.PROVIDER), request);
       credits = Boolean.TRUE.equals(request.getStream()) ? credits(message.headers().get(EventBusProtocol.CREDITS)) : 0;
@@ -122,6 +124,7 @@ final class EventBusGateway {
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());
+              AccessLog.entry(message).served(served.target().provider(), served.answer().getUsage());
               message.reply(json(served.answer()));
             })
             .onFailure(failure -> fail(message, route.provider(), failure));
@@ -138,6 +141,7 @@ final class EventBusGateway {
     Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
+      AccessLog.entry(message).model(request.getModel());
       call = callOptions(message);
       upstream = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
@@ -149,7 +153,10 @@ final class EventBusGateway {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
         upstream.client().images().generate(request, new DirectCallOptions().setTimeout(call.getTimeout()))
-            .onSuccess(images -> message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get()))))
+            .onSuccess(images -> {
+              AccessLog.entry(message).served(upstream.name(), null);
+              message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get())));
+            })
             .onFailure(failure -> fail(message, upstream.name(), failure));
       }
     });
@@ -225,6 +232,8 @@ final class EventBusGateway {
     private final ChatCompletionStream upstream;
     private final String provider;
     private final Caller caller;
+    /** The request that opened the stream, whose access-log event is written when the stream ends. */
+    private Message<Object> opening;
     private Usage usage;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
@@ -249,6 +258,9 @@ final class EventBusGateway {
 
     /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
     void open(Message<Object> request, long credits) {
+      opening = request;
+      AccessLog.streamed(request);
+      AccessLog.entry(request).served(provider, null);
       sessions.add(this);
       upstream.pause();
       upstream.exceptionHandler(this::failed);
@@ -265,7 +277,7 @@ final class EventBusGateway {
         if (closed) {
           OpenAiErrors.fail(request, OpenAiErrors.SHUTTING_DOWN);
         } else if (registered.failed()) {
-          close();
+          close(OpenAiErrors.of(registered.cause()).status());
           upstream.cancel();
           fail(request, provider, registered.cause());
         } else {
@@ -294,6 +306,7 @@ final class EventBusGateway {
     private void counted() {
       metrics.tokens(provider, usage);
       access.used(caller, usage);
+      AccessLog.entry(opening).served(provider, usage);
     }
 
     private void answerIfHeld() {
@@ -309,7 +322,7 @@ final class EventBusGateway {
       JsonObject body = next.body() instanceof JsonObject json ? json : new JsonObject();
       if (Boolean.TRUE.equals(body.getValue(EventBusProtocol.CANCEL))) {
         Message<Object> held = pull;
-        close();
+        close(AccessLog.CLIENT_CLOSED);
         upstream.cancel();
         if (held != null) {
           held.reply(EventBusProtocol.batch(address, new JsonArray(), true));
@@ -357,19 +370,20 @@ final class EventBusGateway {
       cancelTimer(heartbeat);
       heartbeat = -1;
       if (batch.isEmpty() && failure != null) {
-        close();
-        OpenAiErrors.fail(to, OpenAiErrors.of(failure));
+        OpenAiErrors.Error error = OpenAiErrors.of(failure);
+        close(error.status());
+        OpenAiErrors.fail(to, error);
         return;
       }
       JsonArray chunks = batch.copy();
       credits -= batch.size();
       batch.clear();
       if (ended) {
-        close();
+        close(200);
       } else {
         idle = vertx.setTimer(options.getEventBusTimeout(), id -> {
           idle = -1;
-          close();
+          close(AccessLog.CLIENT_CLOSED);
           upstream.cancel();
         });
       }
@@ -379,14 +393,16 @@ final class EventBusGateway {
     /** The gateway is stopping: the caller gets a 503, the upstream request is closed. */
     void shutDown() {
       Message<Object> held = pull;
-      close();
+      close(OpenAiErrors.SHUTTING_DOWN.status());
       upstream.cancel();
       if (held != null) {
         OpenAiErrors.fail(held, OpenAiErrors.SHUTTING_DOWN);
       }
     }
 
-    private void close() {
+    /** Ends the session; the stream's access-log event says {@code status}. */
+    private void close(int status) {
+      AccessLog.ended(opening, status);
       closed = true;
       pull = null;
       cancelTimer(heartbeat);
