@@ -21,7 +21,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * The access log, for HTTP requests ({@link #handle}) and event-bus requests to the gateway's addresses ({@link #bus}):
  * gives every request an id (the caller's {@code x-request-id} header, or {@value EventBusProtocol#REQUEST_ID} on the
- * event bus, when it is a plain token, else a new one), echoes it on HTTP responses, and when the request is answered logs one event
+ * event bus, when it is a plain token, else a new one), echoes it in the same header of the answer, and when the request is answered logs one event
  * on the logger {@code io.g4f.server.access} and records the request's latency under its route ({@link #log}, the one
  * place both go through). The event's message is the line
  * {@code id method path status 12.3ms [provider=P] [model=M] [prompt_tokens=N completion_tokens=N] [caller=C]}; its
@@ -264,8 +264,9 @@ final class AccessLog implements Handler<RoutingContext> {
   }
 
   /**
-   * An event-bus request to one of the gateway's addresses as its handler sees it: the message, whose first reply
-   * logs its event (unless it opened a stream). Used on the handler's event loop.
+   * An event-bus request to one of the gateway's addresses as its handler sees it: the message, whose replies carry
+   * the request's id in the {@value EventBusProtocol#REQUEST_ID} header and whose first reply logs its event (unless
+   * it opened a stream). Used on the handler's event loop.
    */
   private static final class BusRequest implements Message<Object> {
 
@@ -310,15 +311,24 @@ final class AccessLog implements Handler<RoutingContext> {
 
     @Override
     public void reply(Object body, DeliveryOptions options) {
-      message.reply(body, options);
+      message.reply(body, withId(options));
       replied(body);
     }
 
     @Override
     public <R> Future<Message<R>> replyAndRequest(Object body, DeliveryOptions options) {
-      Future<Message<R>> answer = message.replyAndRequest(body, options);
+      Future<Message<R>> answer = message.replyAndRequest(body, withId(options));
       replied(body);
       return answer;
+    }
+
+    /** {@code options} with the request's id among their headers. */
+    private DeliveryOptions withId(DeliveryOptions options) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      if (options.getHeaders() != null) {
+        headers.addAll(options.getHeaders());
+      }
+      return new DeliveryOptions(options).setHeaders(headers.set(EventBusProtocol.REQUEST_ID, id));
     }
 
     private void replied(Object body) {

@@ -86,7 +86,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   /** The options of the upstream calls of {@code context}'s request: its {@code x-request-id} goes along. */
   static DirectCallOptions upstreamOptions(RoutingContext context) {
-    return new DirectCallOptions().putHeader("x-request-id", AccessLog.requestId(context));
+    return new DirectCallOptions().putHeader(AccessLog.REQUEST_ID_HEADER, AccessLog.requestId(context));
   }
 
   private void fail(HttpServerResponse response, String provider, Throwable failure) {

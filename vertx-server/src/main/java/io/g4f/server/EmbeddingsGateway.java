@@ -43,7 +43,8 @@ final class EmbeddingsGateway {
     Promise<Void> left = Promise.promise();
     response.closeHandler(closed -> left.tryComplete());
     embed(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER),
-        context.get(Caller.CONTEXT_KEY), AccessLog.entry(context), () -> new CallOptions().setCancellation(left.future()))
+        context.get(Caller.CONTEXT_KEY), AccessLog.entry(context),
+        () -> ChatCompletionsHandler.upstreamOptions(context).setCancellation(left.future()))
         .onSuccess(served -> response.putHeader("content-type", "application/json")
             .putHeader(ModelRouter.PROVIDER_HEADER, served.target().provider())
             .end(Json.encode(served.answer())))

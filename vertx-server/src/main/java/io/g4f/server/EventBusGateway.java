@@ -137,7 +137,7 @@ final class EventBusGateway {
       return;
     }
     ImageGenerationRequest request;
-    CallOptions call;
+    DirectCallOptions call;
     Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
@@ -152,7 +152,7 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
-        upstream.client().images().generate(request, new DirectCallOptions().setTimeout(call.getTimeout()))
+        upstream.client().images().generate(request, call)
             .onSuccess(images -> {
               AccessLog.entry(message).served(upstream.name(), null);
               message.reply(json(ImagesHandler.servedFrom(images, imagesDir, baseUrl.get())));
@@ -188,15 +188,20 @@ final class EventBusGateway {
   }
 
   /**
-   * The call's settings from the message's headers: its {@code timeout} (ms); a bad one, or one a bridge could
-   * not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
+   * The call's settings from the message's headers: its {@code timeout} (ms), and its request id
+   * ({@link AccessLog#requestId(Message)}) as the upstream's {@code x-request-id} header; a bad timeout, or one a
+   * bridge could not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
    */
-  static CallOptions callOptions(Message<Object> message) {
+  static DirectCallOptions callOptions(Message<Object> message) {
     String invalid = message.headers().get(EventBusBridges.INVALID_HEADER);
     if (invalid != null) {
       throw InvalidRequestException.forParam(EventBusBridges.invalidHeader(invalid), null, invalid);
     }
-    CallOptions call = new CallOptions();
+    DirectCallOptions call = new DirectCallOptions();
+    String id = AccessLog.requestId(message);
+    if (id != null) {
+      call.putHeader(AccessLog.REQUEST_ID_HEADER, id);
+    }
     String timeout = message.headers().get(EventBusProtocol.TIMEOUT);
     if (timeout != null) {
       try {

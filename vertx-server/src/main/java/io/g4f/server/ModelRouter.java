@@ -226,8 +226,10 @@ final class ModelRouter {
   }
 
   /**
-   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current while the
-   * attempt starts, and that the attempt ends once it succeeded (a failed attempt's span is ended here).
+   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current until the
+   * attempt succeeded or failed, so that the upstream requests it makes (its retries too) are its children and carry
+   * its trace upstream, even for a request that came without one (an event-bus request); the attempt ends its span
+   * once it succeeded (a failed attempt's span is ended here).
    */
   private <T> Future<Served<T>> run(Route route, String operation, String model,
                                     BiFunction<Target, AttemptSpan, Future<T>> attempt) {
@@ -255,14 +257,16 @@ final class ModelRouter {
     metrics.attempt(target);
     long start = System.nanoTime();
     AttemptSpan span = spans.apply(target);
+    Scope current = span.makeCurrent();
     Future<T> answer;
-    try (Scope current = span.makeCurrent()) {
+    try {
       answer = attempt.apply(target, span);
     } catch (RuntimeException e) {
       target.finished();
       answer = Future.failedFuture(e);
     }
     answer.onComplete(done -> {
+      current.close();
       if (done.succeeded()) {
         target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         result.complete(new Served<>(target, done.result()));

@@ -150,7 +150,11 @@ class EventBusBridgesTest {
   void eachRequestIsOneAccessLogEventAsOverHttp(Bridge bridge) throws Exception {
     try (LogCapture log = LogCapture.record(Main.LogFormat.json)) {
       BridgeFrames bridged = connect(bridge);
-      bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO), keyed().put("requestId", "bus-1"))).next();
+      JsonObject first = bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO),
+          keyed().put("requestId", "bus-1"))).next();
+      assertThat(first.getJsonObject("headers").getString("requestId")).as("the reply names the request")
+          .isEqualTo("bus-1");
+      assertThat(upstream.last().headers().get("x-request-id")).isEqualTo("bus-1");
       bridged.write(send("g4f.chat.completions", "r2", new JsonObject(HELLO).put("model", "nope"),
           keyed().put("requestId", "bus-2"))).next();
       JsonObject answer = bridged.write(send("g4f.chat.completions", "r3", new JsonObject(HELLO).put("stream", true),

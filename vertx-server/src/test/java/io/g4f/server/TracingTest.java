@@ -138,6 +138,7 @@ class TracingTest {
     Span client = awaitSpan(span -> trace(span).equals(TRACE_ID) && span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
         && hex(span.getSpanId().toByteArray()).equals(upstreamTrace.split("-")[2]));
     assertThat(client.getName()).as("Vert.x's HTTP client span").isNotEqualTo(attempt.getName());
+    assertThat(client.getParentSpanId()).as("a child of the attempt").isEqualTo(attempt.getSpanId());
     assertNoPrompt();
   }
 
@@ -209,7 +210,24 @@ class TracingTest {
     Span parent = awaitSpan(span -> span.getSpanId().equals(attempt.getParentSpanId()));
     assertThat(parent.getKind()).isIn(Span.SpanKind.SPAN_KIND_SERVER, Span.SpanKind.SPAN_KIND_CONSUMER);
     assertThat(attributes(attempt).get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
+    assertThat(up.last().headers().get("traceparent")).as("the trace sent upstream").startsWith("00-" + trace + "-");
+    assertThat(up.last().headers().get("x-request-id")).as("the event-bus request's id sent upstream").isNotBlank();
     assertNoPrompt();
+  }
+
+  @Test
+  void anUntracedEventBusRequestStartsATraceThatGoesUpstreamWithItsId() {
+    await(vertx.eventBus().request("g4f.chat.completions", new JsonObject().put("messages", PROMPT),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader("requestId", "bus-trace-1")));
+
+    String upstreamTrace = up.last().headers().get("traceparent");
+    assertThat(upstreamTrace).as("a bridge caller sends no trace: the attempt starts one").startsWith("00-");
+    assertThat(up.last().headers().get("x-request-id")).isEqualTo("bus-trace-1");
+    Span attempt = awaitSpan(span -> trace(span).equals(upstreamTrace.split("-")[1]) && span.getName().startsWith("chat"));
+    assertThat(attributes(attempt).get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
+    Span client = awaitSpan(span -> hex(span.getSpanId().toByteArray()).equals(upstreamTrace.split("-")[2]));
+    assertThat(client.getParentSpanId()).as("Vert.x's HTTP client span, a child of the attempt")
+        .isEqualTo(attempt.getSpanId());
   }
 
   private Span awaitSpan(Predicate<Span> wanted) {
