@@ -21,9 +21,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * The access log, for HTTP requests ({@link #handle}) and event-bus requests to the gateway's addresses ({@link #bus}):
  * gives every request an id (the caller's {@code x-request-id} header, or {@value EventBusProtocol#REQUEST_ID} on the
- * event bus, when it is a plain token, else a new one), echoes it in the same header of the answer, and when the request is answered logs one event
- * on the logger {@code io.g4f.server.access} and records the request's latency under its route ({@link #log}, the one
- * place both go through). The event's message is the line
+ * event bus, when it is a plain token, else a new one), echoes it in the same header of the answer, and when the
+ * request is answered logs one event on the logger {@code io.g4f.server.access} and records the request's latency
+ * under its route ({@link #log}, the one place both go through). The event's message is the line
  * {@code id method path status 12.3ms [provider=P] [model=M] [prompt_tokens=N completion_tokens=N] [caller=C]}; its
  * key-value pairs (fields of their own in {@code --log-format json}) are {@code request_id}, {@code method},
  * {@code path}, {@code route}, {@code status}, {@code duration_ms}, and when known {@code provider} (the configured one
