@@ -1,6 +1,13 @@
 package io.g4f.server;
 
+import io.g4f.client.Usage;
+import io.g4f.client.eventbus.EventBusProtocol;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,25 +19,42 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Gives every request an id ({@code x-request-id}: the caller's when it is a plain token, else a new
- * one), echoes it on the response, and when the response ends logs one event on the logger
- * {@code io.g4f.server.access} and records the request's latency under its route template. The event's message is
- * the line {@code id method path status 12.3ms [provider]} (status {@value #CLIENT_CLOSED} when the caller left
- * before it got a status line); its key-value pairs (fields of their own in
- * {@code --log-format json}) are {@code request_id}, {@code method}, {@code path}, {@code route}, {@code status},
- * {@code duration_ms}, and when known {@code provider} (the configured one that served), {@code model} (as asked)
- * and {@code caller} ({@code key:NAME} or {@code address:ADDRESS}). Never the query, headers or body, so never keys
- * or prompts. Logback's asynchronous appender ({@code logback.xml}) writes it, never the event loop.
+ * The access log, for HTTP requests ({@link #handle}) and event-bus requests to the gateway's addresses ({@link #bus}):
+ * gives every request an id (the caller's {@code x-request-id} header, or {@value EventBusProtocol#REQUEST_ID} on the
+ * event bus, when it is a plain token, else a new one), echoes it in the same header of the answer, and when the
+ * request is answered logs one event on the logger {@code io.g4f.server.access} and records the request's latency
+ * under its route ({@link #log}, the one place both go through). The event's message is the line
+ * {@code id method path status 12.3ms [provider=P] [model=M] [prompt_tokens=N completion_tokens=N] [caller=C]}; its
+ * key-value pairs (fields of their own in {@code --log-format json}) are {@code request_id}, {@code method},
+ * {@code path}, {@code route}, {@code status}, {@code duration_ms}, and when known {@code provider} (the configured one
+ * that served), {@code model} (as asked), {@code prompt_tokens}, {@code completion_tokens} and {@code caller}
+ * ({@code key:NAME} or {@code address:ADDRESS}). An event-bus request has the method {@value #BUS}, its address as path
+ * and route, and the status an HTTP request would have had: 200, its failure code, or {@value #CLIENT_CLOSED} when
+ * the caller cancelled or abandoned its stream. Never a query, a header or a body, so never a key or a prompt.
+ * Logback's asynchronous appender ({@code logback.xml}) writes it, never the event loop.
  *
  * <p>A request that a router-wide handler ended (authentication, origin policy, limits) is recorded under the
  * template of the route it was bound for; only a request for no route is {@code unmatched}.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
-  /** Where handlers put the model a request asked for ({@link #model}). */
-  private static final String MODEL = "g4f.model";
+  /**
+   * The status logged and counted for a request whose caller left before it got a status line ({@value}, nginx's
+   * "client closed request"), or cancelled or abandoned an event-bus stream; a stream the caller left after its
+   * status line keeps the status it was sent.
+   */
+  static final int CLIENT_CLOSED = 499;
+  /** The method of event-bus requests. */
+  static final String BUS = "BUS";
+  /** The HTTP header of a request's id, sent upstream as well. */
+  static final String REQUEST_ID_HEADER = "x-request-id";
+
+  /** Where an HTTP request's {@link Entry} is kept in its routing context. */
+  private static final String ENTRY = "g4f.access";
   private static final Logger LOG = LoggerFactory.getLogger("io.g4f.server.access");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  /** Longest model name logged; a longer one is cut. */
+  private static final int MAX_MODEL = 100;
 
   private final GatewayMetrics metrics;
   /** The router whose routes name requests that a router-wide handler ended; null: {@code unmatched} for those. */
@@ -42,54 +66,141 @@ final class AccessLog implements Handler<RoutingContext> {
   }
 
   /**
-   * The status logged and counted for a request whose caller left before it got a status line ({@value}, nginx's
-   * "client closed request"); a stream the caller left after its status line keeps the status it was sent.
+   * What one request's event says beyond its id, route, status and duration, filled in by its handlers as they learn
+   * it. Used on the request's event loop.
    */
-  static final int CLIENT_CLOSED = 499;
+  static final class Entry {
+
+    private String model;
+    private String provider;
+    private Usage usage;
+
+    /** The model the request asked for. */
+    Entry model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    /** The configured provider that answered, and the usage it reported (null for none). */
+    Entry served(String provider, Usage usage) {
+      this.provider = provider;
+      this.usage = usage;
+      return this;
+    }
+  }
+
+  /** The entry of {@code context}'s request (a detached one when no access log runs on its router). */
+  static Entry entry(RoutingContext context) {
+    Entry entry = context.get(ENTRY);
+    return entry != null ? entry : new Entry();
+  }
+
+  /** The entry of an event-bus request {@link #bus} handed on (a detached one for any other message). */
+  static Entry entry(Message<?> message) {
+    return message instanceof BusRequest request ? request.entry : new Entry();
+  }
 
   /** The request's id, as echoed in its {@code x-request-id} response header. */
   static String requestId(RoutingContext context) {
-    return context.response().headers().get("x-request-id");
+    return context.response().headers().get(REQUEST_ID_HEADER);
+  }
+
+  /** The id of an event-bus request {@link #bus} handed on, else null. */
+  static String requestId(Message<?> message) {
+    return message instanceof BusRequest request ? request.id : null;
   }
 
   /** Records the model {@code context}'s request asked for, for its access-log event. */
   static void model(RoutingContext context, String model) {
-    context.put(MODEL, model);
+    entry(context).model(model);
   }
 
   @Override
   public void handle(RoutingContext context) {
     long start = System.nanoTime();
-    String given = context.request().getHeader("x-request-id");
-    String id = given != null && TOKEN.matcher(given).matches() ? given : UUID.randomUUID().toString();
-    context.response().putHeader("x-request-id", id);
+    String id = id(context.request().getHeader(REQUEST_ID_HEADER));
+    context.response().putHeader(REQUEST_ID_HEADER, id);
+    Entry entry = new Entry();
+    context.put(ENTRY, entry);
     context.addEndHandler(ended -> {
-      long nanos = System.nanoTime() - start;
-      int status = context.response().headWritten() ? context.response().getStatusCode() : CLIENT_CLOSED;
-      String route = route(context);
-      metrics.request(route, status, nanos);
-      if (LOG.isInfoEnabled()) {
-        String provider = context.response().headers().get(ModelRouter.PROVIDER_HEADER);
-        String method = context.request().method().name();
-        String path = context.request().path();
-        Caller caller = context.get(Caller.CONTEXT_KEY);
-        String model = context.get(MODEL);
-        LoggingEventBuilder event = LOG.atInfo().addKeyValue("request_id", id).addKeyValue("method", method)
-            .addKeyValue("path", path).addKeyValue("route", route).addKeyValue("status", status)
-            .addKeyValue("duration_ms", Math.round(nanos / 1e5) / 10.0);
-        if (provider != null) {
-          event = event.addKeyValue("provider", provider);
-        }
-        if (model != null) {
-          event = event.addKeyValue("model", model);
-        }
-        if (caller != null && caller.id() != null) {
-          event = event.addKeyValue("caller", caller.id());
-        }
-        event.log(line(id, method, path, status, nanos, provider));
+      if (entry.provider == null) {
+        entry.provider = context.response().headers().get(ModelRouter.PROVIDER_HEADER);
       }
+      Caller caller = context.get(Caller.CONTEXT_KEY);
+      log(metrics, id, context.request().method().name(), context.request().path(), route(context),
+          context.response().headWritten() ? context.response().getStatusCode() : CLIENT_CLOSED,
+          System.nanoTime() - start, entry, caller == null ? null : caller.id());
     });
     context.next();
+  }
+
+  /**
+   * {@code handler} for requests to one of the gateway's event-bus addresses, each handed on with its id and
+   * {@link Entry} and logged when it is answered: at its reply, or for a stream opened by the reply at
+   * {@link #ended}.
+   */
+  static Handler<Message<Object>> bus(GatewayMetrics metrics, Handler<Message<Object>> handler) {
+    return message -> handler.handle(new BusRequest(message, metrics));
+  }
+
+  /** The reply to {@code opening} (a request {@link #bus} handed on) opens a stream: its event waits for {@link #ended}. */
+  static void streamed(Message<?> opening) {
+    if (opening instanceof BusRequest request) {
+      request.streamed = true;
+    }
+  }
+
+  /** The stream {@code opening} opened ended with {@code status}: logs its event, unless its reply was. */
+  static void ended(Message<?> opening, int status) {
+    if (opening instanceof BusRequest request) {
+      request.log(status);
+    }
+  }
+
+  /** The caller's id when it is a plain token, else a new one. */
+  private static String id(String given) {
+    return given != null && TOKEN.matcher(given).matches() ? given : UUID.randomUUID().toString();
+  }
+
+  /** Logs one request's event and records its latency: every access-log event, HTTP or event bus, comes here. */
+  private static void log(GatewayMetrics metrics, String id, String method, String path, String route, int status,
+                          long nanos, Entry entry, String caller) {
+    metrics.request(route, status, nanos);
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    String model = entry.model == null ? null : printable(entry.model);
+    Integer prompt = entry.usage == null ? null : entry.usage.getPromptTokens();
+    Integer completion = entry.usage == null ? null : entry.usage.getCompletionTokens();
+    LoggingEventBuilder event = LOG.atInfo().addKeyValue("request_id", id).addKeyValue("method", method)
+        .addKeyValue("path", path).addKeyValue("route", route).addKeyValue("status", status)
+        .addKeyValue("duration_ms", Math.round(nanos / 1e5) / 10.0);
+    if (entry.provider != null) {
+      event = event.addKeyValue("provider", entry.provider);
+    }
+    if (model != null) {
+      event = event.addKeyValue("model", model);
+    }
+    if (prompt != null) {
+      event = event.addKeyValue("prompt_tokens", prompt);
+    }
+    if (completion != null) {
+      event = event.addKeyValue("completion_tokens", completion);
+    }
+    if (caller != null) {
+      event = event.addKeyValue("caller", caller);
+    }
+    event.log(line(id, method, path, status, nanos, entry.provider, model, prompt, completion, caller));
+  }
+
+  /** {@code text} for a log line: at most {@value #MAX_MODEL} characters, each space or control character a {@code _}. */
+  private static String printable(String text) {
+    StringBuilder printable = new StringBuilder(Math.min(text.length(), MAX_MODEL));
+    for (int i = 0; i < text.length() && i < MAX_MODEL; i++) {
+      char c = text.charAt(i);
+      printable.append(Character.isWhitespace(c) || Character.isISOControl(c) ? '_' : c);
+    }
+    return printable.toString();
   }
 
   /** The template of the route that ended the request, else of the first route with a path that matches it, else {@code unmatched}. */
@@ -126,17 +237,112 @@ final class AccessLog implements Handler<RoutingContext> {
   }
 
   /**
-   * {@code id method path status 12.3ms [provider]}, the duration rounded to a tenth of a millisecond without a
-   * trailing {@code .0}, then the configured provider that served, if any.
+   * {@code id method path status 12.3ms}, the duration rounded to a tenth of a millisecond without a trailing
+   * {@code .0}, then those of {@code provider=P model=M prompt_tokens=N completion_tokens=N caller=C} that are known.
    */
-  static String line(String id, String method, String path, int status, long nanos, String provider) {
+  static String line(String id, String method, String path, int status, long nanos, String provider, String model,
+                     Integer promptTokens, Integer completionTokens, String caller) {
     long tenths = Math.round(nanos / 1e5);
-    StringBuilder line = new StringBuilder(id.length() + path.length() + 32).append(id).append(' ').append(method)
+    StringBuilder line = new StringBuilder(id.length() + path.length() + 96).append(id).append(' ').append(method)
         .append(' ').append(path).append(' ').append(status).append(' ').append(tenths / 10);
     if (tenths % 10 != 0) {
       line.append('.').append(tenths % 10);
     }
     line.append("ms");
-    return provider == null ? line.toString() : line.append(' ').append(provider).toString();
+    appendField(line, "provider", provider);
+    appendField(line, "model", model);
+    appendField(line, "prompt_tokens", promptTokens);
+    appendField(line, "completion_tokens", completionTokens);
+    appendField(line, "caller", caller);
+    return line.toString();
+  }
+
+  private static void appendField(StringBuilder line, String name, Object value) {
+    if (value != null) {
+      line.append(' ').append(name).append('=').append(value);
+    }
+  }
+
+  /**
+   * An event-bus request to one of the gateway's addresses as its handler sees it: the message, whose replies carry
+   * the request's id in the {@value EventBusProtocol#REQUEST_ID} header and whose first reply logs its event (unless
+   * it opened a stream). Used on the handler's event loop.
+   */
+  private static final class BusRequest implements Message<Object> {
+
+    private final Message<Object> message;
+    private final GatewayMetrics metrics;
+    private final String id;
+    private final long start = System.nanoTime();
+    private final Entry entry = new Entry();
+    private boolean streamed;
+    private boolean logged;
+
+    BusRequest(Message<Object> message, GatewayMetrics metrics) {
+      this.message = message;
+      this.metrics = metrics;
+      this.id = id(message.headers().get(EventBusProtocol.REQUEST_ID));
+    }
+
+    @Override
+    public String address() {
+      return message.address();
+    }
+
+    @Override
+    public MultiMap headers() {
+      return message.headers();
+    }
+
+    @Override
+    public Object body() {
+      return message.body();
+    }
+
+    @Override
+    public String replyAddress() {
+      return message.replyAddress();
+    }
+
+    @Override
+    public boolean isSend() {
+      return message.isSend();
+    }
+
+    @Override
+    public void reply(Object body, DeliveryOptions options) {
+      message.reply(body, withId(options));
+      replied(body);
+    }
+
+    @Override
+    public <R> Future<Message<R>> replyAndRequest(Object body, DeliveryOptions options) {
+      Future<Message<R>> answer = message.replyAndRequest(body, withId(options));
+      replied(body);
+      return answer;
+    }
+
+    /** {@code options} with the request's id among their headers. */
+    private DeliveryOptions withId(DeliveryOptions options) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      if (options.getHeaders() != null) {
+        headers.addAll(options.getHeaders());
+      }
+      return new DeliveryOptions(options).setHeaders(headers.set(EventBusProtocol.REQUEST_ID, id));
+    }
+
+    private void replied(Object body) {
+      if (!streamed) {
+        log(body instanceof ReplyException failure ? failure.failureCode() : 200);
+      }
+    }
+
+    void log(int status) {
+      if (!logged) {
+        logged = true;
+        AccessLog.log(metrics, id, BUS, message.address(), message.address(), status, System.nanoTime() - start,
+            entry, Caller.fromHeader(message.headers().get(Caller.HEADER)).id());
+      }
+    }
   }
 }

@@ -57,7 +57,10 @@ final class AttemptSpan {
     return new AttemptSpan(builder.startSpan());
   }
 
-  /** Makes the span current until the scope closes, so that spans started meanwhile are its children. */
+  /**
+   * Makes the span current (in the Vert.x context, with Vert.x's OpenTelemetry context storage) until the scope
+   * closes, so that spans started meanwhile are its children.
+   */
   Scope makeCurrent() {
     return span.makeCurrent();
   }

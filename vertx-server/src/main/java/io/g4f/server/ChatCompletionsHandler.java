@@ -65,7 +65,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         OpenAiErrors.send(response, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
         router.stream(route, request, upstreamOptions(context))
-            .onSuccess(served -> pipe(served.answer(), served.target().provider(), response, caller))
+            .onSuccess(served -> pipe(served.answer(), served.target().provider(), response, caller,
+                AccessLog.entry(context)))
             .onFailure(failure -> fail(response, route.provider(), failure));
       } else {
         Promise<Void> left = Promise.promise();
@@ -74,6 +75,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());
+              AccessLog.entry(context).served(served.target().provider(), served.answer().getUsage());
               response.putHeader("content-type", "application/json")
                   .putHeader(ModelRouter.PROVIDER_HEADER, served.target().provider())
                   .end(Json.encode(served.answer()));
@@ -85,7 +87,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   /** The options of the upstream calls of {@code context}'s request: its {@code x-request-id} goes along. */
   static DirectCallOptions upstreamOptions(RoutingContext context) {
-    return new DirectCallOptions().putHeader("x-request-id", AccessLog.requestId(context));
+    return new DirectCallOptions().putHeader(AccessLog.REQUEST_ID_HEADER, AccessLog.requestId(context));
   }
 
   private void fail(HttpServerResponse response, String provider, Throwable failure) {
@@ -95,9 +97,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   /**
    * Pipes {@code stream} to {@code response}; when it ends or fails, the last usage a chunk reported (a running
-   * total for Gemini, the only one for OpenAI) is counted once, in the metrics and for {@code caller}.
+   * total for Gemini, the only one for OpenAI) is counted once, in the metrics, for {@code caller} and in its
+   * access-log {@code entry}.
    */
-  private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller) {
+  private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller,
+                    AccessLog.Entry entry) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -109,6 +113,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     stream.exceptionHandler(failure -> {
       metrics.tokens(provider, usage[0]);
       access.used(caller, usage[0]);
+      entry.served(provider, usage[0]);
       events.flush();
       if (!response.closed()) {
         metrics.upstreamError(provider, failure);
@@ -118,6 +123,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     stream.endHandler(v -> {
       metrics.tokens(provider, usage[0]);
       access.used(caller, usage[0]);
+      entry.served(provider, usage[0]);
       events.flush();
       response.end(DONE);
     });

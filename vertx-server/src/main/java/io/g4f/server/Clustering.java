@@ -12,6 +12,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,16 +51,17 @@ final class Clustering {
   /**
    * A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free
    * port), observed by {@code observability}; logs one line when it joined (with the member count) and one per
-   * other member that joins or leaves.
+   * other member that joins or leaves after that (not one per member it found when joining).
    */
   static Future<Vertx> vertx(Observability observability, String host, Config hazelcast) {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(host).setPort(0);
+    AtomicBoolean joined = new AtomicBoolean();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast.addListenerConfig(
         new ListenerConfig(new MembershipListener() {
           @Override
           public void memberAdded(MembershipEvent event) {
-            if (!event.getMember().localMember()) {
+            if (joined.get() && !event.getMember().localMember()) {
               LOG.info("Cluster member {} joined; {} members", event.getMember().getAddress(), event.getMembers().size());
             }
           }
@@ -70,7 +72,9 @@ final class Clustering {
           }
         })));
     return observability.vertxBuilder(options).withClusterManager(manager).buildClustered()
-        .onSuccess(vertx -> LOG.info("Joined cluster {} as {}; {} members", CLUSTER_NAME, manager.getNodeId(),
-            manager.getNodes().size()));
+        .onSuccess(vertx -> {
+          joined.set(true);
+          LOG.info("Joined cluster {} as {}; {} members", CLUSTER_NAME, manager.getNodeId(), manager.getNodes().size());
+        });
   }
 }

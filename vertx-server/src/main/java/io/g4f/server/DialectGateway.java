@@ -54,17 +54,19 @@ final class DialectGateway {
     Promise<Void> left = Promise.promise();
     response.closeHandler(closed -> left.tryComplete());
     CallOptions options = ChatCompletionsHandler.upstreamOptions(context).setCancellation(left.future());
-    admit(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER), caller, call -> options)
+    AccessLog.Entry entry = AccessLog.entry(context);
+    admit(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER), caller, entry,
+        call -> options)
         .onFailure(failure -> OpenAiErrors.send(response, dialect.error(failure)))
         .onSuccess(admitted -> {
-          AccessLog.model(context, admitted.call().request().getModel());
           if (admitted.streamed()) {
             router.stream(admitted.route(), admitted.call().request(), admitted.options())
-                .onSuccess(served -> pipe(admitted.call(), served.answer(), served.target().provider(), response, caller))
+                .onSuccess(served -> pipe(admitted.call(), served.answer(), served.target().provider(), response,
+                    caller, entry))
                 .onFailure(failure -> upstreamFailed(admitted.route().provider(), failure,
                     error -> OpenAiErrors.send(response, error)));
           } else {
-            whole(admitted, caller)
+            whole(admitted, caller, entry)
                 .onSuccess(served -> response.putHeader("content-type", "application/json")
                     .putHeader(ModelRouter.PROVIDER_HEADER, served.target().provider())
                     .end(served.answer().toBuffer()))
@@ -80,7 +82,8 @@ final class DialectGateway {
       return;
     }
     Caller caller = Caller.fromHeader(message.headers().get(Caller.HEADER));
-    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER), caller, call -> {
+    AccessLog.Entry entry = AccessLog.entry(message);
+    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER), caller, entry, call -> {
       CallOptions options = EventBusGateway.callOptions(message);
       if (Boolean.TRUE.equals(call.request().getStream())) {
         throw InvalidRequestException.forParam("stream: true is not served on the event bus for this API; "
@@ -89,23 +92,24 @@ final class DialectGateway {
       return options;
     })
         .onFailure(failure -> OpenAiErrors.fail(message, dialect.error(failure)))
-        .onSuccess(admitted -> whole(admitted, caller)
+        .onSuccess(admitted -> whole(admitted, caller, entry)
             .onSuccess(served -> message.reply(served.answer()))
             .onFailure(failure -> upstreamFailed(admitted.route().provider(), failure,
                 error -> OpenAiErrors.fail(message, error))));
   }
 
   /**
-   * Reads, routes and admits a call of {@code caller}; {@code options} checks the call and gives its settings
-   * (it may throw a {@link G4fException}).
+   * Reads, routes and admits a call of {@code caller}, noting its model in its access-log {@code entry};
+   * {@code options} checks the call and gives its settings (it may throw a {@link G4fException}).
    */
-  private Future<Admitted> admit(Buffer body, String providers, Caller caller,
+  private Future<Admitted> admit(Buffer body, String providers, Caller caller, AccessLog.Entry entry,
                                  Function<ChatDialect.Call, CallOptions> options) {
     ChatDialect.Call call;
     CallOptions settings;
     ModelRouter.Route route;
     try {
       call = dialect.call(json(body));
+      entry.model(call.request().getModel());
       settings = options.apply(call);
       route = router.route(providers, call.request());
     } catch (G4fException e) {
@@ -125,11 +129,12 @@ final class DialectGateway {
     }
   }
 
-  /** The whole answer in the API's shape, its usage recorded. */
-  private Future<ModelRouter.Served<JsonObject>> whole(Admitted admitted, Caller caller) {
+  /** The whole answer in the API's shape, its usage recorded (in {@code entry} too). */
+  private Future<ModelRouter.Served<JsonObject>> whole(Admitted admitted, Caller caller, AccessLog.Entry entry) {
     return router.complete(admitted.route(), admitted.call().request(), admitted.options()).map(served -> {
       metrics.tokens(served.target().provider(), served.answer().getUsage());
       access.used(caller, served.answer().getUsage());
+      entry.served(served.target().provider(), served.answer().getUsage());
       return new ModelRouter.Served<>(served.target(), admitted.call().answer(served.answer()));
     });
   }
@@ -139,9 +144,12 @@ final class DialectGateway {
     send.accept(dialect.error(failure));
   }
 
-  /** Writes {@code stream}'s events to {@code response}; the last usage a chunk reported is {@code caller}'s at the end. */
+  /**
+   * Writes {@code stream}'s events to {@code response}; the last usage a chunk reported is {@code caller}'s at the end
+   * (and {@code entry}'s).
+   */
   private void pipe(ChatDialect.Call call, TargetStream stream, String provider, HttpServerResponse response,
-                    Caller caller) {
+                    Caller caller, AccessLog.Entry entry) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -160,6 +168,7 @@ final class DialectGateway {
     };
     stream.exceptionHandler(failure -> {
       access.used(caller, usage[0]);
+      entry.served(provider, usage[0]);
       if (!response.closed() && !response.ended()) {
         metrics.upstreamError(provider, failure);
         call.fail(failure, write);
@@ -168,6 +177,7 @@ final class DialectGateway {
     });
     stream.endHandler(v -> {
       access.used(caller, usage[0]);
+      entry.served(provider, usage[0]);
       call.end(write);
       if (!response.closed() && !response.ended()) {
         response.end();

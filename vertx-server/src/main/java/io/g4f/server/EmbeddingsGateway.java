@@ -43,7 +43,8 @@ final class EmbeddingsGateway {
     Promise<Void> left = Promise.promise();
     response.closeHandler(closed -> left.tryComplete());
     embed(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER),
-        context.get(Caller.CONTEXT_KEY), () -> new CallOptions().setCancellation(left.future()))
+        context.get(Caller.CONTEXT_KEY), AccessLog.entry(context),
+        () -> ChatCompletionsHandler.upstreamOptions(context).setCancellation(left.future()))
         .onSuccess(served -> response.putHeader("content-type", "application/json")
             .putHeader(ModelRouter.PROVIDER_HEADER, served.target().provider())
             .end(Json.encode(served.answer())))
@@ -56,7 +57,8 @@ final class EmbeddingsGateway {
       return;
     }
     embed(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER),
-        Caller.fromHeader(message.headers().get(Caller.HEADER)), () -> EventBusGateway.callOptions(message))
+        Caller.fromHeader(message.headers().get(Caller.HEADER)), AccessLog.entry(message),
+        () -> EventBusGateway.callOptions(message))
         .onSuccess(served -> message.reply(new JsonObject(Json.encode(served.answer()))))
         .onFailure(failure -> OpenAiErrors.fail(message, OpenAiErrors.of(failure)));
   }
@@ -67,14 +69,18 @@ final class EmbeddingsGateway {
     CallOptions get();
   }
 
-  /** Reads, routes, admits and runs one call of {@code caller}; an upstream failure is counted against its provider. */
+  /**
+   * Reads, routes, admits and runs one call of {@code caller}, noting its model and answer in its access-log
+   * {@code entry}; an upstream failure is counted against its provider.
+   */
   private Future<ModelRouter.Served<EmbeddingsResponse>> embed(Buffer body, String providers, Caller caller,
-                                                               Settings settings) {
+                                                               AccessLog.Entry entry, Settings settings) {
     EmbeddingRequest request;
     CallOptions options;
     ModelRouter.Route route;
     try {
       request = RequestBodies.parse(body, EmbeddingRequest.class);
+      entry.model(request.getModel());
       options = settings.get();
       route = router.route(providers, request);
     } catch (G4fException e) {
@@ -86,6 +92,7 @@ final class EmbeddingsGateway {
         .onSuccess(served -> {
           metrics.tokens(served.target().provider(), served.answer().getUsage());
           access.used(caller, served.answer().getUsage());
+          entry.served(served.target().provider(), served.answer().getUsage());
         });
   }
 }

@@ -12,9 +12,9 @@ import io.g4f.client.Usage;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -62,22 +62,23 @@ final class EventBusGateway {
   }
 
   /**
-   * Registers the addresses, with {@code PREFIX.responses} and {@code PREFIX.messages} ({@link DialectGateway});
-   * succeeds once the registrations reached the (clustered) event bus.
+   * Registers the addresses, with {@code PREFIX.responses} and {@code PREFIX.messages} ({@link DialectGateway}), each
+   * request in the {@link AccessLog}; succeeds once the registrations reached the (clustered) event bus.
    */
   Future<Void> start() {
-    EventBus bus = vertx.eventBus();
     String prefix = options.getEventBusPrefix();
-    consumers.add(bus.consumer(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.IMAGES_GENERATE, this::images));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.MODELS, this::models));
-    consumers.add(bus.consumer(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access,
-        metrics)::bus));
-    consumers.add(bus.consumer(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access,
-        metrics)::bus));
-    consumers.add(bus.consumer(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access,
-        metrics)::bus));
+    register(prefix + EventBusProtocol.CHAT_COMPLETIONS, this::chat);
+    register(prefix + EventBusProtocol.IMAGES_GENERATE, this::images);
+    register(prefix + EventBusProtocol.MODELS, this::models);
+    register(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access, metrics)::bus);
+    register(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access, metrics)::bus);
+    register(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access, metrics)::bus);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /** Lets {@code handler} answer on {@code address}, each request logged by {@link AccessLog#bus}. */
+  private void register(String address, Handler<Message<Object>> handler) {
+    consumers.add(vertx.eventBus().consumer(address, AccessLog.bus(metrics, handler)));
   }
 
   /** Unregisters the addresses; running streams fail with 503 and their upstream requests are cancelled. */
@@ -96,6 +97,7 @@ final class EventBusGateway {
     long credits;
     try {
       request = RequestBodies.parse(body(message), ChatCompletionRequest.class);
+      AccessLog.entry(message).model(request.getModel());
       call = callOptions(message);
       route = router.route(message.headers().get(EventBusProtocol.PROVIDER), request);
       credits = Boolean.TRUE.equals(request.getStream()) ? credits(message.headers().get(EventBusProtocol.CREDITS)) : 0;
@@ -121,6 +123,7 @@ final class EventBusGateway {
             .onSuccess(served -> {
               metrics.tokens(served.target().provider(), served.answer().getUsage());
               access.used(caller, served.answer().getUsage());
+              AccessLog.entry(message).served(served.target().provider(), served.answer().getUsage());
               message.reply(json(served.answer()));
             })
             .onFailure(failure -> fail(message, route.provider(), failure));
@@ -133,10 +136,11 @@ final class EventBusGateway {
       return;
     }
     ImageGenerationRequest request;
-    CallOptions call;
+    DirectCallOptions call;
     Upstreams.Upstream upstream;
     try {
       request = RequestBodies.parse(body(message), ImageGenerationRequest.class);
+      AccessLog.entry(message).model(request.getModel());
       call = callOptions(message);
       upstream = upstreams.forImages(message.headers().get(EventBusProtocol.PROVIDER), request);
     } catch (G4fException e) {
@@ -147,9 +151,12 @@ final class EventBusGateway {
       if (admitted.failed()) {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else {
-        upstream.client().images().generate(request, new DirectCallOptions().setTimeout(call.getTimeout()))
+        upstream.client().images().generate(request, call)
             .compose(images -> imageFiles.serve(images, baseUrl.get()))
-            .onSuccess(images -> message.reply(json(images)))
+            .onSuccess(images -> {
+              AccessLog.entry(message).served(upstream.name(), null);
+              message.reply(json(images));
+            })
             .onFailure(failure -> fail(message, upstream.name(), failure));
       }
     });
@@ -181,15 +188,20 @@ final class EventBusGateway {
   }
 
   /**
-   * The call's settings from the message's headers: its {@code timeout} (ms); a bad one, or one a bridge could
-   * not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
+   * The call's settings from the message's headers: its {@code timeout} (ms), and its request id
+   * ({@link AccessLog#requestId(Message)}) as the upstream's {@code x-request-id} header; a bad timeout, or one a
+   * bridge could not pass on ({@link EventBusBridges#INVALID_HEADER}), is a 400 naming it.
    */
-  static CallOptions callOptions(Message<Object> message) {
+  static DirectCallOptions callOptions(Message<Object> message) {
     String invalid = message.headers().get(EventBusBridges.INVALID_HEADER);
     if (invalid != null) {
       throw InvalidRequestException.forParam(EventBusBridges.invalidHeader(invalid), null, invalid);
     }
-    CallOptions call = new CallOptions();
+    DirectCallOptions call = new DirectCallOptions();
+    String id = AccessLog.requestId(message);
+    if (id != null) {
+      call.putHeader(AccessLog.REQUEST_ID_HEADER, id);
+    }
     String timeout = message.headers().get(EventBusProtocol.TIMEOUT);
     if (timeout != null) {
       try {
@@ -225,6 +237,8 @@ final class EventBusGateway {
     private final ChatCompletionStream upstream;
     private final String provider;
     private final Caller caller;
+    /** The request that opened the stream, whose access-log event is written when the stream ends. */
+    private Message<Object> opening;
     private Usage usage;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
@@ -249,6 +263,9 @@ final class EventBusGateway {
 
     /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
     void open(Message<Object> request, long credits) {
+      opening = request;
+      AccessLog.streamed(request);
+      AccessLog.entry(request).served(provider, null);
       sessions.add(this);
       upstream.pause();
       upstream.exceptionHandler(this::failed);
@@ -265,7 +282,7 @@ final class EventBusGateway {
         if (closed) {
           OpenAiErrors.fail(request, OpenAiErrors.SHUTTING_DOWN);
         } else if (registered.failed()) {
-          close();
+          close(OpenAiErrors.of(registered.cause()).status());
           upstream.cancel();
           fail(request, provider, registered.cause());
         } else {
@@ -294,6 +311,7 @@ final class EventBusGateway {
     private void counted() {
       metrics.tokens(provider, usage);
       access.used(caller, usage);
+      AccessLog.entry(opening).served(provider, usage);
     }
 
     private void answerIfHeld() {
@@ -309,7 +327,7 @@ final class EventBusGateway {
       JsonObject body = next.body() instanceof JsonObject json ? json : new JsonObject();
       if (Boolean.TRUE.equals(body.getValue(EventBusProtocol.CANCEL))) {
         Message<Object> held = pull;
-        close();
+        close(AccessLog.CLIENT_CLOSED);
         upstream.cancel();
         if (held != null) {
           held.reply(EventBusProtocol.batch(address, new JsonArray(), true));
@@ -357,19 +375,20 @@ final class EventBusGateway {
       cancelTimer(heartbeat);
       heartbeat = -1;
       if (batch.isEmpty() && failure != null) {
-        close();
-        OpenAiErrors.fail(to, OpenAiErrors.of(failure));
+        OpenAiErrors.Error error = OpenAiErrors.of(failure);
+        close(error.status());
+        OpenAiErrors.fail(to, error);
         return;
       }
       JsonArray chunks = batch.copy();
       credits -= batch.size();
       batch.clear();
       if (ended) {
-        close();
+        close(200);
       } else {
         idle = vertx.setTimer(options.getEventBusTimeout(), id -> {
           idle = -1;
-          close();
+          close(AccessLog.CLIENT_CLOSED);
           upstream.cancel();
         });
       }
@@ -379,14 +398,16 @@ final class EventBusGateway {
     /** The gateway is stopping: the caller gets a 503, the upstream request is closed. */
     void shutDown() {
       Message<Object> held = pull;
-      close();
+      close(OpenAiErrors.SHUTTING_DOWN.status());
       upstream.cancel();
       if (held != null) {
         OpenAiErrors.fail(held, OpenAiErrors.SHUTTING_DOWN);
       }
     }
 
-    private void close() {
+    /** Ends the session; the stream's access-log event says {@code status}. */
+    private void close(int status) {
+      AccessLog.ended(opening, status);
       closed = true;
       pull = null;
       cancelTimer(heartbeat);

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The gateway's Prometheus metrics, served at {@code /metrics}: request latency by route and status
+ * The gateway's Prometheus metrics, served at {@code /metrics}: request latency by route (or event-bus address) and status
  * ({@code g4f_requests_seconds}, a histogram of a few service-level buckets, 50 ms to 2 min, whose count is the request count), tokens by provider
  * and kind ({@code g4f_tokens_total}), upstream failures answered to callers by provider and error
  * ({@code g4f_upstream_errors_total}), per routing target (configured provider and model):
@@ -50,7 +50,10 @@ final class GatewayMetrics {
   private record TargetMeters(Counter attempts, Counter fallbacks, Counter skips) {
   }
 
-  /** Records one finished request. {@code route} must be a route template, never a raw path. */
+  /**
+   * Records one finished request. {@code route} must be a route template or one of the gateway's event-bus
+   * addresses, never a raw path.
+   */
   void request(String route, int status, long nanos) {
     requests.computeIfAbsent(route + ' ' + status, key -> Timer.builder("g4f.requests")
             .description("Gateway requests by route and status")

@@ -42,7 +42,7 @@ final class ImagesHandler implements Handler<RoutingContext> {
       return;
     }
     access.admit(context.get(Caller.CONTEXT_KEY), request.getModel())
-        .compose(admitted -> upstream.client().images().generate(request)
+        .compose(admitted -> upstream.client().images().generate(request, ChatCompletionsHandler.upstreamOptions(context))
             .onFailure(failure -> metrics.upstreamError(upstream.name(), failure)))
         .compose(images -> imageFiles.serve(images, baseUrl(context)))
         .onSuccess(images -> context.response().putHeader("content-type", "application/json")

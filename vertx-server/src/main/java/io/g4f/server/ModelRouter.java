@@ -166,12 +166,16 @@ final class ModelRouter {
               return;
             }
             Promise<Void> finished = Promise.promise();
-            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, () -> {
+            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, failure -> {
               target.finished();
-              finished.tryComplete();
+              if (failure == null) {
+                finished.tryComplete();
+              } else {
+                finished.tryFail(failure);
+              }
             });
             primed.future().onFailure(stream::abandon)
-                .onSuccess(served -> finished.future().onComplete(ended -> span.end()));
+                .onSuccess(served -> finished.future().onSuccess(ended -> span.end()).onFailure(span::fail));
             stream.first().onComplete(first -> {
               if (first.succeeded()) {
                 primed.tryComplete(stream);
@@ -222,8 +226,10 @@ final class ModelRouter {
   }
 
   /**
-   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current while the
-   * attempt starts, and that the attempt ends once it succeeded (a failed attempt's span is ended here).
+   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current until the
+   * attempt succeeded or failed, so that the upstream requests it makes (its retries too) are its children and carry
+   * its trace upstream, even for a request that came without one (an event-bus request); the attempt ends its span
+   * once it succeeded (a failed attempt's span is ended here).
    */
   private <T> Future<Served<T>> run(Route route, String operation, String model,
                                     BiFunction<Target, AttemptSpan, Future<T>> attempt) {
@@ -251,14 +257,16 @@ final class ModelRouter {
     metrics.attempt(target);
     long start = System.nanoTime();
     AttemptSpan span = spans.apply(target);
+    Scope current = span.makeCurrent();
     Future<T> answer;
-    try (Scope current = span.makeCurrent()) {
+    try {
       answer = attempt.apply(target, span);
     } catch (RuntimeException e) {
       target.finished();
       answer = Future.failedFuture(e);
     }
     answer.onComplete(done -> {
+      current.close();
       if (done.succeeded()) {
         target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         result.complete(new Served<>(target, done.result()));

@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * provider's name on every chunk. Once {@link #first()} succeeded it is an ordinary
  * {@link ChatCompletionStream}: the held first chunk is delivered first (when a handler is set and
  * there is demand), then the upstream's chunks, end or failure, with the upstream's backpressure.
- * {@code seen} sees each chunk as it arrives; {@code done} runs once when the upstream ends, fails or is cancelled. Used on the context that
- * opened the upstream; a consumer keeps a handler set while it lets chunks flow.
+ * {@code seen} sees each chunk as it arrives; {@code done} is told once when the upstream ends (null) or fails, a
+ * cancellation included (the failure). Used on the context that opened the upstream; a consumer keeps a handler set
+ * while it lets chunks flow.
  */
 final class TargetStream implements ChatCompletionStream {
 
@@ -23,7 +24,7 @@ final class TargetStream implements ChatCompletionStream {
   private final String provider;
   private final Context context;
   private final Consumer<ChatCompletionChunk> seen;
-  private final Runnable done;
+  private final Consumer<Throwable> done;
   private final Promise<TargetStream> first = Promise.promise();
   private ChatCompletionChunk held;
   private boolean relaying;
@@ -38,7 +39,7 @@ final class TargetStream implements ChatCompletionStream {
   private Handler<Throwable> exceptionHandler;
 
   TargetStream(ChatCompletionStream upstream, String provider, Context context, Consumer<ChatCompletionChunk> seen,
-               Runnable done) {
+               Consumer<Throwable> done) {
     this.upstream = upstream;
     this.provider = provider;
     this.context = context;
@@ -62,7 +63,7 @@ final class TargetStream implements ChatCompletionStream {
   /** Gives up on the stream before its first chunk: {@link #first()} fails with {@code reason}, the upstream is cancelled. */
   void abandon(Throwable reason) {
     if (first.tryFail(reason)) {
-      finish();
+      finish(reason);
       upstream.cancel();
     }
   }
@@ -80,7 +81,7 @@ final class TargetStream implements ChatCompletionStream {
 
   private void ended() {
     ended = true;
-    finish();
+    finish(null);
     if (!first.tryComplete(this)) {
       drain();
     }
@@ -88,16 +89,16 @@ final class TargetStream implements ChatCompletionStream {
 
   private void failed(Throwable cause) {
     failure = cause;
-    finish();
+    finish(cause);
     if (!first.tryFail(cause)) {
       drain();
     }
   }
 
-  private void finish() {
+  private void finish(Throwable cause) {
     if (!finished) {
       finished = true;
-      done.run();
+      done.accept(cause);
     }
   }
 

@@ -44,10 +44,13 @@ class ClusterTest {
   private Vertx nodeA;
   private Vertx nodeB;
   private EventBusAsyncClient client;
+  /** What was logged while the two nodes started and the gateway was deployed. */
+  private LoggedEvents starting;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
+    starting = LoggedEvents.on(org.slf4j.Logger.ROOT_LOGGER_NAME);
     upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
@@ -59,6 +62,7 @@ class ClusterTest {
     await(nodeB.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusTimeout(TIMEOUT)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()))));
     client = EventBusAsyncClient.create(nodeA, new EventBusClientOptions().setTimeout(TIMEOUT));
+    starting.close();
   }
 
   /** On loopback a member that does not answer within a second is not there (the default waits 5 s). */
@@ -69,6 +73,7 @@ class ClusterTest {
 
   @AfterEach
   void tearDown() {
+    starting.close();
     if (nodeA != null) {
       await(nodeA.close());
     }
@@ -88,6 +93,17 @@ class ClusterTest {
     assertThat(streamed.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
     assertThat(streamed.getUsage().getTotalTokens()).isEqualTo(17);
     assertThat(upstream.received()).hasSize(2);
+  }
+
+  @Test
+  void aClusterStartLogsOneLinePerMembershipChangeAndNoHazelcastWarning() {
+    assertThat(starting.warnings("com.hazelcast")).as("Hazelcast's warnings at start").isEmpty();
+    assertThat(starting.messages()).filteredOn(line -> line.startsWith("Joined cluster") || line.startsWith("Cluster member"))
+        .as("B joined alone, then A joined: B's line about A, A's own line")
+        .satisfiesExactlyInAnyOrder(
+            line -> assertThat(line).matches("Joined cluster g4f-gateway as .*; 1 members"),
+            line -> assertThat(line).matches("Cluster member \\[127\\.0\\.0\\.1\\]:[0-9]+ joined; 2 members"),
+            line -> assertThat(line).matches("Joined cluster g4f-gateway as .*; 2 members"));
   }
 
   @Test

@@ -162,6 +162,17 @@ class EmbeddingsGatewayTest {
   }
 
   @Test
+  void theRequestIdGoesUpstream() {
+    openAiAnswers("openai-embeddings.json");
+    HttpResponse<Buffer> response = await(http.post(port, "127.0.0.1", EmbeddingsGateway.PATH)
+        .bearerTokenAuthentication(OPEN_KEY).putHeader("x-request-id", "emb-1")
+        .sendJsonObject(new JsonObject().put("model", "m1").put("input", "a")));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(openAi.last().headers().get("x-request-id")).isEqualTo("emb-1");
+  }
+
+  @Test
   void aModelGroupFallsBackToItsNextTargetWhenOneFails() {
     openAi.reply(HttpMethod.POST, "/v1/embeddings", 503, "application/json",
         new JsonObject().put("error", new JsonObject().put("message", "overloaded").put("type", "server_error"))
@@ -224,6 +235,7 @@ class EmbeddingsGatewayTest {
 
     EmbeddingsResponse response = await(client.embeddings().create(new EmbeddingRequest()
         .setModel("text-embedding-3-small").setInput(List.of("a", "b"))));
+    assertThat(openAi.last().headers().get("x-request-id")).as("the event-bus request's id").isNotBlank();
 
     assertThat(response.getProvider()).isEqualTo("oai");
     assertThat(response.getUsage().getTotalTokens()).isEqualTo(8);

@@ -147,6 +147,56 @@ class EventBusBridgesTest {
 
   @ParameterizedTest
   @EnumSource
+  void eachRequestIsOneAccessLogEventAsOverHttp(Bridge bridge) throws Exception {
+    try (LogCapture log = LogCapture.record(Main.LogFormat.json)) {
+      BridgeFrames bridged = connect(bridge);
+      JsonObject first = bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO),
+          keyed().put("requestId", "bus-1"))).next();
+      assertThat(first.getJsonObject("headers").getString("requestId")).as("the reply names the request")
+          .isEqualTo("bus-1");
+      assertThat(upstream.last().headers().get("x-request-id")).isEqualTo("bus-1");
+      bridged.write(send("g4f.chat.completions", "r2", new JsonObject(HELLO).put("model", "nope"),
+          keyed().put("requestId", "bus-2"))).next();
+      JsonObject answer = bridged.write(send("g4f.chat.completions", "r3", new JsonObject(HELLO).put("stream", true),
+          keyed().put("requestId", "bus-3").put("credits", "1"))).next();
+      for (int pull = 4; !answer.getJsonObject("body").getBoolean("done"); pull++) {
+        answer = bridged.write(send(answer.getJsonObject("body").getString("stream"), "r" + pull,
+            new JsonObject().put("credits", 1), null)).next();
+      }
+
+      JsonObject whole = accessEvent(log, "bus-1");
+      assertThat(whole.getString("method")).isEqualTo("BUS");
+      assertThat(whole.getString("path")).isEqualTo("g4f.chat.completions");
+      assertThat(whole.getString("route")).isEqualTo("g4f.chat.completions");
+      assertThat(whole.getInteger("status")).isEqualTo(200);
+      assertThat(whole.getValue("duration_ms")).isInstanceOf(Number.class);
+      assertThat(whole.getString("provider")).isEqualTo("local");
+      assertThat(whole.getString("model")).isEqualTo("m1");
+      assertThat(whole.getInteger("prompt_tokens")).isEqualTo(12);
+      assertThat(whole.getInteger("completion_tokens")).isEqualTo(5);
+      assertThat(whole.getString("caller")).isEqualTo("key:" + TeamKeys.ADMIN);
+      assertThat(whole.getString("message")).as("the line --log-format text prints").matches("bus-1 BUS "
+          + "g4f.chat.completions 200 [0-9.]+ms provider=local model=m1 prompt_tokens=12 completion_tokens=5 caller=key:"
+          + TeamKeys.ADMIN);
+      assertThat(whole.encode()).doesNotContain(KEY);
+      JsonObject refused = accessEvent(log, "bus-2");
+      assertThat(refused.getInteger("status")).as("the failure code of the reply").isEqualTo(404);
+      assertThat(refused.getString("model")).isEqualTo("nope");
+      JsonObject streamed = accessEvent(log, "bus-3");
+      assertThat(streamed.getInteger("status")).isEqualTo(200);
+      assertThat(streamed.getString("provider")).isEqualTo("local");
+      assertThat(streamed.getInteger("completion_tokens")).as("logged when the stream ended").isEqualTo(5);
+    }
+  }
+
+  /** The access-log event of request {@code id}, as its JSON line. */
+  private static JsonObject accessEvent(LogCapture log, String id) throws InterruptedException {
+    return new JsonObject(log.next(text -> text.contains("\"io.g4f.server.access\"")
+        && text.contains("\"request_id\":\"" + id + "\"")).text());
+  }
+
+  @ParameterizedTest
+  @EnumSource
   void aMissingOrWrongKeyIsRefused(Bridge bridge) throws Exception {
     BridgeFrames bridged = connect(bridge);
     JsonObject missing = bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO), null)).next();

@@ -99,6 +99,31 @@ class EventBusGatewayTest {
   }
 
   @Test
+  void theRequestIdGoesUpstreamAndComesBackInTheReplyHeaders() {
+    JsonObject hello = new JsonObject("{\"model\":\"m1\",\"messages\":\"say this is a test\"}");
+    Message<JsonObject> given = await(vertx.eventBus().request(CHAT, hello,
+        new DeliveryOptions().addHeader(EventBusProtocol.REQUEST_ID, "bus-req-7")));
+    assertThat(given.headers().get(EventBusProtocol.REQUEST_ID)).isEqualTo("bus-req-7");
+    assertThat(upstream.last().headers().get("x-request-id")).isEqualTo("bus-req-7");
+
+    Message<JsonObject> made = await(vertx.eventBus().request(CHAT, hello));
+    String id = made.headers().get(EventBusProtocol.REQUEST_ID);
+    assertThat(id).as("made by the gateway").matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(upstream.last().headers().get("x-request-id")).isEqualTo(id);
+
+    Message<JsonObject> replaced = await(vertx.eventBus().request(CHAT, hello,
+        new DeliveryOptions().addHeader(EventBusProtocol.REQUEST_ID, "not\na token")));
+    assertThat(replaced.headers().get(EventBusProtocol.REQUEST_ID)).as("not a plain token: a new one")
+        .isNotEqualTo("not\na token").isEqualTo(upstream.last().headers().get("x-request-id"));
+
+    Message<JsonObject> opening = await(vertx.eventBus().request(CHAT, hello.copy().put("stream", true),
+        new DeliveryOptions().addHeader(EventBusProtocol.REQUEST_ID, "bus-stream-8").addHeader(EventBusProtocol.CREDITS, "1")));
+    assertThat(opening.headers().get(EventBusProtocol.REQUEST_ID)).as("the opening batch").isEqualTo("bus-stream-8");
+    assertThat(upstream.last().headers().get("x-request-id")).isEqualTo("bus-stream-8");
+    vertx.eventBus().send(opening.body().getString(EventBusProtocol.STREAM_ADDRESS), EventBusProtocol.cancel());
+  }
+
+  @Test
   void aStreamIsBatchesOfChunksUntilDone() {
     Message<JsonObject> answer = open("{\"model\":\"m1\",\"stream\":true,\"messages\":\"hi\"}", 2);
     List<JsonObject> chunks = new ArrayList<>();

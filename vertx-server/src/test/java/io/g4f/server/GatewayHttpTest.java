@@ -309,11 +309,14 @@ class GatewayHttpTest {
         "{\"created\":1,\"data\":[{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQ"
             + "IAX8jx0gAAAABJRU5ErkJggg==\"}]}");
 
-    HttpResponse<Buffer> response = post("/v1/images/generations", "{\"model\":\"dall-e-3\",\"prompt\":\"a cat\"}");
+    HttpResponse<Buffer> response = await(http.post(port, "127.0.0.1", "/v1/images/generations")
+        .putHeader("content-type", "application/json").putHeader("x-request-id", "img-1")
+        .sendBuffer(Buffer.buffer("{\"model\":\"dall-e-3\",\"prompt\":\"a cat\"}")));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("url"))
         .startsWith("http://127.0.0.1:" + port + "/images/").endsWith(".png");
+    assertThat(upstream.last().headers().get("x-request-id")).isEqualTo("img-1");
   }
 
   @Test

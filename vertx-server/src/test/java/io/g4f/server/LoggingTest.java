@@ -44,6 +44,8 @@ class LoggingTest {
       assertThat(json.getValue("duration_ms")).isInstanceOf(Number.class);
       assertThat(json.getString("provider")).isEqualTo("local");
       assertThat(json.getString("model")).isEqualTo("gpt-4o-mini");
+      assertThat(json.getInteger("prompt_tokens")).isEqualTo(12);
+      assertThat(json.getInteger("completion_tokens")).isEqualTo(5);
       assertThat(json.getString("caller")).isEqualTo("key:" + TeamKeys.ADMIN);
       assertThat(json.getString("message")).startsWith("req-42 POST /v1/chat/completions 200 ");
     } finally {

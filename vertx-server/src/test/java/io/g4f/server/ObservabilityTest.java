@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Vert.x's metrics next to the gateway's on one registry, few latency buckets, route labels, and the health probes. */
 class ObservabilityTest {
@@ -53,6 +54,31 @@ class ObservabilityTest {
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()));
     await(vertx.deployVerticle(gateway));
     return gateway;
+  }
+
+  @Test
+  void aGatewayStartedAsMainDoesLogsNoMetricsWarning() {
+    try (LoggedEvents logged = LoggedEvents.on(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      deploy(new GatewayOptions());
+
+      assertThat(logged.warnings("io.micrometer")).isEmpty();
+      assertThat(logged.warnings("io.vertx.micrometer")).isEmpty();
+    }
+    assertThat(observability.registry().get("vertx.eventbus.handlers").gauge().value())
+        .as("each of the gateway's event-bus handlers still counted").isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void micrometersWarningAboutAVertxGaugeRegisteredAgainIsDroppedAndAnyOtherShows() {
+    String again = "This Gauge has been already registered (MeterId{name='%s', tags=[]}), the registration will be "
+        + "ignored. Note that subsequent logs will be logged at debug level.";
+    try (LoggedEvents logged = LoggedEvents.on(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      org.slf4j.Logger micrometer = LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+      micrometer.warn(again.formatted("vertx.eventbus.handlers"));
+      micrometer.warn(again.formatted("g4f.target.circuit.state"));
+
+      assertThat(logged.warnings("io.micrometer")).singleElement().asString().contains("g4f.target.circuit.state");
+    }
   }
 
   @Test

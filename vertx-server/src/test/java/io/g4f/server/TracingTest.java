@@ -50,6 +50,8 @@ class TracingTest {
   private final Queue<Span> spans = new ConcurrentLinkedQueue<>();
   private ScriptedServer up;
   private ScriptedServer down;
+  /** Sends one chunk, then drops the connection. */
+  private ScriptedServer broken;
   private Observability observability;
   private Vertx vertx;
   private WebClient http;
@@ -71,6 +73,11 @@ class TracingTest {
     up = ScriptedServer.start(plain).openAiChat("/v1/chat/completions");
     down = ScriptedServer.start(plain)
         .reply(HttpMethod.POST, "/v1/chat/completions", 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+    broken = ScriptedServer.start(plain).on(HttpMethod.POST, "/v1/chat/completions", request -> request.response()
+        .setChunked(true).putHeader("content-type", "text/event-stream")
+        .write("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m-broken\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\n")
+        .onComplete(written -> plain.setTimer(50, id -> request.connection().close())));
     observability = Observability.fromEnvironment(Map.of(
         "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.actualPort(),
         "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY", "50"));
@@ -79,7 +86,9 @@ class TracingTest {
         .applyConfig(new JsonObject()
             .put("providers", new JsonArray()
                 .add(new JsonObject().put("name", "up").put("type", "openai").put("baseUrl", up.baseUrl()))
-                .add(new JsonObject().put("name", "down").put("type", "openai").put("baseUrl", down.baseUrl())))
+                .add(new JsonObject().put("name", "down").put("type", "openai").put("baseUrl", down.baseUrl()))
+                .add(new JsonObject().put("name", "broken").put("type", "openai").put("baseUrl", broken.baseUrl())
+                    .put("retries", 0)))
             .put("defaultProvider", "up")
             .put("models", new JsonObject().put("smart", new JsonObject().put("retries", 0)
                 .put("targets", new JsonArray().add(new JsonObject().put("provider", "down").put("model", "m-down"))
@@ -129,6 +138,7 @@ class TracingTest {
     Span client = awaitSpan(span -> trace(span).equals(TRACE_ID) && span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
         && hex(span.getSpanId().toByteArray()).equals(upstreamTrace.split("-")[2]));
     assertThat(client.getName()).as("Vert.x's HTTP client span").isNotEqualTo(attempt.getName());
+    assertThat(client.getParentSpanId()).as("a child of the attempt").isEqualTo(attempt.getSpanId());
     assertNoPrompt();
   }
 
@@ -143,6 +153,20 @@ class TracingTest {
     assertThat(attributes.get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
     assertThat(attributes.get("gen_ai.response.model").getStringValue()).isNotBlank();
     assertThat(attributes).containsKey("gen_ai.response.finish_reasons");
+    assertNoPrompt();
+  }
+
+  @Test
+  void aStreamThatFailsAfterItsFirstChunkEndsItsAttemptSpanWithTheError() {
+    assertThat(post(new JsonObject().put("stream", true).put("provider", "broken")).bodyAsString())
+        .contains("\"content\":\"x\"").contains("\"error\"");
+
+    Span attempt = awaitSpan(span -> trace(span).equals(TRACE_ID) && span.getName().startsWith("chat"));
+    Map<String, AnyValue> attributes = attributes(attempt);
+    assertThat(attributes.get("gen_ai.provider.name").getStringValue()).isEqualTo("broken");
+    assertThat(attributes.get("gen_ai.response.model").getStringValue()).as("from the first chunk").isEqualTo("m-broken");
+    assertThat(attributes).containsKey("error.type");
+    assertThat(attempt.getStatus().getCode()).isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
     assertNoPrompt();
   }
 
@@ -186,7 +210,24 @@ class TracingTest {
     Span parent = awaitSpan(span -> span.getSpanId().equals(attempt.getParentSpanId()));
     assertThat(parent.getKind()).isIn(Span.SpanKind.SPAN_KIND_SERVER, Span.SpanKind.SPAN_KIND_CONSUMER);
     assertThat(attributes(attempt).get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
+    assertThat(up.last().headers().get("traceparent")).as("the trace sent upstream").startsWith("00-" + trace + "-");
+    assertThat(up.last().headers().get("x-request-id")).as("the event-bus request's id sent upstream").isNotBlank();
     assertNoPrompt();
+  }
+
+  @Test
+  void anUntracedEventBusRequestStartsATraceThatGoesUpstreamWithItsId() {
+    await(vertx.eventBus().request("g4f.chat.completions", new JsonObject().put("messages", PROMPT),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader("requestId", "bus-trace-1")));
+
+    String upstreamTrace = up.last().headers().get("traceparent");
+    assertThat(upstreamTrace).as("a bridge caller sends no trace: the attempt starts one").startsWith("00-");
+    assertThat(up.last().headers().get("x-request-id")).isEqualTo("bus-trace-1");
+    Span attempt = awaitSpan(span -> trace(span).equals(upstreamTrace.split("-")[1]) && span.getName().startsWith("chat"));
+    assertThat(attributes(attempt).get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
+    Span client = awaitSpan(span -> hex(span.getSpanId().toByteArray()).equals(upstreamTrace.split("-")[2]));
+    assertThat(client.getParentSpanId()).as("Vert.x's HTTP client span, a child of the attempt")
+        .isEqualTo(attempt.getSpanId());
   }
 
   private Span awaitSpan(Predicate<Span> wanted) {

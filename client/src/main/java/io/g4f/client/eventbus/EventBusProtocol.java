@@ -50,6 +50,13 @@ public final class EventBusProtocol {
   public static final String TIMEOUT = "timeout";
   /** Header a bridge client sends the gateway's API key in. */
   public static final String API_KEY = "apiKey";
+  /**
+   * Header of a request to any gateway address: the caller's id for it (a token of at most 64 of
+   * {@code A-Z a-z 0-9 . _ -}; otherwise, or when absent, the gateway makes one), as its access log names it and as
+   * it goes upstream ({@code x-request-id}). Header of the gateway's answers too: the id the request got (a failure
+   * reply carries no headers).
+   */
+  public static final String REQUEST_ID = "requestId";
   /** {@code type} of the error of a 502 caused by an unreachable provider. */
   public static final String CONNECTION_ERROR = "connection_error";
   /** {@code code} of the error of an unknown provider name. */
