@@ -597,7 +597,7 @@ public final class WireBench {
         close();
         throw new IOException(target.name() + " answered " + status);
       }
-      Scan scan = new Scan(start);
+      Scan scan = new Scan();
       if (chunked) {
         for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
             size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
@@ -653,9 +653,6 @@ public final class WireBench {
     private int matched;
     private boolean afterMark;
     long firstToken = -1;
-
-    Scan(long start) {
-    }
 
     void read(InputStream in, long bytes) throws IOException {
       long left = bytes;
