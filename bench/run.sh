@@ -6,6 +6,8 @@
 # generated --config naming that upstream as its only provider), optionally a peer gateway in front of
 # the same upstream, and a load generator (io.g4f.bench.WireBench, Vert.x HttpClient and a raw socket),
 # then prints one table of ratios gateway/direct and draws latency percentiles as a PNG (gnuplot) and SVG.
+# The load generator also runs bench/ttft.mjs with node (time to first token through Node's fetch) when a
+# node 18+ is on PATH, and holds thousands of slow streams open at once (so the run raises `ulimit -n`).
 # Every process it starts is bounded in time and stopped when the script exits.
 #
 # What it may install (and says so when it does):
@@ -13,36 +15,46 @@
 #   - with --peer portkey: node and npm with apt-get if missing, and @portkey-ai/gateway with npm into
 #     bench/.peer/portkey (git-ignored);
 #   - the Maven build of bench/ and vertx-server/ when their jars are missing (or with --build).
+# It does not install node for the row "time to first token, Node fetch": without a node 18+ on PATH
+# that row is skipped, and the script says so.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 Usage: bench/run.sh [flags]
-  --quick             short run: warm-up 5 s per target, 1 s re-warm and 3 s per measurement
-  --smoke             shorter still: 2 s warm-up, 1 s re-warm, 2 s per measurement (checks the harness only)
+  --quick             short run: warm-up 5 s per target, 1 s re-warm and 3 s per measurement, 1,000 open
+                      and 3,000 concurrent streams
+  --smoke             shorter still: 3 s warm-up, 1 s re-warm, 2 s per measurement, 200 open and 1,000
+                      concurrent streams (checks the harness only)
   --peer portkey      also put the Portkey gateway (npm @portkey-ai/gateway) in front of the same upstream
   --client            also run the client library against openai-java on the same upstream
-  --warmup S          seconds of mixed load per target before the first measurement (default 30)
+  --warmup S          seconds of mixed load per target before the first measurement, its rate per second
+                      giving the time to a steady rate (default 30)
   --phase-warmup S    seconds of a phase's own load per target before it is measured (default 3)
   --seconds S         measured seconds per phase and target (default 10)
   --connections N     callers at once in the rate phases (default 50)
   --tokens N          tokens per answer (default 20); --long-tokens N for the long whole answers (default 500)
-  --open-streams N    with --client: slow streams held open to weigh heap per stream (default 1000)
+  --open-streams N    slow streams held open at once to read RSS with them open (and with --client, to weigh
+                      heap per stream) (default 1000)
+  --concurrent-streams N  slow streams held open at once to count errors and time to open them (default 10000)
   --out DIR           where the table, data and plots go (default bench/target/run)
   --build             rebuild the jars first (mvn -B -q -DskipTests -pl bench -am package; MVN_FLAGS adds flags)
-  --gateway-java-opts "..."  JVM flags for the gateway (default none: the README's command as is)
+  --gateway-java-opts "..."  JVM flags for the gateway (default: $G4F_JAVA_OPTS, else none: the README's
+                      command as is); the table's header shows the flags the gateway ran with
 EOF
 }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=30 PHASE_WARMUP=3 SECONDS_PER=10 CONNECTIONS=50 TOKENS=20 LONG_TOKENS=500
-OPEN_STREAMS=1000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run" GATEWAY_JAVA_OPTS=""
+OPEN_STREAMS=1000 CONCURRENT_STREAMS=10000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run"
+GATEWAY_JAVA_OPTS=${G4F_JAVA_OPTS:-}
 PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) WARMUP=5 PHASE_WARMUP=1 SECONDS_PER=3 OPEN_STREAMS=200 ;;
-    --smoke) WARMUP=2 PHASE_WARMUP=1 SECONDS_PER=2 OPEN_STREAMS=50 ;;
+    --quick) WARMUP=5 PHASE_WARMUP=1 SECONDS_PER=3 OPEN_STREAMS=1000 CONCURRENT_STREAMS=3000 ;;
+    --smoke) WARMUP=3 PHASE_WARMUP=1 SECONDS_PER=2 OPEN_STREAMS=200 CONCURRENT_STREAMS=1000 ;;
     --open-streams) OPEN_STREAMS=$2; shift ;;
+    --concurrent-streams) CONCURRENT_STREAMS=$2; shift ;;
     --peer) PEER=$2; shift ;;
     --client) CLIENT=1 ;;
     --warmup) WARMUP=$2; shift ;;
@@ -98,6 +110,26 @@ if [ "$PEER" = portkey ]; then
   fi
 fi
 
+NODE=""
+if command -v node >/dev/null && node -e 'process.exit(typeof fetch === "function" ? 0 : 1)' 2>/dev/null; then
+  NODE=$(command -v node)
+else
+  say "no node 18+ (with its built-in fetch) on PATH: the row 'time to first token, Node fetch' is skipped"
+fi
+
+# Held streams need a descriptor each in the load generator and the upstream, two in a gateway (caller
+# and upstream); the limit set here is inherited by every process of the run.
+if ulimit -n 65536 2>/dev/null; then
+  say "open files: raised to 65536 (ulimit -n) for the processes of this run"
+else
+  ulimit -n "$(ulimit -Hn)"
+  say "open files: 65536 not allowed here (ulimit -n), raised to the hard limit $(ulimit -n)"
+fi
+if [ "$(ulimit -n)" != unlimited ] && [ $(( 2 * CONCURRENT_STREAMS + 200 )) -gt "$(ulimit -n)" ]; then
+  say "warning: $CONCURRENT_STREAMS concurrent streams need about $(( 2 * CONCURRENT_STREAMS + 200 )) descriptors in a"\
+" gateway, more than $(ulimit -n): expect errors from the gateway (and the peer) in that phase"
+fi
+
 # ---- processes, stopped on exit whatever happens
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/g4f-bench.XXXXXX)
@@ -113,7 +145,9 @@ trap 'exit 130' INT TERM
 
 # An upper bound for the whole run: every process is killed after it even if this script is killed hard.
 TARGETS=2; [ -n "$PEER" ] && TARGETS=3
-MAX_SECONDS=$(( TARGETS * (WARMUP + 5 * (PHASE_WARMUP + SECONDS_PER) + 30) + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
+# Held streams: each count is opened within 30 s + 6 ms a stream, held 2 s and closed within 30 s.
+MAX_SECONDS=$(( TARGETS * (WARMUP + 6 * (PHASE_WARMUP + SECONDS_PER) + 30)
+  + TARGETS * (2 * 65 + 6 * (OPEN_STREAMS + CONCURRENT_STREAMS) / 1000) + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
 
 free_port() {
   local port
@@ -136,7 +170,8 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null |
 say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
 say "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "settings: warm-up ${WARMUP}s per target, re-warm ${PHASE_WARMUP}s and ${SECONDS_PER}s per measurement, $CONNECTIONS connections,"\
-" $TOKENS tokens (long: $LONG_TOKENS), peer: ${PEER:-none}, client: $CLIENT; processes stop after ${MAX_SECONDS}s at the latest"
+" $TOKENS tokens (long: $LONG_TOKENS), $OPEN_STREAMS open and $CONCURRENT_STREAMS concurrent streams, peer: ${PEER:-none},"\
+" client: $CLIENT, gateway JVM flags: ${GATEWAY_JAVA_OPTS:-none}; processes stop after ${MAX_SECONDS}s at the latest"
 
 UP_PORT=$(free_port)
 java -cp "$BENCH_JAR" io.g4f.bench.Upstream --port="$UP_PORT" --max-seconds="$MAX_SECONDS" >"$WORK/upstream.log" 2>&1 &
@@ -198,7 +233,8 @@ STATUS=0
 timeout "$MAX_SECONDS" java -cp "$BENCH_JAR" io.g4f.bench.WireBench --direct="$UP_PORT" --direct-pid="$UP_PID" \
   --gateway="$GW_PORT" --gateway-pid="$GW_PID" "${PEER_ARGS[@]}" --warmup="$WARMUP" --phase-warmup="$PHASE_WARMUP" \
   --seconds="$SECONDS_PER" --connections="$CONNECTIONS" --tokens="$TOKENS" --long-tokens="$LONG_TOKENS" \
-  --clk-tck="$(getconf CLK_TCK)" --out="$OUT" | tee "$OUT/table.txt" || STATUS=$?
+  --open-streams="$OPEN_STREAMS" --concurrent-streams="$CONCURRENT_STREAMS" --node="$NODE" \
+  --node-ttft="$ROOT/bench/ttft.mjs" --clk-tck="$(getconf CLK_TCK)" --out="$OUT" | tee "$OUT/table.txt" || STATUS=$?
 
 if [ "$CLIENT" = 1 ]; then
   timeout "$MAX_SECONDS" java -cp "$BENCH_JAR" io.g4f.bench.ClientBench --upstream="$UP_PORT" \

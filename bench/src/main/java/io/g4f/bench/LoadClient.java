@@ -27,7 +27,16 @@ final class LoadClient {
   private final java.util.Map<Integer, java.util.Map<String, String>> headers = new java.util.concurrent.ConcurrentHashMap<>();
 
   LoadClient(Vertx vertx, int maxConnections) {
-    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(30_000),
+    this(vertx, maxConnections, null);
+  }
+
+  /**
+   * A client of up to {@code maxConnections} connections whose sockets bind to {@code localAddress}
+   * (a 127.0.0.x, so that many thousand connections do not share one address's ephemeral ports; null: any).
+   */
+  LoadClient(Vertx vertx, int maxConnections, String localAddress) {
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(30_000)
+            .setLocalAddress(localAddress),
         new PoolOptions().setHttp1MaxSize(maxConnections));
   }
 

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,17 +25,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
  * The load generator of {@code bench/run.sh}: a process of its own that measures the upstream directly
  * and each gateway in front of it (all separate processes on 127.0.0.1), and prints one table of
- * ratios. Phases, each target in turn after a short re-warm: whole answers and streams from
- * {@code --connections} callers in a closed loop, long whole answers, one request at a time (targets
- * interleaved), and time to first token on a raw keep-alive socket (no {@code accept-encoding}, so
- * nothing is compressed). CPU per request and resident memory are read from {@code /proc/<pid>} of
- * each process named by {@code --*-pid}. Every phase is bounded in time; the process exits by itself.
+ * ratios, headed by the gateway's JVM flags (from its command line). Phases: a warm-up per target, its
+ * first requests, whose rate per second gives the time to a steady rate; then, each target in turn after
+ * a short re-warm, whole answers and streams from {@code --connections} callers in a closed loop, long
+ * whole answers; one request at a time (targets interleaved); time to first token on a raw keep-alive
+ * socket (no {@code accept-encoding}, so nothing is compressed) and through Node's {@code fetch}
+ * ({@code bench/ttft.mjs}, its default {@code accept-encoding}); and last, {@code --open-streams} and then
+ * {@code --concurrent-streams} slow streams held open at once ({@link #hold}). CPU per request and
+ * resident memory are read from {@code /proc/<pid>} of each process named by {@code --*-pid}. Every
+ * phase is bounded in time; the process exits by itself.
  *
  * <p>Run: {@code java -cp g4f-bench.jar io.g4f.bench.WireBench --direct=PORT --gateway=PORT [...]};
  * {@code --help} lists the settings.
@@ -56,18 +66,37 @@ public final class WireBench {
     DEFAULTS.put("connections", "50");    // callers at once in the rate phases
     DEFAULTS.put("tokens", "20");         // tokens of each answer
     DEFAULTS.put("long-tokens", "500");   // tokens of each long whole answer
+    DEFAULTS.put("open-streams", "1000"); // slow streams held open at once to read RSS with them open
+    DEFAULTS.put("concurrent-streams", "10000"); // slow streams held open at once to count errors
+    DEFAULTS.put("node", "");             // a node (18+) binary for the Node fetch time to first token (none: skipped)
+    DEFAULTS.put("node-ttft", "");        // the path of bench/ttft.mjs
     DEFAULTS.put("clk-tck", "100");       // getconf CLK_TCK: the unit of utime/stime in /proc/<pid>/stat
     DEFAULTS.put("out", "");              // folder for results.tsv and latency.dat (none: not written)
   }
 
   private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
   private static final int MAX_ERRORS = 1000;
+  /** Streams per source address (127.0.0.2, .3, ...) when many are held open, well within the ephemeral ports. */
+  private static final int STREAMS_PER_ADDRESS = 2000;
+  /** Streams being opened at once (sent, first chunk not yet read) while many are opened. */
+  private static final int OPEN_WINDOW = 500;
+  /** How long the held streams stay open once all are, before RSS is read and they are closed. */
+  private static final long HOLD_MILLIS = 2000;
+  /** Interval between the tokens of a held stream. */
+  private static final long HELD_TOKEN_MILLIS = 1000;
 
   /** A process answering chat requests on a port. */
   record Target(String name, int port, long pid, Map<String, String> headers) {}
 
   /** What one rate phase measured for one target. */
-  record Rate(double perSecond, Histogram latency, long errors, double cpuMicrosPerRequest, String firstError) {}
+  record Rate(double perSecond, Histogram latency, long errors, double cpuMicrosPerRequest) {}
+
+  /**
+   * What holding {@code count} slow streams open at once through one target measured: {@code errors}
+   * streams were not open (failed, or not open in time) when they were released; {@code openSeconds} from
+   * the first request until every stream was open or had failed (NaN if some were neither in time).
+   */
+  record Held(int count, long errors, String firstError, double openSeconds, double rssMiB) {}
 
   private final Map<String, String> settings;
   private final List<Target> targets = new ArrayList<>();
@@ -78,6 +107,9 @@ public final class WireBench {
   private final List<String> failures = new ArrayList<>();
   private final Map<String, long[]> serialPercentiles = new LinkedHashMap<>();
   private final Map<String, long[]> ttftPercentiles = new LinkedHashMap<>();
+  private final Map<String, Long> errors = new LinkedHashMap<>();
+  private final Map<String, String> firstErrors = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
 
   private WireBench(Map<String, String> settings) {
     this.settings = settings;
@@ -123,8 +155,9 @@ public final class WireBench {
 
   private void run() throws IOException {
     log("settings: " + settings);
+    Map<String, Double> steady = new LinkedHashMap<>();
     for (Target target : targets) {
-      warmUp(target);
+      steady.put(target.name(), warmUp(target));
     }
     int tokens = (int) number("tokens");
     int connections = (int) number("connections");
@@ -135,6 +168,16 @@ public final class WireBench {
         LoadClient.chatRequest(ScriptedUpstream.model(longTokens, 0), false), false);
     Map<String, Histogram> serial = serial();
     Map<String, Histogram> ttft = timeToFirstToken();
+    Map<String, double[]> nodeTtft = nodeTimeToFirstToken();
+    Map<String, Double> rssAfterLoad = new LinkedHashMap<>();
+    targets.forEach(target -> rssAfterLoad.put(target.name(), rssMiB(target.pid())));
+    int open = (int) number("open-streams");
+    Map<String, Held> held = new LinkedHashMap<>();
+    targets.forEach(target -> held.put(target.name(), hold(target, open)));
+    held.forEach((target, h) -> countErrors(target, h.errors(), h.firstError()));
+    int concurrent = (int) number("concurrent-streams");
+    Map<String, Held> many = new LinkedHashMap<>();
+    targets.forEach(target -> many.put(target.name(), hold(target, concurrent)));
 
     row("whole answers, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> whole.get(target).perSecond());
     row("streams, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> streams.get(target).perSecond());
@@ -144,57 +187,93 @@ public final class WireBench {
     row("one at a time, mean (us)", "added", "", target -> serial.get(target).getTotalCount() == 0 ? Double.NaN : serial.get(target).getMean() / 1e3);
     row("time to first token, raw socket, p50 (us)", "added", "<= +300 us",
         target -> p50(ttft.get(target)));
-    row("RSS after load (MiB)", "times", "<= 200 MiB", target -> rssMiB(pidOf(target)));
+    if (nodeTtft != null) {
+      row("time to first token, Node fetch, p50 (us)", "added", "<= +300 us", target -> nodeTtft.get(target)[0]);
+    }
+    row("RSS after load (MiB)", "times", "<= 200 MiB", rssAfterLoad::get);
+    row(String.format(Locale.ROOT, "RSS with %,d open streams (MiB)", open), "times", "<= 200 MiB",
+        target -> held.get(target).rssMiB());
+    row(String.format(Locale.ROOT, "%,d concurrent streams: errors", concurrent), "none", "0",
+        target -> (double) many.get(target).errors());
+    row(String.format(Locale.ROOT, "%,d concurrent streams: open all (s)", concurrent), "times", "",
+        target -> many.get(target).openSeconds());
+    row("time to steady rate (s)", "added s", "<= 20 s", steady::get);
     row("CPU per whole answer, " + connections + " conn (us)", "times", "", target -> whole.get(target).cpuMicrosPerRequest());
     row("CPU per stream, " + connections + " conn (us)", "times", "", target -> streams.get(target).cpuMicrosPerRequest());
-    row("errors (all phases)", "none", "0", target -> (double) (whole.get(target).errors() + streams.get(target).errors()
-        + longWhole.get(target).errors()));
+    row("errors (all other phases)", "none", "0", target -> (double) errors.getOrDefault(target, 0L));
     printTable();
-    for (Map<String, Rate> phase : List.of(whole, streams, longWhole)) {
-      phase.forEach((target, rate) -> {
-        if (rate.errors() > 0) {
-          failures.add(target + ": " + rate.errors() + " errors, the first: " + rate.firstError());
-        }
-      });
-    }
+    errors.forEach((target, count) -> failures.add(target + ": " + count + " errors (all other phases), the first: "
+        + firstErrors.get(target)));
+    many.forEach((target, h) -> {
+      if (h.errors() > 0) {
+        failures.add(String.format(Locale.ROOT, "%s, %,d concurrent streams: %d errors, the first: %s", target,
+            h.count(), h.errors(), h.firstError()));
+      }
+    });
     write();
   }
 
   // ---- phases
 
-  /** Mixed load (whole, streamed and long whole answers) for {@code --warmup} seconds; prints the rate per 5 s. */
-  private void warmUp(Target target) {
-    long seconds = number("warmup");
+  /**
+   * Mixed load (whole, streamed and long whole answers) for {@code --warmup} seconds, the target's first
+   * requests; logs the rate per second and returns the time to a steady rate ({@link #timeToSteady}).
+   */
+  private double warmUp(Target target) {
+    int seconds = (int) number("warmup");
     if (seconds <= 0) {
-      return;
+      return Double.NaN;
     }
     int tokens = (int) number("tokens");
     Buffer[] bodies = {LoadClient.chatRequest(ScriptedUpstream.model(tokens, 0), false),
         LoadClient.chatRequest(ScriptedUpstream.model(tokens, 0), true),
         LoadClient.chatRequest(ScriptedUpstream.model((int) number("long-tokens"), 0), false)};
-    int buckets = (int) Math.max(1, (seconds + 4) / 5);
-    long[] done = new long[buckets];
+    long[] done = new long[seconds];
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-    long[] errors = {0};
+    long[] failed = {0};
     onClient(() -> {
       List<Future<Void>> callers = new ArrayList<>();
       for (int c = 0; c < number("connections"); c++) {
         int caller = c;
-        callers.add(loop(deadline, errors, i -> {
+        callers.add(loop(deadline, failed, i -> {
           Buffer body = bodies[(caller + i) % 3];
           Future<?> call = (caller + i) % 3 == 1 ? client.stream(target.port(), body, null, null)
               : client.complete(target.port(), body);
-          return call.onSuccess(v -> done[(int) Math.min(buckets - 1, (System.nanoTime() - start) / 5_000_000_000L)]++);
+          return call.onComplete(result -> {
+            long second = (System.nanoTime() - start) / 1_000_000_000L;
+            if (result.failed()) {
+              countErrors(target.name(), 1, result.cause());
+            } else if (second < seconds) {
+              done[(int) second]++;
+            }
+          });
         }));
       }
       return Future.all(callers).mapEmpty();
     }, seconds + 60, "warm-up " + target.name());
-    StringBuilder line = new StringBuilder();
-    for (long count : done) {
-      line.append(' ').append(count / Math.min(5, seconds));
+    double steady = timeToSteady(done);
+    log(String.format("warm-up %s: %d s, requests/s per second: %s; errors %d; steady rate (within 10%% of the last"
+        + " quarter's mean) from second %s", target.name(), seconds, java.util.Arrays.toString(done), failed[0],
+        format(steady)));
+    return steady;
+  }
+
+  /**
+   * The second from which every 1 s bucket stays within 10% of the final steady rate, the mean of the
+   * last quarter of the buckets; +Infinity when the last bucket itself is off it, NaN without requests.
+   */
+  static double timeToSteady(long[] perSecond) {
+    int tail = Math.max(1, (perSecond.length + 3) / 4);
+    double steady = java.util.Arrays.stream(perSecond, perSecond.length - tail, perSecond.length).average().orElse(0);
+    if (steady == 0) {
+      return Double.NaN;
     }
-    log(String.format("warm-up %s: %d s, requests/s per 5 s:%s; errors %d", target.name(), seconds, line, errors[0]));
+    int from = perSecond.length;
+    while (from > 0 && Math.abs(perSecond[from - 1] - steady) <= 0.1 * steady) {
+      from--;
+    }
+    return from == perSecond.length ? Double.POSITIVE_INFINITY : from;
   }
 
   /** One closed-loop rate phase: every target in turn, re-warmed with the same load first. */
@@ -213,15 +292,14 @@ public final class WireBench {
 
   private Rate rate(Target target, Buffer body, boolean stream, long seconds) {
     Histogram latency = histogram();
-    long[] errors = {0};
-    String[] firstError = {null};
+    long[] failed = {0};
     long cpu = cpuTicks(target.pid());
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
     onClient(() -> {
       List<Future<Void>> callers = new ArrayList<>();
       for (int c = 0; c < number("connections"); c++) {
-        callers.add(loop(deadline, errors, i -> (stream
+        callers.add(loop(deadline, failed, i -> (stream
             ? client.stream(target.port(), body, null, null).map(timing -> {
               if (timing.chunks() == 0) {
                 throw new IllegalStateException("a stream without chunks");
@@ -230,11 +308,7 @@ public final class WireBench {
             })
             : client.complete(target.port(), body))
             .onSuccess(nanos -> latency.recordValue(Math.min(MAX_NANOS, nanos)))
-            .onFailure(e -> {
-              if (firstError[0] == null) {
-                firstError[0] = String.valueOf(e);
-              }
-            })));
+            .onFailure(e -> countErrors(target.name(), 1, e))));
       }
       return Future.all(callers).mapEmpty();
     }, seconds + 60, target.name());
@@ -242,7 +316,7 @@ public final class WireBench {
     long count = latency.getTotalCount();
     double cpuMicros = target.pid() > 0 ? (cpuTicks(target.pid()) - cpu) * 1e6 / number("clk-tck") / Math.max(1, count)
         : Double.NaN;
-    return new Rate(count / elapsed, latency, errors[0], cpuMicros, firstError[0]);
+    return new Rate(count / elapsed, latency, failed[0], cpuMicros);
   }
 
   /** Whole answers one at a time, the targets interleaved so that drift in the machine hits them alike. */
@@ -252,12 +326,13 @@ public final class WireBench {
     for (long seconds : new long[] {number("phase-warmup"), number("seconds") * targets.size()}) {
       targets.forEach(target -> times.put(target.name(), histogram()));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      long[] errors = {0};
-      onClient(() -> loop(deadline, errors, i -> {
+      long[] failed = {0};
+      onClient(() -> loop(deadline, failed, i -> {
         Future<Void> round = Future.succeededFuture();
         for (int k = 0; k < targets.size(); k++) {
           Target target = targets.get((i + k) % targets.size());
           round = round.compose(v -> client.complete(target.port(), body)
+              .onFailure(e -> countErrors(target.name(), 1, e))
               .map(nanos -> {
                 times.get(target.name()).recordValue(Math.min(MAX_NANOS, nanos));
                 return null;
@@ -265,9 +340,6 @@ public final class WireBench {
         }
         return round;
       }), seconds + 60, "one at a time");
-      if (errors[0] > 0) {
-        failures.add("one at a time: " + errors[0] + " errors");
-      }
     }
     times.forEach((name, h) -> {
       serialPercentiles.put(name, percentiles(h));
@@ -283,7 +355,7 @@ public final class WireBench {
     byte[] body = LoadClient.chatRequest(ScriptedUpstream.model((int) number("tokens"), 0), true).getBytes();
     Map<String, Histogram> times = new LinkedHashMap<>();
     Map<String, RawConnection> connections = new LinkedHashMap<>();
-    Map<String, Integer> errors = new LinkedHashMap<>();
+    Map<String, Integer> failed = new LinkedHashMap<>();
     try {
       for (long seconds : new long[] {number("phase-warmup"), number("seconds") * targets.size()}) {
         targets.forEach(target -> times.put(target.name(), histogram()));
@@ -291,7 +363,7 @@ public final class WireBench {
         for (int i = 0; System.nanoTime() < deadline; i++) {
           for (int k = 0; k < targets.size(); k++) {
             Target target = targets.get((i + k) % targets.size());
-            if (errors.getOrDefault(target.name(), 0) >= 10) {
+            if (failed.getOrDefault(target.name(), 0) >= 10) {
               continue;
             }
             try {
@@ -304,9 +376,8 @@ public final class WireBench {
             } catch (IOException e) {
               // a peer may close an idle keep-alive connection between phases: reconnect, give up after 10
               Optional.ofNullable(connections.remove(target.name())).ifPresent(RawConnection::close);
-              if (errors.merge(target.name(), 1, Integer::sum) == 10) {
-                failures.add("time to first token, " + target.name() + ": 10 errors, the last: " + e);
-              }
+              failed.merge(target.name(), 1, Integer::sum);
+              countErrors(target.name(), 1, "time to first token, raw socket: " + e);
             }
           }
         }
@@ -320,6 +391,160 @@ public final class WireBench {
           h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3));
     });
     return times;
+  }
+
+  /**
+   * Streams one at a time through Node's built-in {@code fetch} ({@code bench/ttft.mjs}, run by
+   * {@code --node}): the targets interleaved, {@code --phase-warmup} seconds first, then as long as the
+   * raw-socket phase. Returns p50/p90/p99 in µs per target, or null when no node was given.
+   */
+  private Map<String, double[]> nodeTimeToFirstToken() {
+    if (settings.get("node").isEmpty()) {
+      notes.add("time to first token, Node fetch: skipped, no node 18+ (with its built-in fetch) was found");
+      return null;
+    }
+    JsonArray list = new JsonArray();
+    targets.forEach(target -> list.add(new JsonObject().put("name", target.name())
+        .put("url", "http://127.0.0.1:" + target.port() + "/v1/chat/completions")
+        .put("headers", new JsonObject(new LinkedHashMap<>(target.headers())))));
+    long seconds = number("phase-warmup") + number("seconds") * targets.size();
+    JsonObject config = new JsonObject().put("targets", list).put("warmupSeconds", number("phase-warmup"))
+        .put("seconds", number("seconds") * targets.size())
+        .put("body", LoadClient.chatRequest(ScriptedUpstream.model((int) number("tokens"), 0), true).toJsonObject());
+    Process node;
+    try {
+      node = new ProcessBuilder(settings.get("node"), settings.get("node-ttft"), config.encode())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      notes.add("time to first token, Node fetch: skipped, " + settings.get("node") + " did not start: " + e);
+      return null;
+    }
+    Map<String, double[]> times = new LinkedHashMap<>();
+    targets.forEach(target -> times.put(target.name(), new double[] {Double.NaN, Double.NaN, Double.NaN}));
+    try {
+      if (!node.waitFor(seconds + 90, TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
+      String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      JsonObject result = new JsonObject(out.isEmpty() ? "{}" : out.substring(out.lastIndexOf('\n') + 1));
+      JsonObject perTarget = result.getJsonObject("targets", new JsonObject());
+      String noResult = "ttft.mjs gave no result (exit " + (node.isAlive() ? "none" : node.exitValue()) + ")";
+      if (perTarget.isEmpty()) {
+        failures.add("time to first token, Node fetch: " + noResult + ", its log is above the table");
+        return times;
+      }
+      for (Target target : targets) {
+        JsonObject t = perTarget.getJsonObject(target.name(), new JsonObject().put("errors", 1).put("firstError", noResult));
+        double[] p = times.get(target.name());
+        for (int q = 0; q < 3; q++) {
+          p[q] = Optional.ofNullable(t.getDouble(new String[] {"p50", "p90", "p99"}[q])).orElse(Double.NaN);
+        }
+        if (t.getLong("errors", 0L) > 0) {
+          countErrors(target.name(), t.getLong("errors"), "time to first token, Node fetch: " + t.getString("firstError"));
+        }
+        log(String.format(Locale.ROOT, "time to first token, Node fetch, %s: %d streams, p50 %.0f p90 %.0f p99 %.0f us,"
+            + " content-encoding: %s", target.name(), t.getLong("count", 0L), p[0], p[1], p[2], t.getString("encoding")));
+      }
+      notes.add(String.format("time to first token, Node fetch: node %s (undici %s), fetch's default headers"
+          + " (accept-encoding: gzip, deflate); content-encoding answered: %s", result.getString("node", "?"),
+          result.getString("undici", "?"), perTarget.stream()
+              .map(e -> e.getKey() + " " + ((JsonObject) e.getValue()).getString("encoding")).toList()));
+    } catch (IOException e) {
+      failures.add("time to first token, Node fetch: " + e);
+    } catch (InterruptedException e) {
+      node.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    return times;
+  }
+
+  /**
+   * Holds {@code count} slow streams open at once through the target (the upstream trickles a token per
+   * {@value #HELD_TOKEN_MILLIS} ms): opens them {@value #OPEN_WINDOW} at a time (a stream is open once its
+   * first chunk is read; each one open, or failed, lets the next one start), from source addresses
+   * 127.0.0.2, .3, ... ({@value #STREAMS_PER_ADDRESS} each, a connection per stream), within 30 s + 6 ms a
+   * stream. Once all are open, or that time is up, it keeps them {@value #HOLD_MILLIS} ms more, reads the
+   * target's RSS, and closes them: a stream that was not open then, or failed, is an error.
+   */
+  private Held hold(Target target, int count) {
+    if (count <= 0) {
+      return new Held(0, 0, null, Double.NaN, Double.NaN);
+    }
+    long openMillis = 30_000 + 6L * count;
+    Buffer body = LoadClient.chatRequest(ScriptedUpstream.model(
+        (int) ((openMillis + HOLD_MILLIS) / HELD_TOKEN_MILLIS + 30), HELD_TOKEN_MILLIS), true);
+    List<LoadClient> clients = new ArrayList<>();
+    for (int k = 0; k * STREAMS_PER_ADDRESS < count; k++) {
+      clients.add(new LoadClient(vertx, STREAMS_PER_ADDRESS, "127.0.0." + (2 + k)).headers(target.port(), target.headers()));
+    }
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger settled = new AtomicInteger();
+    AtomicLong lastSettled = new AtomicLong();
+    AtomicReference<String> firstError = new AtomicReference<>();
+    AtomicBoolean released = new AtomicBoolean();
+    int[] started = {0};
+    long start = System.nanoTime();
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      if (released.get() || started[0] == count) {
+        return;
+      }
+      LoadClient client = clients.get(started[0]++ / STREAMS_PER_ADDRESS);
+      boolean[] opened = {false};
+      client.stream(target.port(), body, null, () -> {
+        opened[0] = true;
+        open.incrementAndGet();
+        settled.incrementAndGet();
+        lastSettled.set(System.nanoTime());
+        next[0].run();
+      }).onComplete(result -> {
+        if (released.get()) {
+          return;
+        }
+        firstError.compareAndSet(null, result.failed() ? String.valueOf(result.cause()) : "a stream ended before it was released");
+        if (opened[0]) {
+          open.decrementAndGet();
+        } else {
+          settled.incrementAndGet();
+          lastSettled.set(System.nanoTime());
+          next[0].run();
+        }
+      });
+    };
+    context.runOnContext(v -> {
+      for (int i = 0; i < OPEN_WINDOW; i++) {
+        next[0].run();
+      }
+    });
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(openMillis);
+    for (int i = 1; settled.get() < count && System.nanoTime() < deadline; i++) {
+      sleep(50);
+      if (i % 200 == 0) {
+        log(String.format(Locale.ROOT, "%,d streams held open, %s: %,d open, %,d failed after %d s", count, target.name(),
+            open.get(), settled.get() - open.get(), i / 20));
+      }
+    }
+    double openSeconds = settled.get() == count ? (lastSettled.get() - start) / 1e9 : Double.NaN;
+    sleep(HOLD_MILLIS);
+    double rss = rssMiB(target.pid());
+    released.set(true);
+    long errors = count - open.get();
+    if (settled.get() < count) {
+      firstError.compareAndSet(null, (count - settled.get()) + " streams neither open nor failed after " + openMillis
+          + " ms, counted as errors");
+    }
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> Future.all(clients.stream().map(LoadClient::close).toList()).<Void>mapEmpty().onComplete(closed));
+    try {
+      closed.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log("closing the held streams: " + e);
+    }
+    sleep(1000);
+    log(String.format(Locale.ROOT, "%,d streams held open, %s: %d errors%s, all open or failed in %s s; RSS with them"
+        + " open %.0f MiB", count, target.name(), errors, errors > 0 ? " (the first: " + firstError.get() + ")" : "",
+        format(openSeconds), rss));
+    return new Held(count, errors, firstError.get(), openSeconds, rss);
   }
 
   /**
@@ -372,7 +597,7 @@ public final class WireBench {
         close();
         throw new IOException(target.name() + " answered " + status);
       }
-      Scan scan = new Scan(start);
+      Scan scan = new Scan();
       if (chunked) {
         for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
             size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
@@ -429,9 +654,6 @@ public final class WireBench {
     private boolean afterMark;
     long firstToken = -1;
 
-    Scan(long start) {
-    }
-
     void read(InputStream in, long bytes) throws IOException {
       long left = bytes;
       while (left > 0) {
@@ -479,6 +701,7 @@ public final class WireBench {
       cells.put(t.name() + " vs direct", switch (compare) {
         case "ratio" -> Double.isNaN(mine) || mine == 0 && direct == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mine / direct);
         case "added" -> Double.isNaN(mine - direct) ? "-" : String.format(Locale.ROOT, "%+.0f us", mine - direct);
+        case "added s" -> Double.isFinite(mine - direct) ? String.format(Locale.ROOT, "%+.0f s", mine - direct) : "-";
         case "times" -> Double.isNaN(mine / direct) ? "-" : String.format(Locale.ROOT, "x%.2f", mine / direct);
         default -> "";
       });
@@ -489,7 +712,11 @@ public final class WireBench {
   private void printTable() {
     List<String> columns = new ArrayList<>(table.values().iterator().next().keySet());
     columns.add(columns.remove(0));
-    StringBuilder out = new StringBuilder(String.format("%n%-42s", "metric"));
+    long gateway = targets.get(1).pid();
+    StringBuilder out = new StringBuilder(String.format("%ngateway JVM flags: %s; open files limit: %s%n",
+        Optional.of(jvmFlags(gateway)).filter(flags -> !flags.isEmpty()).orElse("none (the JVM's defaults)"),
+        openFilesLimit(gateway)));
+    out.append(String.format("%-42s", "metric"));
     columns.forEach(column -> out.append(String.format(" | %15s", column)));
     out.append('\n').append("-".repeat(42 + columns.size() * 18)).append('\n');
     table.forEach((metric, cells) -> {
@@ -498,7 +725,9 @@ public final class WireBench {
       out.append('\n');
     });
     out.append("direct: the upstream itself (its RSS and CPU are the upstream process's). \"vs direct\": rates as"
-        + " target/direct, latencies as target - direct, RSS and CPU as xN of the upstream's.\n");
+        + " target/direct, latencies and time to steady rate as target - direct, RSS, CPU and time to open as xN of"
+        + " the upstream's.\n");
+    notes.forEach(note -> out.append(note).append('\n'));
     System.out.print(out);
   }
 
@@ -602,8 +831,45 @@ public final class WireBench {
     }
   }
 
-  private long pidOf(String name) {
-    return targets.stream().filter(t -> t.name().equals(name)).findFirst().map(Target::pid).orElse(-1L);
+  /** Adds {@code count} errors to the target's count of the load phases, keeping the first one's description. */
+  private synchronized void countErrors(String target, long count, Object error) {
+    if (count <= 0) {
+      return;
+    }
+    errors.merge(target, count, Long::sum);
+    firstErrors.putIfAbsent(target, String.valueOf(error));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The JVM flags of a java process: the words of its command line after the program, up to {@code -jar} or the class. */
+  static String jvmFlags(long pid) {
+    try {
+      String[] words = Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0");
+      List<String> flags = new ArrayList<>();
+      for (int i = 1; i < words.length && words[i].startsWith("-") && !words[i].equals("-jar"); i++) {
+        flags.add(words[i]);
+      }
+      return String.join(" ", flags);
+    } catch (IOException e) {
+      return "unknown (no /proc/" + pid + "/cmdline)";
+    }
+  }
+
+  /** The soft limit of open files of a process (from {@code /proc/<pid>/limits}). */
+  static String openFilesLimit(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/limits")).stream().filter(line -> line.startsWith("Max open files"))
+          .map(line -> line.substring(26).trim().split("\\s+")[0]).findFirst().orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   /** utime + stime of a process, in clock ticks; 0 without a pid. */
@@ -646,8 +912,15 @@ public final class WireBench {
     return new long[] {h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99)};
   }
 
+  /** A cell: "-" for NaN (not measured), "not steady" for +Infinity ({@link #timeToSteady}), integers without decimals. */
   private static String format(double value) {
-    return Double.isNaN(value) ? "-" : value >= 100 ? String.format(Locale.ROOT, "%.0f", value)
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    if (Double.isInfinite(value)) {
+      return "not steady";
+    }
+    return value >= 100 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
         : String.format(Locale.ROOT, "%.1f", value);
   }
 
