@@ -39,15 +39,18 @@ Usage: bench/run.sh [flags]
   --concurrent-streams N  slow streams held open at once to count errors and time to open them (default 10000)
   --out DIR           where the table, data and plots go (default bench/target/run)
   --build             rebuild the jars first (mvn -B -q -DskipTests -pl bench -am package; MVN_FLAGS adds flags)
-  --gateway-java-opts "..."  JVM flags for the gateway (default: $G4F_JAVA_OPTS, else none: the README's
-                      command as is); the table's header shows the flags the gateway ran with
+  --gateway-java-opts "..."  JVM flags for the gateway (default: $G4F_JAVA_OPTS, else those of the README's
+                      first command); the table's header shows the flags the gateway ran with
 EOF
 }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=30 PHASE_WARMUP=3 SECONDS_PER=10 CONNECTIONS=50 TOKENS=20 LONG_TOKENS=500
 OPEN_STREAMS=1000 CONCURRENT_STREAMS=10000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run"
-GATEWAY_JAVA_OPTS=${G4F_JAVA_OPTS:-}
+# The JVM flags of the README's first command (java FLAGS -jar vertx-server/target/g4f-server.jar), so that the
+# gateway runs as the README runs it.
+README_JAVA_OPTS=$(grep -m1 -o 'java .* -jar vertx-server/target/g4f-server.jar' "$ROOT/README.md" | sed 's/^java //; s/ *-jar .*//')
+GATEWAY_JAVA_OPTS=${G4F_JAVA_OPTS:-$README_JAVA_OPTS}
 PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
 while [ $# -gt 0 ]; do
   case "$1" in

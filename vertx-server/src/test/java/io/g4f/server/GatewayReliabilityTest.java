@@ -66,8 +66,8 @@ class GatewayReliabilityTest {
   private Future<Map.Entry<Integer, String>> post(int port, JsonObject body) {
     return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
             .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
-        .compose(request -> request.send(body.toBuffer()))
-        .compose(response -> response.body().map(answer -> Map.entry(response.statusCode(), answer.toString())));
+        .compose(request -> request.send(body.toBuffer())
+            .compose(response -> response.body().map(answer -> Map.entry(response.statusCode(), answer.toString()))));
   }
 
   private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
@@ -100,8 +100,8 @@ class GatewayReliabilityTest {
     Map.Entry<Integer, String> late = await(vertx.createHttpClient().request(new RequestOptions()
             .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/chat/completions")
             .putHeader("content-type", "application/json"))
-        .compose(request -> request.send(chat(false).toBuffer()))
-        .compose(response -> response.body().map(answer -> Map.entry(response.statusCode(), answer.toString()))));
+        .compose(request -> request.send(chat(false).toBuffer())
+            .compose(response -> response.body().map(answer -> Map.entry(response.statusCode(), answer.toString())))));
     await(stopped);
 
     assertThat(late.getKey()).as("a request during the drain").isEqualTo(503);
@@ -161,7 +161,7 @@ class GatewayReliabilityTest {
         .compose(chunks -> chunks.collect(java.util.stream.Collectors.counting())));
 
     String metrics = await(http.request(HttpMethod.GET, gateway.actualPort(), "127.0.0.1", "/metrics")
-        .compose(request -> request.send()).compose(response -> response.body())).toString();
+        .compose(request -> request.send().compose(response -> response.body()))).toString();
     assertThat(metrics).as("two answers of 10 + 3 tokens, HTTP and event bus")
         .contains("g4f_tokens_total{kind=\"prompt\",provider=\"local\"} 20.0")
         .contains("g4f_tokens_total{kind=\"completion\",provider=\"local\"} 6.0");
@@ -186,7 +186,7 @@ class GatewayReliabilityTest {
     sendAndLeave(gateway.actualPort());
 
     awaitTrue("the request counted as 499", () -> await(http.request(HttpMethod.GET, gateway.actualPort(),
-            "127.0.0.1", "/metrics").compose(request -> request.send()).compose(response -> response.body()))
+            "127.0.0.1", "/metrics").compose(request -> request.send().compose(response -> response.body())))
         .toString().contains("g4f_requests_seconds_count{route=\"/v1/chat/completions\",status=\"499\"} 1"));
   }
 

@@ -1,11 +1,17 @@
 package io.g4f.server;
 
+import static io.g4f.client.testing.ScriptedServer.await;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,6 +36,36 @@ final class LoggedEvents extends AppenderBase<ILoggingEvent> implements AutoClos
     events.start();
     events.logger.addAppender(events);
     return events;
+  }
+
+  /**
+   * Starts listening to Vert.x's blocked-thread warnings, having checked that the capture works: an event loop of a
+   * Vert.x of its own, blocked past its limit, is heard (then forgotten).
+   */
+  static LoggedEvents blockedThreads() {
+    LoggedEvents blocked = on("io.vertx.core.impl.BlockedThreadChecker");
+    Vertx strict = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(20)
+        .setMaxEventLoopExecuteTime(50).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    try {
+      await(strict.getOrCreateContext().<Void>executeBlocking(() -> null).compose(v -> {
+        Promise<Void> done = Promise.promise();
+        strict.runOnContext(x -> {
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          done.complete();
+        });
+        return done.future();
+      }));
+      if (blocked.messages().isEmpty()) {
+        throw new AssertionError("a blocked event loop was not heard: the blocked-thread capture does not work");
+      }
+    } finally {
+      await(strict.close());
+      blocked.messages().clear();
+    }
+    return blocked;
   }
 
   @Override

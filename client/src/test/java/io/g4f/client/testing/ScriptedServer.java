@@ -178,6 +178,7 @@ public final class ScriptedServer implements AutoCloseable {
       Handler<HttpServerRequest> handler = routes.get(request.method().name() + " " + request.path());
       bodies.put(request, body);
       request.response().endHandler(v -> bodies.remove(request));
+      request.response().closeHandler(v -> bodies.remove(request));
       if (handler == null) {
         request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no route\"}}");
       } else {
