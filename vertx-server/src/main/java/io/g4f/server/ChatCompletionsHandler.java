@@ -1,8 +1,8 @@
 package io.g4f.server;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
@@ -96,7 +96,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * Pipes {@code stream} to {@code response}; when it ends or fails, the last usage a chunk reported (a running
    * total for Gemini, the only one for OpenAI) is counted once, in the metrics and for {@code caller}.
    */
-  private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller) {
+  private void pipe(CancellableStream<ChatCompletionChunk> stream, String provider, HttpServerResponse response, Caller caller) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -149,17 +149,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * when {@value #MAX_GATHERED} bytes are gathered or right after the task. A full write queue pauses
    * the upstream until it drains.
    */
-  private static final class EventBatch {
+  static final class EventBatch {
 
     private static final int MAX_GATHERED = 16 * 1024;
 
     private final Context context;
-    private final ChatCompletionStream stream;
+    private final CancellableStream<?> stream;
     private final HttpServerResponse response;
     private Buffer gathered;
     private boolean inTask;
 
-    EventBatch(Context context, ChatCompletionStream stream, HttpServerResponse response) {
+    EventBatch(Context context, CancellableStream<?> stream, HttpServerResponse response) {
       this.context = context;
       this.stream = stream;
       this.response = response;
