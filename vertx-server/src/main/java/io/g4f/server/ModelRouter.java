@@ -54,7 +54,8 @@ import java.util.function.Function;
  * or has a code in the group's {@code fallbackOn}; any other failure (400, 401, 404...) is the answer.
  * When no target is left: a route of one target answers with that target's failure; otherwise
  * {@link TargetsFailedException} names each target's failure (503 when every circuit was open).
- * After a stream's first chunk nothing moves on. Answers name the configured provider that served them.
+ * After a stream's first chunk nothing moves on. Answers name the configured provider that served them. What a
+ * target is asked is up to the caller ({@link Attempt}): chat, or an API's own request ({@link DialectGateway}).
  */
 final class ModelRouter {
 
