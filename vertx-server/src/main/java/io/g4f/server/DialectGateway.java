@@ -20,7 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs the calls of one API served through chat ({@link ChatDialect}) on HTTP ({@link #http}) and on the event bus
@@ -99,7 +99,7 @@ final class DialectGateway {
     response.closeHandler(closed -> left.tryComplete());
     CallOptions options = ChatCompletionsHandler.upstreamOptions(context).setCancellation(left.future());
     List<String> beta = context.request().headers().getAll(MessagesPassthrough.ANTHROPIC_BETA);
-    admit(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER), caller, () -> options,
+    admit(context.body().buffer(), context.request().getHeader(ModelRouter.PROVIDER_HEADER), caller, body -> options,
         beta.isEmpty() ? null : String.join(",", beta))
         .onFailure(failure -> OpenAiErrors.send(response, dialect.error(failure)))
         .onSuccess(exchange -> {
@@ -128,16 +128,19 @@ final class DialectGateway {
       return;
     }
     Caller caller = Caller.fromHeader(message.headers().get(Caller.HEADER));
-    long credits;
-    try {
-      credits = EventBusGateway.credits(message.headers().get(EventBusProtocol.CREDITS));
-    } catch (NumberFormatException e) {
-      OpenAiErrors.fail(message, dialect.error(InvalidRequestException.forParam(
-          "The credits header must be a non-negative integer", null, EventBusProtocol.CREDITS)));
-      return;
-    }
-    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER), caller,
-        () -> EventBusGateway.callOptions(message), message.headers().get(MessagesPassthrough.ANTHROPIC_BETA))
+    long[] credits = new long[1];
+    admit(EventBusGateway.body(message), message.headers().get(EventBusProtocol.PROVIDER), caller, body -> {
+      CallOptions options = EventBusGateway.callOptions(message);
+      if (Boolean.TRUE.equals(body.getValue("stream"))) {
+        try {
+          credits[0] = EventBusGateway.credits(message.headers().get(EventBusProtocol.CREDITS));
+        } catch (NumberFormatException e) {
+          throw InvalidRequestException.forParam("The credits header must be a non-negative integer", null,
+              EventBusProtocol.CREDITS);
+        }
+      }
+      return options;
+    }, message.headers().get(MessagesPassthrough.ANTHROPIC_BETA))
         .onFailure(failure -> OpenAiErrors.fail(message, dialect.error(failure)))
         .onSuccess(exchange -> {
           Consumer<OpenAiErrors.Error> fail = error -> OpenAiErrors.fail(message, error);
@@ -145,7 +148,7 @@ final class DialectGateway {
             stream(exchange)
                 .onSuccess(served -> {
                   Target target = served.target();
-                  streams.stream(message, credits, served.answer(), target.provider(), ChatDialect.Event::json,
+                  streams.stream(message, credits[0], served.answer(), target.provider(), ChatDialect.Event::json,
                       () -> counted(exchange, target.provider(), caller), failure -> streamError(target, failure));
                 })
                 .onFailure(failure -> upstreamFailed(exchange, failure, fail));
@@ -158,12 +161,12 @@ final class DialectGateway {
   }
 
   /**
-   * Reads, routes and admits a call of {@code caller}; {@code settings} gives its settings once the body is known to
-   * be good (it may throw a {@link G4fException}). A body the API's translation refuses is refused, unless a target
-   * of its route takes it untranslated.
+   * Reads, routes and admits a call of {@code caller}; {@code settings} gives the settings of a body known to be good
+   * (it may throw a {@link G4fException}). A body the API's translation refuses is refused, unless a target of its
+   * route takes it untranslated.
    */
-  private Future<Exchange> admit(Buffer raw, String providers, Caller caller, Supplier<CallOptions> settings,
-                                 String beta) {
+  private Future<Exchange> admit(Buffer raw, String providers, Caller caller,
+                                 Function<JsonObject, CallOptions> settings, String beta) {
     Exchange exchange;
     try {
       exchange = exchange(json(raw), providers, settings, beta);
@@ -173,7 +176,8 @@ final class DialectGateway {
     return access.admit(caller, exchange.model).map(admitted -> exchange);
   }
 
-  private Exchange exchange(JsonObject body, String providers, Supplier<CallOptions> settings, String beta) {
+  private Exchange exchange(JsonObject body, String providers, Function<JsonObject, CallOptions> settings,
+                            String beta) {
     ChatDialect.Call call = null;
     G4fException untranslatable = null;
     try {
@@ -195,7 +199,7 @@ final class DialectGateway {
     if (untranslatable != null && route.targets().stream().noneMatch(passthrough::serves)) {
       throw untranslatable;
     }
-    return new Exchange(body, call, untranslatable, route, routed.getModel(), settings.get(), beta);
+    return new Exchange(body, call, untranslatable, route, routed.getModel(), settings.apply(body), beta);
   }
 
   private static JsonObject json(Buffer body) {
