@@ -147,7 +147,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * for long: the first chunk that arrives in an event-loop task is written at once; those decoded
    * after it in the same task (from the same upstream read) are gathered and written as one buffer,
    * when {@value #MAX_GATHERED} bytes are gathered or right after the task. A full write queue pauses
-   * the upstream until it drains.
+   * the upstream until it drains; a write that fails (the reader is gone, maybe before the response knows it is
+   * closed) cancels it.
    */
   static final class EventBatch {
 
@@ -196,7 +197,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (response.closed() || response.ended()) {
         return;
       }
-      response.write(events);
+      response.write(events).onFailure(gone -> stream.cancel());
       if (response.writeQueueFull()) {
         stream.pause();
         response.drainHandler(drained -> stream.resume());
