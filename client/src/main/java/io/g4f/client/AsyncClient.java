@@ -2,7 +2,12 @@ package io.g4f.client;
 
 import io.g4f.client.impl.DefaultAsyncClient;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.SseParser;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous G4F client, calling providers from this JVM: chat completions, streamed completions and
@@ -44,5 +49,37 @@ public interface AsyncClient extends GenericAsyncClient<DirectCallOptions> {
    */
   static AsyncClient create(Vertx vertx, ClientOptions options, ProviderRegistry registry) {
     return new DefaultAsyncClient(vertx, options, registry);
+  }
+
+  /** Anthropic Messages requests relayed as they are; see {@link Messages}. */
+  Messages messages();
+
+  /**
+   * Anthropic Messages requests relayed, untranslated, to a provider that speaks that API natively
+   * ({@link io.g4f.client.spi.Capability#MESSAGES}: Anthropic's), with the client's routing, keys, base URLs,
+   * proxy, retries, timeouts and circuit breakers; only {@code model} is resolved to the provider's name for it.
+   * For a gateway that passes an Anthropic caller's request through without losing a field. A provider that does
+   * not speak the API fails the call with {@link InvalidRequestException}; an error answer fails it with the
+   * {@link G4fException} subclass of its status, which keeps the status and Anthropic's {@code error.type}.
+   */
+  interface Messages {
+
+    /**
+     * The whole answer to {@code body} (a Messages request without {@code "stream": true}): the {@code message}
+     * JSON as the provider sent it.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<Buffer> create(JsonObject body, @Nullable DirectCallOptions options);
+
+    /**
+     * The answer to {@code body}, sent with {@code "stream": true}: the provider's server-sent events as they came,
+     * {@code message_start} to {@code message_stop}, with backpressure. The future succeeds once the provider
+     * accepted the request; an {@code error} event, a body cut before {@code message_stop} or the idle or total
+     * timeout fails the stream.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    Future<CancellableStream<SseParser.Event>> stream(JsonObject body, @Nullable DirectCallOptions options);
   }
 }

@@ -3,12 +3,11 @@ package io.g4f.client;
 import io.g4f.client.impl.ListChunkStream;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.streams.ReadStream;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The chunks of one streamed answer, as a Vert.x {@link ReadStream} with real backpressure: while the
+ * The chunks of one streamed answer, as a Vert.x {@link io.vertx.core.streams.ReadStream} with real backpressure: while the
  * stream is paused (or its {@link #fetch fetched} demand is used up) the provider's socket is not
  * read, so a slow consumer slows the provider and at most one network read of chunks waits here.
  *
@@ -18,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * any thread; such calls take effect on the stream's context, in call order. A failure after some
  * chunks were delivered is never retried or replaced.
  */
-public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
+public interface ChatCompletionStream extends CancellableStream<ChatCompletionChunk> {
 
   /**
    * A stream of chunks already at hand, for custom providers whose answer is not streamed from the
@@ -45,11 +44,4 @@ public interface ChatCompletionStream extends ReadStream<ChatCompletionChunk> {
 
   @Override
   ChatCompletionStream endHandler(@Nullable Handler<@Nullable Void> endHandler);
-
-  /**
-   * Abandons the answer: the upstream request is closed at once and, unless the stream already
-   * ended, it fails with a {@link java.util.concurrent.CancellationException}. Idempotent; callable
-   * from any thread.
-   */
-  void cancel();
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.g4f.client.provider.AnthropicProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -428,6 +429,52 @@ class AnthropicTest {
 
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("27 * 453 = 12,231");
     assertThat(completion.getChoices().get(0).getFinishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void theNativeApiSendsTheBodyAsItIsAndReturnsTheAnswerAsSent() {
+    String thinking = resource("transcripts/anthropic-thinking-message.json");
+    anthropic.chat("/v1/messages", resource("transcripts/anthropic-thinking-stream.txt"), thinking);
+    JsonObject body = new JsonObject().put("model", "claude-sonnet-4-5").put("max_tokens", 2048).put("top_k", 5)
+        .put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", 1024))
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Primes?")));
+
+    Buffer whole = await(client.messages().create(body, null));
+    List<SseParser.Event> events = await(await(client.messages().stream(body, null)).collect(Collectors.toList()));
+
+    assertThat(whole.toString()).isEqualTo(thinking);
+    assertThat(anthropic.received().get(0).json()).isEqualTo(body);
+    assertThat(anthropic.last().json()).isEqualTo(body.copy().put("stream", true));
+    assertThat(anthropic.last().headers().get("x-api-key")).isEqualTo(KEY);
+    assertThat(events).extracting(SseParser.Event::event).startsWith("message_start").endsWith("message_stop")
+        .contains("content_block_delta").hasSize(15);
+    assertThat(events.get(8).data()).isEqualTo("{\"type\": \"content_block_delta\", \"index\": 0, \"delta\": "
+        + "{\"type\": \"signature_delta\", \"signature\": \"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...\"}}");
+  }
+
+  @Test
+  void aNativeStreamFailsOnAnErrorEventOrACutAndAnErrorAnswerKeepsItsStatusAndType() {
+    String start = TEXT_STREAM.substring(0, TEXT_STREAM.indexOf("event: content_block_stop"));
+    JsonObject body = new JsonObject().put("model", "claude-sonnet-4-5").put("max_tokens", 10)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+
+    anthropic.sse("/v1/messages", start);
+    G4fException cut = fail(client.messages().stream(body, null).compose(stream -> stream.collect(Collectors.toList())));
+    anthropic.sse("/v1/messages", start + event("error", "{\"type\":\"error\",\"error\":{\"type\":"
+        + "\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+    G4fException errorEvent = fail(client.messages().stream(body, null)
+        .compose(stream -> stream.collect(Collectors.toList())));
+    anthropic.reply(HttpMethod.POST, "/v1/messages", 529, "application/json",
+        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+    G4fException refused = fail(client.messages().create(body, null));
+
+    assertThat(cut).isInstanceOf(ProviderException.class).hasMessageContaining("ended before");
+    assertThat(errorEvent).isInstanceOf(ProviderException.class).hasMessageContaining("Overloaded");
+    assertThat(errorEvent.type()).isEqualTo("overloaded_error");
+    assertThat(refused.status()).isEqualTo(529);
+    assertThat(refused.type()).isEqualTo("overloaded_error");
+    assertThat(fail(client.messages().create(body.copy().put("stream", true), null)))
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   @ParameterizedTest(name = "stop_reason {0} -> finish_reason {1}")

@@ -78,6 +78,12 @@ final class AttemptSpan {
     chunk.getChoices().forEach(choice -> finishReason(choice.getFinishReason()));
   }
 
+  /** Records what an answer in another API's terms (a Messages answer relayed as it is) says; each may be null. */
+  void answer(String model, Usage usage, String finishReason) {
+    header(model, usage);
+    finishReason(finishReason);
+  }
+
   /** Marks the attempt failed with {@code failure}'s type (its error code, else its class) and ends the span. */
   void fail(Throwable failure) {
     String type = failure instanceof G4fException g4f && g4f.code() != null ? g4f.code()
@@ -98,10 +104,13 @@ final class AttemptSpan {
   }
 
   private void header(CompletionHeader<?> header) {
-    if (header.getModel() != null) {
-      span.setAttribute(RESPONSE_MODEL, header.getModel());
+    header(header.getModel(), header.getUsage());
+  }
+
+  private void header(String model, Usage usage) {
+    if (model != null) {
+      span.setAttribute(RESPONSE_MODEL, model);
     }
-    Usage usage = header.getUsage();
     if (usage != null && usage.getPromptTokens() != null) {
       span.setAttribute(INPUT_TOKENS, usage.getPromptTokens().longValue());
     }

@@ -1,8 +1,8 @@
 package io.g4f.server;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
@@ -100,8 +100,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * total for Gemini, the only one for OpenAI) is counted once, in the metrics, for {@code caller} and in its
    * access-log {@code entry}.
    */
-  private void pipe(ChatCompletionStream stream, String provider, HttpServerResponse response, Caller caller,
-                    AccessLog.Entry entry) {
+  private void pipe(CancellableStream<ChatCompletionChunk> stream, String provider, HttpServerResponse response,
+                    Caller caller, AccessLog.Entry entry) {
     if (response.closed()) {
       stream.cancel();
       return;
@@ -164,19 +164,20 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * for long: the first chunk that arrives in an event-loop task is written at once; those decoded
    * after it in the same task (from the same upstream read) are gathered and written as one buffer,
    * when {@value #MAX_GATHERED} bytes are gathered or right after the task. A full write queue pauses
-   * the upstream until it drains.
+   * the upstream until it drains; a write that fails (the reader is gone, maybe before the response knows it is
+   * closed) cancels it.
    */
-  private static final class EventBatch {
+  static final class EventBatch {
 
     private static final int MAX_GATHERED = 16 * 1024;
 
     private final Context context;
-    private final ChatCompletionStream stream;
+    private final CancellableStream<?> stream;
     private final HttpServerResponse response;
     private Buffer gathered;
     private boolean inTask;
 
-    EventBatch(Context context, ChatCompletionStream stream, HttpServerResponse response) {
+    EventBatch(Context context, CancellableStream<?> stream, HttpServerResponse response) {
       this.context = context;
       this.stream = stream;
       this.response = response;
@@ -213,7 +214,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (response.closed() || response.ended()) {
         return;
       }
-      response.write(events);
+      response.write(events).onFailure(gone -> stream.cancel());
       if (response.writeQueueFull()) {
         stream.pause();
         response.drainHandler(drained -> stream.resume());

@@ -30,6 +30,14 @@ interface ChatDialect {
   /** A failure as this API renders it: status, body in its error shape, and Retry-After seconds. */
   OpenAiErrors.Error error(Throwable failure);
 
+  /**
+   * Whether a call goes untranslated to a target whose provider speaks this API natively ({@link MessagesPassthrough},
+   * for Anthropic's Messages); false by default.
+   */
+  default boolean passesThrough() {
+    return false;
+  }
+
   /** One call: its chat request, and how the chat answer goes back in this API's shape. */
   interface Call {
 
@@ -141,12 +149,22 @@ interface ChatDialect {
     }
   }
 
-  /** A server-sent event: {@code event: type} and its JSON {@code data}. */
-  record Event(String type, JsonObject data) {
+  /** A server-sent event: {@code event: type} and its JSON {@code data}, as text (an upstream's, relayed as it came). */
+  record Event(String type, String data) {
 
-    /** The event as SSE bytes. */
+    /** An event whose data is {@code data}. */
+    Event(String type, JsonObject data) {
+      this(type, data.encode());
+    }
+
+    /** The event as SSE bytes (data of several lines as several {@code data:} lines). */
     Buffer sse() {
-      return Buffer.buffer("event: " + type + "\ndata: ").appendBuffer(data.toBuffer()).appendString("\n\n");
+      return Buffer.buffer("event: " + type + "\ndata: " + data.replace("\n", "\ndata: ") + "\n\n");
+    }
+
+    /** The data as a JSON object. */
+    JsonObject json() {
+      return new JsonObject(data);
     }
   }
 

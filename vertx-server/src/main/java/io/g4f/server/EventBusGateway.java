@@ -1,9 +1,8 @@
 package io.g4f.server;
 
 import io.g4f.client.CallOptions;
-import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.ImageGenerationRequest;
@@ -24,15 +23,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The gateway on the event bus (protocol in {@code docs/event-bus.md}): {@code PREFIX.chat.completions},
  * {@code PREFIX.images.generate}, {@code PREFIX.embeddings} ({@link EmbeddingsGateway}) and {@code PREFIX.models}
- * take the bodies of the HTTP API and answer with them; failures are {@code fail(status, OpenAI error JSON)}. A streamed completion gets an address
- * of its own; the caller pulls batches of chunks from it, each pull granting credits (the upstream is
- * read only while credits are left), or cancels. A caller that sends no pull within the event-bus
- * timeout is taken for gone: its upstream request is cancelled.
+ * take the bodies of the HTTP API and answer with them; failures are {@code fail(status, OpenAI error JSON)}. A
+ * streamed answer (a completion's chunks, or the events of {@code PREFIX.responses} and {@code PREFIX.messages},
+ * {@link #stream}) gets an address of its own; the caller pulls batches of chunks from it, each pull granting
+ * credits (the upstream is read only while credits are left), or cancels. A caller that sends no pull within the
+ * event-bus timeout is taken for gone: its upstream request is cancelled.
  * All state lives on the deploying verticle's context.
  */
 final class EventBusGateway {
@@ -71,8 +72,10 @@ final class EventBusGateway {
     register(prefix + EventBusProtocol.IMAGES_GENERATE, this::images);
     register(prefix + EventBusProtocol.MODELS, this::models);
     register(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsGateway(router, access, metrics)::bus);
-    register(prefix + ResponsesApi.ADDRESS, new DialectGateway(new ResponsesApi(), router, access, metrics)::bus);
-    register(prefix + MessagesApi.ADDRESS, new DialectGateway(new MessagesApi(), router, access, metrics)::bus);
+    DialectGateway responses = new DialectGateway(new ResponsesApi(), router, access, metrics);
+    DialectGateway messages = new DialectGateway(new MessagesApi(), router, access, metrics);
+    register(prefix + ResponsesApi.ADDRESS, message -> responses.bus(message, this));
+    register(prefix + MessagesApi.ADDRESS, message -> messages.bus(message, this));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -115,8 +118,18 @@ final class EventBusGateway {
         OpenAiErrors.fail(message, OpenAiErrors.of(admitted.cause()));
       } else if (Boolean.TRUE.equals(request.getStream())) {
         router.stream(route, request, call)
-            .onSuccess(served -> new StreamSession(served.answer(), served.target().provider(), caller)
-                .open(message, credits))
+            .onSuccess(served -> {
+              String provider = served.target().provider();
+              Usage[] usage = new Usage[1];
+              stream(message, credits, served.answer(), provider, chunk -> {
+                usage[0] = chunk.getUsage() != null ? chunk.getUsage() : usage[0];
+                return json(chunk);
+              }, () -> {
+                metrics.tokens(provider, usage[0]);
+                access.used(caller, usage[0]);
+                AccessLog.entry(message).served(provider, usage[0]);
+              }, OpenAiErrors::of);
+            })
             .onFailure(failure -> fail(message, route.provider(), failure));
       } else {
         router.complete(route, request, call)
@@ -214,8 +227,19 @@ final class EventBusGateway {
     return call;
   }
 
+  /**
+   * Serves {@code upstream}, which {@code provider} (as configured) streams, as the stream {@code request} opened,
+   * with {@code credits} granted at once: each item becomes the chunk {@code chunk} makes of it (and may note its
+   * usage), {@code counted} runs once when it ends or fails, and a failure fails the pull it answers as
+   * {@code errors} renders it. The stream's access-log line is written when it ends.
+   */
+  <T> void stream(Message<Object> request, long credits, CancellableStream<T> upstream, String provider,
+                  Function<T, JsonObject> chunk, Runnable counted, Function<Throwable, OpenAiErrors.Error> errors) {
+    new StreamSession<>(upstream, provider, chunk, counted, errors).open(request, credits);
+  }
+
   /** A credits value: absent is 0; negative or not a number throws {@link NumberFormatException}. */
-  private static long credits(Object value) {
+  static long credits(Object value) {
     long credits = value == null ? 0 : value instanceof Number number ? number.longValue()
         : Long.parseLong(value.toString().trim());
     if (credits < 0) {
@@ -232,14 +256,15 @@ final class EventBusGateway {
    * answered once chunks, the end or a failure are at hand, or after half the timeout (empty, as a
    * heartbeat). Between an answer and the next pull the {@code idle} timer runs out the timeout.
    */
-  private final class StreamSession {
+  private final class StreamSession<T> {
 
-    private final ChatCompletionStream upstream;
+    private final CancellableStream<T> upstream;
     private final String provider;
-    private final Caller caller;
+    private final Function<T, JsonObject> chunk;
+    private final Runnable counted;
+    private final Function<Throwable, OpenAiErrors.Error> errors;
     /** The request that opened the stream, whose access-log event is written when the stream ends. */
     private Message<Object> opening;
-    private Usage usage;
     private final String address = options.getEventBusPrefix() + EventBusProtocol.STREAM + UUID.randomUUID();
     private final JsonArray batch = new JsonArray();
     private MessageConsumer<Object> pulls;
@@ -251,14 +276,14 @@ final class EventBusGateway {
     private Throwable failure;
     private boolean closed;
 
-    /**
-     * The answer {@code provider} (as configured) streams to {@code caller}, whose usage (the last a chunk reported)
-     * is recorded when the stream ends or fails.
-     */
-    StreamSession(ChatCompletionStream upstream, String provider, Caller caller) {
+    /** See {@link EventBusGateway#stream}. */
+    StreamSession(CancellableStream<T> upstream, String provider, Function<T, JsonObject> chunk, Runnable counted,
+                  Function<Throwable, OpenAiErrors.Error> errors) {
       this.upstream = upstream;
       this.provider = provider;
-      this.caller = caller;
+      this.chunk = chunk;
+      this.counted = counted;
+      this.errors = errors;
     }
 
     /** Starts reading {@code credits} chunks ahead and answers the opening request once the stream address is registered. */
@@ -270,11 +295,11 @@ final class EventBusGateway {
       upstream.pause();
       upstream.exceptionHandler(this::failed);
       upstream.endHandler(v -> {
-        counted();
+        counted.run();
         ended = true;
         answerIfHeld();
       });
-      upstream.handler(this::chunk);
+      upstream.handler(this::item);
       this.credits = credits;
       upstream.fetch(credits);
       pulls = vertx.eventBus().consumer(address, this::pulled);
@@ -282,9 +307,11 @@ final class EventBusGateway {
         if (closed) {
           OpenAiErrors.fail(request, OpenAiErrors.SHUTTING_DOWN);
         } else if (registered.failed()) {
-          close(OpenAiErrors.of(registered.cause()).status());
+          OpenAiErrors.Error error = errors.apply(registered.cause());
+          close(error.status());
           upstream.cancel();
-          fail(request, provider, registered.cause());
+          metrics.upstreamError(provider, registered.cause());
+          OpenAiErrors.fail(request, error);
         } else {
           pull = request;
           answer();
@@ -292,26 +319,18 @@ final class EventBusGateway {
       });
     }
 
-    private void chunk(ChatCompletionChunk chunk) {
-      usage = chunk.getUsage() != null ? chunk.getUsage() : usage;
-      batch.add(json(chunk));
+    private void item(T item) {
+      batch.add(chunk.apply(item));
       answerIfHeld();
     }
 
     private void failed(Throwable error) {
       if (!closed) {
-        counted();
+        counted.run();
         metrics.upstreamError(provider, error);
         failure = error;
         answerIfHeld();
       }
-    }
-
-    /** Records the answer's usage once: the last a chunk reported (Gemini reports a running total on every chunk). */
-    private void counted() {
-      metrics.tokens(provider, usage);
-      access.used(caller, usage);
-      AccessLog.entry(opening).served(provider, usage);
     }
 
     private void answerIfHeld() {
@@ -375,7 +394,7 @@ final class EventBusGateway {
       cancelTimer(heartbeat);
       heartbeat = -1;
       if (batch.isEmpty() && failure != null) {
-        OpenAiErrors.Error error = OpenAiErrors.of(failure);
+        OpenAiErrors.Error error = errors.apply(failure);
         close(error.status());
         OpenAiErrors.fail(to, error);
         return;

@@ -1,8 +1,10 @@
 package io.g4f.server;
 
 import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.G4fException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.ToolCall;
+import io.g4f.client.Usage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  * {@code message} ({@code stop_reason} end_turn, max_tokens, tool_use, or refusal for a content filter; chat does
  * not say which stop sequence ended an answer, so {@code stop_sequence} is always null); a stream is Anthropic's
  * events, {@code event: error} when the upstream fails after the start. Errors are in Anthropic's shape
- * ({@link #errorShape}).
+ * ({@link #errorShape}). To a target whose provider speaks this API natively a call goes untranslated instead
+ * ({@link MessagesPassthrough}).
  */
 final class MessagesApi implements ChatDialect {
 
@@ -35,6 +38,10 @@ final class MessagesApi implements ChatDialect {
   private static final Set<String> FIELDS = Set.of("model", "messages", "system", "max_tokens", "stop_sequences",
       "temperature", "top_p", "top_k", "stream", "metadata", "tools", "tool_choice", "provider", "thinking",
       "service_tier");
+  /** Anthropic's error types, kept when a native upstream's error names one. */
+  private static final Set<String> ERROR_TYPES = Set.of("invalid_request_error", "authentication_error",
+      "billing_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error",
+      "timeout_error", "api_error", "overloaded_error");
   private static final Map<String, String> STOP_REASONS = Map.of("stop", "end_turn", "length", "max_tokens",
       "tool_calls", "tool_use", "function_call", "tool_use", "content_filter", "refusal");
 
@@ -48,14 +55,38 @@ final class MessagesApi implements ChatDialect {
     return errorShape(OpenAiErrors.of(failure));
   }
 
+  @Override
+  public boolean passesThrough() {
+    return true;
+  }
+
   /**
    * An error in Anthropic's shape, {@code {"type":"error","error":{"type","message"}}}, with the same status; the
    * type by status: invalid_request_error (4xx), authentication_error (401), permission_error (403), not_found_error
    * (404), request_too_large (413), rate_limit_error (429), overloaded_error (503, 529), api_error (other 5xx).
    */
   static OpenAiErrors.Error errorShape(OpenAiErrors.Error error) {
-    int status = error.status();
-    String type = switch (status) {
+    return shape(error.status(), type(error.status()), error.body().getJsonObject("error").getString("message"),
+        error.retryAfterSeconds());
+  }
+
+  /**
+   * The error of a call that an Anthropic upstream answered natively: as {@link #errorShape}, but with the
+   * upstream's status when it answered with an error status (a 529 stays a 529) and its error type when it named
+   * one of Anthropic's (an {@code overloaded_error} event stays one).
+   */
+  static OpenAiErrors.Error upstreamError(Throwable failure) {
+    OpenAiErrors.Error error = errorShape(OpenAiErrors.of(failure));
+    if (!(failure instanceof G4fException g4f) || g4f.provider() == null) {
+      return error;
+    }
+    int status = g4f.status() >= 400 && g4f.status() < 600 ? g4f.status() : error.status();
+    String type = g4f.type() != null && ERROR_TYPES.contains(g4f.type()) ? g4f.type() : type(status);
+    return shape(status, type, error.body().getJsonObject("error").getString("message"), error.retryAfterSeconds());
+  }
+
+  private static String type(int status) {
+    return switch (status) {
       case 401 -> "authentication_error";
       case 403 -> "permission_error";
       case 404 -> "not_found_error";
@@ -64,9 +95,32 @@ final class MessagesApi implements ChatDialect {
       case 503, 529 -> "overloaded_error";
       default -> status < 500 ? "invalid_request_error" : "api_error";
     };
+  }
+
+  private static OpenAiErrors.Error shape(int status, String type, String message, Long retryAfterSeconds) {
     return new OpenAiErrors.Error(status, new JsonObject().put("type", "error").put("error", new JsonObject()
-        .put("type", type).put("message", error.body().getJsonObject("error").getString("message"))),
-        error.retryAfterSeconds());
+        .put("type", type).put("message", message)), retryAfterSeconds);
+  }
+
+  /**
+   * The usage of an Anthropic {@code usage} object (cache reads and writes counted as input, as the Anthropic
+   * provider counts them); a count it leaves out is {@code before}'s (a {@code message_delta} may give only the
+   * output). Null for null.
+   */
+  static Usage usage(JsonObject usage, Usage before) {
+    if (usage == null) {
+      return before;
+    }
+    Integer input = usage.getValue("input_tokens") instanceof Number tokens ? tokens.intValue()
+        + count(usage, "cache_creation_input_tokens") + count(usage, "cache_read_input_tokens")
+        : before == null ? null : before.getPromptTokens();
+    Integer output = usage.getValue("output_tokens") instanceof Number tokens ? tokens.intValue()
+        : before == null ? null : before.getCompletionTokens();
+    return new Usage(input, output, input == null || output == null ? null : input + output);
+  }
+
+  private static int count(JsonObject usage, String key) {
+    return usage.getValue(key) instanceof Number tokens ? tokens.intValue() : 0;
   }
 
   /** The chat completion body that serves a Messages body. */

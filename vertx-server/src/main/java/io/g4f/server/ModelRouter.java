@@ -2,7 +2,9 @@ package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CallOptions;
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
+import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.EmbeddingRequest;
@@ -14,6 +16,7 @@ import io.g4f.client.InvalidRequestException;
 import io.g4f.client.ModelNotFoundException;
 import io.g4f.client.ProviderException;
 import io.g4f.client.RequestTimeoutException;
+import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -36,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,7 +54,8 @@ import java.util.function.Function;
  * or has a code in the group's {@code fallbackOn}; any other failure (400, 401, 404...) is the answer.
  * When no target is left: a route of one target answers with that target's failure; otherwise
  * {@link TargetsFailedException} names each target's failure (503 when every circuit was open).
- * After a stream's first chunk nothing moves on. Answers name the configured provider that served them.
+ * After a stream's first chunk nothing moves on. Answers name the configured provider that served them. What a
+ * target is asked is up to the caller ({@link Attempt}): chat, or an API's own request ({@link DialectGateway}).
  */
 final class ModelRouter {
 
@@ -130,15 +135,33 @@ final class ModelRouter {
   }
 
   /**
+   * One target's attempt at a call, asked of {@code client} (the target's own) with {@code options} (the caller's
+   * timeout, bounded by the route's, cancellation and headers): a whole answer, or a stream the router reads up to
+   * its first item. It may record what it learns in {@code span}, which the router ends.
+   */
+  @FunctionalInterface
+  interface Attempt<T> {
+
+    Future<T> start(Target target, AsyncClient client, DirectCallOptions options, AttemptSpan span);
+  }
+
+  /**
    * A whole answer along {@code route}; {@code call} carries the caller's timeout (bounded by the route's) and
    * cancellation (a caller who left closes the upstream request, and no other target is tried).
    */
   Future<Served<ChatCompletion>> complete(Route route, ChatCompletionRequest request, CallOptions call) {
-    return run(route, "chat", request.getModel(), (target, span) -> client(target, route.retries()).chat().completions()
-        .create(forTarget(request, target), options(route, call))
-        .onComplete(done -> target.finished())
-        .onSuccess(completion -> span.answer(completion).end())
+    return complete(route, request.getModel(), call, (target, client, options, span) -> client.chat().completions()
+        .create(forTarget(request, target), options)
+        .onSuccess(span::answer)
         .map(completion -> completion.setProvider(target.provider())));
+  }
+
+  /** A whole answer along {@code route}, each target's asked by {@code attempt}; {@code call} as for {@link #complete}. */
+  <T> Future<Served<T>> complete(Route route, String model, CallOptions call, Attempt<T> attempt) {
+    return run(route, "chat", model, (target, span) -> attempt.start(target, client(target, route.retries()),
+            options(route, call), span)
+        .onComplete(done -> target.finished())
+        .onSuccess(answer -> span.end()));
   }
 
   /** Embeddings along {@code route}; {@code call} as for {@link #complete}. */
@@ -152,13 +175,29 @@ final class ModelRouter {
   }
 
   /** A streamed answer along {@code route}, served once a target's first chunk arrived; {@code call} as for {@link #complete}. */
-  Future<Served<TargetStream>> stream(Route route, ChatCompletionRequest request, CallOptions call) {
+  Future<Served<TargetStream<ChatCompletionChunk>>> stream(Route route, ChatCompletionRequest request,
+                                                          CallOptions call) {
+    return stream(route, request.getModel(), call,
+        (target, client, options, span) -> client.chat().completions().stream(forTarget(request, target), options),
+        (target, span) -> chunk -> {
+          chunk.setProvider(target.provider());
+          span.chunk(chunk);
+        });
+  }
+
+  /**
+   * A streamed answer along {@code route}, each target's opened by {@code attempt} and served once its first item
+   * arrived; {@code seen} gives what sees each of a target's items as it arrives. {@code call} as for {@link #complete}.
+   */
+  <T, S extends CancellableStream<T>> Future<Served<TargetStream<T>>> stream(Route route, String model,
+                                                                             CallOptions call, Attempt<S> attempt,
+                                                                             BiFunction<Target, AttemptSpan, Consumer<T>> seen) {
     Context context = vertx.getOrCreateContext();
-    return run(route, "chat", request.getModel(), (target, span) -> {
-      Promise<TargetStream> primed = Promise.promise();
+    return run(route, "chat", model, (target, span) -> {
+      Promise<TargetStream<T>> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
-      client(target, route.retries()).chat().completions().stream(forTarget(request, target), options(null, call))
+      attempt.start(target, client(target, route.retries()), options(null, call), span)
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -166,7 +205,7 @@ final class ModelRouter {
               return;
             }
             Promise<Void> finished = Promise.promise();
-            TargetStream stream = new TargetStream(opened.result(), target.provider(), context, span::chunk, failure -> {
+            TargetStream<T> stream = new TargetStream<>(opened.result(), context, seen.apply(target, span), failure -> {
               target.finished();
               if (failure == null) {
                 finished.tryComplete();
@@ -207,7 +246,7 @@ final class ModelRouter {
   }
 
   /** {@code request} as sent to {@code target}: with its model; copied only when that changes it. */
-  private static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target) {
+  static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target) {
     return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
   }
 
@@ -257,8 +296,8 @@ final class ModelRouter {
     metrics.attempt(target);
     long start = System.nanoTime();
     AttemptSpan span = spans.apply(target);
-    Scope current = span.makeCurrent();
     Future<T> answer;
+    Scope current = span.makeCurrent();
     try {
       answer = attempt.apply(target, span);
     } catch (RuntimeException e) {
@@ -418,13 +457,24 @@ final class ModelRouter {
 
   /** Whether the configured provider {@code name} makes embeddings with {@code model} ({@link Provider#embeds}). */
   private boolean embeds(String name, String model) {
+    Provider type = type(name);
+    return type != null && model != null && type.embeds(model);
+  }
+
+  /** Whether {@code target}'s provider has {@code capability} ({@link Capability#MESSAGES}, say). */
+  boolean can(Target target, Capability capability) {
+    Provider type = type(target.provider());
+    return type != null && type.capabilities().contains(capability);
+  }
+
+  /** The registry's provider that the configured provider {@code name} is of, or null. */
+  private Provider type(String name) {
     GatewayOptions.ProviderConfig provider = options.provider(name);
-    if (provider == null || model == null) {
-      return false;
+    if (provider == null) {
+      return null;
     }
     return options.getProviderRegistry().providers().stream()
-        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst()
-        .map(type -> type.embeds(model)).orElse(false);
+        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst().orElse(null);
   }
 
   /** {@code /v1/models/{id}}: the group or model {@code id}, or null when there is neither. */

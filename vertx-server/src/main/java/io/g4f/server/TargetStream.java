@@ -1,7 +1,6 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.CancellableStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -9,24 +8,24 @@ import io.vertx.core.Promise;
 import java.util.function.Consumer;
 
 /**
- * A target's stream, read up to its first chunk before anyone sees it, so that the router can still
- * move on when the target fails before that chunk ({@link #first()}), and stamped with the configured
- * provider's name on every chunk. Once {@link #first()} succeeded it is an ordinary
- * {@link ChatCompletionStream}: the held first chunk is delivered first (when a handler is set and
- * there is demand), then the upstream's chunks, end or failure, with the upstream's backpressure.
- * {@code seen} sees each chunk as it arrives; {@code done} is told once when the upstream ends (null) or fails, a
- * cancellation included (the failure). Used on the context that opened the upstream; a consumer keeps a handler set
- * while it lets chunks flow.
+ * A target's stream (of chat chunks, or of an API's events), read up to its first item before anyone sees it, so
+ * that the router can still move on when the target fails before that item ({@link #first()}). Once
+ * {@link #first()} succeeded it is an ordinary stream: the held first item is delivered first (when a handler is set
+ * and there is demand), then the upstream's items, end or failure, with the upstream's backpressure.
+ * {@code seen} sees each item as it arrives (not after the stream was abandoned); {@code done} is told once when the
+ * upstream ends (null) or fails, a cancellation included (the failure). Used on the context that opened the upstream; a consumer keeps a handler set
+ * while it lets items flow.
+ *
+ * @param <T> the items
  */
-final class TargetStream implements ChatCompletionStream {
+final class TargetStream<T> implements CancellableStream<T> {
 
-  private final ChatCompletionStream upstream;
-  private final String provider;
+  private final CancellableStream<T> upstream;
   private final Context context;
-  private final Consumer<ChatCompletionChunk> seen;
+  private final Consumer<T> seen;
   private final Consumer<Throwable> done;
-  private final Promise<TargetStream> first = Promise.promise();
-  private ChatCompletionChunk held;
+  private final Promise<TargetStream<T>> first = Promise.promise();
+  private T held;
   private boolean relaying;
   private long demand = Long.MAX_VALUE;
   private boolean ended;
@@ -34,33 +33,31 @@ final class TargetStream implements ChatCompletionStream {
   private boolean terminated;
   private boolean finished;
   private boolean scheduled;
-  private Handler<ChatCompletionChunk> handler;
+  private Handler<T> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  TargetStream(ChatCompletionStream upstream, String provider, Context context, Consumer<ChatCompletionChunk> seen,
-               Consumer<Throwable> done) {
+  TargetStream(CancellableStream<T> upstream, Context context, Consumer<T> seen, Consumer<Throwable> done) {
     this.upstream = upstream;
-    this.provider = provider;
     this.context = context;
     this.seen = seen;
     this.done = done;
     upstream.pause();
-    upstream.handler(this::chunk);
+    upstream.handler(this::item);
     upstream.endHandler(v -> ended());
     upstream.exceptionHandler(this::failed);
     upstream.fetch(1);
   }
 
   /**
-   * Succeeds with this stream once the first chunk arrived (or the answer ended without one); fails
+   * Succeeds with this stream once the first item arrived (or the answer ended without one); fails
    * with the upstream's failure before it, or with {@link #abandon}'s reason.
    */
-  Future<TargetStream> first() {
+  Future<TargetStream<T>> first() {
     return first.future();
   }
 
-  /** Gives up on the stream before its first chunk: {@link #first()} fails with {@code reason}, the upstream is cancelled. */
+  /** Gives up on the stream before its first item: {@link #first()} fails with {@code reason}, the upstream is cancelled. */
   void abandon(Throwable reason) {
     if (first.tryFail(reason)) {
       finish(reason);
@@ -68,14 +65,16 @@ final class TargetStream implements ChatCompletionStream {
     }
   }
 
-  private void chunk(ChatCompletionChunk chunk) {
-    chunk.setProvider(provider);
-    seen.accept(chunk);
+  private void item(T item) {
+    if (first.future().failed()) {
+      return;
+    }
+    seen.accept(item);
     if (!first.future().isComplete()) {
-      held = chunk;
+      held = item;
       first.tryComplete(this);
     } else if (relaying && handler != null) {
-      handler.handle(chunk);
+      handler.handle(item);
     }
   }
 
@@ -102,7 +101,7 @@ final class TargetStream implements ChatCompletionStream {
     }
   }
 
-  /** Delivers what waits: the held chunk (given a handler and demand), then the end or failure. */
+  /** Delivers what waits: the held item (given a handler and demand), then the end or failure. */
   private void drain() {
     if (!first.future().succeeded() || terminated) {
       return;
@@ -111,12 +110,12 @@ final class TargetStream implements ChatCompletionStream {
       if (handler == null || demand == 0) {
         return;
       }
-      ChatCompletionChunk chunk = held;
+      T item = held;
       held = null;
       if (demand != Long.MAX_VALUE) {
         demand--;
       }
-      handler.handle(chunk);
+      handler.handle(item);
       relaying = true;
       if (demand == Long.MAX_VALUE) {
         upstream.resume();
@@ -147,28 +146,28 @@ final class TargetStream implements ChatCompletionStream {
   }
 
   @Override
-  public TargetStream handler(Handler<ChatCompletionChunk> handler) {
+  public TargetStream<T> handler(Handler<T> handler) {
     this.handler = handler;
     schedule();
     return this;
   }
 
   @Override
-  public TargetStream endHandler(Handler<Void> endHandler) {
+  public TargetStream<T> endHandler(Handler<Void> endHandler) {
     this.endHandler = endHandler;
     schedule();
     return this;
   }
 
   @Override
-  public TargetStream exceptionHandler(Handler<Throwable> handler) {
+  public TargetStream<T> exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
     schedule();
     return this;
   }
 
   @Override
-  public TargetStream pause() {
+  public TargetStream<T> pause() {
     demand = 0;
     if (relaying) {
       upstream.pause();
@@ -177,12 +176,12 @@ final class TargetStream implements ChatCompletionStream {
   }
 
   @Override
-  public TargetStream resume() {
+  public TargetStream<T> resume() {
     return fetch(Long.MAX_VALUE);
   }
 
   @Override
-  public TargetStream fetch(long amount) {
+  public TargetStream<T> fetch(long amount) {
     if (amount <= 0) {
       return this;
     }

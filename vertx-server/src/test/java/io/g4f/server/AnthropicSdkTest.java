@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Anthropic's official Java SDK, unchanged, against the gateway's {@code /v1/messages}, in front of an OpenAI-style
- * chat upstream (model {@code gpt-4o-mini}) and an Anthropic-style upstream (provider type anthropic,
- * model {@code claude-sonnet-4-5}).
+ * chat upstream (model {@code gpt-4o-mini}, translated) and an Anthropic-style upstream (provider type anthropic,
+ * model {@code claude-sonnet-4-5}, passed through: {@link AnthropicPassthroughTest}).
  */
 @ExtendWith(VertxExtension.class)
 class AnthropicSdkTest {
@@ -173,8 +173,10 @@ class AnthropicSdkTest {
 
   @Test
   void anAnthropicUpstreamsToolUseArrivesWholeAndStreamed() {
-    anthropic.chat("/v1/messages", resource("transcripts/anthropic-tool-use-stream.txt"),
-        resource("transcripts/anthropic-tool-use-message.json"));
+    // the documented example, abridged, with what the SDK requires of a message (the gateway relays it as it is)
+    JsonObject complete = new JsonObject(resource("transcripts/anthropic-tool-use-message.json")).put("type", "message")
+        .putNull("stop_sequence").put("usage", new JsonObject().put("input_tokens", 472).put("output_tokens", 89));
+    anthropic.chat("/v1/messages", resource("transcripts/anthropic-tool-use-stream.txt"), complete.encode());
     MessageCreateParams params = withImageAndTool(CLAUDE_MODEL);
 
     Message whole = sdk.messages().create(params);

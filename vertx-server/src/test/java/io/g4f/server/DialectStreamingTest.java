@@ -20,7 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Streams of {@code /v1/responses} and {@code /v1/messages}: a client that stops reading stalls the upstream, one that leaves cancels it. */
+/**
+ * Streams of {@code /v1/responses} and {@code /v1/messages} (translated, and passed through to an Anthropic provider,
+ * model {@code claude-x}): a client that stops reading stalls the upstream, one that leaves cancels it.
+ */
 @ExtendWith(VertxExtension.class)
 class DialectStreamingTest {
 
@@ -28,6 +31,9 @@ class DialectStreamingTest {
   private static final Buffer CHUNK = Buffer.buffer("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\","
       + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},"
       + "\"finish_reason\":null}]}\n\n");
+  private static final Buffer EVENT = Buffer.buffer("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+      + "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}\n\n");
+  /** Both floods' size: an event is as long as a chunk. */
   private static final long TOTAL_BYTES = (long) CHUNKS * CHUNK.length();
 
   private final AtomicLong written = new AtomicLong();
@@ -39,9 +45,13 @@ class DialectStreamingTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     upstream = ScriptedServer.start(vertx)
-        .on(HttpMethod.POST, "/v1/chat/completions", ScriptedServer.flood(CHUNK, CHUNKS, written));
+        .on(HttpMethod.POST, "/v1/chat/completions", ScriptedServer.flood(CHUNK, CHUNKS, written))
+        .on(HttpMethod.POST, "/v1/messages", ScriptedServer.flood(EVENT, CHUNKS, written));
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
-        .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()));
+        .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of())
+        .addProvider("claude", new ClientOptions().setProvider("Anthropic").setBaseUrl(upstream.baseUrl())
+            .setMaxRetries(0), List.of("claude-x"))
+        .setDefaultProvider("local"));
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
   }
@@ -54,7 +64,9 @@ class DialectStreamingTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "/v1/responses|{\"input\":\"go\",\"stream\":true}",
-      "/v1/messages|{\"max_tokens\":10,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}"})
+      "/v1/messages|{\"max_tokens\":10,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}",
+      "/v1/messages|{\"model\":\"claude-x\",\"max_tokens\":10,\"stream\":true,\"messages\":[{\"role\":\"user\","
+          + "\"content\":\"go\"}]}"})
   void aClientThatStopsReadingStallsTheUpstreamAndOneThatLeavesCancelsIt(String path, String body) throws Exception {
     HttpClient raw = vertx.createHttpClient();
     AtomicLong received = new AtomicLong();

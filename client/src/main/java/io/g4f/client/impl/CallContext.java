@@ -1,5 +1,6 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.spi.ProviderContext;
@@ -7,6 +8,7 @@ import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -19,6 +21,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
 import java.util.Base64;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. */
 record CallContext(Vertx vertx, String providerName, HttpClient httpClient, String apiKey, String baseUrl,
@@ -52,8 +55,22 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
         exchange.request().reset();
         return Future.failedFuture(ProviderErrors.fromTransport(providerName, unreadable, apiKey));
       }
-      return Future.<ChatCompletionStream>succeededFuture(new HttpChunkStream(exchange.request(), response, decoder,
-          providerName, apiKey));
+      return Future.<ChatCompletionStream>succeededFuture(new HttpStream.Chunks(exchange.request(), response,
+          decoder, providerName, apiKey));
+    });
+  }
+
+  @Override
+  public Future<CancellableStream<SseParser.Event>> events(RequestOptions request, Buffer body,
+                                                           Predicate<SseParser.Event> last) {
+    return exchange(request, body).compose(exchange -> {
+      HttpClientResponse response = exchange.response();
+      if (response.statusCode() / 100 != 2) {
+        return failure(response, (status, headers, read) ->
+            ProviderErrors.fromResponse(providerName, status, headers, read, apiKey));
+      }
+      return Future.<CancellableStream<SseParser.Event>>succeededFuture(new HttpStream.Events(exchange.request(),
+          response, last, providerName, apiKey));
     });
   }
 

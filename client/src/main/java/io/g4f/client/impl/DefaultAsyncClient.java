@@ -1,6 +1,7 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.AsyncClient;
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -17,16 +18,19 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import java.util.LinkedHashMap;
@@ -148,15 +152,72 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
             return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
                     () -> call.routing().guard(provider, () -> attempt(call, provider, true,
                         context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
-                .map(stream -> {
-                  GuardedStream guarded = new GuardedStream(vertx, stream, provider.name(),
-                      provider instanceof EntryProvider, options.getIdleTimeout(),
-                      TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()));
-                  call.cancelled().onComplete(cancelled -> guarded.cancel());
-                  return guarded;
-                });
+                .map(stream -> cancelledWith(call, new GuardedStream.Chunks(vertx, stream, provider.name(),
+                    provider instanceof EntryProvider, options.getIdleTimeout(),
+                    TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()))));
           }));
     });
+  }
+
+  /** {@code stream}, cancelled when the call's caller leaves. */
+  private static <S extends CancellableStream<?>> S cancelledWith(Call call, S stream) {
+    call.cancelled().onComplete(cancelled -> stream.cancel());
+    return stream;
+  }
+
+  @Override
+  public Messages messages() {
+    return new Messages() {
+      @Override
+      public Future<Buffer> create(JsonObject body, DirectCallOptions callOptions) {
+        return onContext(() -> {
+          if (Boolean.TRUE.equals(body.getValue("stream"))) {
+            throw InvalidRequestException.forParam("A body with stream: true is sent with messages().stream()", null,
+                "stream");
+          }
+          Call call = call(callOptions, chatRouting, Capability.CHAT);
+          String model = model(body);
+          return call.routing().run(model, (provider, fallbackFollows) -> {
+            Buffer sent = forProvider(provider, body, model);
+            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
+                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
+                    context -> provider.messages(sent, context), discarded -> { })));
+          });
+        });
+      }
+
+      @Override
+      public Future<CancellableStream<SseParser.Event>> stream(JsonObject body, DirectCallOptions callOptions) {
+        return onContext(() -> {
+          Call call = call(callOptions, chatRouting, Capability.CHAT);
+          String model = model(body);
+          JsonObject streamed = body.copy().put("stream", true);
+          return call.routing().run(model, (provider, fallbackFollows) -> {
+            Buffer sent = forProvider(provider, streamed, model);
+            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
+                    () -> call.routing().guard(provider, () -> attempt(call, provider, true,
+                        context -> provider.streamMessages(sent, context), CancellableStream::cancel)))
+                .map(stream -> cancelledWith(call, new GuardedStream.Events(vertx, stream, provider.name(),
+                    options.getIdleTimeout(), TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()))));
+          });
+        });
+      }
+    };
+  }
+
+  /** The {@code model} of a Messages body, or null. */
+  private static String model(JsonObject body) {
+    Object model = body.getValue("model");
+    if (model != null && !(model instanceof String)) {
+      throw InvalidRequestException.forParam("model must be a string", null, "model");
+    }
+    return (String) model;
+  }
+
+  /** A Messages {@code body} as sent to {@code provider}: its model resolved to the provider's name for it. */
+  private static Buffer forProvider(Provider provider, JsonObject body, String model) {
+    String resolved = Routing.modelFor(provider, model);
+    return (resolved.equals(model) ? body : body.copy().put("model", resolved)).toBuffer();
   }
 
   /** The settings of a chat call, once the request is known to be one. */

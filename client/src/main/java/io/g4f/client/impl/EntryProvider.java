@@ -1,5 +1,6 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -11,7 +12,9 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,5 +96,15 @@ final class EntryProvider implements Provider {
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
     return type.generateImages(request, context).map(images -> images.setProvider(name()));
+  }
+
+  @Override
+  public Future<Buffer> messages(Buffer body, ProviderContext context) {
+    return type.messages(body, context);
+  }
+
+  @Override
+  public Future<CancellableStream<SseParser.Event>> streamMessages(Buffer body, ProviderContext context) {
+    return type.streamMessages(body, context);
   }
 }

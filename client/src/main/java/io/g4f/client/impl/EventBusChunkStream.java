@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * credits granted never exceed the window, so the gateway reads the provider no further ahead.
  * Terminating the stream early (cancel, a throwing handler) sends the gateway a cancel.
  */
-final class EventBusChunkStream extends QueuedChunkStream {
+final class EventBusChunkStream extends QueuedStream<ChatCompletionChunk, ChatCompletionStream>
+    implements ChatCompletionStream {
 
   private final EventBus bus;
   private final long window;

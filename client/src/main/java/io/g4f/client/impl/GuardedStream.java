@@ -1,45 +1,51 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.RequestTimeoutException;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.util.function.Consumer;
 
 /**
- * Wraps a provider's stream with the client's guarantees: the idle timeout (silence while the
- * consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
+ * Wraps a provider's stream ({@link Chunks}, {@link Events}) with the client's guarantees: the idle timeout (silence
+ * while the consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
  * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
- * does. Lives on the context it was created on. A chunk only notes the time: the idle timer, set once, looks at
- * that time when it fires and sets itself again for what is left, so a stream of many chunks costs one timer
- * per idle period rather than one per chunk.
+ * does. Lives on the context it was created on. An item only notes the time: the idle timer, set once, looks at
+ * that time when it fires and sets itself again for what is left, so a stream of many items costs one timer
+ * per idle period rather than one per item.
+ *
+ * @param <T> the items
+ * @param <S> the stream type of the subclass
  */
-final class GuardedStream implements ChatCompletionStream {
+abstract class GuardedStream<T, S extends CancellableStream<T>> implements CancellableStream<T> {
 
   private final Vertx vertx;
   private final Context context;
-  private final ChatCompletionStream inner;
+  private final CancellableStream<T> inner;
   private final String provider;
-  private final boolean renamesChunks;
+  private final Consumer<T> stamp;
   private final long idleTimeout;
   private final long deadlineTimer;
 
   private final Termination termination = new Termination();
-  private Handler<ChatCompletionChunk> handler;
+  private Handler<T> handler;
   private long demand = Long.MAX_VALUE;
   private long idleTimer = -1;
   /** When the stream last sent a chunk or was given demand, in {@link System#nanoTime()}. */
   private long activeAt;
 
-  /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
-  GuardedStream(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
-                long remainingMillis) {
+  /** @param stamp sees each item before the consumer does */
+  private GuardedStream(Vertx vertx, CancellableStream<T> inner, String provider, Consumer<T> stamp, long idleTimeout,
+                        long remainingMillis) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.inner = inner;
     this.provider = provider;
-    this.renamesChunks = renamesChunks;
+    this.stamp = stamp;
     this.idleTimeout = idleTimeout;
     this.deadlineTimer = vertx.setTimer(Math.max(1, remainingMillis), id -> timeout(
         provider + " did not finish the answer within the total timeout"));
@@ -47,7 +53,7 @@ final class GuardedStream implements ChatCompletionStream {
     inner.endHandler(v -> onEnd());
   }
 
-  private void onChunk(ChatCompletionChunk chunk) {
+  private void onItem(T item) {
     if (termination.done()) {
       return;
     }
@@ -55,12 +61,10 @@ final class GuardedStream implements ChatCompletionStream {
       demand--;
     }
     armIdleTimer();
-    if (renamesChunks) {
-      chunk.setProvider(provider);
-    }
-    Handler<ChatCompletionChunk> current = handler;
+    stamp.accept(item);
+    Handler<T> current = handler;
     if (current != null) {
-      current.handle(chunk);
+      current.handle(item);
     }
   }
 
@@ -122,45 +126,50 @@ final class GuardedStream implements ChatCompletionStream {
     Streams.onContext(context, action);
   }
 
+  @SuppressWarnings("unchecked")
+  private S self() {
+    return (S) this;
+  }
+
   @Override
-  public GuardedStream handler(Handler<ChatCompletionChunk> handler) {
+  public S handler(Handler<T> handler) {
     onContext(() -> {
       this.handler = handler;
       armIdleTimer();
-      inner.handler(handler == null ? null : this::onChunk);
+      inner.handler(handler == null ? null : this::onItem);
     });
-    return this;
+    return self();
   }
 
   @Override
-  public GuardedStream endHandler(Handler<Void> endHandler) {
+  public S endHandler(Handler<Void> endHandler) {
     onContext(() -> termination.endHandler(endHandler));
-    return this;
+    return self();
   }
 
   @Override
-  public GuardedStream exceptionHandler(Handler<Throwable> handler) {
+  public S exceptionHandler(Handler<Throwable> handler) {
     onContext(() -> termination.exceptionHandler(handler));
-    return this;
+    return self();
   }
 
   @Override
-  public GuardedStream pause() {
+  public S pause() {
     onContext(() -> {
       demand = 0;
       cancelIdleTimer();
       inner.pause();
     });
-    return this;
+    return self();
   }
 
   @Override
-  public GuardedStream resume() {
+  public S resume() {
     return fetch(Long.MAX_VALUE);
   }
 
   @Override
-  public GuardedStream fetch(long amount) {
+  public S fetch(long amount) {
     if (amount < 0) {
       throw new IllegalArgumentException("amount must be >= 0");
     }
@@ -169,11 +178,32 @@ final class GuardedStream implements ChatCompletionStream {
       armIdleTimer();
       inner.fetch(amount);
     });
-    return this;
+    return self();
   }
 
   @Override
   public void cancel() {
     inner.cancel();
+  }
+
+  /** A provider's chunks. */
+  static final class Chunks extends GuardedStream<ChatCompletionChunk, ChatCompletionStream>
+      implements ChatCompletionStream {
+
+    /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
+    Chunks(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
+           long remainingMillis) {
+      super(vertx, inner, provider, renamesChunks ? chunk -> chunk.setProvider(provider) : chunk -> { }, idleTimeout,
+          remainingMillis);
+    }
+  }
+
+  /** A provider's own server-sent events, as they came. */
+  static final class Events extends GuardedStream<SseParser.Event, CancellableStream<SseParser.Event>> {
+
+    Events(Vertx vertx, CancellableStream<SseParser.Event> inner, String provider, long idleTimeout,
+           long remainingMillis) {
+      super(vertx, inner, provider, event -> { }, idleTimeout, remainingMillis);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.g4f.client.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionRequest;
@@ -61,6 +62,10 @@ import org.jspecify.annotations.Nullable;
  * usage. Streamed, the first chunk carries the role, text deltas become content, {@code input_json_delta}
  * fragments become argument fragments, and the last chunk carries the finish reason and the usage. An
  * {@code error} event fails the stream as {@link ProviderErrors#fromStreamError} maps it.
+ *
+ * <p>It also speaks the Messages API natively ({@link Capability#MESSAGES}): {@link #messages} and
+ * {@link #streamMessages} send a caller's Messages body as it is, with the same URL, key and version, and return
+ * the answer as Anthropic sent it.
  */
 public class AnthropicProvider extends AbstractProvider {
 
@@ -88,7 +93,34 @@ public class AnthropicProvider extends AbstractProvider {
   /** An Anthropic-compatible server at {@code baseUrl} (with or without a trailing {@code /v1}). */
   public AnthropicProvider(String baseUrl) {
     super("Anthropic", baseUrl, List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"),
-        "ANTHROPIC_API_KEY", EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS));
+        "ANTHROPIC_API_KEY", EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.TOOLS,
+            Capability.MESSAGES));
+  }
+
+  @Override
+  public Future<Buffer> messages(Buffer body, ProviderContext context) {
+    return context.send(HttpMethod.POST, messagesUrl(context), headers(context), body);
+  }
+
+  /** The events as sent; {@code message_stop} ends the stream, an {@code error} event fails it. */
+  @Override
+  public Future<CancellableStream<SseParser.Event>> streamMessages(Buffer body, ProviderContext context) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(messagesUrl(context))
+        .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
+    return context.events(options, body, event -> switch (event.event()) {
+      case "message_stop" -> true;
+      case "error" -> throw errorEvent(event, context);
+      default -> false;
+    });
+  }
+
+  private static RuntimeException errorEvent(SseParser.Event event, ProviderContext context) {
+    try {
+      return ProviderErrors.fromStreamError(context.providerName(), Json.MAPPER.readTree(event.data()),
+          context.apiKey());
+    } catch (IOException e) {
+      return ProviderErrors.malformed(context.providerName(), "error event", e);
+    }
   }
 
   /** Asks for the whole {@code message} (no {@code stream} in the body) and maps it as the stream is mapped. */

@@ -42,7 +42,8 @@ public class AzureOpenAiProvider extends OpenAiProvider {
    */
   public AzureOpenAiProvider(@Nullable String endpoint, String apiVersion, List<String> deployments) {
     super("Azure", endpoint == null ? "" : endpoint, deployments, "AZURE_OPENAI_API_KEY",
-        EnumSet.allOf(Capability.class));
+        EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.IMAGES,
+            Capability.TOOLS, Capability.EMBEDDINGS));
     this.endpoint = endpoint;
     this.apiVersion = apiVersion;
   }

@@ -88,7 +88,8 @@ public class GeminiProvider extends AbstractProvider {
 
   /** Gemini at {@code baseUrl}, the equivalent of {@link #DEFAULT_BASE_URL} (ending in the API version). */
   public GeminiProvider(String baseUrl) {
-    super(NAME, baseUrl, MODELS, "GEMINI_API_KEY", EnumSet.allOf(Capability.class));
+    super(NAME, baseUrl, MODELS, "GEMINI_API_KEY", EnumSet.of(Capability.CHAT, Capability.STREAMING,
+        Capability.VISION, Capability.IMAGES, Capability.TOOLS, Capability.EMBEDDINGS));
   }
 
   /** Asks {@code :generateContent} for the whole answer and maps its one response as a streamed one is mapped. */

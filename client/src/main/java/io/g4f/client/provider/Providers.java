@@ -22,7 +22,8 @@ public final class Providers {
   public static final OpenAiProvider OPENAI = new OpenAiProvider("OpenAI", "https://api.openai.com/v1",
       List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "dall-e-3", "gpt-image-1",
           "text-embedding-3-small", "text-embedding-3-large"),
-      "OPENAI_API_KEY", EnumSet.allOf(Capability.class));
+      "OPENAI_API_KEY", EnumSet.of(Capability.CHAT, Capability.STREAMING, Capability.VISION, Capability.IMAGES,
+          Capability.TOOLS, Capability.EMBEDDINGS));
   /** Azure OpenAI: deployments at {@code AZURE_OPENAI_ENDPOINT}; key in {@code AZURE_OPENAI_API_KEY}. */
   public static final AzureOpenAiProvider AZURE = new AzureOpenAiProvider();
   /** Groq; key in {@code GROQ_API_KEY}. */

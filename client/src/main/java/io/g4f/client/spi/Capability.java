@@ -14,6 +14,8 @@ public enum Capability {
   TOOLS,
   /** Embeddings ({@link Provider#embed}). */
   EMBEDDINGS,
+  /** Anthropic's Messages API spoken natively: requests and answers relayed as they are ({@link Provider#messages}). */
+  MESSAGES,
   /** An API key is required. */
   AUTH
 }

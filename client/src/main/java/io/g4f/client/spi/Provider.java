@@ -1,6 +1,7 @@
 package io.g4f.client.spi;
 
 import io.g4f.client.AsyncClient;
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
@@ -9,7 +10,9 @@ import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.InvalidRequestException;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,5 +100,26 @@ public interface Provider {
    */
   default boolean embeds(String model) {
     return capabilities().contains(Capability.EMBEDDINGS) && model.toLowerCase(Locale.ROOT).contains("embed");
+  }
+
+  /**
+   * Sends an Anthropic Messages request body as it is (its {@code model} already the provider's name for it) and
+   * returns the whole {@code message} JSON as the provider sent it, for a provider with {@link Capability#MESSAGES};
+   * an error answer fails with a {@link io.g4f.client.G4fException} that keeps its status and {@code error.type}.
+   * The default fails: this provider does not speak that API.
+   */
+  default Future<Buffer> messages(Buffer body, ProviderContext context) {
+    return Future.failedFuture(InvalidRequestException.forParam(name() + " does not speak Anthropic's Messages API",
+        name(), "model"));
+  }
+
+  /**
+   * As {@link #messages}, for a body with {@code "stream": true}: the provider's server-sent events as they came
+   * ({@code message_start} ... {@code message_stop}), ending after {@code message_stop}; an {@code error} event or
+   * a body that ends before {@code message_stop} fails the stream. The default fails as {@link #messages} does.
+   */
+  default Future<CancellableStream<SseParser.Event>> streamMessages(Buffer body, ProviderContext context) {
+    return Future.failedFuture(InvalidRequestException.forParam(name() + " does not speak Anthropic's Messages API",
+        name(), "model"));
   }
 }

@@ -1,10 +1,12 @@
 package io.g4f.client.spi;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,13 +17,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Provider} needs for one attempt of one call: its credentials and base URL, and HTTP on the
  * client's shared connection pool with the call's proxy, timeouts, headers and cancellation already applied.
  *
- * <p>{@link #stream} and {@link #send} are the two ways a provider talks HTTP; both add the caller's
+ * <p>{@link #stream} and {@link #send} are the two ways a provider talks HTTP ({@link #events} relays a stream
+ * unchanged); all add the caller's
  * {@link #headers()} after the provider's own, map a non-2xx answer with the provider's {@link ErrorReader}
  * (by default {@link ProviderErrors#fromResponse}) and a transport failure with
  * {@link ProviderErrors#fromTransport}, mask the API key in every message they make, and reset
@@ -58,6 +62,16 @@ public interface ProviderContext {
   /** As {@link #stream(RequestOptions, Buffer, Function)}, with a non-2xx answer read by {@code errors}. */
   Future<ChatCompletionStream> stream(RequestOptions request, @Nullable Buffer body,
                                       Function<HttpClientResponse, ChunkDecoder> decoders, ErrorReader errors);
+
+  /**
+   * Sends a request whose 2xx answer is a {@code text/event-stream} relayed unchanged, event by event, as
+   * {@link #stream} reads a stream (backpressure, idle timeout, exactly one end or failure). {@code last} reads each
+   * event before it is delivered: true for the protocol's end marker (delivered, and the stream ends), a thrown
+   * {@link io.g4f.client.G4fException} for an error event (the stream fails); a body that ends before the marker
+   * fails the stream as truncated.
+   */
+  Future<CancellableStream<SseParser.Event>> events(RequestOptions request, @Nullable Buffer body,
+                                                    Predicate<SseParser.Event> last);
 
   /**
    * Sends a request whose answer is read whole (a non-streamed completion, images, a download): the body of

@@ -1,36 +1,38 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.CancellableStream;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 
 /**
- * The one demand-driven delivery loop of the library's chunk streams: chunks queued by a source are
+ * The one demand-driven delivery loop of the library's streams: items (chunks, events) queued by a source are
  * handed to the consumer while it has demand, then the end or the failure follows exactly once. All
  * state lives on one context; calls from other threads hop onto it, in call order. Subclasses feed
  * the queue and learn through {@link #onStarved} whether to keep reading their source.
+ *
+ * @param <T> the items
+ * @param <S> the stream type a subclass implements, returned by the fluent methods
  */
-abstract class QueuedChunkStream implements ChatCompletionStream {
+abstract class QueuedStream<T, S extends CancellableStream<T>> implements CancellableStream<T> {
 
   /** The context all state lives on. */
   final Context context;
-  /** Chunks received but not yet delivered. */
-  final ArrayDeque<ChatCompletionChunk> pending = new ArrayDeque<>();
+  /** Items received but not yet delivered. */
+  final ArrayDeque<T> pending = new ArrayDeque<>();
   private final Termination termination = new Termination();
-  private Handler<ChatCompletionChunk> handler;
+  private Handler<T> handler;
   private long demand = Long.MAX_VALUE;
   private boolean complete;
   private Throwable failure;
   private boolean draining;
 
-  QueuedChunkStream(Context context) {
+  QueuedStream(Context context) {
     this.context = context;
   }
 
-  /** No more chunks will be queued; the stream ends (or fails with {@code error}) once the queue is delivered. */
+  /** No more items will be queued; the stream ends (or fails with {@code error}) once the queue is delivered. */
   final void complete(Throwable error) {
     if (!complete) {
       complete = true;
@@ -48,7 +50,7 @@ abstract class QueuedChunkStream implements ChatCompletionStream {
     return termination.done();
   }
 
-  /** Delivers queued chunks while there is demand, then the end or failure once all are delivered. */
+  /** Delivers queued items while there is demand, then the end or failure once all are delivered. */
   final void drain() {
     if (draining || termination.done()) {
       return;
@@ -56,12 +58,12 @@ abstract class QueuedChunkStream implements ChatCompletionStream {
     draining = true;
     try {
       while (demand > 0 && handler != null && !pending.isEmpty()) {
-        ChatCompletionChunk chunk = pending.poll();
+        T item = pending.poll();
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
         try {
-          handler.handle(chunk);
+          handler.handle(item);
         } catch (RuntimeException e) {
           terminate(e);
           return;
@@ -104,45 +106,50 @@ abstract class QueuedChunkStream implements ChatCompletionStream {
     Streams.onContext(context, action);
   }
 
+  @SuppressWarnings("unchecked")
+  private S self() {
+    return (S) this;
+  }
+
   @Override
-  public QueuedChunkStream handler(Handler<ChatCompletionChunk> handler) {
+  public S handler(Handler<T> handler) {
     onContext(() -> {
       this.handler = handler;
       drain();
     });
-    return this;
+    return self();
   }
 
   @Override
-  public QueuedChunkStream endHandler(Handler<Void> endHandler) {
+  public S endHandler(Handler<Void> endHandler) {
     onContext(() -> termination.endHandler(endHandler));
-    return this;
+    return self();
   }
 
   @Override
-  public QueuedChunkStream exceptionHandler(Handler<Throwable> handler) {
+  public S exceptionHandler(Handler<Throwable> handler) {
     onContext(() -> termination.exceptionHandler(handler));
-    return this;
+    return self();
   }
 
   @Override
-  public QueuedChunkStream pause() {
+  public S pause() {
     onContext(() -> {
       demand = 0;
       if (!termination.done()) {
         onStarved(true);
       }
     });
-    return this;
+    return self();
   }
 
   @Override
-  public QueuedChunkStream resume() {
+  public S resume() {
     return fetch(Long.MAX_VALUE);
   }
 
   @Override
-  public QueuedChunkStream fetch(long amount) {
+  public S fetch(long amount) {
     if (amount < 0) {
       throw new IllegalArgumentException("amount must be >= 0");
     }
@@ -150,7 +157,7 @@ abstract class QueuedChunkStream implements ChatCompletionStream {
       demand = Streams.addDemand(demand, amount);
       drain();
     });
-    return this;
+    return self();
   }
 
   @Override
