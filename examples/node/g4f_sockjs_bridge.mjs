@@ -13,9 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 /**
- * An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge, which has a fixed
- * text and no status ("rejected"); sent to a g4f.* address of a gateway with keys, that means the apiKey header was
- * missing or wrong.
+ * An error frame: a gateway failure (failureCode is the HTTP status; 401 when the apiKey header was missing or wrong)
+ * or a refusal by the bridge, which has a fixed text and no status ("rejected": an address the bridge does not allow).
  */
 class BridgeError extends Error {
   constructor(frame, keySent) {
@@ -25,9 +24,10 @@ class BridgeError extends Error {
     } catch {
       // not an OpenAI error body: keep the text
     }
-    if (frame.failureCode === undefined) {
-      const reason = keySent ? 'the API key is wrong' : 'no API key was sent: pass --api-key or set G4F_API_KEY';
-      message = `${message} (${reason}, or the address is not one the bridge allows)`;
+    if (frame.failureCode === 401) {
+      message += keySent ? ' (the API key is wrong)' : ' (no API key was sent: pass --api-key or set G4F_API_KEY)';
+    } else if (frame.failureCode === undefined) {
+      message += ' (the address is not one the bridge allows)';
     }
     super(`${frame.failureCode ?? 'refused by the bridge'}: ${message}`);
     this.status = frame.failureCode;

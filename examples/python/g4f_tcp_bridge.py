@@ -21,10 +21,9 @@ import uuid
 
 
 class BridgeError(Exception):
-    """An error frame: a gateway failure (failureCode is the HTTP status) or a refusal by the bridge.
-
-    The bridge refuses a frame with a fixed text and no status ("blocked by bridgeEvent handler"); sent to a
-    g4f.* address of a gateway that has keys, that means the apiKey header was missing or wrong.
+    """An error frame: a gateway failure (failureCode is the HTTP status; 401 when the apiKey header was
+    missing or wrong) or a refusal by the bridge, with a fixed text and no status ("blocked by bridgeEvent
+    handler": an address the bridge does not allow).
     """
 
     def __init__(self, frame, key_sent):
@@ -34,10 +33,11 @@ class BridgeError(Exception):
             message = json.loads(message)["error"]["message"]
         except (ValueError, KeyError, TypeError):
             pass
-        if self.status is None:
-            reason = ("the API key is wrong" if key_sent
-                      else "no API key was sent: pass --api-key or set G4F_API_KEY")
-            message = f"{message} ({reason}, or the address is not one the bridge allows)"
+        if self.status == 401:
+            message += (" (the API key is wrong)" if key_sent
+                        else " (no API key was sent: pass --api-key or set G4F_API_KEY)")
+        elif self.status is None:
+            message += " (the address is not one the bridge allows)"
         super().__init__(f"{self.status or 'refused by the bridge'}: {message}")
 
 

@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * sent to them), never register; on a guarded gateway ({@link Access}), each send to one of those addresses
  * must carry a key in the {@code apiKey} header, which is removed before the message reaches the bus. Each such
  * message gets a {@link Caller#HEADER} naming the key's name (or, on an open gateway, the caller's address), which
- * the gateway's handlers admit or refuse (403, 429) like HTTP calls, answering the caller with the error. Headers the
+ * the gateway's handlers admit or refuse (403, 429) like HTTP calls, answering the caller with the error. A request
+ * (a send with a reply address) whose key is missing or wrong goes on marked {@link #UNAUTHENTICATED_HEADER}, so
+ * that the gateway answers it 401 as HTTP does rather than the bridge refusing it with a fixed text; other frames
+ * without a good key are refused by the bridge. Headers the
  * bridges themselves read ({@code timeout}: a positive integer of ms, {@code localOnly}: a boolean) are checked:
  * one of the wrong type is taken out and named in the {@link #INVALID_HEADER} header, so that the gateway answers
  * 400 rather than the bridge failing without a reply; {@code codecName} is dropped (callers pick no codecs).
@@ -36,9 +39,16 @@ final class EventBusBridges {
 
   /** The header naming a header a bridge could not pass on (its value of the wrong type). */
   static final String INVALID_HEADER = "g4f-invalid-header";
+  /** The header that marks a request whose API key was missing or wrong; the gateway answers it 401. */
+  static final String UNAUTHENTICATED_HEADER = "g4f-unauthenticated";
   /** The headers the bridges read themselves, and what each must be. */
   private static final Map<String, String> BRIDGE_HEADERS = Map.of(EventBusProtocol.TIMEOUT,
       "a positive integer (ms)", "localOnly", "a boolean");
+
+  /** The 401 a request marked {@link #UNAUTHENTICATED_HEADER} gets, as HTTP answers a missing or wrong key. */
+  static final OpenAiErrors.Error UNAUTHENTICATED = OpenAiErrors.of(401,
+      "Missing or invalid API key: send the gateway's key in the apiKey header", "authentication_error", null,
+      "invalid_api_key");
 
   private final Vertx vertx;
   private final GatewayOptions options;
@@ -120,6 +130,7 @@ final class EventBusBridges {
       Object presented = headers.remove(EventBusProtocol.API_KEY);
       headers.remove(Caller.HEADER);
       headers.remove(INVALID_HEADER);
+      headers.remove(UNAUTHENTICATED_HEADER);
       headers.remove("codecName");
       BRIDGE_HEADERS.keySet().forEach(name -> {
         Object value = headers.getValue(name);
@@ -133,11 +144,14 @@ final class EventBusBridges {
       });
       if (addresses().contains(frame.getString("address"))) {
         Caller caller = access.identify(presented instanceof String key ? key : null, address.get());
-        if (caller == null) {
+        if (caller != null) {
+          headers.put(Caller.HEADER, caller.id());
+        } else if (event.type() == BridgeEventType.SEND && frame.getValue("replyAddress") instanceof String) {
+          headers.put(UNAUTHENTICATED_HEADER, presented == null ? "missing" : "wrong");
+        } else {
           event.complete(false);
           return;
         }
-        headers.put(Caller.HEADER, caller.id());
       }
     }
     event.complete(true);

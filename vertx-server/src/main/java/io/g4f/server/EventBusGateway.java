@@ -79,9 +79,18 @@ final class EventBusGateway {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
-  /** Lets {@code handler} answer on {@code address}, each request logged by {@link AccessLog#bus}. */
+  /**
+   * Lets {@code handler} answer on {@code address}, each request logged by {@link AccessLog#bus}; a request a bridge
+   * marked unauthenticated ({@link EventBusBridges#UNAUTHENTICATED_HEADER}) is answered 401 instead.
+   */
   private void register(String address, Handler<Message<Object>> handler) {
-    consumers.add(vertx.eventBus().consumer(address, AccessLog.bus(metrics, handler)));
+    consumers.add(vertx.eventBus().consumer(address, AccessLog.bus(metrics, message -> {
+      if (message.headers().contains(EventBusBridges.UNAUTHENTICATED_HEADER)) {
+        OpenAiErrors.fail(message, EventBusBridges.UNAUTHENTICATED);
+      } else {
+        handler.handle(message);
+      }
+    })));
   }
 
   /** Unregisters the addresses; running streams fail with 503 and their upstream requests are cancelled. */

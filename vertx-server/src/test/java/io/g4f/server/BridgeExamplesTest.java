@@ -80,7 +80,7 @@ class BridgeExamplesTest {
         "--model", "m1");
 
     assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("error: refused by the bridge", "the API key is wrong");
+    assertThat(run.output()).contains("error: 401: Missing or invalid API key", "(the API key is wrong)");
     assertThat(upstream.received()).isEmpty();
   }
 
@@ -106,7 +106,7 @@ class BridgeExamplesTest {
     Run run = run("node", NODE_EXAMPLE, "--url", gatewayUrl, "--api-key", "bridge-key-41", "--model", "m1");
 
     assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("error: refused by the bridge", "the API key is wrong");
+    assertThat(run.output()).contains("error: 401: Missing or invalid API key", "(the API key is wrong)");
     assertThat(upstream.received()).isEmpty();
   }
 

@@ -197,15 +197,27 @@ class EventBusBridgesTest {
 
   @ParameterizedTest
   @EnumSource
-  void aMissingOrWrongKeyIsRefused(Bridge bridge) throws Exception {
+  void aRequestWithAMissingOrWrongKeyIsAnswered401AndOtherFramesAreRefused(Bridge bridge) throws Exception {
     BridgeFrames bridged = connect(bridge);
     JsonObject missing = bridged.write(send("g4f.chat.completions", "r1", new JsonObject(HELLO), null)).next();
     JsonObject wrong = bridged.write(send("g4f.chat.completions", "r2", new JsonObject(HELLO),
         new JsonObject().put("apiKey", "bridge-key-41"))).next();
+    JsonObject forged = bridged.write(send("g4f.chat.completions", "r3", new JsonObject(HELLO),
+        keyed().put(EventBusBridges.UNAUTHENTICATED_HEADER, "wrong"))).next();
+    JsonObject noReply = bridged.write(send("g4f.chat.completions", null, new JsonObject(HELLO),
+        new JsonObject().put("apiKey", "bridge-key-41"))).next();
 
-    assertThat(missing.getString("type")).isEqualTo("err");
-    assertThat(wrong.getString("type")).isEqualTo("err");
-    assertThat(upstream.received()).isEmpty();
+    for (JsonObject refused : List.of(missing, wrong)) {
+      assertThat(refused.getString("type")).isEqualTo("err");
+      assertThat(refused.getInteger("failureCode")).as(refused.encode()).isEqualTo(401);
+      JsonObject error = new JsonObject(refused.getString("message")).getJsonObject("error");
+      assertThat(error.getString("code")).isEqualTo("invalid_api_key");
+      assertThat(error.getString("message")).contains("apiKey header").doesNotContain("bridge-key-41");
+    }
+    assertThat(forged.getString("type")).as("a caller cannot mark itself").isEqualTo(bridge.messageType);
+    assertThat(noReply.getString("type")).isEqualTo("err");
+    assertThat(noReply.getValue("failureCode")).isNull();
+    assertThat(upstream.received()).hasSize(1);
   }
 
   @ParameterizedTest
