@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * event bus), whole and streamed. For each, the call fails (or the stream ends with an error) exactly once, with
  * the fault's exception type or gateway status, within the configured total timeout; no stream ends as if
  * complete; the upstream sees no connection left open afterwards (every scripted answer says
- * {@code connection: close}, so an open one is one the client holds); and Vert.x reports no blocked thread.
+ * {@code connection: close}, so an open one is one the client holds); Vert.x reports no blocked thread; and its HTTP client and server log no warning or error (a fault is the client library's to report).
  */
 class UpstreamFaultsTest {
 
@@ -61,6 +61,8 @@ class UpstreamFaultsTest {
   private static final String COMPLETION = resource("transcripts/openai-chat-completion.json");
   private static final Buffer TEN_MB = Buffer.buffer(new byte[10 * 1024 * 1024]);
   private static LoggedEvents blocked;
+  /** Vert.x's HTTP client and server logs: a fault handled by the client library logs nothing there. */
+  private static LoggedEvents vertxHttp;
   private static final Map<String, Integer> COUNTS = new TreeMap<>();
 
   static {
@@ -186,6 +188,7 @@ class UpstreamFaultsTest {
   @BeforeAll
   static void start() {
     blocked = LoggedEvents.blockedThreads();
+    vertxHttp = LoggedEvents.on("io.vertx.core.http");
     vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(100)
         .setMaxEventLoopExecuteTime(1).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)
         .setWarningExceptionTime(900).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
@@ -224,6 +227,7 @@ class UpstreamFaultsTest {
       await(direct.close());
     }
     blocked.messages().clear();
+    vertxHttp.messages().clear();
   }
 
   @AfterAll
@@ -232,6 +236,7 @@ class UpstreamFaultsTest {
     System.out.println("Upstream faults: " + Fault.values().length + " faults x " + Path.values().length
         + " paths = " + total + " cases passed; per path: " + COUNTS);
     blocked.close();
+    vertxHttp.close();
     if (vertx != null) {
       await(vertx.close());
     }
@@ -290,6 +295,7 @@ class UpstreamFaultsTest {
     }
     awaitNoUpstreamConnection();
     assertThat(blocked.messages()).as("blocked-thread warnings").isEmpty();
+    assertThat(vertxHttp.warnings("io.vertx.core.http")).as("Vert.x HTTP warnings and errors").isEmpty();
     synchronized (COUNTS) {
       COUNTS.merge(path.name(), 1, Integer::sum);
     }

@@ -52,6 +52,7 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
       try {
         decoder = decoders.apply(response);
       } catch (RuntimeException unreadable) {
+        response.exceptionHandler(reset -> { }); // the reset below is this failure, reported once, not a second one
         exchange.request().reset();
         return Future.failedFuture(ProviderErrors.fromTransport(providerName, unreadable, apiKey));
       }
