@@ -38,6 +38,10 @@ public class ClientOptions {
    * (a gateway holds thousands); the pool costs about 4 bytes a slot.
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Default consecutive provider-side failures that open a provider's circuit: {@value}. */
+  public static final int DEFAULT_CIRCUIT_BREAKER_FAILURES = 5;
+  /** Default time an open circuit stays open before one trial call, in ms: {@value}. */
+  public static final long DEFAULT_CIRCUIT_BREAKER_RESET_TIMEOUT = 30_000;
   /** Default directory for images returned as {@code file:} URLs: {@code g4f-images} in the temp dir. */
   public static final String DEFAULT_IMAGES_DIR =
       Path.of(System.getProperty("java.io.tmpdir"), "g4f-images").toString();
@@ -53,6 +57,8 @@ public class ClientOptions {
   private long totalTimeout;
   private int maxRetries;
   private int maxConnections;
+  private int circuitBreakerFailures;
+  private long circuitBreakerResetTimeout;
   private String imagesDir;
   private @Nullable String trustedCertificates;
   private Map<String, String> apiKeys = new LinkedHashMap<>();
@@ -67,6 +73,8 @@ public class ClientOptions {
     totalTimeout = DEFAULT_TOTAL_TIMEOUT;
     maxRetries = DEFAULT_MAX_RETRIES;
     maxConnections = DEFAULT_MAX_CONNECTIONS;
+    circuitBreakerFailures = DEFAULT_CIRCUIT_BREAKER_FAILURES;
+    circuitBreakerResetTimeout = DEFAULT_CIRCUIT_BREAKER_RESET_TIMEOUT;
     imagesDir = DEFAULT_IMAGES_DIR;
   }
 
@@ -83,6 +91,8 @@ public class ClientOptions {
     totalTimeout = other.totalTimeout;
     maxRetries = other.maxRetries;
     maxConnections = other.maxConnections;
+    circuitBreakerFailures = other.circuitBreakerFailures;
+    circuitBreakerResetTimeout = other.circuitBreakerResetTimeout;
     imagesDir = other.imagesDir;
     trustedCertificates = other.trustedCertificates;
     apiKeys = new LinkedHashMap<>(other.apiKeys);
@@ -117,6 +127,8 @@ public class ClientOptions {
     totalTimeout = json.getLong("totalTimeout", totalTimeout);
     maxRetries = json.getInteger("maxRetries", maxRetries);
     maxConnections = json.getInteger("maxConnections", maxConnections);
+    circuitBreakerFailures = json.getInteger("circuitBreakerFailures", circuitBreakerFailures);
+    circuitBreakerResetTimeout = json.getLong("circuitBreakerResetTimeout", circuitBreakerResetTimeout);
     imagesDir = json.getString("imagesDir", imagesDir);
     trustedCertificates = json.getString("trustedCertificates", trustedCertificates);
     JsonObject keys = json.getJsonObject("apiKeys");
@@ -147,6 +159,8 @@ public class ClientOptions {
         .put("totalTimeout", totalTimeout)
         .put("maxRetries", maxRetries)
         .put("maxConnections", maxConnections)
+        .put("circuitBreakerFailures", circuitBreakerFailures)
+        .put("circuitBreakerResetTimeout", circuitBreakerResetTimeout)
         .put("imagesDir", imagesDir);
     putIfSet(json, "provider", provider);
     if (!providers.isEmpty()) {
@@ -180,7 +194,8 @@ public class ClientOptions {
 
   private void validate() {
     setConnectTimeout(connectTimeout).setIdleTimeout(idleTimeout).setTotalTimeout(totalTimeout)
-        .setMaxRetries(maxRetries).setMaxConnections(maxConnections);
+        .setMaxRetries(maxRetries).setMaxConnections(maxConnections)
+        .setCircuitBreakerFailures(circuitBreakerFailures).setCircuitBreakerResetTimeout(circuitBreakerResetTimeout);
   }
 
   /**
@@ -331,6 +346,38 @@ public class ClientOptions {
       throw new IllegalArgumentException("maxRetries must be >= 0");
     }
     this.maxRetries = maxRetries;
+    return this;
+  }
+
+  /**
+   * Consecutive provider-side failures (those a retry could cure: 5xx, timeouts, connection errors, rate limits)
+   * after which a provider's circuit opens: its calls then fail at once, without reaching it, for
+   * {@link #getCircuitBreakerResetTimeout()}, and the next provider of a fallback list is tried.
+   */
+  public int getCircuitBreakerFailures() {
+    return circuitBreakerFailures;
+  }
+
+  /** Sets the failures that open a provider's circuit; 0 turns the client's circuit breakers off. */
+  public ClientOptions setCircuitBreakerFailures(int circuitBreakerFailures) {
+    if (circuitBreakerFailures < 0) {
+      throw new IllegalArgumentException("circuitBreakerFailures must be >= 0");
+    }
+    this.circuitBreakerFailures = circuitBreakerFailures;
+    return this;
+  }
+
+  /** How long an open circuit stays open before one trial call, in ms. */
+  public long getCircuitBreakerResetTimeout() {
+    return circuitBreakerResetTimeout;
+  }
+
+  /** Sets how long an open circuit stays open, in ms; must be positive. */
+  public ClientOptions setCircuitBreakerResetTimeout(long circuitBreakerResetTimeout) {
+    if (circuitBreakerResetTimeout <= 0) {
+      throw new IllegalArgumentException("circuitBreakerResetTimeout must be > 0");
+    }
+    this.circuitBreakerResetTimeout = circuitBreakerResetTimeout;
     return this;
   }
 

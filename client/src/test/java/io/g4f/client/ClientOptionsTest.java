@@ -3,11 +3,12 @@ package io.g4f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Timeouts in ms or as a {@link Duration}, and the {@code text()} helpers of answers and chunks. */
+/** Timeouts in ms or as a {@link Duration}, circuit breaker settings, and the {@code text()} helpers of answers and chunks. */
 class ClientOptionsTest {
 
   @Test
@@ -22,6 +23,21 @@ class ClientOptionsTest {
     assertThatThrownBy(() -> new ClientOptions().setTotalTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("totalTimeout");
     assertThat(new EventBusClientOptions().setTimeout(Duration.ofSeconds(3)).getTimeout()).isEqualTo(3000);
+  }
+
+  @Test
+  void circuitBreakerSettingsGoInAndOutAsJsonAndAreChecked() {
+    ClientOptions options = new ClientOptions(new JsonObject()
+        .put("circuitBreakerFailures", 0).put("circuitBreakerResetTimeout", 5000));
+
+    assertThat(options.getCircuitBreakerFailures()).isZero();
+    assertThat(options.getCircuitBreakerResetTimeout()).isEqualTo(5000);
+    assertThat(new ClientOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
+    assertThat(new ClientOptions().getCircuitBreakerFailures()).isEqualTo(ClientOptions.DEFAULT_CIRCUIT_BREAKER_FAILURES);
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("circuitBreakerResetTimeout", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("circuitBreakerResetTimeout");
+    assertThatThrownBy(() -> new ClientOptions().setCircuitBreakerFailures(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("circuitBreakerFailures");
   }
 
   @Test

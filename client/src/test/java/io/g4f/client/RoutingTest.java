@@ -180,6 +180,27 @@ class RoutingTest {
   }
 
   @Test
+  void theCircuitBreakerIsSetByTheOptionsAndZeroTurnsItOff() {
+    failing(a, 500);
+    AsyncClient two = client(new ClientOptions().setProvider("A").setCircuitBreakerFailures(2)
+        .setCircuitBreakerResetTimeout(60_000));
+    for (int i = 0; i < 2; i++) {
+      fail(two.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+    }
+
+    assertThat(fail(two.chat().completions().create(ChatCompletionRequest.of("m", "hi"))))
+        .hasMessageContaining("failed 2 times in a row").hasMessageContaining("retried after 60 s");
+    assertThat(a.received()).hasSize(2);
+
+    AsyncClient unguarded = client(new ClientOptions().setProvider("A").setCircuitBreakerFailures(0));
+    for (int i = 0; i < 8; i++) {
+      assertThat(fail(unguarded.chat().completions().create(ChatCompletionRequest.of("m", "hi"))))
+          .hasMessageNotContaining("circuit open");
+    }
+    assertThat(a.received()).hasSize(10);
+  }
+
+  @Test
   void shuffledProvidersAreTriedInVaryingOrder() {
     AsyncClient client = client(new ClientOptions().setProvider("A B").setShuffleProviders(true));
 

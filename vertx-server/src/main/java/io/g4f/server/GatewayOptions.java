@@ -204,8 +204,9 @@ public class GatewayOptions {
 
   /**
    * The options a client of {@code provider} is created with: its own, with its timeouts and retries applied, the
-   * gateway's {@linkplain #getAllowedPrivateImageHosts() allowed private image hosts} added, and images stored in
-   * the image provider's images directory (the one {@code /images/} serves).
+   * gateway's circuit breaker settings (for the calls no routing target guards, images), the gateway's
+   * {@linkplain #getAllowedPrivateImageHosts() allowed private image hosts} added, and images stored in the image
+   * provider's images directory (the one {@code /images/} serves).
    */
   public ClientOptions clientOptions(ProviderConfig provider) {
     ClientOptions client = providerLimits.getOrDefault(provider.name().toLowerCase(Locale.ROOT), UpstreamLimits.NONE)
@@ -213,6 +214,7 @@ public class GatewayOptions {
     List<String> allowed = new ArrayList<>(client.getAllowedPrivateImageHosts());
     allowed.addAll(allowedPrivateImageHosts);
     return client.setAllowedPrivateImageHosts(allowed).setStoreImages(true)
+        .setCircuitBreakerFailures(breakerFailureThreshold).setCircuitBreakerResetTimeout(breakerCoolDown)
         .setImagesDir(getImageProvider().client().getImagesDir());
   }
 

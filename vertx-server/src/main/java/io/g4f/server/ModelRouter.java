@@ -232,9 +232,8 @@ final class ModelRouter {
   }
 
   /**
-   * The client that calls {@code target}: one of its own while the target is kept, so that the client's
-   * own per-provider circuit breaker counts this target's failures only (one model's 503s do not
-   * stop its provider's other models); else its provider's shared one.
+   * The client that calls {@code target}: one of its own while the target is kept (its own connection pool), else
+   * its provider's shared one; the target's circuit breaker guards it ({@link Upstreams#client}).
    */
   private AsyncClient client(Target target, Integer retries) {
     String key = Target.key(target.provider(), target.model());

@@ -385,6 +385,20 @@ class GatewayRoutingTest {
   }
 
   @Test
+  void theGatewaysFailureThresholdIsNotCutShortByTheClientsOwnBreaker() {
+    a.reply(HttpMethod.POST, PATH, 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
+    int port = deploy(options().setBreakerFailureThreshold(8).setBreakerCoolDown(30_000));
+
+    for (int i = 0; i < 8; i++) {
+      assertThat(post(port, chat("m1", false)).statusCode()).isEqualTo(502);
+    }
+    HttpResponse<Buffer> open = post(port, chat("m1", false));
+
+    assertThat(a.received()).as("every failure up to the gateway's threshold reached the provider").hasSize(8);
+    assertThat(open.statusCode()).as(open.bodyAsString()).isEqualTo(503);
+  }
+
+  @Test
   void whenEveryCircuitIsOpenTheAnswerIs503WithoutAConnection() {
     a.reply(HttpMethod.POST, PATH, 503, "application/json", "{\"error\":{\"message\":\"down\"}}");
     b.reply(HttpMethod.POST, PATH, 503, "application/json", "{\"error\":{\"message\":\"down\"}}");

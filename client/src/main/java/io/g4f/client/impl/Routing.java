@@ -39,10 +39,6 @@ final class Routing {
 
   /** The provider names that mean "any provider that serves the model" (matched case-insensitively). */
   static final Set<String> ANY = Set.of("any", "anyprovider");
-  /** Consecutive provider-side failures that open a provider's circuit. */
-  static final int BREAKER_MAX_FAILURES = 5;
-  /** How long an open circuit stays open before one trial call, in ms. */
-  static final long BREAKER_RESET_TIMEOUT = 30_000;
 
   private final Vertx vertx;
   private final List<Provider> providers;
@@ -206,14 +202,19 @@ final class Routing {
   }
 
   /**
-   * Runs one attempt behind {@code provider}'s circuit breaker. Only failures a retry could cure
-   * (5xx, timeouts, connection errors, rate limits) count against the provider; while its circuit is
-   * open, calls fail at once without reaching it.
+   * Runs one attempt behind {@code provider}'s circuit breaker ({@link ClientOptions#getCircuitBreakerFailures()}; none
+   * when that is 0). Only failures a retry could cure (5xx, timeouts, connection errors, rate limits) count against
+   * the provider; while its circuit is open, calls fail at once without reaching it.
    */
   <T> Future<T> guard(Provider provider, Supplier<Future<T>> attempt) {
+    int maxFailures = options.getCircuitBreakerFailures();
+    if (maxFailures == 0) {
+      return attempt.get();
+    }
+    long resetTimeout = options.getCircuitBreakerResetTimeout();
     Breaker breaker = breakers.computeIfAbsent(provider.name(), name -> new Breaker(CircuitBreaker.create(
-            "g4f-" + name, vertx, new CircuitBreakerOptions().setMaxFailures(BREAKER_MAX_FAILURES)
-                .setResetTimeout(BREAKER_RESET_TIMEOUT).setTimeout(-1).setFallbackOnFailure(false))
+            "g4f-" + name, vertx, new CircuitBreakerOptions().setMaxFailures(maxFailures)
+                .setResetTimeout(resetTimeout).setTimeout(-1).setFallbackOnFailure(false))
         .failurePolicy(outcome -> outcome.failed() && !(outcome.cause() instanceof CancellationException)
             && !(outcome.cause() instanceof G4fException g4f && !g4f.retryable())), new AtomicReference<>()));
     return breaker.circuit().<T>execute(attempt).recover(failure -> {
@@ -223,7 +224,7 @@ final class Routing {
       }
       Throwable last = breaker.lastFailure().get();
       return Future.failedFuture(new ProviderException(provider.name() + " is skipped: it failed "
-          + BREAKER_MAX_FAILURES + " times in a row (circuit open; retried after " + BREAKER_RESET_TIMEOUT / 1000
+          + maxFailures + " times in a row (circuit open; retried after " + resetTimeout / 1000
           + " s); last failure: " + (last == null ? "unknown" : last.getMessage()),
           new ErrorDetails().provider(provider.name()).cause(last)));
     });
