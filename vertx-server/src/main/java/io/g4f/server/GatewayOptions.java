@@ -1,7 +1,6 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
-import io.g4f.client.impl.ImageUrlGuard;
 import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
@@ -233,8 +232,7 @@ public class GatewayOptions {
    * @throws IllegalArgumentException naming an entry that is none of these
    */
   public GatewayOptions setAllowedPrivateImageHosts(List<String> hosts) {
-    ImageUrlGuard.of(hosts);
-    this.allowedPrivateImageHosts = List.copyOf(hosts);
+    this.allowedPrivateImageHosts = new ClientOptions().setAllowedPrivateImageHosts(hosts).getAllowedPrivateImageHosts();
     return this;
   }
 

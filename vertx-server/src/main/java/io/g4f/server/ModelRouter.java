@@ -232,16 +232,11 @@ final class ModelRouter {
   }
 
   /**
-   * The client that calls {@code target}: one of its own while the target is kept (its own connection pool), else
-   * its provider's shared one; the target's circuit breaker guards it ({@link Upstreams#client}).
+   * The client that calls {@code target}: its provider's, retrying {@code retries} times when not null; the target's
+   * circuit breaker guards it ({@link Upstreams#client}).
    */
   private AsyncClient client(Target target, Integer retries) {
-    String key = Target.key(target.provider(), target.model());
-    boolean kept;
-    synchronized (targets) {
-      kept = targets.get(key) == target;
-    }
-    return upstreams.client(target.provider(), kept ? key : null, retries);
+    return upstreams.client(target.provider(), retries);
   }
 
   /** {@code request} as sent to {@code target}: with its model; copied only when that changes it. */

@@ -36,26 +36,24 @@ final class Upstreams {
     this.vertx = vertx;
     this.options = options;
     for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
-      client(provider.name(), null, null);
+      client(provider.name(), null);
     }
   }
 
   /**
    * A client of the configured provider {@code name} for {@link ModelRouter}, whose routing targets guard its calls
-   * with their own circuit breakers, so it has none of its own: the provider's shared one, or with {@code isolation}
-   * one of its own per isolation key; with the provider's timeouts ({@link GatewayOptions#clientOptions}), retrying
-   * as they say, or {@code retries} times when not null.
+   * with their own circuit breakers, so it has none of its own; with the provider's timeouts
+   * ({@link GatewayOptions#clientOptions}), retrying as they say, or {@code retries} times when not null.
    *
    * @throws ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
-  AsyncClient client(String name, String isolation, Integer retries) {
+  AsyncClient client(String name, Integer retries) {
     GatewayOptions.ProviderConfig provider = provider(name);
-    return clients.computeIfAbsent(key(provider.name()) + '\n' + (isolation == null ? "" : isolation) + '\n' + retries,
-        key -> {
-          ClientOptions client = options.clientOptions(provider).setCircuitBreakerFailures(0);
-          return AsyncClient.create(vertx, retries == null ? client : client.setMaxRetries(retries),
-              options.getProviderRegistry());
-        });
+    return clients.computeIfAbsent(key(provider.name()) + '\n' + retries, key -> {
+      ClientOptions client = options.clientOptions(provider).setCircuitBreakerFailures(0);
+      return AsyncClient.create(vertx, retries == null ? client : client.setMaxRetries(retries),
+          options.getProviderRegistry());
+    });
   }
 
   /**
