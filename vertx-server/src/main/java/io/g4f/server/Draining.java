@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Set;
  * event-bus side ends); once {@link #drain} is called it answers every new request 503 ({@link
  * OpenAiErrors#SHUTTING_DOWN}), lets those in progress finish until the deadline, then cuts what is left: a stream
  * that has begun gets an error event and {@code data: [DONE]} ({@link ChatCompletionsHandler#endWithError}), any
- * other request the 503 error body; and logs what it cut. Event-loop only.
+ * other request the 503 error body; and says what it cut ({@link Outcome}). Event-loop only.
  */
 final class Draining implements Handler<RoutingContext> {
 
@@ -25,6 +26,8 @@ final class Draining implements Handler<RoutingContext> {
   private final Set<RoutingContext> inFlight = new LinkedHashSet<>();
   private final Promise<Void> drained = Promise.promise();
   private boolean closing;
+  private int streamsCut;
+  private int requestsCut;
 
   Draining(Vertx vertx) {
     this.vertx = vertx;
@@ -50,34 +53,55 @@ final class Draining implements Handler<RoutingContext> {
   }
 
   /**
+   * What a drain found and did: the requests in progress when it began, and of these the streams and other requests
+   * it cut at the deadline.
+   */
+  record Outcome(int running, int streamsCut, int requestsCut) {
+
+    /** The outcomes of several fronts' drains, added up. */
+    static Outcome sum(List<Outcome> outcomes) {
+      return new Outcome(outcomes.stream().mapToInt(Outcome::running).sum(),
+          outcomes.stream().mapToInt(Outcome::streamsCut).sum(), outcomes.stream().mapToInt(Outcome::requestsCut).sum());
+    }
+
+    /** Logs the outcome of the gateway's drain, whose deadline was {@code timeout} ms. */
+    void log(long timeout) {
+      if (streamsCut + requestsCut > 0) {
+        LOG.log(System.Logger.Level.WARNING, "Shutdown: cut {0} stream(s) and {1} other request(s) still running "
+            + "after the shutdown timeout ({2} ms)", streamsCut, requestsCut, timeout);
+      } else if (running > 0) {
+        LOG.log(System.Logger.Level.INFO, "Shutdown: the {0} request(s) in progress finished", running);
+      } else {
+        LOG.log(System.Logger.Level.INFO, "Shutdown: no request in progress");
+      }
+    }
+  }
+
+  /**
    * Refuses new requests from now on and completes once every request in progress has ended, at the latest
    * {@code timeout} ms from now, when what is left is cut.
    */
-  Future<Void> drain(long timeout) {
+  Future<Outcome> drain(long timeout) {
     closing = true;
-    if (inFlight.isEmpty()) {
-      LOG.log(System.Logger.Level.INFO, "Shutdown: no request in progress");
-      return Future.succeededFuture();
-    }
     int running = inFlight.size();
-    long timer = vertx.setTimer(Math.max(1, timeout), id -> cut(timeout));
-    return drained.future().onSuccess(done -> {
-      if (vertx.cancelTimer(timer)) {
-        LOG.log(System.Logger.Level.INFO, "Shutdown: the {0} request(s) in progress finished", running);
-      }
+    if (running == 0) {
+      return Future.succeededFuture(new Outcome(0, 0, 0));
+    }
+    long timer = vertx.setTimer(Math.max(1, timeout), id -> cut());
+    return drained.future().map(done -> {
+      vertx.cancelTimer(timer);
+      return new Outcome(running, streamsCut, requestsCut);
     });
   }
 
-  private void cut(long timeout) {
-    int streams = 0;
-    int requests = 0;
+  private void cut() {
     for (RoutingContext context : new ArrayList<>(inFlight)) {
       HttpServerResponse response = context.response();
       if (response.headWritten() && String.valueOf(response.headers().get("content-type")).startsWith("text/event-stream")) {
-        streams++;
+        streamsCut++;
         ChatCompletionsHandler.endWithError(response, OpenAiErrors.SHUTTING_DOWN);
       } else {
-        requests++;
+        requestsCut++;
         if (response.headWritten()) {
           response.reset();
         } else {
@@ -85,8 +109,6 @@ final class Draining implements Handler<RoutingContext> {
         }
       }
     }
-    LOG.log(System.Logger.Level.WARNING, "Shutdown: cut {0} stream(s) and {1} other request(s) still running after "
-        + "the shutdown timeout ({2} ms)", streams, requests, timeout);
     inFlight.clear();
     drained.tryComplete();
   }

@@ -27,7 +27,7 @@ import java.util.Random;
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
  * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
  * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS, "allowedPrivateImageHosts":[...],
- * "imageRetention":{"maxFiles","maxAge"}}} (timeouts and retries also per provider: {@link UpstreamLimits})
+ * "imageRetention":{"maxFiles","maxAge"}, "eventLoops":N}} (timeouts and retries also per provider: {@link UpstreamLimits})
  * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
@@ -40,6 +40,8 @@ public class GatewayOptions {
   public static final int DEFAULT_PORT = 1337;
   /** Default largest request body: {@value} bytes. */
   public static final long DEFAULT_BODY_LIMIT = 10L * 1024 * 1024;
+  /** Default number of event loops serving HTTP: one per processor. */
+  public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
   /** Default time running requests get to finish at shutdown: {@value} ms. */
   public static final long DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
   /** Default prefix of the event-bus addresses: {@value} ({@code g4f.chat.completions}, ...). */
@@ -70,6 +72,7 @@ public class GatewayOptions {
   private String imageProvider;
   private List<String> corsOrigins = new ArrayList<>();
   private long shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  private int eventLoops = DEFAULT_EVENT_LOOPS;
   private int rateLimitPerMinute;
   private String eventBusPrefix = DEFAULT_EVENT_BUS_PREFIX;
   private long eventBusTimeout = DEFAULT_EVENT_BUS_TIMEOUT;
@@ -424,6 +427,26 @@ public class GatewayOptions {
   }
 
   /**
+   * How many event loops serve HTTP, each with an HTTP server on the gateway's port (connections are spread over
+   * them) and its own connections to the providers (each loop may open its share of a provider's
+   * {@code maxConnections}); routing state, limits and metrics are the gateway's. The event bus API is served on
+   * one of them. Default: one per processor ({@link #DEFAULT_EVENT_LOOPS}); more than the Vert.x instance's event
+   * loops gains nothing.
+   */
+  public int getEventLoops() {
+    return eventLoops;
+  }
+
+  /** Sets the number of event loops serving HTTP, at least 1. */
+  public GatewayOptions setEventLoops(int eventLoops) {
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("eventLoops must be >= 1");
+    }
+    this.eventLoops = eventLoops;
+    return this;
+  }
+
+  /**
    * Model calls (chat, images; over HTTP and the bridges) a minute each caller may make: per key name, or per
    * address on an open gateway; a team key's own {@code rpm} replaces it. 0, the default, means no limit.
    */
@@ -560,7 +583,8 @@ public class GatewayOptions {
   /** The top-level keys of the config file. */
   static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
       "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
-      "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention");
+      "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention",
+      "eventLoops");
   private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
       "timeouts", "retries");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
@@ -637,6 +661,10 @@ public class GatewayOptions {
       Long maxAge = ConfigReader.longInteger(retention, "maxAge", 1, "imageRetention");
       imageMaxFiles = maxFiles != null ? maxFiles : imageMaxFiles;
       imageMaxAge = maxAge != null ? maxAge : imageMaxAge;
+    }
+    Integer loops = ConfigReader.integer(config, "eventLoops", 1, null);
+    if (loops != null) {
+      eventLoops = loops;
     }
     Integer shutdown = ConfigReader.integer(config, "shutdownTimeout", 0, null);
     if (shutdown != null) {

@@ -1,23 +1,21 @@
 package io.g4f.server;
 
 import io.g4f.client.provider.Providers;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
@@ -38,6 +36,8 @@ public class GatewayVerticle extends VerticleBase {
   static final String IMAGES_PATH = "/images/";
 
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
+  /** The negative port numbers standing for port 0, one per gateway started with it. */
+  private static final AtomicInteger RANDOM_PORTS = new AtomicInteger();
 
   private final GatewayOptions options;
   private final Clock clock;
@@ -48,8 +48,9 @@ public class GatewayVerticle extends VerticleBase {
   private EventBusGateway eventBus;
   private ImageFiles imageFiles;
   private EventBusBridges bridges;
+  private final List<HttpFront> fronts = new CopyOnWriteArrayList<>();
   private HttpServer server;
-  private Draining draining;
+  private Future<Void> shutdown;
   private volatile boolean stopping;
 
   /** A gateway with these options. */
@@ -73,7 +74,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     try {
       access = new Access(vertx, options, metrics, clock);
-      upstreams = new Upstreams(vertx, options);
+      upstreams = new Upstreams(vertx, options, options.getEventLoops());
       modelRouter = new ModelRouter(vertx, options, upstreams, metrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -83,26 +84,34 @@ public class GatewayVerticle extends VerticleBase {
     eventBus = new EventBusGateway(vertx, upstreams, modelRouter, access, options, metrics, imageFiles,
         () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
+    HttpFront front = new HttpFront(this, upstreams, modelRouter);
+    fronts.add(front);
+    // Port 0 (any free port) cannot be shared by the fronts of the other event loops; a negative port can (the
+    // same random port for every server given the same number), one number per gateway.
+    int port = options.getPort() == 0 ? RANDOM_PORTS.decrementAndGet() : options.getPort();
     return eventBus.start()
         .compose(registered -> bridges.startTcp())
-        .compose(bridged -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
-                .setPort(options.getPort()).setCompressionSupported(true))
-            .requestHandler(router())
-            .listen()
-            .recover(failure -> Future.failedFuture(new IllegalStateException("Cannot listen on "
-                + options.getHost() + ":" + options.getPort() + ": " + failure.getMessage(), failure))))
-        .onSuccess(listening -> {
+        .compose(bridged -> front.listen(port))
+        .compose(listening -> {
           server = listening;
+          return options.getEventLoops() == 1 ? Future.succeededFuture()
+              : vertx.deployVerticle(() -> new FrontVerticle(port),
+                  new DeploymentOptions().setInstances(options.getEventLoops() - 1));
+        })
+        .recover(failure -> Future.failedFuture(new IllegalStateException("Cannot listen on "
+            + options.getHost() + ":" + options.getPort() + ": " + failure.getMessage(), failure)))
+        .onSuccess(listening -> {
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
                   + "model groups: {8}; chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, "
-                  + "TCP bridge: {7})",
-              options.getHost(), listening.actualPort(),
+                  + "TCP bridge: {7}; event loops: {9})",
+              options.getHost(), server.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
               access.guarded() ? "api key required" : "open", options.getEventBusPrefix(),
               options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
               options.getModelGroups().isEmpty() ? "none"
-                  : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()));
+                  : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()),
+              options.getEventLoops());
           if (options.getDefaultProvider().name().equalsIgnoreCase(Providers.POLLINATIONS.name())) {
             LOG.log(System.Logger.Level.WARNING, "No config and no provider key given: chat goes to Pollinations, a "
                 + "public keyless service on the internet, so prompts leave this machine for a third party. Give "
@@ -112,73 +121,81 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * Answers new HTTP requests 503, lets running ones and streams finish up to the shutdown timeout, cuts what is
-   * left (streams with an error event and {@code [DONE]}, other requests with a 503 body; see {@link Draining}),
-   * then closes; event-bus streams fail at once with 503.
+   * Answers new HTTP requests 503 on every event loop, lets running ones and streams finish up to the shutdown
+   * timeout, cuts what is left (streams with an error event and {@code [DONE]}, other requests with a 503 body; see
+   * {@link Draining}), then closes; event-bus streams fail at once with 503.
    */
   @Override
   public Future<?> stop() {
-    stopping = true;
-    Future<Void> drained = server == null ? Future.succeededFuture()
-        : draining.drain(options.getShutdownTimeout()).compose(cut -> server.close());
-    return eventBus.stop().eventually(bridges::stop).eventually(() -> drained).eventually(upstreams::close);
+    return shutdown().eventually(() -> Future.join(fronts.stream().map(HttpFront::close).toList()));
   }
 
-  private Router router() {
-    Router router = Router.router(vertx);
-    draining = new Draining(vertx);
-    router.route().handler(new AccessLog(metrics, router));
-    router.route().handler(draining);
-    router.route().handler(new OriginPolicy(options.getCorsOrigins()));
-    if (!options.getCorsOrigins().isEmpty()) {
-      router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
-              ModelRouter.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
-              "anthropic-dangerous-direct-browser-access"))
-          .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
+  /**
+   * Stops the event bus side and drains every front at once, each on its own event loop, whichever verticle stops
+   * first: Vert.x stops the other event loops' {@link FrontVerticle}s, this one's children, before this one.
+   */
+  private synchronized Future<Void> shutdown() {
+    if (shutdown == null) {
+      stopping = true;
+      Promise<Void> promise = Promise.promise();
+      context.runOnContext(now -> {
+        Future<Void> drained = Future.all(fronts.stream().map(HttpFront::drain).toList())
+            .onSuccess(all -> Draining.Outcome.sum(all.list()).log(options.getShutdownTimeout())).mapEmpty();
+        eventBus.stop().eventually(bridges::stop).eventually(() -> drained).onComplete(promise);
+      });
+      shutdown = promise.future();
     }
-    router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
-    router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
-    router.route("/eventbus/*").subRouter(bridges.sockJs());
-    if (options.isPlayground()) {
-      Playground.mount(router);
+    return shutdown;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  GatewayOptions options() {
+    return options;
+  }
+
+  GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  Access access() {
+    return access;
+  }
+
+  ImageFiles imageFiles() {
+    return imageFiles;
+  }
+
+  EventBusBridges bridges() {
+    return bridges;
+  }
+
+  /**
+   * The HTTP front of another event loop: its own upstream clients and a router sharing this gateway's routing
+   * targets, listening on the gateway's port.
+   */
+  private final class FrontVerticle extends VerticleBase {
+
+    private final int port;
+
+    FrontVerticle(int port) {
+      this.port = port;
     }
-    router.route().handler(access::authenticate);
-    router.get("/metrics").handler(context -> context.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    for (String api : List.of("/v1/*", "/api/*")) {
-      router.route(api).handler(RequestBodies::refuseForms);
-      router.route(api).handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
+
+    @Override
+    public Future<?> start() {
+      Upstreams own = new Upstreams(vertx, options, options.getEventLoops());
+      HttpFront front = new HttpFront(GatewayVerticle.this, own, modelRouter.calling(own));
+      fronts.add(front);
+      return front.listen(port);
     }
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
-    router.post("/v1/chat/completions").handler(chat);
-    router.post("/api/:provider/chat/completions").handler(chat);
-    router.post(ResponsesApi.PATH).handler(new DialectGateway(new ResponsesApi(), modelRouter, access, metrics)::http);
-    router.post(MessagesApi.PATH).handler(new DialectGateway(new MessagesApi(), modelRouter, access, metrics)::http);
-    router.post(EmbeddingsGateway.PATH).handler(new EmbeddingsGateway(modelRouter, access, metrics)::http);
-    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imageFiles, metrics));
-    router.get(IMAGES_PATH + ":file").handler(new ImageFilesHandler(imageFiles));
-    router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", modelRouter.models())));
-    router.get("/v1/models/:id").handler(this::model);
-    router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", modelRouter.providers())));
-    router.errorHandler(404, context -> send(context, OpenAiErrors.of(404,
-        "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
-        null, "unknown_url")));
-    router.errorHandler(405, context -> send(context, OpenAiErrors.of(405,
-        "Method " + context.request().method() + " is not allowed on " + context.request().path(),
-        "invalid_request_error", null, "method_not_allowed")));
-    router.errorHandler(413, context -> {
-      context.response().putHeader("connection", "close");
-      send(context, OpenAiErrors.of(413, "The request body is larger than " + options.getBodyLimit() + " bytes",
-          "invalid_request_error", null, "request_too_large"));
-    });
-    router.errorHandler(500, context -> send(context, OpenAiErrors.of(context.failure())));
-    return router;
+
+    @Override
+    public Future<?> stop() {
+      return shutdown();
+    }
   }
 
   /**
@@ -199,16 +216,5 @@ public class GatewayVerticle extends VerticleBase {
   static void send(RoutingContext context, OpenAiErrors.Error error) {
     OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesApi.PATH)
         ? MessagesApi.errorShape(error) : error);
-  }
-
-  private void model(RoutingContext context) {
-    JsonObject model = modelRouter.model(context.pathParam("id"));
-    if (model != null) {
-      context.json(model);
-    } else {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
-          "The model '" + context.pathParam("id") + "' does not exist",
-          "invalid_request_error", "model", "model_not_found"));
-    }
   }
 }

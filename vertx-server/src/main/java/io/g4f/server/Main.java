@@ -76,6 +76,11 @@ public final class Main implements Callable<Integer> {
           + "(env G4F_SHUTDOWN_TIMEOUT; config shutdownTimeout; default 30000).")
   Long shutdownTimeout;
 
+  @Option(names = "--event-loops", defaultValue = "${env:G4F_EVENT_LOOPS}", paramLabel = "N",
+      description = "Event loops serving HTTP, each with its own connections to the providers (env G4F_EVENT_LOOPS; "
+          + "config eventLoops; default: one per processor).")
+  Integer eventLoops;
+
   @Option(names = "--allowed-private-image-hosts", defaultValue = "${env:G4F_ALLOWED_PRIVATE_IMAGE_HOSTS}",
       split = ",", paramLabel = "HOST|IP|CIDR,...", description = "Private hosts a caller's image URL may reach when "
       + "the gateway downloads it; by default only public addresses (env G4F_ALLOWED_PRIVATE_IMAGE_HOSTS; config "
@@ -227,6 +232,9 @@ public final class Main implements Callable<Integer> {
     options.setUpstreamLimits(flags.over(options.getUpstreamLimits()));
     if (shutdownTimeout != null) {
       options.setShutdownTimeout(shutdownTimeout);
+    }
+    if (eventLoops != null) {
+      options.setEventLoops(eventLoops);
     }
     if (allowedPrivateImageHosts != null) {
       options.setAllowedPrivateImageHosts(allowedPrivateImageHosts);

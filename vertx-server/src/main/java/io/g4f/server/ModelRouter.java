@@ -85,16 +85,30 @@ final class ModelRouter {
   private final GatewayOptions options;
   private final Upstreams upstreams;
   private final GatewayMetrics metrics;
-  private final Map<String, Target> targets = new LinkedHashMap<>();
+  private final Map<String, Target> targets;
   private final Tracer tracer;
 
   ModelRouter(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics) {
+    this(vertx, options, upstreams, metrics, new LinkedHashMap<>());
+    options.getModelGroups().forEach(group -> group.targets().forEach(target -> target(target.provider(), target.model())));
+  }
+
+  private ModelRouter(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics,
+      Map<String, Target> targets) {
     this.vertx = vertx;
     this.options = options;
     this.upstreams = upstreams;
     this.metrics = metrics;
+    this.targets = targets;
     this.tracer = options.getOpenTelemetry().getTracer("io.g4f.server");
-    options.getModelGroups().forEach(group -> group.targets().forEach(target -> target(target.provider(), target.model())));
+  }
+
+  /**
+   * A router for another event loop, calling through that loop's {@code upstreams}, with the same targets as this one:
+   * their breakers, requests in flight and latencies are the gateway's, whichever event loop a request runs on.
+   */
+  ModelRouter calling(Upstreams upstreams) {
+    return new ModelRouter(vertx, options, upstreams, metrics, targets);
   }
 
   /**

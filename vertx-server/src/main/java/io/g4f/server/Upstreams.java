@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The gateway's configured providers, one shared {@link AsyncClient} each (and more, created when first
- * asked for: per routing target, per retry count a model group sets), and the routing of image requests: to the provider named by the route or
+ * The gateway's configured providers as one event loop reaches them: an {@link AsyncClient} each (and more, created
+ * when first asked for: per retry count a model group sets, for images), and the routing of image requests: to the provider named by the route or
  * the body's {@code "provider"}, else to the image provider. Chat is routed by {@link ModelRouter}.
  */
 final class Upstreams {
@@ -27,14 +27,20 @@ final class Upstreams {
 
   private final Vertx vertx;
   private final GatewayOptions options;
+  private final int share;
   private final Map<String, AsyncClient> clients = new LinkedHashMap<>();
 
-  Upstreams(Vertx vertx, GatewayOptions options) {
+  /**
+   * The clients of one of {@code eventLoops} event loops: each may open its share of a provider's
+   * {@code maxConnections} (rounded up), so that the gateway's connections to a provider stay within it.
+   */
+  Upstreams(Vertx vertx, GatewayOptions options, int eventLoops) {
     if (options.getProviders().isEmpty()) {
       throw new IllegalArgumentException("The gateway needs at least one provider");
     }
     this.vertx = vertx;
     this.options = options;
+    this.share = eventLoops;
     for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
       client(provider.name(), null);
     }
@@ -50,7 +56,7 @@ final class Upstreams {
   AsyncClient client(String name, Integer retries) {
     GatewayOptions.ProviderConfig provider = provider(name);
     return clients.computeIfAbsent(key(provider.name()) + '\n' + retries, key -> {
-      ClientOptions client = options.clientOptions(provider).setCircuitBreakerFailures(0);
+      ClientOptions client = clientOptions(provider).setCircuitBreakerFailures(0);
       return AsyncClient.create(vertx, retries == null ? client : client.setMaxRetries(retries),
           options.getProviderRegistry());
     });
@@ -85,7 +91,12 @@ final class Upstreams {
     }
     GatewayOptions.ProviderConfig chosen = provider(named.isEmpty() ? options.getImageProvider().name() : named.get(0));
     return new Upstream(chosen.name(), clients.computeIfAbsent(key(chosen.name()) + "\nimages",
-        key -> AsyncClient.create(vertx, options.clientOptions(chosen), options.getProviderRegistry())));
+        key -> AsyncClient.create(vertx, clientOptions(chosen), options.getProviderRegistry())));
+  }
+
+  private ClientOptions clientOptions(GatewayOptions.ProviderConfig provider) {
+    ClientOptions client = options.clientOptions(provider);
+    return client.setMaxConnections((client.getMaxConnections() + share - 1) / share);
   }
 
   Future<Void> close() {

@@ -59,6 +59,7 @@ class GatewayConfigTest {
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','timeouts':{'connect':-5}}]} | providers[0].timeouts.connect must be an integer >= 1",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','retires':1}]} | Unknown config key 'providers[0].retires' (did you mean 'retries'?)",
       "{'providers':[" + OAI + "],'shutdownTimeout':-1}             | shutdownTimeout must be an integer >= 0",
+      "{'providers':[" + OAI + "],'eventLoops':0}                   | eventLoops must be an integer >= 1",
   })
   void aWrongConfigIsRefusedNamingTheField(String config, String message) {
     assertThatThrownBy(() -> apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
@@ -117,14 +118,14 @@ class GatewayConfigTest {
   }
 
   @Test
-  void flagsSetTimeoutsRetriesAndTheShutdownDeadline(@TempDir Path dir) throws Exception {
+  void flagsSetTimeoutsRetriesTheShutdownDeadlineAndEventLoops(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("g4f.json"), ("{'timeouts':{'connect':1000,'idle':2000},'retries':3,"
         + "'providers':[" + OAI + ",{'name':'own','type':'openai','baseUrl':'http://h/v1','timeouts':{'total':7000}}]}")
         .replace('\'', '"'));
     Main main = new Main(Map.of());
     new CommandLine(main).parseArgs("--config", config.toString(), "--timeout", "5000", "--idle-timeout", "1500",
         "--retries", "0",
-        "--shutdown-timeout", "250");
+        "--shutdown-timeout", "250", "--event-loops", "3");
 
     GatewayOptions options = main.options();
 
@@ -134,6 +135,7 @@ class GatewayConfigTest {
         .as("flags beat the config's top level").containsExactly(1000L, 1500L, 5000L, 0L);
     assertThat(own.getTotalTimeout()).as("a provider's own entry beats the flags").isEqualTo(7000L);
     assertThat(options.getShutdownTimeout()).isEqualTo(250L);
+    assertThat(options.getEventLoops()).isEqualTo(3);
   }
 
   @Test

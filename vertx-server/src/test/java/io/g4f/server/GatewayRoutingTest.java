@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -395,6 +396,27 @@ class GatewayRoutingTest {
     HttpResponse<Buffer> open = post(port, chat("m1", false));
 
     assertThat(a.received()).as("every failure up to the gateway's threshold reached the provider").hasSize(8);
+    assertThat(open.statusCode()).as(open.bodyAsString()).isEqualTo(503);
+  }
+
+  @Test
+  void eachEventLoopHasItsOwnUpstreamConnectionsButEveryLoopSharesTheBreakers() {
+    Set<Integer> gatewayConnections = ConcurrentHashMap.newKeySet();
+    a.on(HttpMethod.POST, PATH, request -> {
+      gatewayConnections.add(request.remoteAddress().port());
+      request.response().setStatusCode(503).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"down\"}}");
+    });
+    int port = deploy(options().setEventLoops(2).setBreakerFailureThreshold(2).setBreakerCoolDown(30_000));
+    Consumer<HttpRequest<Buffer>> newConnection = request -> request.putHeader("connection", "close");
+
+    assertThat(post(port, chat("m1", false), newConnection).statusCode()).isEqualTo(502);
+    assertThat(post(port, chat("m1", false), newConnection).statusCode()).isEqualTo(502);
+    HttpResponse<Buffer> open = post(port, chat("m1", false), newConnection);
+
+    assertThat(gatewayConnections).as("the two callers' connections went to two event loops, each with its own "
+        + "connection upstream").hasSize(2);
+    assertThat(a.received()).as("each loop's failure counted towards the one circuit").hasSize(2);
     assertThat(open.statusCode()).as(open.bodyAsString()).isEqualTo(503);
   }
 
