@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,7 +132,9 @@ class GatewayOperationsTest {
     assertThat(await(http.get(port, "127.0.0.1", "/health").putHeader("x-request-id", "abc-123").send())
         .getHeader("x-request-id")).isEqualTo("abc-123");
     assertThat(await(http.get(port, "127.0.0.1", "/health").putHeader("x-request-id", "bad id!").send())
-        .getHeader("x-request-id")).matches("[0-9a-f-]{36}");
+        .getHeader("x-request-id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(Stream.generate(() -> await(http.get(port, "127.0.0.1", "/health").send()).getHeader("x-request-id"))
+        .limit(20).distinct()).as("a new id each time").hasSize(20);
   }
 
   @Test
