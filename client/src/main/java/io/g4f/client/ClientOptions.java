@@ -389,8 +389,9 @@ public class ClientOptions {
 
   /**
    * The largest number of connections to one provider address. An HTTP/1.1 connection carries one call at a time,
-   * so this bounds the concurrent HTTP/1.1 streams to it; an HTTP/2 connection carries as many as the server allows
-   * (its {@code SETTINGS_MAX_CONCURRENT_STREAMS}), and at most 1,000 of them are opened to one address.
+   * so this bounds the concurrent HTTP/1.1 streams to it. An HTTP/2 connection carries as many as the server allows
+   * (its {@code SETTINGS_MAX_CONCURRENT_STREAMS}, commonly 100 to 256), so a fiftieth as many HTTP/2 connections
+   * (200 by default) are opened to one address at most: as many concurrent streams or more.
    */
   public int getMaxConnections() {
     return maxConnections;

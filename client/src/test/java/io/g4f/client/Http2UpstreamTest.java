@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.g4f.client.provider.OllamaProvider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
@@ -222,6 +223,23 @@ class Http2UpstreamTest {
     assertThat(upstream.received()).extracting(ScriptedServer.Received::version).containsOnly(HttpVersion.HTTP_2);
     assertThat(upstream.openConnections()).as("2 streams a connection, and more than 8 connections").isEqualTo(10);
     streams.forEach(ChatCompletionStream::cancel);
+  }
+
+  @Test
+  void aBurstOfStreamsOpensAtMostAFiftiethOfMaxConnections() {
+    ScriptedServer upstream = server(new HttpServerOptions()).on(HttpMethod.POST, PATH, request ->
+        request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(FIRST));
+    AsyncClient client = client(h2cOptions(upstream).setMaxConnections(500));
+
+    List<Future<ChatCompletionStream>> burst = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      burst.add(client.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    }
+    await(Future.all(burst));
+
+    assertThat(upstream.openConnections()).as("300 streams, 100 a connection, at most 500 / 50 connections")
+        .isBetween(3, 10);
+    burst.forEach(stream -> stream.result().cancel());
   }
 
   @Test

@@ -69,10 +69,11 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Retry retry;
   private final boolean ownsVertx;
   /**
-   * The most HTTP/2 connections to one address. Each carries as many streams as its server allows (100 is common),
-   * so this is plenty; it also keeps the product of the pool's two sizes, which Vert.x's pool keeps in an int, small.
+   * The streams an HTTP/2 connection is counted for when the pool is sized: half the usual server limit of 100, so
+   * that maxConnections / 50 HTTP/2 connections carry at least as many streams as maxConnections HTTP/1.1 ones would.
+   * That bound also limits a burst: each call that finds no connection ready opens one, up to the bound.
    */
-  private static final int MAX_HTTP2_CONNECTIONS = 1000;
+  private static final int STREAMS_PER_HTTP2_CONNECTION = 50;
   /**
    * The receive window of an HTTP/2 connection, as large as HTTP/2 allows: each stream's own window (64 KiB) bounds
    * what a paused reader holds, and a stream whose caller stopped reading never stalls the others on its connection.
@@ -132,7 +133,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       http.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustedCertificates()));
     }
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.getMaxConnections())
-        .setHttp2MaxSize(Math.min(options.getMaxConnections(), MAX_HTTP2_CONNECTIONS));
+        .setHttp2MaxSize((options.getMaxConnections() + STREAMS_PER_HTTP2_CONNECTION - 1)
+            / STREAMS_PER_HTTP2_CONNECTION);
     this.downloadClient = vertx.createHttpClient(http, pool);
     this.httpClient = options.isHttp2()
         ? vertx.createHttpClient(new HttpClientOptions(http).setProtocolVersion(HttpVersion.HTTP_2), pool)
