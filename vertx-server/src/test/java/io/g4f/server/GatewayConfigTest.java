@@ -57,10 +57,10 @@ class GatewayConfigTest {
       "{'providers':[" + OAI + "],'timeouts':{'idle':0}}            | timeouts.idle must be an integer >= 1",
       "{'providers':[" + OAI + "],'retries':'2'}                    | retries must be an integer >= 0",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','timeouts':{'connect':-5}}]} | providers[0].timeouts.connect must be an integer >= 1",
-      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','retires':1}]} | Unknown config key 'providers[0].retires' (did you mean 'retries'?)",
-      "{'providers':[" + OAI + "],'shutdownTimeout':-1}             | shutdownTimeout must be an integer >= 0",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','http2':'yes'}]} | providers[0].http2 must be a boolean",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','htpp2':true}]} | Unknown config key 'providers[0].htpp2' (did you mean 'http2'?)",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','retires':1}]} | Unknown config key 'providers[0].retires' (did you mean 'retries'?)",
+      "{'providers':[" + OAI + "],'shutdownTimeout':-1}             | shutdownTimeout must be an integer >= 0",
   })
   void aWrongConfigIsRefusedNamingTheField(String config, String message) {
     assertThatThrownBy(() -> apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
@@ -104,6 +104,15 @@ class GatewayConfigTest {
   }
 
   @Test
+  void http2IsSetPerProvider() {
+    GatewayOptions options = apply("{'providers':[" + OAI + ",{'name':'h2c','type':'openai','baseUrl':'http://h/v1',"
+        + "'http2':true}]}");
+
+    assertThat(options.clientOptions(options.provider("h2c")).isHttp2()).isTrue();
+    assertThat(options.clientOptions(options.provider("oai")).isHttp2()).as("HTTP/1.1 on http:// by default").isFalse();
+  }
+
+  @Test
   void timeoutsAndRetriesApplyPerGatewayAndPerProviderFieldByField() {
     GatewayOptions options = apply("{'timeouts':{'connect':1000,'idle':2000,'total':9000},'retries':1,'providers':["
         + OAI + ",{'name':'slow','type':'openai','baseUrl':'http://h/v1','timeouts':{'idle':60000},'retries':0}]}");
@@ -116,15 +125,6 @@ class GatewayConfigTest {
         .containsExactly(1000L, 60000L, 9000L, 0L);
     assertThat(options.provider("oai").client().getIdleTimeout()).as("the configured options stay as given")
         .isEqualTo(ClientOptions.DEFAULT_IDLE_TIMEOUT);
-  }
-
-  @Test
-  void http2IsSetPerProvider() {
-    GatewayOptions options = apply("{'providers':[" + OAI + ",{'name':'h2c','type':'openai','baseUrl':'http://h/v1',"
-        + "'http2':true}]}");
-
-    assertThat(options.clientOptions(options.provider("h2c")).isHttp2()).isTrue();
-    assertThat(options.clientOptions(options.provider("oai")).isHttp2()).as("HTTP/1.1 on http:// by default").isFalse();
   }
 
   @Test

@@ -95,7 +95,8 @@ class GatewayHttp2UpstreamTest {
     assertThat(upstream.closedConnections()).isZero();
     staying.request().reset();
     vertxLogs.close();
-    assertThat(vertxLogs.warnings("io.vertx")).as("the reset is the gateway's to handle, not Vert.x's to log").isEmpty();
+    assertThat(vertxLogs.warnings("io.vertx")).as("the reset is the gateway's to handle, not Vert.x's to log")
+        .isEmpty();
   }
 
   private io.vertx.core.Future<HttpClientResponse> chat(String provider, boolean stream) {
