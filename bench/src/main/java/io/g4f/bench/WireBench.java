@@ -744,11 +744,13 @@ public final class WireBench {
     StringBuilder out = new StringBuilder(String.format("%ngateway JVM flags: %s; open files limit: %s%n",
         Optional.of(jvmFlags(gateway)).filter(flags -> !flags.isEmpty()).orElse("none (the JVM's defaults)"),
         openFilesLimit(gateway)));
-    out.append(String.format("%-42s", "metric"));
+    int width = table.keySet().stream().mapToInt(String::length).max().orElse(0);
+    String metricCell = "%-" + width + "s";
+    out.append(String.format(metricCell, "metric"));
     columns.forEach(column -> out.append(String.format(" | %15s", column)));
-    out.append('\n').append("-".repeat(42 + columns.size() * 18)).append('\n');
+    out.append('\n').append("-".repeat(width + columns.size() * 18)).append('\n');
     table.forEach((metric, cells) -> {
-      out.append(String.format("%-42s", metric));
+      out.append(String.format(metricCell, metric));
       columns.forEach(column -> out.append(String.format(" | %15s", cells.getOrDefault(column, ""))));
       out.append('\n');
     });
