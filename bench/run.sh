@@ -7,7 +7,7 @@
 # the same upstream, and a load generator (io.g4f.bench.WireBench, Vert.x HttpClient and a raw socket),
 # then prints one table of ratios gateway/direct and draws latency percentiles as a PNG (gnuplot) and SVG.
 # The config names the upstream twice: "bench" (HTTP/1.1, every phase) and "bench-h2c" ("http2": true), through
-# which the concurrent streams are held once more, so that the gateway holds one descriptor per stream.
+# which the open and concurrent streams are held once more, so that the gateway holds one descriptor per stream.
 # The load generator also runs bench/ttft.mjs with node (time to first token through Node's fetch) when a
 # node 18+ is on PATH, and holds thousands of slow streams open at once (so the run raises `ulimit -n`).
 # Every process it starts is bounded in time and stopped when the script exits.
@@ -153,11 +153,10 @@ trap 'exit 130' INT TERM
 
 # An upper bound for the whole run: every process is killed after it even if this script is killed hard.
 TARGETS=2; [ -n "$PEER" ] && TARGETS=3
-# Held streams: each count is opened within 30 s + 6 ms a stream, held 2 s and closed within 30 s; the
-# concurrent ones once more through the h2c provider.
+# Held streams: each count is opened within 30 s + 6 ms a stream, held 2 s and closed within 30 s, through
+# each target and once more through the h2c provider.
 MAX_SECONDS=$(( TARGETS * (WARMUP + 6 * (PHASE_WARMUP + SECONDS_PER) + 30)
-  + TARGETS * (2 * 65 + 6 * (OPEN_STREAMS + CONCURRENT_STREAMS) / 1000) + 65 + 6 * CONCURRENT_STREAMS / 1000
-  + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
+  + (TARGETS + 1) * (2 * 65 + 6 * (OPEN_STREAMS + CONCURRENT_STREAMS) / 1000) + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
 
 free_port() {
   local port

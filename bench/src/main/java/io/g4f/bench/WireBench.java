@@ -41,8 +41,9 @@ import org.HdrHistogram.Histogram;
  * whole answers; one request at a time (targets interleaved); time to first token on a raw keep-alive
  * socket (no {@code accept-encoding}, so nothing is compressed) and through Node's {@code fetch}
  * ({@code bench/ttft.mjs}, its default {@code accept-encoding}); and last, {@code --open-streams} and then
- * {@code --concurrent-streams} slow streams held open at once ({@link #hold}), the latter also through the gateway's
- * provider {@code --h2c-provider} when one is named (the same upstream, spoken to in h2c). CPU per request and
+ * {@code --concurrent-streams} slow streams held open at once ({@link #hold}), both also through the gateway's
+ * provider {@code --h2c-provider} when one is named (the same upstream, spoken to in h2c), of which the concurrent
+ * ones are reported. CPU per request and
  * resident memory are read from {@code /proc/<pid>} of each process named by {@code --*-pid}. Every
  * phase is bounded in time; the process exits by itself.
  *
@@ -181,7 +182,7 @@ public final class WireBench {
     int concurrent = (int) number("concurrent-streams");
     Map<String, Held> many = new LinkedHashMap<>();
     targets.forEach(target -> many.put(target.name(), hold(target, concurrent)));
-    Held h2c = settings.get("h2c-provider").isEmpty() ? null : hold(h2cGateway(), concurrent);
+    Held h2c = settings.get("h2c-provider").isEmpty() ? null : holdThroughH2c(open, concurrent);
 
     row("whole answers, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> whole.get(target).perSecond());
     row("streams, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> streams.get(target).perSecond());
@@ -473,6 +474,15 @@ public final class WireBench {
       Thread.currentThread().interrupt();
     }
     return times;
+  }
+
+  /**
+   * {@code concurrent} streams held open through the gateway's h2c provider, after {@code open} of them: the open
+   * streams phase, as on the HTTP/1.1 path, warms the h2c path up.
+   */
+  private Held holdThroughH2c(int open, int concurrent) {
+    hold(h2cGateway(), open);
+    return hold(h2cGateway(), concurrent);
   }
 
   /**
