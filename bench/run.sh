@@ -3,9 +3,11 @@
 #
 # Starts a fast OpenAI-compatible upstream (io.g4f.bench.Upstream: one SSE event per write, JSON whole
 # answers), the gateway jar as the README starts it (java -jar vertx-server/target/g4f-server.jar, with a
-# generated --config naming that upstream as its only provider), optionally a peer gateway in front of
+# generated --config naming that upstream), optionally a peer gateway in front of
 # the same upstream, and a load generator (io.g4f.bench.WireBench, Vert.x HttpClient and a raw socket),
 # then prints one table of ratios gateway/direct and draws latency percentiles as a PNG (gnuplot) and SVG.
+# The config names the upstream twice: "bench" (HTTP/1.1, every phase) and "bench-h2c" ("http2": true), through
+# which the open and concurrent streams are held once more, so that the gateway holds one descriptor per stream.
 # The load generator also runs bench/ttft.mjs with node (time to first token through Node's fetch) when a
 # node 18+ is on PATH, and holds thousands of slow streams open at once (so the run raises `ulimit -n`).
 # Every process it starts is bounded in time and stopped when the script exits.
@@ -36,7 +38,8 @@ Usage: bench/run.sh [flags]
   --tokens N          tokens per answer (default 20); --long-tokens N for the long whole answers (default 500)
   --open-streams N    slow streams held open at once to read RSS with them open (and with --client, to weigh
                       heap per stream) (default 1000)
-  --concurrent-streams N  slow streams held open at once to count errors and time to open them (default 10000)
+  --concurrent-streams N  slow streams held open at once to count errors and time to open them, through the
+                      gateway's HTTP/1.1 provider and again through its h2c one (default 10000)
   --out DIR           where the table, data and plots go (default bench/target/run)
   --build             rebuild the jars first (mvn -B -q -DskipTests -pl bench -am package; MVN_FLAGS adds flags)
   --gateway-java-opts "..."  JVM flags for the gateway (default: $G4F_JAVA_OPTS, else those of the README's
@@ -121,7 +124,8 @@ else
 fi
 
 # Held streams need a descriptor each in the load generator and the upstream, two in a gateway (caller
-# and upstream); the limit set here is inherited by every process of the run.
+# and upstream) with an HTTP/1.1 upstream, one with an h2c upstream (whose connections carry 100 streams each);
+# the limit set here is inherited by every process of the run.
 if ulimit -n 65536 2>/dev/null; then
   say "open files: raised to 65536 (ulimit -n) for the processes of this run"
 else
@@ -130,7 +134,8 @@ else
 fi
 if [ "$(ulimit -n)" != unlimited ] && [ $(( 2 * CONCURRENT_STREAMS + 200 )) -gt "$(ulimit -n)" ]; then
   say "warning: $CONCURRENT_STREAMS concurrent streams need about $(( 2 * CONCURRENT_STREAMS + 200 )) descriptors in a"\
-" gateway, more than $(ulimit -n): expect errors from the gateway (and the peer) in that phase"
+" gateway with an HTTP/1.1 upstream, more than $(ulimit -n): expect errors from the gateway (and the peer) in that"\
+" phase, but not through the h2c provider"
 fi
 
 # ---- processes, stopped on exit whatever happens
@@ -148,9 +153,10 @@ trap 'exit 130' INT TERM
 
 # An upper bound for the whole run: every process is killed after it even if this script is killed hard.
 TARGETS=2; [ -n "$PEER" ] && TARGETS=3
-# Held streams: each count is opened within 30 s + 6 ms a stream, held 2 s and closed within 30 s.
+# Held streams: each count is opened within 30 s + 6 ms a stream, held 2 s and closed within 30 s, through
+# each target and once more through the h2c provider.
 MAX_SECONDS=$(( TARGETS * (WARMUP + 6 * (PHASE_WARMUP + SECONDS_PER) + 30)
-  + TARGETS * (2 * 65 + 6 * (OPEN_STREAMS + CONCURRENT_STREAMS) / 1000) + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
+  + (TARGETS + 1) * (2 * 65 + 6 * (OPEN_STREAMS + CONCURRENT_STREAMS) / 1000) + 2 * WARMUP + 6 * SECONDS_PER + 300 ))
 
 free_port() {
   local port
@@ -183,7 +189,8 @@ wait_port upstream "$UP_PORT" "$UP_PID"
 
 GW_PORT=$(free_port)
 cat >"$WORK/g4f.json" <<EOF
-{"providers": [{"name": "bench", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "bench"}]}
+{"providers": [{"name": "bench", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "bench"},
+  {"name": "bench-h2c", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "bench", "http2": true}]}
 EOF
 # The README's command, with the config and port; a clean environment so that no key or G4F_* variable
 # of this shell adds a provider. The access log (stderr) goes to a file, as a deployment's would.
@@ -236,7 +243,7 @@ STATUS=0
 timeout "$MAX_SECONDS" java -cp "$BENCH_JAR" io.g4f.bench.WireBench --direct="$UP_PORT" --direct-pid="$UP_PID" \
   --gateway="$GW_PORT" --gateway-pid="$GW_PID" "${PEER_ARGS[@]}" --warmup="$WARMUP" --phase-warmup="$PHASE_WARMUP" \
   --seconds="$SECONDS_PER" --connections="$CONNECTIONS" --tokens="$TOKENS" --long-tokens="$LONG_TOKENS" \
-  --open-streams="$OPEN_STREAMS" --concurrent-streams="$CONCURRENT_STREAMS" --node="$NODE" \
+  --open-streams="$OPEN_STREAMS" --concurrent-streams="$CONCURRENT_STREAMS" --h2c-provider=bench-h2c --node="$NODE" \
   --node-ttft="$ROOT/bench/ttft.mjs" --clk-tck="$(getconf CLK_TCK)" --out="$OUT" | tee "$OUT/table.txt" || STATUS=$?
 
 if [ "$CLIENT" = 1 ]; then

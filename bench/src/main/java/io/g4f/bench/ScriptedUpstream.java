@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * interval is 0, else the role chunk at once and one content chunk per interval whose content is
  * {@code t<nanoTime>}, the moment it was written, so a reader in the same JVM can time its delivery.
  * With {@code eventPerWrite} (as {@link Upstream} runs it), an interval of 0 writes one event per write,
- * as real servers do, instead of the whole stream in one write.
+ * as real servers do, instead of the whole stream in one write. It speaks HTTP/1.1 and, on the same port, HTTP/2
+ * with prior knowledge (h2c), taking 100 streams a connection (Vert.x's default, about what real providers allow).
  */
 final class ScriptedUpstream extends VerticleBase {
 
@@ -62,7 +63,8 @@ final class ScriptedUpstream extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
+            .setHttp2ClearTextEnabled(true))
         .requestHandler(this::handle)
         .listen()
         .onSuccess(listening -> server = listening);

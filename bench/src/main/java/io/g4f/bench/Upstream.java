@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fast OpenAI-compatible upstream as a process of its own, for {@code bench/run.sh}: the
- * {@link ScriptedUpstream} on 127.0.0.1, streaming one SSE event per write as real servers do and
- * answering {@code stream: false} with one JSON completion. The request's model scripts the answer
+ * {@link ScriptedUpstream} on 127.0.0.1 (HTTP/1.1, and h2c on the same port), streaming one SSE event per write as
+ * real servers do and answering {@code stream: false} with one JSON completion. The request's model scripts the answer
  * ({@code load-<tokens>-<intervalMillis>}). It exits by itself after {@code --max-seconds}.
  *
  * <p>Run: {@code java -cp bench/target/g4f-bench.jar io.g4f.bench.Upstream --port=N [--max-seconds=900]}.

@@ -41,7 +41,9 @@ import org.HdrHistogram.Histogram;
  * whole answers; one request at a time (targets interleaved); time to first token on a raw keep-alive
  * socket (no {@code accept-encoding}, so nothing is compressed) and through Node's {@code fetch}
  * ({@code bench/ttft.mjs}, its default {@code accept-encoding}); and last, {@code --open-streams} and then
- * {@code --concurrent-streams} slow streams held open at once ({@link #hold}). CPU per request and
+ * {@code --concurrent-streams} slow streams held open at once ({@link #hold}), both also through the gateway's
+ * provider {@code --h2c-provider} when one is named (the same upstream, spoken to in h2c), of which the concurrent
+ * ones are reported. CPU per request and
  * resident memory are read from {@code /proc/<pid>} of each process named by {@code --*-pid}. Every
  * phase is bounded in time; the process exits by itself.
  *
@@ -68,6 +70,7 @@ public final class WireBench {
     DEFAULTS.put("long-tokens", "500");   // tokens of each long whole answer
     DEFAULTS.put("open-streams", "1000"); // slow streams held open at once to read RSS with them open
     DEFAULTS.put("concurrent-streams", "10000"); // slow streams held open at once to count errors
+    DEFAULTS.put("h2c-provider", "");     // the gateway's provider that speaks h2c to the upstream (none: not held)
     DEFAULTS.put("node", "");             // a node (18+) binary for the Node fetch time to first token (none: skipped)
     DEFAULTS.put("node-ttft", "");        // the path of bench/ttft.mjs
     DEFAULTS.put("clk-tck", "100");       // getconf CLK_TCK: the unit of utime/stime in /proc/<pid>/stat
@@ -94,9 +97,10 @@ public final class WireBench {
   /**
    * What holding {@code count} slow streams open at once through one target measured: {@code errors}
    * streams were not open (failed, or not open in time) when they were released; {@code openSeconds} from
-   * the first request until every stream was open or had failed (NaN if some were neither in time).
+   * the first request until every stream was open or had failed (NaN if some were neither in time); the
+   * target's RSS and open descriptors with them open.
    */
-  record Held(int count, long errors, String firstError, double openSeconds, double rssMiB) {}
+  record Held(int count, long errors, String firstError, double openSeconds, double rssMiB, double descriptors) {}
 
   private final Map<String, String> settings;
   private final List<Target> targets = new ArrayList<>();
@@ -178,6 +182,7 @@ public final class WireBench {
     int concurrent = (int) number("concurrent-streams");
     Map<String, Held> many = new LinkedHashMap<>();
     targets.forEach(target -> many.put(target.name(), hold(target, concurrent)));
+    Held h2c = settings.get("h2c-provider").isEmpty() ? null : holdThroughH2c(open, concurrent);
 
     row("whole answers, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> whole.get(target).perSecond());
     row("streams, " + connections + " conn (req/s)", "ratio", ">= 0.6", target -> streams.get(target).perSecond());
@@ -197,6 +202,16 @@ public final class WireBench {
         target -> (double) many.get(target).errors());
     row(String.format(Locale.ROOT, "%,d concurrent streams: open all (s)", concurrent), "times", "",
         target -> many.get(target).openSeconds());
+    row(String.format(Locale.ROOT, "%,d concurrent streams: descriptors", concurrent), "times", "",
+        target -> many.get(target).descriptors());
+    if (h2c != null) {
+      row(String.format(Locale.ROOT, "%,d concurrent streams, h2c upstream: errors", concurrent), "none", "0",
+          target -> target.equals("gateway") ? h2c.errors() : Double.NaN);
+      row(String.format(Locale.ROOT, "%,d concurrent streams, h2c upstream: open all (s)", concurrent), "times", "",
+          target -> target.equals("gateway") ? h2c.openSeconds() : Double.NaN);
+      row(String.format(Locale.ROOT, "%,d concurrent streams, h2c upstream: descriptors", concurrent), "times", "",
+          target -> target.equals("gateway") ? h2c.descriptors() : Double.NaN);
+    }
     row("time to steady rate (s)", "added s", "<= 20 s", steady::get);
     row("CPU per whole answer, " + connections + " conn (us)", "times", "", target -> whole.get(target).cpuMicrosPerRequest());
     row("CPU per stream, " + connections + " conn (us)", "times", "", target -> streams.get(target).cpuMicrosPerRequest());
@@ -204,6 +219,9 @@ public final class WireBench {
     printTable();
     errors.forEach((target, count) -> failures.add(target + ": " + count + " errors (all other phases), the first: "
         + firstErrors.get(target)));
+    if (h2c != null) {
+      many.put(h2cGateway().name(), h2c);
+    }
     many.forEach((target, h) -> {
       if (h.errors() > 0) {
         failures.add(String.format(Locale.ROOT, "%s, %,d concurrent streams: %d errors, the first: %s", target,
@@ -459,16 +477,35 @@ public final class WireBench {
   }
 
   /**
+   * {@code concurrent} streams held open through the gateway's h2c provider, after {@code open} of them: the open
+   * streams phase, as on the HTTP/1.1 path, warms the h2c path up.
+   */
+  private Held holdThroughH2c(int open, int concurrent) {
+    hold(h2cGateway(), open);
+    return hold(h2cGateway(), concurrent);
+  }
+
+  /**
+   * The gateway, asked for its provider {@code --h2c-provider} (the {@code x-g4f-provider} header), which speaks
+   * HTTP/2 with prior knowledge to the upstream: one descriptor per caller stream instead of two.
+   */
+  private Target h2cGateway() {
+    Target gateway = targets.get(1);
+    return new Target("gateway, h2c upstream", gateway.port(), gateway.pid(),
+        Map.of("x-g4f-provider", settings.get("h2c-provider")));
+  }
+
+  /**
    * Holds {@code count} slow streams open at once through the target (the upstream trickles a token per
    * {@value #HELD_TOKEN_MILLIS} ms): opens them {@value #OPEN_WINDOW} at a time (a stream is open once its
    * first chunk is read; each one open, or failed, lets the next one start), from source addresses
    * 127.0.0.2, .3, ... ({@value #STREAMS_PER_ADDRESS} each, a connection per stream), within 30 s + 6 ms a
    * stream. Once all are open, or that time is up, it keeps them {@value #HOLD_MILLIS} ms more, reads the
-   * target's RSS, and closes them: a stream that was not open then, or failed, is an error.
+   * target's RSS and open descriptors, and closes them: a stream that was not open then, or failed, is an error.
    */
   private Held hold(Target target, int count) {
     if (count <= 0) {
-      return new Held(0, 0, null, Double.NaN, Double.NaN);
+      return new Held(0, 0, null, Double.NaN, Double.NaN, Double.NaN);
     }
     long openMillis = 30_000 + 6L * count;
     Buffer body = LoadClient.chatRequest(ScriptedUpstream.model(
@@ -527,6 +564,7 @@ public final class WireBench {
     double openSeconds = settled.get() == count ? (lastSettled.get() - start) / 1e9 : Double.NaN;
     sleep(HOLD_MILLIS);
     double rss = rssMiB(target.pid());
+    double descriptors = descriptors(target.pid());
     released.set(true);
     long errors = count - open.get();
     if (settled.get() < count) {
@@ -542,9 +580,9 @@ public final class WireBench {
     }
     sleep(1000);
     log(String.format(Locale.ROOT, "%,d streams held open, %s: %d errors%s, all open or failed in %s s; RSS with them"
-        + " open %.0f MiB", count, target.name(), errors, errors > 0 ? " (the first: " + firstError.get() + ")" : "",
-        format(openSeconds), rss));
-    return new Held(count, errors, firstError.get(), openSeconds, rss);
+        + " open %.0f MiB, descriptors %s", count, target.name(), errors,
+        errors > 0 ? " (the first: " + firstError.get() + ")" : "", format(openSeconds), rss, format(descriptors)));
+    return new Held(count, errors, firstError.get(), openSeconds, rss, descriptors);
   }
 
   /**
@@ -716,11 +754,13 @@ public final class WireBench {
     StringBuilder out = new StringBuilder(String.format("%ngateway JVM flags: %s; open files limit: %s%n",
         Optional.of(jvmFlags(gateway)).filter(flags -> !flags.isEmpty()).orElse("none (the JVM's defaults)"),
         openFilesLimit(gateway)));
-    out.append(String.format("%-42s", "metric"));
+    int width = table.keySet().stream().mapToInt(String::length).max().orElse(0);
+    String metricCell = "%-" + width + "s";
+    out.append(String.format(metricCell, "metric"));
     columns.forEach(column -> out.append(String.format(" | %15s", column)));
-    out.append('\n').append("-".repeat(42 + columns.size() * 18)).append('\n');
+    out.append('\n').append("-".repeat(width + columns.size() * 18)).append('\n');
     table.forEach((metric, cells) -> {
-      out.append(String.format("%-42s", metric));
+      out.append(String.format(metricCell, metric));
       columns.forEach(column -> out.append(String.format(" | %15s", cells.getOrDefault(column, ""))));
       out.append('\n');
     });
@@ -901,6 +941,18 @@ public final class WireBench {
       // gone
     }
     return Double.NaN;
+  }
+
+  /** How many descriptors a process has open (entries of {@code /proc/<pid>/fd}), NaN without a pid. */
+  static double descriptors(long pid) {
+    if (pid <= 0) {
+      return Double.NaN;
+    }
+    try (var entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return entries.count();
+    } catch (IOException e) {
+      return Double.NaN;
+    }
   }
 
   /** The median in microseconds, NaN when nothing was recorded. */

@@ -33,9 +33,9 @@ public class ClientOptions {
   /** Default number of retries after a retryable failure: {@value}. */
   public static final int DEFAULT_MAX_RETRIES = 2;
   /**
-   * Default largest number of HTTP/1.1 connections to one provider address: {@value}. A streamed
-   * answer holds its connection until it ends, so this bounds the concurrent streams per provider
-   * (a gateway holds thousands); the pool costs about 4 bytes a slot.
+   * Default largest number of connections to one provider address: {@value}. A streamed answer holds an
+   * HTTP/1.1 connection until it ends, so this bounds the concurrent HTTP/1.1 streams per provider (a gateway
+   * holds thousands); the pool costs about 4 bytes a slot.
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default consecutive provider-side failures that open a provider's circuit: {@value}. */
@@ -65,6 +65,7 @@ public class ClientOptions {
   private boolean shuffleProviders;
   private List<String> allowedPrivateImageHosts = List.of();
   private boolean storeImages;
+  private boolean http2;
 
   /** Options with the defaults. */
   public ClientOptions() {
@@ -99,6 +100,7 @@ public class ClientOptions {
     shuffleProviders = other.shuffleProviders;
     allowedPrivateImageHosts = other.allowedPrivateImageHosts;
     storeImages = other.storeImages;
+    http2 = other.http2;
   }
 
   /** Options from JSON; absent keys keep their defaults. */
@@ -148,6 +150,7 @@ public class ClientOptions {
       setAllowedPrivateImageHosts(allowed);
     }
     storeImages = json.getBoolean("storeImages", storeImages);
+    http2 = json.getBoolean("http2", http2);
     validate();
   }
 
@@ -182,6 +185,9 @@ public class ClientOptions {
     }
     if (storeImages) {
       json.put("storeImages", true);
+    }
+    if (http2) {
+      json.put("http2", true);
     }
     return json;
   }
@@ -381,7 +387,12 @@ public class ClientOptions {
     return this;
   }
 
-  /** The largest number of HTTP/1.1 connections to one provider address (so of concurrent streams to it). */
+  /**
+   * The largest number of connections to one provider address. An HTTP/1.1 connection carries one call at a time,
+   * so this bounds the concurrent HTTP/1.1 streams to it. An HTTP/2 connection carries as many as the server allows
+   * (its {@code SETTINGS_MAX_CONCURRENT_STREAMS}, commonly 100 to 256), so a fiftieth as many HTTP/2 connections
+   * (200 by default) are opened to one address at most: as many concurrent streams or more.
+   */
   public int getMaxConnections() {
     return maxConnections;
   }
@@ -483,6 +494,24 @@ public class ClientOptions {
   /** Sets whether images asked for as {@code url} are always stored under the images directory. */
   public ClientOptions setStoreImages(boolean storeImages) {
     this.storeImages = storeImages;
+    return this;
+  }
+
+  /**
+   * Whether plain {@code http://} providers are spoken to in HTTP/2 with prior knowledge (h2c: no upgrade request,
+   * the server must speak HTTP/2 on that port); false by default: HTTP/1.1. On {@code https://}
+   * the client speaks HTTP/2 whenever the server offers it (ALPN) and HTTP/1.1 otherwise, whatever this says.
+   * Streams to one provider then share a few connections (a cancelled one resets its own stream only), so a gateway
+   * holds one descriptor per caller instead of two. Every plain-http provider of this client must speak h2c, and
+   * so must an {@code http://} proxy that plain-http requests go through; image URLs are still fetched in HTTP/1.1.
+   */
+  public boolean isHttp2() {
+    return http2;
+  }
+
+  /** Sets whether plain {@code http://} providers are spoken to in HTTP/2 with prior knowledge (h2c). */
+  public ClientOptions setHttp2(boolean http2) {
+    this.http2 = http2;
     return this;
   }
 

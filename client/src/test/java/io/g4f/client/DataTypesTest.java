@@ -105,8 +105,10 @@ class DataTypesTest {
         .setApiKey("k").setProxy("socks5://h:1080").setBaseUrl("http://127.0.0.1:1/v1").setConnectTimeout(1)
         .setIdleTimeout(2).setTotalTimeout(3).setMaxRetries(4).setMaxConnections(5).setImagesDir("/tmp/x")
         .setTrustedCertificates("/etc/ca.pem").setAllowedPrivateImageHosts(List.of("images.internal", "10.1.0.0/16"))
-        .setStoreImages(true);
+        .setStoreImages(true).setHttp2(true);
 
+    assertThat(options.toJson().getBoolean("http2")).isTrue();
+    assertThat(new ClientOptions().isHttp2()).as("HTTP/1.1 on http:// by default").isFalse();
     assertThat(options.toJson().getJsonArray("allowedPrivateImageHosts"))
         .containsExactly("images.internal", "10.1.0.0/16");
     assertThat(options.toJson().getBoolean("storeImages")).isTrue();

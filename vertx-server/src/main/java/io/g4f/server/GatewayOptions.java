@@ -22,7 +22,7 @@ import java.util.Random;
 
 /**
  * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
- * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models"}],
+ * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models","http2"}],
  * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
  * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
@@ -586,7 +586,7 @@ public class GatewayOptions {
       "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention",
       "eventLoops");
   private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
-      "timeouts", "retries");
+      "timeouts", "retries", "http2");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
   private static final List<String> RETENTION_KEYS = List.of("maxFiles", "maxAge");
 
@@ -597,7 +597,8 @@ public class GatewayOptions {
    * another provider of the {@linkplain #getProviderRegistry() registry} (one found with
    * {@link java.util.ServiceLoader}), or the fully qualified name of a {@link Provider} class with a public
    * no-argument constructor (made once, and added to the registry); {@code baseUrl} is then optional.
-   * {@code apiKey} and {@code models} are optional. {@code models} maps
+   * {@code apiKey} and {@code models} are optional; {@code "http2": true} speaks HTTP/2 with prior knowledge (h2c) to
+   * an {@code http://} {@code baseUrl} ({@link ClientOptions#isHttp2()}). {@code models} maps
    * group names to {@link ModelGroup}s; {@code circuitBreaker} sets {@code failureThreshold} and
    * {@code coolDown} (ms). Every key at every level must be known.
    *
@@ -630,7 +631,8 @@ public class GatewayOptions {
       String providerName = generic ? "OpenAI" : providerOfType(type, where);
       String baseUrl = baseUrl(ConfigReader.field(provider, "baseUrl", String.class, generic, where), type, where);
       ClientOptions client = new ClientOptions().setProvider(providerName).setBaseUrl(baseUrl)
-          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
+          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where))
+          .setHttp2(Boolean.TRUE.equals(ConfigReader.field(provider, "http2", Boolean.class, false, where)));
       addProvider(name, client, ConfigReader.strings(provider, "models", where));
       providerLimits.put(name.toLowerCase(Locale.ROOT), UpstreamLimits.fromConfig(provider, where));
     }

@@ -57,6 +57,8 @@ class GatewayConfigTest {
       "{'providers':[" + OAI + "],'timeouts':{'idle':0}}            | timeouts.idle must be an integer >= 1",
       "{'providers':[" + OAI + "],'retries':'2'}                    | retries must be an integer >= 0",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','timeouts':{'connect':-5}}]} | providers[0].timeouts.connect must be an integer >= 1",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','http2':'yes'}]} | providers[0].http2 must be a boolean",
+      "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','htpp2':true}]} | Unknown config key 'providers[0].htpp2' (did you mean 'http2'?)",
       "{'providers':[{'name':'a','type':'openai','baseUrl':'http://h/v1','retires':1}]} | Unknown config key 'providers[0].retires' (did you mean 'retries'?)",
       "{'providers':[" + OAI + "],'shutdownTimeout':-1}             | shutdownTimeout must be an integer >= 0",
       "{'providers':[" + OAI + "],'eventLoops':0}                   | eventLoops must be an integer >= 1",
@@ -100,6 +102,15 @@ class GatewayConfigTest {
     assertThat(options.provider("v1").client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
     assertThat(options.provider("native").client().getBaseUrl()).as("the native API adds /api itself")
         .isEqualTo("http://127.0.0.1:11434");
+  }
+
+  @Test
+  void http2IsSetPerProvider() {
+    GatewayOptions options = apply("{'providers':[" + OAI + ",{'name':'h2c','type':'openai','baseUrl':'http://h/v1',"
+        + "'http2':true}]}");
+
+    assertThat(options.clientOptions(options.provider("h2c")).isHttp2()).isTrue();
+    assertThat(options.clientOptions(options.provider("oai")).isHttp2()).as("HTTP/1.1 on http:// by default").isFalse();
   }
 
   @Test

@@ -61,10 +61,24 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   private final Routing imageRouting;
   private final Routing embeddingRouting;
   private final ProxyOptions proxy;
+  /** The providers' client: HTTP/2 on https:// when offered, and on http:// too (h2c) with {@link ClientOptions#isHttp2()}. */
   private final HttpClientAgent httpClient;
+  /** Image URLs' client: HTTP/1.1 on http://, whatever the providers speak; {@link #httpClient} when that is so too. */
+  private final HttpClientAgent downloadClient;
   private final ImageDownloads downloads;
   private final Retry retry;
   private final boolean ownsVertx;
+  /**
+   * The streams an HTTP/2 connection is counted for when the pool is sized: half the usual server limit of 100, so
+   * that maxConnections / 50 HTTP/2 connections carry at least as many streams as maxConnections HTTP/1.1 ones would.
+   * That bound also limits a burst: each call that finds no connection ready opens one, up to the bound.
+   */
+  private static final int STREAMS_PER_HTTP2_CONNECTION = 50;
+  /**
+   * The receive window of an HTTP/2 connection, as large as HTTP/2 allows: each stream's own window (64 KiB) bounds
+   * what a paused reader holds, and a stream whose caller stopped reading never stalls the others on its connection.
+   */
+  private static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
   /** The options of a call that has none. */
   private static final DirectCallOptions NO_OPTIONS = new DirectCallOptions();
 
@@ -110,21 +124,29 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         .setProtocolVersion(HttpVersion.HTTP_1_1)
         .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
         .setUseAlpn(true)
+        .setHttp2ClearTextUpgrade(false)
+        .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW)
         .setDecompressionSupported(true)
         .setVerifyHost(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getConnectTimeout()));
     if (options.getTrustedCertificates() != null) {
       http.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustedCertificates()));
     }
-    this.httpClient = vertx.createHttpClient(http, new PoolOptions()
-        .setHttp1MaxSize(options.getMaxConnections()).setHttp2MaxSize(8));
-    this.downloads = new ImageDownloads(vertx, httpClient, ImageUrlGuard.of(options.getAllowedPrivateImageHosts()),
-        options.getConnectTimeout(), options.getIdleTimeout());
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.getMaxConnections())
+        .setHttp2MaxSize((options.getMaxConnections() + STREAMS_PER_HTTP2_CONNECTION - 1)
+            / STREAMS_PER_HTTP2_CONNECTION);
+    this.downloadClient = vertx.createHttpClient(http, pool);
+    this.httpClient = options.isHttp2()
+        ? vertx.createHttpClient(new HttpClientOptions(http).setProtocolVersion(HttpVersion.HTTP_2), pool)
+        : downloadClient;
+    this.downloads = new ImageDownloads(vertx, downloadClient,
+        ImageUrlGuard.of(options.getAllowedPrivateImageHosts()), options.getConnectTimeout(), options.getIdleTimeout());
   }
 
   @Override
   public Future<Void> close() {
-    Future<Void> closed = httpClient.close();
+    Future<Void> closed = downloadClient == httpClient ? httpClient.close()
+        : Future.join(httpClient.close(), downloadClient.close()).mapEmpty();
     return ownsVertx ? closed.eventually(vertx::close) : closed;
   }
 

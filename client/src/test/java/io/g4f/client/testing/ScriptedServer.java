@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScriptedServer implements AutoCloseable {
 
-  /** One received request. */
-  public record Received(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+  /** One received request, with the HTTP version it came in. */
+  public record Received(HttpMethod method, String uri, MultiMap headers, Buffer body, HttpVersion version) {
 
     /** The body as JSON. */
     public JsonObject json() {
@@ -60,7 +61,11 @@ public final class ScriptedServer implements AutoCloseable {
     return start(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()));
   }
 
-  private static ScriptedServer start(Vertx vertx, HttpServerOptions options) {
+  /**
+   * Starts a server with {@code options} (host and port are set to 127.0.0.1 and an ephemeral port): HTTP/2 with
+   * {@code setSsl(true).setUseAlpn(true)}, say; Vert.x servers also take h2c with prior knowledge on plain ports.
+   */
+  public static ScriptedServer start(Vertx vertx, HttpServerOptions options) {
     ScriptedServer scripted = new ScriptedServer(vertx);
     scripted.tls = options.isSsl();
     scripted.server = await(vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
@@ -174,7 +179,7 @@ public final class ScriptedServer implements AutoCloseable {
     request.pause();
     request.body().onSuccess(body -> {
       received.add(new Received(request.method(), request.uri(), MultiMap.caseInsensitiveMultiMap()
-          .addAll(request.headers()), body));
+          .addAll(request.headers()), body, request.version()));
       Handler<HttpServerRequest> handler = routes.get(request.method().name() + " " + request.path());
       bodies.put(request, body);
       request.response().endHandler(v -> bodies.remove(request));
