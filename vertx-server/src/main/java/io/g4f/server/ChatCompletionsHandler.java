@@ -215,7 +215,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         return;
       }
       response.write(events).onFailure(gone -> stream.cancel());
-      if (response.writeQueueFull()) {
+      // A write that fails at once (the reader is gone) cancels the stream, whose failure ends the response.
+      if (!response.ended() && response.writeQueueFull()) {
         stream.pause();
         response.drainHandler(drained -> stream.resume());
       }
