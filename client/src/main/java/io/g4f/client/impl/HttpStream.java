@@ -17,8 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * A stream of items decoded from a streamed HTTP response: chat chunks ({@link Chunks}) or a provider's own
- * server-sent events ({@link Events}). Demand-driven: the response is read only while the consumer has demand,
- * so items wait here for at most one network read. All state is touched on the response's context; calls from
+ * server-sent events ({@link Events}). Demand-driven: the response is paused as soon as items wait without a
+ * consumer (no handler yet, or no demand), so items wait here for at most one network read; a consumer that sets
+ * its handler in the callback that got the stream (the usual case) gets the items as they are read, without the
+ * response ever being paused. All state is touched on the response's context; calls from
  * other threads hop onto it, in order.
  *
  * @param <T> the items
@@ -62,7 +64,6 @@ abstract class HttpStream<T, S extends CancellableStream<T>> extends QueuedStrea
     response.handler(this::onBytes);
     response.endHandler(v -> onUpstreamEnd());
     response.exceptionHandler(this::onUpstreamFailure);
-    onStarved(true);
   }
 
   private void onBytes(Buffer bytes) {
