@@ -3,6 +3,7 @@ package io.g4f.client.spi.toolkit;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a scratch array that the
  * parsers of a thread share (an idle parser holds none, so an open stream costs a few hundred bytes); a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
  * raw bytes once complete, so multi-byte UTF-8 characters may be split anywhere; malformed bytes
- * decode to U+FFFD. {@code data} values are kept as raw bytes and decoded once per event.
+ * decode to U+FFFD. {@code data} values are kept as raw bytes, and an event's data is decoded only when asked
+ * for (see {@link Event}).
  *
  * <p>The sink is called synchronously from {@link #feed}; an exception it throws propagates to the
  * caller of {@code feed}. The sink may call {@link #end()}: the rest of the current buffer is then
@@ -22,18 +24,101 @@ import java.util.function.Consumer;
 public final class SseParser {
 
   /**
-   * One dispatched event.
+   * One dispatched event, with the fields (and the equality) of a record.
    *
    * <p>{@code event} defaults to "message"; {@code id} is the last event ID in effect (persists
    * across events per spec, null if never set); {@code retry} is the last valid retry field value
-   * in milliseconds or null.
-   *
-   * @param event the event type, "message" unless an {@code event} field set a non-empty type
-   * @param data the data lines joined with "\n", without a trailing newline
-   * @param id the last event ID in effect, or null if no {@code id} field was ever accepted
-   * @param retry the last valid {@code retry} value in milliseconds, or null if none was seen
+   * in milliseconds or null. The data of a parsed event is kept as the UTF-8 bytes it came in:
+   * {@link #data()} decodes them once, when first called, and {@link #dataAs} and {@link #dataIs} read
+   * them without decoding, so a JSON event is parsed straight from its bytes.
    */
-  public record Event(String event, String data, String id, Long retry) {}
+  public static final class Event {
+
+    private final String event;
+    /** The data's UTF-8 bytes, or null for an event made from a string. */
+    private final byte[] utf8;
+    private String data;
+    private final String id;
+    private final Long retry;
+
+    /**
+     * An event with the given fields.
+     *
+     * @param event the event type, "message" unless an {@code event} field set a non-empty type
+     * @param data the data lines joined with "\n", without a trailing newline
+     * @param id the last event ID in effect, or null if no {@code id} field was ever accepted
+     * @param retry the last valid {@code retry} value in milliseconds, or null if none was seen
+     */
+    public Event(String event, String data, String id, Long retry) {
+      this(event, null, Objects.requireNonNull(data, "data"), id, retry);
+    }
+
+    private Event(String event, byte[] utf8, String data, String id, Long retry) {
+      this.event = event;
+      this.utf8 = utf8;
+      this.data = data;
+      this.id = id;
+      this.retry = retry;
+    }
+
+    /** The event type, "message" unless an {@code event} field set a non-empty type. */
+    public String event() {
+      return event;
+    }
+
+    /** The data lines joined with "\n", without a trailing newline. */
+    public String data() {
+      if (data == null) {
+        data = decode(utf8, 0, utf8.length);
+      }
+      return data;
+    }
+
+    /** The last event ID in effect, or null if no {@code id} field was ever accepted. */
+    public String id() {
+      return id;
+    }
+
+    /** The last valid {@code retry} value in milliseconds, or null if none was seen. */
+    public Long retry() {
+      return retry;
+    }
+
+    /**
+     * The data read as JSON of {@code type}, from its bytes.
+     *
+     * @throws java.io.UncheckedIOException when it is not JSON of that shape
+     */
+    public <T> T dataAs(Class<T> type) {
+      return utf8 != null ? Json.decode(utf8, type) : Json.decode(data, type);
+    }
+
+    /** Whether the data is {@code text}, compared without decoding it. */
+    public boolean dataIs(String text) {
+      if (utf8 == null) {
+        return data.equals(text);
+      }
+      // A string of n chars takes n to 3n bytes in UTF-8: most data is told apart by its length alone.
+      return utf8.length >= text.length() && utf8.length <= 3L * text.length()
+          && Arrays.equals(utf8, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Event that && event.equals(that.event) && data().equals(that.data())
+          && Objects.equals(id, that.id) && Objects.equals(retry, that.retry);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(event, data(), id, retry);
+    }
+
+    @Override
+    public String toString() {
+      return "Event[event=" + event + ", data=" + data() + ", id=" + id + ", retry=" + retry + "]";
+    }
+  }
 
   /** Default limit, in bytes, for a single line and for the accumulated data of one event. */
   public static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -304,14 +389,14 @@ public final class SseParser {
       eventType = null;
       return;
     }
-    String data = decode(dataBuf, 0, dataLen - 1);
+    byte[] data = Arrays.copyOf(dataBuf, dataLen - 1);
     String type = eventType == null || eventType.isEmpty() ? DEFAULT_EVENT_TYPE : eventType;
     dataLen = 0;
     eventType = null;
     if (dataBuf.length > RETAIN_LIMIT) {
       dataBuf = new byte[INITIAL_CAPACITY];
     }
-    sink.accept(new Event(type, data, lastEventId, retry));
+    sink.accept(new Event(type, data, null, lastEventId, retry));
   }
 
   private void fail(String message) {

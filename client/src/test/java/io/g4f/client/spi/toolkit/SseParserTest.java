@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.g4f.client.spi.toolkit.SseParser.Event;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -260,6 +262,22 @@ class SseParserTest {
   void multiByteUtf8SplitInsideCharacter() {
     byte[] all = utf8("data: héllo 🐱 世界\n\n");
     assertSplitInvariant(all, List.of(msg("héllo 🐱 世界")));
+  }
+
+  @Test
+  void anEventsDataIsComparedAndReadAsJsonFromItsBytes() {
+    List<Event> events = parse("data: [DONE]\n\ndata: é世\n\ndata: {\"id\":\"c\",\"object\":\"x\"}\n\n");
+
+    assertThat(events.get(0).dataIs("[DONE]")).isTrue();
+    assertThat(events.get(0).dataIs("[DONE")).isFalse();
+    assertThat(events.get(1).dataIs("é世")).isTrue();
+    assertThat(events.get(1).dataIs("e世")).isFalse();
+    assertThat(events.get(2).dataIs("[DONE]")).isFalse();
+    assertThat(events.get(2).dataAs(Map.class)).containsEntry("id", "c").containsEntry("object", "x");
+    assertThat(events.get(2).dataAs(Map.class)).isEqualTo(new Event("message", events.get(2).data(), null, null)
+        .dataAs(Map.class));
+    assertThat(new Event("message", "[DONE]", null, null).dataIs("[DONE]")).isTrue();
+    assertThatThrownBy(() -> events.get(0).dataAs(Map.class)).isInstanceOf(UncheckedIOException.class);
   }
 
   @Test
