@@ -12,10 +12,11 @@ import java.util.function.Consumer;
  * interpretation" rules. Not thread-safe; feed it from one thread.
  *
  * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a scratch array that the
- * parsers of a thread share (an idle parser holds none, so an open stream costs a few hundred bytes); a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
- * raw bytes once complete, so multi-byte UTF-8 characters may be split anywhere; malformed bytes
- * decode to U+FFFD. {@code data} values are kept as raw bytes, and an event's data is decoded only when asked
- * for (see {@link Event}).
+ * parsers of a thread share, as they share line and data buffers: a parser holds one only while a line or an
+ * event spans two {@link #feed} calls, so an open stream between events costs no buffer. A line is only copied
+ * when it spans two feeds. Lines are decoded from their raw bytes once complete, so multi-byte UTF-8
+ * characters may be split anywhere; malformed bytes decode to U+FFFD. {@code data} values are kept as raw
+ * bytes, and an event's data is decoded only when asked for (see {@link Event}).
  *
  * <p>The sink is called synchronously from {@link #feed}; an exception it throws propagates to the
  * caller of {@code feed}. The sink may call {@link #end()}: the rest of the current buffer is then
@@ -139,15 +140,23 @@ public final class SseParser {
   private final Consumer<Event> sink;
 
   /**
-   * The thread's scratch array for raw bytes copied out of an input buffer, CHUNK at a time; taken (set to null)
-   * while a {@link #feed} uses it, so a feed nested in a sink gets an array of its own.
+   * A thread's arrays: the scratch array that raw bytes are copied into out of an input buffer, CHUNK at a time,
+   * and a spare line and data buffer, lent to a parser for one {@link #feed} and given back unless a line or an
+   * event is left incomplete, so that a parser between two feeds holds no array (an open stream costs no buffer).
+   * Taken (the thread's slot set to null) while a feed uses them, so a feed nested in a sink gets arrays of its own.
    */
-  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
-  /** Bytes of a line that has started but not yet been terminated. */
-  private byte[] lineBuf = new byte[INITIAL_CAPACITY];
+  private static final class Spares {
+    final byte[] scratch = new byte[CHUNK];
+    byte[] line;
+    byte[] data;
+  }
+
+  private static final ThreadLocal<Spares> SPARES = new ThreadLocal<>();
+  /** Bytes of a line that has started but not yet been terminated; null between feeds when there is none. */
+  private byte[] lineBuf;
   private int lineLen;
-  /** Raw UTF-8 of the data buffer: each data value followed by LF. */
-  private byte[] dataBuf = new byte[INITIAL_CAPACITY];
+  /** Raw UTF-8 of the data buffer, each data value followed by LF; null between feeds when it is empty. */
+  private byte[] dataBuf;
   private int dataLen;
 
   private String eventType;
@@ -198,22 +207,43 @@ public final class SseParser {
     if (total == 0 || ended) {
       return;
     }
-    byte[] scratch = SCRATCH.get();
-    SCRATCH.set(null);
-    if (scratch == null) {
-      scratch = new byte[CHUNK];
+    Spares spares = SPARES.get();
+    SPARES.set(null);
+    if (spares == null) {
+      spares = new Spares();
+    }
+    if (lineBuf == null) {
+      lineBuf = spares.line != null ? spares.line : new byte[INITIAL_CAPACITY];
+      spares.line = null;
+    }
+    if (dataBuf == null) {
+      dataBuf = spares.data != null ? spares.data : new byte[INITIAL_CAPACITY];
+      spares.data = null;
     }
     try {
       int pos = 0;
       while (pos < total && !ended) {
         int n = Math.min(CHUNK, total - pos);
-        bytes.getBytes(pos, pos + n, scratch, 0);
+        bytes.getBytes(pos, pos + n, spares.scratch, 0);
         pos += n;
-        scan(scratch, n);
+        scan(spares.scratch, n);
       }
     } finally {
-      SCRATCH.set(scratch);
+      if (lineLen == 0) {
+        spares.line = spare(lineBuf, spares.line);
+        lineBuf = null;
+      }
+      if (dataLen == 0) {
+        spares.data = spare(dataBuf, spares.data);
+        dataBuf = null;
+      }
+      SPARES.set(spares);
     }
+  }
+
+  /** The array to keep as a thread's spare: {@code used}, unless it is missing or grew too large to keep. */
+  private static byte[] spare(byte[] used, byte[] spare) {
+    return used != null && used.length <= RETAIN_LIMIT ? used : spare;
   }
 
   /** End of stream: an incomplete event (no terminating blank line) is discarded, as the spec says. */
@@ -223,8 +253,8 @@ public final class SseParser {
     dataLen = 0;
     eventType = null;
     skipLf = false;
-    lineBuf = new byte[0];
-    dataBuf = new byte[0];
+    lineBuf = null;
+    dataBuf = null;
   }
 
   private void scan(byte[] chunk, int n) {

@@ -265,6 +265,31 @@ class SseParserTest {
   }
 
   @Test
+  void parsersOfOneThreadKeepTheirOwnIncompleteLinesAndEvents() {
+    List<Event> first = new ArrayList<>();
+    List<Event> second = new ArrayList<>();
+    List<Event> nested = new ArrayList<>();
+    SseParser inner = new SseParser(nested::add);
+    SseParser a = new SseParser(event -> {
+      first.add(event);
+      inner.feed(buf("data: in"));
+      inner.feed(buf("ner\n\n"));
+    });
+    SseParser b = new SseParser(second::add);
+
+    a.feed(buf("data: one\ndata: hel"));
+    b.feed(buf("data: wor"));
+    a.feed(buf("lo\n"));
+    b.feed(buf("ld\ndata: two\n"));
+    a.feed(buf("\n"));
+    b.feed(buf("\n"));
+
+    assertThat(first).containsExactly(msg("one\nhello"));
+    assertThat(second).containsExactly(msg("world\ntwo"));
+    assertThat(nested).containsExactly(msg("inner"));
+  }
+
+  @Test
   void anEventsDataIsComparedAndReadAsJsonFromItsBytes() {
     List<Event> events = parse("data: [DONE]\n\ndata: é世\n\ndata: {\"id\":\"c\",\"object\":\"x\"}\n\n");
 
