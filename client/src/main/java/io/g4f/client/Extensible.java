@@ -26,12 +26,15 @@ import org.jspecify.annotations.Nullable;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public abstract class Extensible<T extends Extensible<T>> {
 
+  /** Created with the first extra property, or when {@link #getExtra()} is first called: most values have none. */
   @JsonIgnore
-  private final Map<String, @Nullable Object> extra = new LinkedHashMap<>();
+  private @Nullable Map<String, @Nullable Object> extra;
 
   /** Properties not modelled by this type, in arrival order; a live, mutable view. */
-  @JsonAnyGetter
   public Map<String, @Nullable Object> getExtra() {
+    if (extra == null) {
+      extra = new LinkedHashMap<>();
+    }
     return extra;
   }
 
@@ -39,7 +42,13 @@ public abstract class Extensible<T extends Extensible<T>> {
   @JsonAnySetter
   @SuppressWarnings("unchecked")
   public T putExtra(String name, @Nullable Object value) {
-    extra.put(name, value);
+    getExtra().put(name, value);
     return (T) this;
+  }
+
+  /** The extra properties as written to JSON, without creating a map for a value that has none. */
+  @JsonAnyGetter
+  private Map<String, @Nullable Object> extraJson() {
+    return extra == null ? Map.of() : extra;
   }
 }

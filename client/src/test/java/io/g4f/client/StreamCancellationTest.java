@@ -134,6 +134,36 @@ class StreamCancellationTest {
   }
 
   @Test
+  void aTotalTimeoutEndsAStreamWhoseChunksKeepItFromBeingIdle(Vertx vertx) throws Exception {
+    await(client.chat().completions().stream(ChatCompletionRequest.of("m", "warm up"))).cancel();
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(FIRST);
+      vertx.setPeriodic(50, id -> {
+        if (request.response().closed()) {
+          vertx.cancelTimer(id);
+        } else {
+          request.response().write(FIRST);
+        }
+      });
+    });
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(300).setTotalTimeout(900));
+    long start = System.nanoTime();
+    ChatCompletionStream stream = await(impatient.chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    AtomicInteger chunks = new AtomicInteger();
+    stream.exceptionHandler(failed::complete);
+    stream.handler(chunk -> chunks.incrementAndGet());
+
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(RequestTimeoutException.class)
+        .hasMessageContaining("total timeout");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(900);
+    assertThat(chunks.get()).as("chunks before the deadline").isGreaterThan(5);
+    awaitClosedConnections(2); // the warm-up's and this stream's
+    await(impatient.close());
+  }
+
+  @Test
   void aTotalTimeoutBeforeTheAnswerFailsTheFutureAndClosesTheConnection(Vertx vertx) {
     upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> { });
     AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())

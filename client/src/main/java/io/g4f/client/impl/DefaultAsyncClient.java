@@ -40,10 +40,12 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process {@link AsyncClient}: routes each call to its provider(s), attaches vision inputs,
@@ -158,8 +160,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
             return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
-                    context -> provider.chat(sent, context), discarded -> { })));
+                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                    context -> provider.chat(sent, context))));
           }));
     });
   }
@@ -172,11 +174,11 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
             return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                    () -> call.routing().guard(provider, () -> attempt(call, provider, true,
-                        context -> provider.streamChat(sent, context), ChatCompletionStream::cancel)))
-                .map(stream -> cancelledWith(call, new GuardedStream.Chunks(vertx, stream, provider.name(),
-                    provider instanceof EntryProvider, options.getIdleTimeout(),
-                    TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()))));
+                    () -> call.routing().guard(provider, () -> streamAttempt(call, provider,
+                        context -> provider.streamChat(sent, context),
+                        (stream, watchdog) -> new GuardedStream.Chunks(vertx, watchdog, stream, provider.name(),
+                            provider instanceof EntryProvider, options.getIdleTimeout()))))
+                .map(stream -> cancelledWith(call, stream));
           }));
     });
   }
@@ -202,8 +204,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           return call.routing().run(model, (provider, fallbackFollows) -> {
             Buffer sent = forProvider(provider, body, model);
             return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
-                    context -> provider.messages(sent, context), discarded -> { })));
+                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                    context -> provider.messages(sent, context))));
           });
         });
       }
@@ -217,10 +219,11 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           return call.routing().run(model, (provider, fallbackFollows) -> {
             Buffer sent = forProvider(provider, streamed, model);
             return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                    () -> call.routing().guard(provider, () -> attempt(call, provider, true,
-                        context -> provider.streamMessages(sent, context), CancellableStream::cancel)))
-                .map(stream -> cancelledWith(call, new GuardedStream.Events(vertx, stream, provider.name(),
-                    options.getIdleTimeout(), TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime()))));
+                    () -> call.routing().guard(provider, () -> streamAttempt(call, provider,
+                        context -> provider.streamMessages(sent, context),
+                        (stream, watchdog) -> new GuardedStream.Events(vertx, watchdog, stream, provider.name(),
+                            options.getIdleTimeout()))))
+                .map(stream -> cancelledWith(call, stream));
           });
         });
       }
@@ -272,8 +275,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
         return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
-                    context -> provider.generateImages(sent, context), discarded -> { })))
+                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                    context -> provider.generateImages(sent, context))))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
                 options.getImagesDir(), options.isStoreImages()));
       });
@@ -302,8 +305,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         String model = Routing.modelFor(provider, request.getModel());
         EmbeddingRequest sent = model.equals(request.getModel()) ? request : request.copy().setModel(model);
         return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider, false,
-                    context -> provider.embed(sent, context), discarded -> { })))
+                () -> call.routing().guard(provider, () -> attempt(call, provider,
+                    context -> provider.embed(sent, context))))
             .map(embeddings -> encoded(embeddings, format, provider.name()));
       });
     });
@@ -352,37 +355,57 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), cancelled);
   }
 
+  /** One attempt at a whole answer, bounded by the deadline; on timeout the provider is told to cancel. */
+  private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt) {
+    return attempt(call, provider, attempt, null, discarded -> { });
+  }
+
   /**
-   * One attempt, bounded by the deadline and, when {@code idle} (a stream's start), by the idle timeout; on
-   * timeout the provider is told to cancel, and a result that arrives too late is released with {@code discard}.
+   * One attempt at a stream, bounded by the deadline and, until the provider answers, the idle timeout; on timeout
+   * the provider is told to cancel, and a stream that answers too late is cancelled. The stream {@code guard} makes
+   * of the answer takes the attempt's {@link Watchdog} over.
    */
-  private <T> Future<T> attempt(Call call, Provider provider, boolean idle, Function<CallContext, Future<T>> attempt,
-                                Consumer<T> discard) {
+  private <T extends CancellableStream<?>> Future<T> streamAttempt(Call call, Provider provider,
+                                                                   Function<CallContext, Future<T>> attempt,
+                                                                   BiFunction<T, Watchdog, T> guard) {
+    return attempt(call, provider, attempt, guard, CancellableStream::cancel);
+  }
+
+  private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt,
+                                @Nullable BiFunction<T, Watchdog, T> guard, Consumer<T> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
-    long remaining = TimeUnit.NANOSECONDS.toMillis(call.deadline() - System.nanoTime());
-    boolean idleFirst = idle && options.getIdleTimeout() < remaining;
-    long timer = vertx.setTimer(Math.max(1, idleFirst ? options.getIdleTimeout() : remaining), id -> {
-      String why = idleFirst
+    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), guard != null, idle -> {
+      String why = idle
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
           : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
       if (result.tryFail(new RequestTimeoutException(why, 0, provider.name()))) {
         cancellation.tryComplete();
       }
     });
-    call.cancelled().onComplete(left -> {
+    Context callContext = vertx.getOrCreateContext();
+    call.cancelled().onComplete(left -> Streams.onContext(callContext, () -> {
       if (result.tryFail(new CancellationException("The call to " + provider.name() + " was cancelled"))) {
-        vertx.cancelTimer(timer);
+        watchdog.stop();
         cancellation.tryComplete();
       }
-    });
+    }));
     CallContext context = context(call, provider, call.headers(), cancellation.future());
     started(() -> attempt.apply(context))
         .onComplete(outcome -> {
-          vertx.cancelTimer(timer);
+          if (outcome.succeeded() && !result.future().isComplete()) {
+            if (guard == null) {
+              watchdog.stop();
+              result.complete(outcome.result());
+            } else {
+              result.complete(guard.apply(outcome.result(), watchdog));
+            }
+            return;
+          }
+          watchdog.stop();
           if (outcome.failed()) {
             result.tryFail(Routing.explainMissingKey(provider, context.apiKey(), outcome.cause()));
-          } else if (!result.tryComplete(outcome.result())) {
+          } else {
             discard.accept(outcome.result());
           }
         });

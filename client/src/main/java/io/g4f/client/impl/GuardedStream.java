@@ -14,41 +14,37 @@ import java.util.function.Consumer;
  * Wraps a provider's stream ({@link Chunks}, {@link Events}) with the client's guarantees: the idle timeout (silence
  * while the consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
  * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
- * does. Lives on the context it was created on. An item only notes the time: the idle timer, set once, looks at
- * that time when it fires and sets itself again for what is left, so a stream of many items costs one timer
- * per idle period rather than one per item.
+ * does. Lives on the context it was created on. Both timeouts are the {@link Watchdog} of the attempt that opened
+ * the stream, which an item only tells the time.
  *
  * @param <T> the items
  * @param <S> the stream type of the subclass
  */
 abstract class GuardedStream<T, S extends CancellableStream<T>> implements CancellableStream<T> {
 
-  private final Vertx vertx;
   private final Context context;
   private final CancellableStream<T> inner;
-  private final String provider;
   private final Consumer<T> stamp;
-  private final long idleTimeout;
-  private final long deadlineTimer;
+  private final Watchdog watchdog;
 
   private final Termination termination = new Termination();
   private Handler<T> handler;
   private long demand = Long.MAX_VALUE;
-  private long idleTimer = -1;
-  /** When the stream last sent a chunk or was given demand, in {@link System#nanoTime()}. */
-  private long activeAt;
 
-  /** @param stamp sees each item before the consumer does */
-  private GuardedStream(Vertx vertx, CancellableStream<T> inner, String provider, Consumer<T> stamp, long idleTimeout,
-                        long remainingMillis) {
-    this.vertx = vertx;
+  /**
+   * @param watchdog the attempt's, taken over: it fails this stream from now on
+   * @param stamp sees each item before the consumer does
+   */
+  private GuardedStream(Vertx vertx, Watchdog watchdog, CancellableStream<T> inner, String provider,
+                        Consumer<T> stamp, long idleTimeout) {
     this.context = vertx.getOrCreateContext();
     this.inner = inner;
-    this.provider = provider;
     this.stamp = stamp;
-    this.idleTimeout = idleTimeout;
-    this.deadlineTimer = vertx.setTimer(Math.max(1, remainingMillis), id -> timeout(
-        provider + " did not finish the answer within the total timeout"));
+    this.watchdog = watchdog;
+    watchdog.expiry(idle -> timeout(new RequestTimeoutException(idle
+        ? provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"
+        : provider + " did not finish the answer within the total timeout", 0, provider)));
+    watchdog.active(false);
     inner.exceptionHandler(this::onFailure);
     inner.endHandler(v -> onEnd());
   }
@@ -60,7 +56,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
     if (demand != Long.MAX_VALUE) {
       demand--;
     }
-    armIdleTimer();
+    watchdog.active(watchesIdleness());
     stamp.accept(item);
     Handler<T> current = handler;
     if (current != null) {
@@ -69,57 +65,25 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
   }
 
   private void onEnd() {
-    stopTimers();
+    watchdog.stop();
     termination.end();
   }
 
   private void onFailure(Throwable error) {
-    stopTimers();
+    watchdog.stop();
     termination.fail(error);
   }
 
-  private void timeout(String message) {
+  private void timeout(RequestTimeoutException error) {
     if (!termination.done()) {
-      onFailure(new RequestTimeoutException(message, 0, provider));
+      onFailure(error);
       inner.cancel();
     }
   }
 
-  private void stopTimers() {
-    vertx.cancelTimer(deadlineTimer);
-    cancelIdleTimer();
-  }
-
-  /** Notes activity now and, while the consumer has demand, makes sure the idle timer runs. */
-  private void armIdleTimer() {
-    activeAt = System.nanoTime();
-    if (idleTimer < 0 && watchesIdleness()) {
-      idleTimer = vertx.setTimer(idleTimeout, id -> idleTimerFired());
-    }
-  }
-
+  /** Whether silence counts against the provider: the consumer waits for an item. */
   private boolean watchesIdleness() {
     return !termination.done() && demand > 0 && handler != null;
-  }
-
-  private void idleTimerFired() {
-    idleTimer = -1;
-    if (!watchesIdleness()) {
-      return;
-    }
-    long left = idleTimeout - (System.nanoTime() - activeAt) / 1_000_000;
-    if (left > 0) {
-      idleTimer = vertx.setTimer(left, id -> idleTimerFired());
-    } else {
-      timeout(provider + " sent nothing for " + idleTimeout + " ms (idle timeout)");
-    }
-  }
-
-  private void cancelIdleTimer() {
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
   }
 
   private void onContext(Runnable action) {
@@ -135,7 +99,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
   public S handler(Handler<T> handler) {
     onContext(() -> {
       this.handler = handler;
-      armIdleTimer();
+      watchdog.active(watchesIdleness());
       inner.handler(handler == null ? null : this::onItem);
     });
     return self();
@@ -157,7 +121,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
   public S pause() {
     onContext(() -> {
       demand = 0;
-      cancelIdleTimer();
+      watchdog.active(false);
       inner.pause();
     });
     return self();
@@ -175,7 +139,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
     }
     onContext(() -> {
       demand = Streams.addDemand(demand, amount);
-      armIdleTimer();
+      watchdog.active(watchesIdleness());
       inner.fetch(amount);
     });
     return self();
@@ -191,19 +155,19 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
       implements ChatCompletionStream {
 
     /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
-    Chunks(Vertx vertx, ChatCompletionStream inner, String provider, boolean renamesChunks, long idleTimeout,
-           long remainingMillis) {
-      super(vertx, inner, provider, renamesChunks ? chunk -> chunk.setProvider(provider) : chunk -> { }, idleTimeout,
-          remainingMillis);
+    Chunks(Vertx vertx, Watchdog watchdog, ChatCompletionStream inner, String provider, boolean renamesChunks,
+           long idleTimeout) {
+      super(vertx, watchdog, inner, provider, renamesChunks ? chunk -> chunk.setProvider(provider) : chunk -> { },
+          idleTimeout);
     }
   }
 
   /** A provider's own server-sent events, as they came. */
   static final class Events extends GuardedStream<SseParser.Event, CancellableStream<SseParser.Event>> {
 
-    Events(Vertx vertx, CancellableStream<SseParser.Event> inner, String provider, long idleTimeout,
-           long remainingMillis) {
-      super(vertx, inner, provider, event -> { }, idleTimeout, remainingMillis);
+    Events(Vertx vertx, Watchdog watchdog, CancellableStream<SseParser.Event> inner, String provider,
+           long idleTimeout) {
+      super(vertx, watchdog, inner, provider, event -> { }, idleTimeout);
     }
   }
 }

@@ -11,14 +11,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * A stream of items decoded from a streamed HTTP response: chat chunks ({@link Chunks}) or a provider's own
- * server-sent events ({@link Events}). Demand-driven: the response is read only while the consumer has demand,
- * so items wait here for at most one network read. All state is touched on the response's context; calls from
+ * server-sent events ({@link Events}). Demand-driven: the response is paused as soon as items wait without a
+ * consumer (no handler yet, or no demand), so items wait here for at most one network read; a consumer that sets
+ * its handler in the callback that got the stream (the usual case) gets the items as they are read, without the
+ * response ever being paused. All state is touched on the response's context; calls from
  * other threads hop onto it, in order.
  *
  * @param <T> the items
@@ -62,7 +63,6 @@ abstract class HttpStream<T, S extends CancellableStream<T>> extends QueuedStrea
     response.handler(this::onBytes);
     response.endHandler(v -> onUpstreamEnd());
     response.exceptionHandler(this::onUpstreamFailure);
-    onStarved(true);
   }
 
   private void onBytes(Buffer bytes) {
@@ -162,33 +162,37 @@ abstract class HttpStream<T, S extends CancellableStream<T>> extends QueuedStrea
     Events(HttpClientRequest request, HttpClientResponse response, Predicate<SseParser.Event> last, String provider,
            String secret) {
       super(request, response, new Decoder<>() {
-        private final ArrayDeque<SseParser.Event> parsed = new ArrayDeque<>();
-        private final SseParser parser = new SseParser(parsed::add);
+        private final SseParser parser = new SseParser(this::dispatch);
+        /** Where events go, while decode runs. */
+        private Consumer<SseParser.Event> out;
+        private boolean endMarkerSeen;
 
         @Override
         public boolean decode(Buffer bytes, Consumer<SseParser.Event> out) {
-          parser.feed(bytes);
-          return drain(out);
+          this.out = out;
+          try {
+            parser.feed(bytes);
+          } finally {
+            this.out = null;
+          }
+          return endMarkerSeen;
         }
 
         @Override
         public void end(Consumer<SseParser.Event> out) {
           parser.end();
-          if (!drain(out)) {
+          if (!endMarkerSeen) {
             throw ProviderErrors.truncated(provider, "its end marker");
           }
         }
 
-        private boolean drain(Consumer<SseParser.Event> out) {
-          for (SseParser.Event event = parsed.poll(); event != null; event = parsed.poll()) {
-            boolean end = last.test(event);
-            out.accept(event);
-            if (end) {
-              parsed.clear();
-              return true;
-            }
+        private void dispatch(SseParser.Event event) {
+          boolean end = last.test(event);
+          out.accept(event);
+          if (end) {
+            endMarkerSeen = true;
+            parser.end();
           }
-          return false;
         }
       }, provider, secret);
     }

@@ -170,7 +170,7 @@ public class OpenAiProvider extends AbstractProvider {
 
     @Override
     protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
-      if (event.data().equals("[DONE]")) {
+      if (event.dataIs("[DONE]")) {
         return true;
       }
       ChatCompletionChunk chunk = chunk(event);
@@ -189,14 +189,14 @@ public class OpenAiProvider extends AbstractProvider {
     }
 
     /**
-     * Decodes one event. Ordinary chunks are read in one pass; an event that may be an error (its type
-     * says so or its JSON has an {@code "error"} key) or that does not read as a chunk goes through the
-     * tree, which tells errors apart and reports malformed input.
+     * Decodes one event. Ordinary chunks are read in one pass, from the event's bytes; an event that may be an
+     * error (its type says so, or it has an {@code "error"} property and no choices) or that does not read as a
+     * chunk goes through the tree, which tells errors apart and reports malformed input.
      */
     private ChatCompletionChunk chunk(SseParser.Event event) {
-      if (!event.event().equals("error") && !event.data().contains("\"error\"")) {
-        ChatCompletionChunk chunk = readDirectly(event.data());
-        if (chunk != null) {
+      if (!event.event().equals("error")) {
+        ChatCompletionChunk chunk = readDirectly(event);
+        if (chunk != null && (!chunk.getChoices().isEmpty() || !chunk.getExtra().containsKey("error"))) {
           return chunk.setProvider(provider);
         }
       }
@@ -216,11 +216,11 @@ public class OpenAiProvider extends AbstractProvider {
       }
     }
 
-    /** The chunk read straight from {@code data}, or null when it does not read as one. */
-    private @Nullable ChatCompletionChunk readDirectly(String data) {
+    /** The chunk read straight from the event's data, or null when it does not read as one. */
+    private @Nullable ChatCompletionChunk readDirectly(SseParser.Event event) {
       try {
-        return Json.MAPPER.readValue(data, ChatCompletionChunk.class);
-      } catch (IOException | IllegalArgumentException e) {
+        return event.dataAs(ChatCompletionChunk.class);
+      } catch (UncheckedIOException | IllegalArgumentException e) {
         return null;
       }
     }

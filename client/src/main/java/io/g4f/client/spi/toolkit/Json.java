@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,14 @@ public final class Json {
   /** Lenient on input (unknown properties are kept by the data types anyway), compact on output. */
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** A reader per type: it has looked up the type's deserializer once, where {@code MAPPER.readValue} does per call. */
+  private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type);
+    }
+  };
 
   private Json() {
   }
@@ -29,8 +38,13 @@ public final class Json {
 
   /** Reads UTF-8 JSON; throws {@link UncheckedIOException} when it is malformed or of the wrong shape. */
   public static <T> T decode(Buffer json, Class<T> type) {
+    return decode(json.getBytes(), type);
+  }
+
+  /** Reads UTF-8 JSON; throws {@link UncheckedIOException} when it is malformed or of the wrong shape. */
+  public static <T> T decode(byte[] json, Class<T> type) {
     try {
-      return MAPPER.readValue(json.getBytes(), type);
+      return READERS.get(type).readValue(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,7 +53,7 @@ public final class Json {
   /** Reads JSON text; throws {@link UncheckedIOException} when it is malformed or of the wrong shape. */
   public static <T> T decode(String json, Class<T> type) {
     try {
-      return MAPPER.readValue(json, type);
+      return READERS.get(type).readValue(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

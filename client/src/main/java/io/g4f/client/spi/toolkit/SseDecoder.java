@@ -3,18 +3,19 @@ package io.g4f.client.spi.toolkit;
 import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ProviderException;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
  * A {@link ChunkDecoder} for a {@code text/event-stream} body: parses events with {@link SseParser} and hands
- * each to {@link #onEvent}, which turns it into chunks and says whether it was the protocol's end marker. A body
+ * each, as soon as it is complete, to {@link #onEvent}, which turns it into chunks and says whether it was the protocol's end marker. A body
  * that ends before the end marker is a truncated answer and fails the stream (see {@link #onEnd}).
  */
 public abstract class SseDecoder implements ChunkDecoder {
 
-  private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
-  private final SseParser parser = new SseParser(events::add);
+  private final SseParser parser = new SseParser(this::dispatch);
+  /** Where the events' chunks go, while {@link #decode} runs. */
+  private Consumer<ChatCompletionChunk> out;
+  private boolean endMarkerSeen;
   /** The provider's name, for errors. */
   protected final String provider;
 
@@ -25,26 +26,29 @@ public abstract class SseDecoder implements ChunkDecoder {
 
   @Override
   public final boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
-    parser.feed(bytes);
-    return drain(out);
+    this.out = out;
+    try {
+      parser.feed(bytes);
+    } finally {
+      this.out = null;
+    }
+    return endMarkerSeen;
   }
 
   @Override
   public final void end(Consumer<ChatCompletionChunk> out) {
     parser.end();
-    if (!drain(out)) {
+    if (!endMarkerSeen) {
       onEnd(out);
     }
   }
 
-  private boolean drain(Consumer<ChatCompletionChunk> out) {
-    for (SseParser.Event event = events.poll(); event != null; event = events.poll()) {
-      if (onEvent(event, out)) {
-        events.clear();
-        return true;
-      }
+  /** Hands an event to {@link #onEvent} as the parser completes it; the end marker ends the parser. */
+  private void dispatch(SseParser.Event event) {
+    if (onEvent(event, out)) {
+      endMarkerSeen = true;
+      parser.end();
     }
-    return false;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.g4f.client.spi.toolkit;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -11,9 +12,11 @@ import java.util.function.Consumer;
  * interpretation" rules. Not thread-safe; feed it from one thread.
  *
  * <p>Bytes are scanned straight out of the incoming {@link Buffer} through a scratch array that the
- * parsers of a thread share (an idle parser holds none, so an open stream costs a few hundred bytes); a line is only copied when it spans two {@link #feed} calls. Lines are decoded from their
- * raw bytes once complete, so multi-byte UTF-8 characters may be split anywhere; malformed bytes
- * decode to U+FFFD. {@code data} values are kept as raw bytes and decoded once per event.
+ * parsers of a thread share, as they share line and data buffers: a parser holds one only while a line or an
+ * event spans two {@link #feed} calls, so an open stream between events costs no buffer. A line is only copied
+ * when it spans two feeds. Lines are decoded from their raw bytes once complete, so multi-byte UTF-8
+ * characters may be split anywhere; malformed bytes decode to U+FFFD. {@code data} values are kept as raw
+ * bytes, and an event's data is decoded only when asked for (see {@link Event}).
  *
  * <p>The sink is called synchronously from {@link #feed}; an exception it throws propagates to the
  * caller of {@code feed}. The sink may call {@link #end()}: the rest of the current buffer is then
@@ -22,18 +25,101 @@ import java.util.function.Consumer;
 public final class SseParser {
 
   /**
-   * One dispatched event.
+   * One dispatched event, with the fields (and the equality) of a record.
    *
    * <p>{@code event} defaults to "message"; {@code id} is the last event ID in effect (persists
    * across events per spec, null if never set); {@code retry} is the last valid retry field value
-   * in milliseconds or null.
-   *
-   * @param event the event type, "message" unless an {@code event} field set a non-empty type
-   * @param data the data lines joined with "\n", without a trailing newline
-   * @param id the last event ID in effect, or null if no {@code id} field was ever accepted
-   * @param retry the last valid {@code retry} value in milliseconds, or null if none was seen
+   * in milliseconds or null. The data of a parsed event is kept as the UTF-8 bytes it came in:
+   * {@link #data()} decodes them once, when first called, and {@link #dataAs} and {@link #dataIs} read
+   * them without decoding, so a JSON event is parsed straight from its bytes.
    */
-  public record Event(String event, String data, String id, Long retry) {}
+  public static final class Event {
+
+    private final String event;
+    /** The data's UTF-8 bytes, or null for an event made from a string. */
+    private final byte[] utf8;
+    private String data;
+    private final String id;
+    private final Long retry;
+
+    /**
+     * An event with the given fields.
+     *
+     * @param event the event type, "message" unless an {@code event} field set a non-empty type
+     * @param data the data lines joined with "\n", without a trailing newline
+     * @param id the last event ID in effect, or null if no {@code id} field was ever accepted
+     * @param retry the last valid {@code retry} value in milliseconds, or null if none was seen
+     */
+    public Event(String event, String data, String id, Long retry) {
+      this(event, null, Objects.requireNonNull(data, "data"), id, retry);
+    }
+
+    private Event(String event, byte[] utf8, String data, String id, Long retry) {
+      this.event = event;
+      this.utf8 = utf8;
+      this.data = data;
+      this.id = id;
+      this.retry = retry;
+    }
+
+    /** The event type, "message" unless an {@code event} field set a non-empty type. */
+    public String event() {
+      return event;
+    }
+
+    /** The data lines joined with "\n", without a trailing newline. */
+    public String data() {
+      if (data == null) {
+        data = decode(utf8, 0, utf8.length);
+      }
+      return data;
+    }
+
+    /** The last event ID in effect, or null if no {@code id} field was ever accepted. */
+    public String id() {
+      return id;
+    }
+
+    /** The last valid {@code retry} value in milliseconds, or null if none was seen. */
+    public Long retry() {
+      return retry;
+    }
+
+    /**
+     * The data read as JSON of {@code type}, from its bytes.
+     *
+     * @throws java.io.UncheckedIOException when it is not JSON of that shape
+     */
+    public <T> T dataAs(Class<T> type) {
+      return utf8 != null ? Json.decode(utf8, type) : Json.decode(data, type);
+    }
+
+    /** Whether the data is {@code text}, compared without decoding it. */
+    public boolean dataIs(String text) {
+      if (utf8 == null) {
+        return data.equals(text);
+      }
+      // A string of n chars takes n to 3n bytes in UTF-8: most data is told apart by its length alone.
+      return utf8.length >= text.length() && utf8.length <= 3L * text.length()
+          && Arrays.equals(utf8, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Event that && event.equals(that.event) && data().equals(that.data())
+          && Objects.equals(id, that.id) && Objects.equals(retry, that.retry);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(event, data(), id, retry);
+    }
+
+    @Override
+    public String toString() {
+      return "Event[event=" + event + ", data=" + data() + ", id=" + id + ", retry=" + retry + "]";
+    }
+  }
 
   /** Default limit, in bytes, for a single line and for the accumulated data of one event. */
   public static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -54,15 +140,23 @@ public final class SseParser {
   private final Consumer<Event> sink;
 
   /**
-   * The thread's scratch array for raw bytes copied out of an input buffer, CHUNK at a time; taken (set to null)
-   * while a {@link #feed} uses it, so a feed nested in a sink gets an array of its own.
+   * A thread's arrays: the scratch array that raw bytes are copied into out of an input buffer, CHUNK at a time,
+   * and a spare line and data buffer, lent to a parser for one {@link #feed} and given back unless a line or an
+   * event is left incomplete, so that a parser between two feeds holds no array (an open stream costs no buffer).
+   * Taken (the thread's slot set to null) while a feed uses them, so a feed nested in a sink gets arrays of its own.
    */
-  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
-  /** Bytes of a line that has started but not yet been terminated. */
-  private byte[] lineBuf = new byte[INITIAL_CAPACITY];
+  private static final class Spares {
+    final byte[] scratch = new byte[CHUNK];
+    byte[] line;
+    byte[] data;
+  }
+
+  private static final ThreadLocal<Spares> SPARES = new ThreadLocal<>();
+  /** Bytes of a line that has started but not yet been terminated; null between feeds when there is none. */
+  private byte[] lineBuf;
   private int lineLen;
-  /** Raw UTF-8 of the data buffer: each data value followed by LF. */
-  private byte[] dataBuf = new byte[INITIAL_CAPACITY];
+  /** Raw UTF-8 of the data buffer, each data value followed by LF; null between feeds when it is empty. */
+  private byte[] dataBuf;
   private int dataLen;
 
   private String eventType;
@@ -113,22 +207,43 @@ public final class SseParser {
     if (total == 0 || ended) {
       return;
     }
-    byte[] scratch = SCRATCH.get();
-    SCRATCH.set(null);
-    if (scratch == null) {
-      scratch = new byte[CHUNK];
+    Spares spares = SPARES.get();
+    SPARES.set(null);
+    if (spares == null) {
+      spares = new Spares();
+    }
+    if (lineBuf == null) {
+      lineBuf = spares.line != null ? spares.line : new byte[INITIAL_CAPACITY];
+      spares.line = null;
+    }
+    if (dataBuf == null) {
+      dataBuf = spares.data != null ? spares.data : new byte[INITIAL_CAPACITY];
+      spares.data = null;
     }
     try {
       int pos = 0;
       while (pos < total && !ended) {
         int n = Math.min(CHUNK, total - pos);
-        bytes.getBytes(pos, pos + n, scratch, 0);
+        bytes.getBytes(pos, pos + n, spares.scratch, 0);
         pos += n;
-        scan(scratch, n);
+        scan(spares.scratch, n);
       }
     } finally {
-      SCRATCH.set(scratch);
+      if (lineLen == 0) {
+        spares.line = spare(lineBuf, spares.line);
+        lineBuf = null;
+      }
+      if (dataLen == 0) {
+        spares.data = spare(dataBuf, spares.data);
+        dataBuf = null;
+      }
+      SPARES.set(spares);
     }
+  }
+
+  /** The array to keep as a thread's spare: {@code used}, unless it is missing or grew too large to keep. */
+  private static byte[] spare(byte[] used, byte[] spare) {
+    return used != null && used.length <= RETAIN_LIMIT ? used : spare;
   }
 
   /** End of stream: an incomplete event (no terminating blank line) is discarded, as the spec says. */
@@ -138,8 +253,8 @@ public final class SseParser {
     dataLen = 0;
     eventType = null;
     skipLf = false;
-    lineBuf = new byte[0];
-    dataBuf = new byte[0];
+    lineBuf = null;
+    dataBuf = null;
   }
 
   private void scan(byte[] chunk, int n) {
@@ -304,14 +419,14 @@ public final class SseParser {
       eventType = null;
       return;
     }
-    String data = decode(dataBuf, 0, dataLen - 1);
+    byte[] data = Arrays.copyOf(dataBuf, dataLen - 1);
     String type = eventType == null || eventType.isEmpty() ? DEFAULT_EVENT_TYPE : eventType;
     dataLen = 0;
     eventType = null;
     if (dataBuf.length > RETAIN_LIMIT) {
       dataBuf = new byte[INITIAL_CAPACITY];
     }
-    sink.accept(new Event(type, data, lastEventId, retry));
+    sink.accept(new Event(type, data, null, lastEventId, retry));
   }
 
   private void fail(String message) {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.g4f.client.spi.toolkit.SseParser.Event;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -260,6 +262,47 @@ class SseParserTest {
   void multiByteUtf8SplitInsideCharacter() {
     byte[] all = utf8("data: héllo 🐱 世界\n\n");
     assertSplitInvariant(all, List.of(msg("héllo 🐱 世界")));
+  }
+
+  @Test
+  void parsersOfOneThreadKeepTheirOwnIncompleteLinesAndEvents() {
+    List<Event> first = new ArrayList<>();
+    List<Event> second = new ArrayList<>();
+    List<Event> nested = new ArrayList<>();
+    SseParser inner = new SseParser(nested::add);
+    SseParser a = new SseParser(event -> {
+      first.add(event);
+      inner.feed(buf("data: in"));
+      inner.feed(buf("ner\n\n"));
+    });
+    SseParser b = new SseParser(second::add);
+
+    a.feed(buf("data: one\ndata: hel"));
+    b.feed(buf("data: wor"));
+    a.feed(buf("lo\n"));
+    b.feed(buf("ld\ndata: two\n"));
+    a.feed(buf("\n"));
+    b.feed(buf("\n"));
+
+    assertThat(first).containsExactly(msg("one\nhello"));
+    assertThat(second).containsExactly(msg("world\ntwo"));
+    assertThat(nested).containsExactly(msg("inner"));
+  }
+
+  @Test
+  void anEventsDataIsComparedAndReadAsJsonFromItsBytes() {
+    List<Event> events = parse("data: [DONE]\n\ndata: é世\n\ndata: {\"id\":\"c\",\"object\":\"x\"}\n\n");
+
+    assertThat(events.get(0).dataIs("[DONE]")).isTrue();
+    assertThat(events.get(0).dataIs("[DONE")).isFalse();
+    assertThat(events.get(1).dataIs("é世")).isTrue();
+    assertThat(events.get(1).dataIs("e世")).isFalse();
+    assertThat(events.get(2).dataIs("[DONE]")).isFalse();
+    assertThat(events.get(2).dataAs(Map.class)).containsEntry("id", "c").containsEntry("object", "x");
+    assertThat(events.get(2).dataAs(Map.class)).isEqualTo(new Event("message", events.get(2).data(), null, null)
+        .dataAs(Map.class));
+    assertThat(new Event("message", "[DONE]", null, null).dataIs("[DONE]")).isTrue();
+    assertThatThrownBy(() -> events.get(0).dataAs(Map.class)).isInstanceOf(UncheckedIOException.class);
   }
 
   @Test

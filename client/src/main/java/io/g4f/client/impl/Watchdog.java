@@ -1,0 +1,99 @@
+package io.g4f.client.impl;
+
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one timer of a call: it fires when the call's deadline has passed, or when the provider was silent for
+ * longer than the idle timeout while silence counts, and then tells its {@link Expiry} once. Activity only notes
+ * the time: the timer, set once, looks at that time when it fires and sets itself again for what is left, so a
+ * stream of many items costs one timer per idle period, and a call shorter than the idle timeout one timer in
+ * all. A streamed call hands the watchdog of its attempt to its stream, so that the wait for the answer and the
+ * stream share it. Used on one context.
+ */
+final class Watchdog {
+
+  /** What a watchdog does when it fires. */
+  @FunctionalInterface
+  interface Expiry {
+
+    /** The deadline passed ({@code idle} false), or the provider was silent for the idle timeout ({@code idle}). */
+    void expired(boolean idle);
+  }
+
+  private final Vertx vertx;
+  private final long deadline;
+  private final long idleNanos;
+  private Expiry expiry;
+  /** When the provider or the consumer was last active, in {@link System#nanoTime()}. */
+  private long activeAt;
+  private boolean idleCounts;
+  private long timer = -1;
+  /** When the timer is due, in {@link System#nanoTime()}. */
+  private long due;
+  private boolean stopped;
+
+  /**
+   * Starts watching now.
+   *
+   * @param deadline the call's deadline, in {@link System#nanoTime()}
+   * @param idleTimeout the longest silence in ms, while it counts
+   * @param idleCounts whether silence counts from now
+   */
+  Watchdog(Vertx vertx, long deadline, long idleTimeout, boolean idleCounts, Expiry expiry) {
+    this.vertx = vertx;
+    this.deadline = deadline;
+    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeout);
+    this.expiry = expiry;
+    this.activeAt = System.nanoTime();
+    this.idleCounts = idleCounts;
+    arm(nextDue());
+  }
+
+  /** Tells {@code expiry} instead from now on. */
+  void expiry(Expiry expiry) {
+    this.expiry = expiry;
+  }
+
+  /** Notes activity now, and whether silence counts from here on. */
+  void active(boolean idleCounts) {
+    activeAt = System.nanoTime();
+    this.idleCounts = idleCounts;
+    if (!stopped && idleCounts && due - (activeAt + idleNanos) > 0) {
+      vertx.cancelTimer(timer);
+      arm(nextDue());
+    }
+  }
+
+  /** Stops watching: the expiry is not told any more. */
+  void stop() {
+    if (!stopped) {
+      stopped = true;
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private long nextDue() {
+    return idleCounts && deadline - (activeAt + idleNanos) > 0 ? activeAt + idleNanos : deadline;
+  }
+
+  private void arm(long due) {
+    this.due = due;
+    long millis = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime() + 999_999);
+    timer = vertx.setTimer(Math.max(1, millis), id -> fired());
+  }
+
+  private void fired() {
+    if (stopped) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean late = now - deadline >= 0;
+    if (late || idleCounts && now - activeAt >= idleNanos) {
+      stopped = true;
+      expiry.expired(!late);
+    } else {
+      arm(nextDue());
+    }
+  }
+}
