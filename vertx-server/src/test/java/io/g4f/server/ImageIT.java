@@ -27,7 +27,7 @@ class ImageIT {
         .getJsonObject("config");
 
     assertThat(config.getJsonArray("Entrypoint").getList()).contains("java").contains("io.g4f.server.Main")
-        .contains("-XX:+UseSerialGC", "-Xms64m", "-XX:MaxRAMPercentage=75");
+        .contains("-XX:+UseSerialGC", "-Xms64m", "-XX:TrimNativeHeapInterval=1000", "-XX:MaxRAMPercentage=75");
     assertThat(config.getString("User")).isEqualTo("10001:10001");
     assertThat(config.getJsonObject("ExposedPorts").fieldNames()).containsExactly("1337/tcp");
     assertThat(config.getJsonArray("Env").getList()).contains("G4F_HOST=0.0.0.0", "G4F_PORT=1337");
