@@ -44,12 +44,13 @@ Usage: bench/run.sh [flags]
   --build             rebuild the jars first (mvn -B -q -DskipTests -pl bench -am package; MVN_FLAGS adds flags)
   --gateway-java-opts "..."  JVM flags for the gateway (default: $G4F_JAVA_OPTS, else those of the README's
                       first command); the table's header shows the flags the gateway ran with
+  --gateway-args "..."  more gateway flags after --config and --port (e.g. "--event-loops 1")
 EOF
 }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=30 PHASE_WARMUP=3 SECONDS_PER=10 CONNECTIONS=50 TOKENS=20 LONG_TOKENS=500
-OPEN_STREAMS=1000 CONCURRENT_STREAMS=10000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run"
+OPEN_STREAMS=1000 CONCURRENT_STREAMS=10000 PEER="" CLIENT=0 BUILD=0 OUT="$ROOT/bench/target/run" GATEWAY_ARGS=""
 # The JVM flags of the README's first command (java FLAGS -jar vertx-server/target/g4f-server.jar), so that the
 # gateway runs as the README runs it.
 README_JAVA_OPTS=$(grep -m1 -o 'java .* -jar vertx-server/target/g4f-server.jar' "$ROOT/README.md" | sed 's/^java //; s/ *-jar .*//')
@@ -72,6 +73,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --build) BUILD=1 ;;
     --gateway-java-opts) GATEWAY_JAVA_OPTS=$2; shift ;;
+    --gateway-args) GATEWAY_ARGS=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown flag: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -196,7 +198,7 @@ EOF
 # of this shell adds a provider. The access log (stderr) goes to a file, as a deployment's would.
 # shellcheck disable=SC2086
 env -i PATH="$PATH" HOME="${HOME:-/tmp}" java $GATEWAY_JAVA_OPTS -jar "$SERVER_JAR" --config "$WORK/g4f.json" \
-  --port "$GW_PORT" >"$WORK/gateway.log" 2>&1 &
+  --port "$GW_PORT" $GATEWAY_ARGS >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
 wait_port gateway "$GW_PORT" "$GW_PID"
 say "upstream pid $UP_PID on :$UP_PORT; gateway pid $GW_PID on :$GW_PORT, RSS before load $(rss "$GW_PID") MiB"
