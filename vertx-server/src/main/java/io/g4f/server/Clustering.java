@@ -49,11 +49,12 @@ final class Clustering {
   }
 
   /**
-   * A clustered Vert.x instance with {@code options} in the cluster {@code hazelcast} describes, its event bus on
-   * {@code host} (a free port), observed by {@code observability}; logs one line when it joined (with the member count) and one per
+   * A clustered Vert.x instance in the cluster {@code hazelcast} describes, its event bus on {@code host} (a free
+   * port), observed by {@code observability}; logs one line when it joined (with the member count) and one per
    * other member that joins or leaves after that (not one per member it found when joining).
    */
-  static Future<Vertx> vertx(VertxOptions options, Observability observability, String host, Config hazelcast) {
+  static Future<Vertx> vertx(Observability observability, String host, Config hazelcast) {
+    VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(host).setPort(0);
     AtomicBoolean joined = new AtomicBoolean();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast.addListenerConfig(

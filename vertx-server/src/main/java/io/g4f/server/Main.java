@@ -150,9 +150,9 @@ public final class Main implements Callable<Integer> {
     options.setMeterRegistry(observability.registry()).setOpenTelemetry(observability.openTelemetry());
     Vertx vertx;
     try {
-      vertx = cluster ? Clustering.vertx(vertxOptions(), observability, clusterHost,
+      vertx = cluster ? Clustering.vertx(observability, clusterHost,
           Clustering.hazelcast(clusterHost, clusterPort, clusterMembers)).await(60, TimeUnit.SECONDS)
-          : observability.vertxBuilder(vertxOptions()).build();
+          : observability.vertxBuilder(new VertxOptions()).build();
     } catch (Exception e) {
       spec.commandLine().getErr().println("Cannot join the cluster: " + e.getMessage());
       observability.close();
@@ -175,14 +175,6 @@ public final class Main implements Callable<Integer> {
       observability.close();
     }, "g4f-shutdown"));
     return 0;
-  }
-
-  /**
-   * The gateway's Vert.x options: Netty's native epoll transport where there is one (Linux on x86-64; the jar carries
-   * it), which costs fewer system calls and less garbage per request than Java's NIO; NIO elsewhere.
-   */
-  static VertxOptions vertxOptions() {
-    return new VertxOptions().setPreferNativeTransport(true);
   }
 
   /**

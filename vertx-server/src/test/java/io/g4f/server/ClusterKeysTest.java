@@ -38,9 +38,9 @@ class ClusterKeysTest {
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx(Main.vertxOptions(), Observability.fromEnvironment(Map.of()), "127.0.0.1",
+    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
         quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx(Main.vertxOptions(), Observability.fromEnvironment(Map.of()), "127.0.0.1",
+    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
         quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
   }
 

@@ -15,8 +15,6 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
@@ -58,18 +56,6 @@ class OperatorsTest {
           .addProvider("local", new ClientOptions().setBaseUrl("http://127.0.0.1:9/v1"), List.of()))));
       log.next(text -> text.contains("listening on"));
       assertThat(log.rest()).as("a configured gateway").noneMatch(line -> line.text().contains("\"WARN\""));
-    }
-  }
-
-  @Test
-  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
-  void theGatewaysVertxRunsNettysNativeTransportOnLinuxX86() {
-    Vertx vertx = Vertx.vertx(Main.vertxOptions());
-    try {
-      assertThat(vertx.isNativeTransportEnabled()).as("epoll from the jar: %s", vertx.unavailableNativeTransportCause())
-          .isTrue();
-    } finally {
-      await(vertx.close());
     }
   }
 }
