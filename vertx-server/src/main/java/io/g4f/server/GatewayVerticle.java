@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
  * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link Observability}, Vert.x's), the web playground at {@code GET /} ({@link Playground});
  * and the same API on the event bus
- * ({@link EventBusGateway}, {@code docs/event-bus.md}).
- * Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
+ * ({@link EventBusGateway}, {@code docs/event-bus.md}). HTTP is served on {@link GatewayOptions#getEventLoops()}
+ * event loops, an {@link HttpFront} each (this verticle's, and one per other loop in verticles it deploys); the event
+ * bus on this verticle's. Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
 public class GatewayVerticle extends VerticleBase {
 
@@ -43,7 +44,6 @@ public class GatewayVerticle extends VerticleBase {
   private final Clock clock;
   private final GatewayMetrics metrics;
   private Access access;
-  private Upstreams upstreams;
   private ModelRouter modelRouter;
   private EventBusGateway eventBus;
   private ImageFiles imageFiles;
@@ -72,6 +72,7 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Upstreams upstreams;
     try {
       access = new Access(vertx, options, metrics, clock);
       upstreams = new Upstreams(vertx, options, options.getEventLoops());
