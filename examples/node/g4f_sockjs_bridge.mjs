@@ -135,6 +135,9 @@ class Bridge {
   async request(address, body, headers) {
     const replyAddress = randomUUID(); // the SockJS bridge takes reply addresses of up to 36 characters
     const answer = new Promise((resolve, reject) => this.waiting.set(replyAddress, { resolve, reject }));
+    // The answer (a refusal, say) may come on the reading session before xhr_send's own response: handled here so
+    // that Node does not call its rejection unhandled meanwhile; the caller still gets it below.
+    answer.catch(() => {});
     await this.send({ type: 'send', address, replyAddress, headers, body });
     return answer;
   }
