@@ -36,8 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 class ExamplesTest {
 
-  private static final byte[] PNG = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+  private static final byte[] PNG = ScriptedServer.onePixelPng();
 
   private static final String JAVA = "io.g4f.examples";
   private static final String KOTLIN = "io.g4f.examples.kotlin";

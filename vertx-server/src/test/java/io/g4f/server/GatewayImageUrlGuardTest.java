@@ -35,8 +35,7 @@ import picocli.CommandLine;
 @ExtendWith(VertxExtension.class)
 class GatewayImageUrlGuardTest {
 
-  private static final byte[] PNG = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+  private static final byte[] PNG = ScriptedServer.onePixelPng();
 
   private Vertx vertx;
   private ScriptedServer ollama;

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class GatewayOperationsTest {
 
-  private static final byte[] PNG = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+  private static final byte[] PNG = ScriptedServer.onePixelPng();
 
   @TempDir
   Path imagesDir;
