@@ -85,6 +85,13 @@ public final class WireBench {
   private static final int OPEN_WINDOW = 500;
   /** How long the held streams stay open once all are, before RSS is read and they are closed. */
   private static final long HOLD_MILLIS = 2000;
+  /**
+   * How long a target has the caller to itself in the one-at-a-time phases before the next one's turn. Turns rather
+   * than request by request, so that a slow target (a peer that takes 30 ms a stream) does not leave the others' sockets
+   * and threads idle between their requests: each target is measured back to back, as without it, and drift on the
+   * machine still hits all of them alike.
+   */
+  private static final long BLOCK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** Interval between the tokens of a held stream. */
   private static final long HELD_TOKEN_MILLIS = 1000;
 
@@ -337,26 +344,20 @@ public final class WireBench {
     return new Rate(count / elapsed, latency, failed[0], cpuMicros);
   }
 
-  /** Whole answers one at a time, the targets interleaved so that drift in the machine hits them alike. */
+  /** Whole answers one at a time, the targets taking turns in {@link #BLOCK_NANOS} blocks ({@link #inTurn}). */
   private Map<String, Histogram> serial() {
     Buffer body = LoadClient.chatRequest(ScriptedUpstream.model((int) number("tokens"), 0), false);
     Map<String, Histogram> times = new LinkedHashMap<>();
     for (long seconds : new long[] {number("phase-warmup"), number("seconds") * targets.size()}) {
       targets.forEach(target -> times.put(target.name(), histogram()));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      long start = System.nanoTime();
+      long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
       long[] failed = {0};
       onClient(() -> loop(deadline, failed, i -> {
-        Future<Void> round = Future.succeededFuture();
-        for (int k = 0; k < targets.size(); k++) {
-          Target target = targets.get((i + k) % targets.size());
-          round = round.compose(v -> client.complete(target.port(), body)
-              .onFailure(e -> countErrors(target.name(), 1, e))
-              .map(nanos -> {
-                times.get(target.name()).recordValue(Math.min(MAX_NANOS, nanos));
-                return null;
-              }));
-        }
-        return round;
+        Target target = inTurn(start, targets);
+        return client.complete(target.port(), body)
+            .onFailure(e -> countErrors(target.name(), 1, e))
+            .onSuccess(nanos -> times.get(target.name()).recordValue(Math.min(MAX_NANOS, nanos)));
       }), seconds + 60, "one at a time");
     }
     times.forEach((name, h) -> {
@@ -367,7 +368,10 @@ public final class WireBench {
     return times;
   }
 
-  /** Streams one at a time on one raw keep-alive socket per target, interleaved: time to the first content token. */
+  /**
+   * Streams one at a time on one raw keep-alive socket per target, the targets taking turns ({@link #inTurn}): time to
+   * the first content token.
+   */
   private Map<String, Histogram> timeToFirstToken() {
     // every request on the same socket, the answer read to its end before the next
     byte[] body = LoadClient.chatRequest(ScriptedUpstream.model((int) number("tokens"), 0), true).getBytes();
@@ -377,26 +381,26 @@ public final class WireBench {
     try {
       for (long seconds : new long[] {number("phase-warmup"), number("seconds") * targets.size()}) {
         targets.forEach(target -> times.put(target.name(), histogram()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (int i = 0; System.nanoTime() < deadline; i++) {
-          for (int k = 0; k < targets.size(); k++) {
-            Target target = targets.get((i + k) % targets.size());
-            if (failed.getOrDefault(target.name(), 0) >= 10) {
-              continue;
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+          List<Target> live = targets.stream().filter(target -> failed.getOrDefault(target.name(), 0) < 10).toList();
+          if (live.isEmpty()) {
+            break;
+          }
+          Target target = inTurn(start, live);
+          try {
+            RawConnection connection = connections.get(target.name());
+            if (connection == null || connection.closed) {
+              connection = new RawConnection(target);
+              connections.put(target.name(), connection);
             }
-            try {
-              RawConnection connection = connections.get(target.name());
-              if (connection == null || connection.closed) {
-                connection = new RawConnection(target);
-                connections.put(target.name(), connection);
-              }
-              times.get(target.name()).recordValue(Math.min(MAX_NANOS, connection.firstToken(body)));
-            } catch (IOException e) {
-              // a peer may close an idle keep-alive connection between phases: reconnect, give up after 10
-              Optional.ofNullable(connections.remove(target.name())).ifPresent(RawConnection::close);
-              failed.merge(target.name(), 1, Integer::sum);
-              countErrors(target.name(), 1, "time to first token, raw socket: " + e);
-            }
+            times.get(target.name()).recordValue(Math.min(MAX_NANOS, connection.firstToken(body)));
+          } catch (IOException e) {
+            // a peer may close an idle keep-alive connection between phases: reconnect, give up after 10
+            Optional.ofNullable(connections.remove(target.name())).ifPresent(RawConnection::close);
+            failed.merge(target.name(), 1, Integer::sum);
+            countErrors(target.name(), 1, "time to first token, raw socket: " + e);
           }
         }
       }
@@ -413,8 +417,9 @@ public final class WireBench {
 
   /**
    * Streams one at a time through Node's built-in {@code fetch} ({@code bench/ttft.mjs}, run by
-   * {@code --node}): the targets interleaved, {@code --phase-warmup} seconds first, then as long as the
-   * raw-socket phase. Returns p50/p90/p99 in µs per target, or null when no node was given.
+   * {@code --node}): the targets interleaved, first a warm-up of {@code --phase-warmup} seconds or more, until
+   * every target's p50 is steady (at most {@code --warmup} seconds), then as long as the raw-socket phase.
+   * Returns p50/p90/p99 in µs per target, or null when no node was given.
    */
   private Map<String, double[]> nodeTimeToFirstToken() {
     if (settings.get("node").isEmpty()) {
@@ -425,9 +430,11 @@ public final class WireBench {
     targets.forEach(target -> list.add(new JsonObject().put("name", target.name())
         .put("url", "http://127.0.0.1:" + target.port() + "/v1/chat/completions")
         .put("headers", new JsonObject(new LinkedHashMap<>(target.headers())))));
-    long seconds = number("phase-warmup") + number("seconds") * targets.size();
+    // Node's JIT starts cold here, and the targets first see fetch's requests: warm up until steady, up to --warmup
+    long maxWarmup = Math.max(number("phase-warmup"), number("warmup"));
+    long seconds = maxWarmup + number("seconds") * targets.size();
     JsonObject config = new JsonObject().put("targets", list).put("warmupSeconds", number("phase-warmup"))
-        .put("seconds", number("seconds") * targets.size())
+        .put("maxWarmupSeconds", maxWarmup).put("seconds", number("seconds") * targets.size())
         .put("body", LoadClient.chatRequest(ScriptedUpstream.model((int) number("tokens"), 0), true).toJsonObject());
     Process node;
     try {
@@ -463,10 +470,14 @@ public final class WireBench {
         log(String.format(Locale.ROOT, "time to first token, Node fetch, %s: %d streams, p50 %.0f p90 %.0f p99 %.0f us,"
             + " content-encoding: %s", target.name(), t.getLong("count", 0L), p[0], p[1], p[2], t.getString("encoding")));
       }
+      JsonObject warmup = result.getJsonObject("warmup", new JsonObject());
+      log("time to first token, Node fetch, warm-up p50 per window of two turns a target (us): " + warmup.getJsonObject("windowP50s"));
       notes.add(String.format("time to first token, Node fetch: node %s (undici %s), fetch's default headers"
-          + " (accept-encoding: gzip, deflate); content-encoding answered: %s", result.getString("node", "?"),
-          result.getString("undici", "?"), perTarget.stream()
-              .map(e -> e.getKey() + " " + ((JsonObject) e.getValue()).getString("encoding")).toList()));
+          + " (accept-encoding: gzip, deflate); content-encoding answered: %s; warmed up %d s, %s",
+          result.getString("node", "?"), result.getString("undici", "?"), perTarget.stream()
+              .map(e -> e.getKey() + " " + ((JsonObject) e.getValue()).getString("encoding")).toList(),
+          warmup.getLong("seconds", 0L), warmup.getBoolean("steady", false) ? "until steady"
+              : "not steady by then (a p50 still moved more than 5% from three windows to the next three)"));
     } catch (IOException e) {
       failures.add("time to first token, Node fetch: " + e);
     } catch (InterruptedException e) {
@@ -842,6 +853,11 @@ public final class WireBench {
   // ---- plumbing
 
   /** Calls {@code step(i)} for i = 0, 1, ... until the deadline; counts failures and stops after too many. */
+  /** The target whose turn it is, {@link #BLOCK_NANOS} each, round and round since {@code start}. */
+  private static Target inTurn(long start, List<Target> targets) {
+    return targets.get((int) ((System.nanoTime() - start) / BLOCK_NANOS % targets.size()));
+  }
+
   private Future<Void> loop(long deadline, long[] errors, java.util.function.IntFunction<Future<?>> step) {
     Promise<Void> done = Promise.promise();
     next(0, deadline, errors, step, done);
