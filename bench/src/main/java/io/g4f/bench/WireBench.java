@@ -38,7 +38,7 @@ import org.HdrHistogram.Histogram;
  * ratios, headed by the gateway's JVM flags (from its command line). Phases: a warm-up per target, its
  * first requests, whose rate per second gives the time to a steady rate; then, each target in turn after
  * a short re-warm, whole answers and streams from {@code --connections} callers in a closed loop, long
- * whole answers; one request at a time (targets interleaved); time to first token on a raw keep-alive
+ * whole answers; one request at a time (the targets taking turns); time to first token on a raw keep-alive
  * socket (no {@code accept-encoding}, so nothing is compressed) and through Node's {@code fetch}
  * ({@code bench/ttft.mjs}, its default {@code accept-encoding}); and last, {@code --open-streams} and then
  * {@code --concurrent-streams} slow streams held open at once ({@link #hold}), both also through the gateway's
@@ -417,7 +417,7 @@ public final class WireBench {
 
   /**
    * Streams one at a time through Node's built-in {@code fetch} ({@code bench/ttft.mjs}, run by
-   * {@code --node}): the targets interleaved, first a warm-up of {@code --phase-warmup} seconds or more, until
+   * {@code --node}): the targets taking turns, first a warm-up of {@code --phase-warmup} seconds or more, until
    * every target's p50 is steady (at most {@code --warmup} seconds), then as long as the raw-socket phase.
    * Returns p50/p90/p99 in µs per target, or null when no node was given.
    */
