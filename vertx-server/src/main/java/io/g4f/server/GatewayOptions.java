@@ -1,6 +1,7 @@
 package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.ProviderEntry;
 import io.g4f.client.provider.AzureOpenAiProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.Capability;
@@ -153,6 +154,21 @@ public class GatewayOptions {
     public ProviderConfig {
       models = List.copyOf(models);
       takesAnyModel = takesAnyModel || models.isEmpty();
+    }
+
+    /**
+     * The name of the provider type whose protocol it speaks: the type of its client's provider entry (a config
+     * file's providers are entries, named as configured), else its client's provider.
+     */
+    public String typeName() {
+      return client.getProviders().stream().filter(entry -> entry.getName().equalsIgnoreCase(client.getProvider()))
+          .findFirst().map(ProviderEntry::getType).orElse(client.getProvider());
+    }
+
+    /** The provider of {@code registry} named {@link #typeName()}, or null. */
+    Provider type(ProviderRegistry registry) {
+      return registry.providers().stream().filter(type -> type.name().equalsIgnoreCase(typeName())).findFirst()
+          .orElse(null);
     }
   }
 
@@ -630,8 +646,11 @@ public class GatewayOptions {
       boolean generic = type.equalsIgnoreCase("openai");
       String providerName = generic ? "OpenAI" : providerOfType(type, where);
       String baseUrl = baseUrl(ConfigReader.field(provider, "baseUrl", String.class, generic, where), type, where);
-      ClientOptions client = new ClientOptions().setProvider(providerName).setBaseUrl(baseUrl)
-          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where))
+      // an entry, so that errors and answers name the provider as configured, and a key from the type's
+      // environment variable never goes to a baseUrl of the config's
+      ProviderEntry entry = new ProviderEntry(name, providerName).setBaseUrl(baseUrl)
+          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
+      ClientOptions client = new ClientOptions().addProvider(entry).setProvider(name)
           .setHttp2(Boolean.TRUE.equals(ConfigReader.field(provider, "http2", Boolean.class, false, where)));
       addProvider(name, client, ConfigReader.strings(provider, "models", where));
       providerLimits.put(name.toLowerCase(Locale.ROOT), UpstreamLimits.fromConfig(provider, where));
@@ -640,7 +659,7 @@ public class GatewayOptions {
     imageProvider = configured(config, "imageProvider");
     if (imageProvider != null && !makesImages(provider(imageProvider))) {
       throw new IllegalArgumentException("imageProvider '" + imageProvider + "' makes no images (its type is "
-          + provider(imageProvider).client().getProvider() + "); providers that do: " + String.join(", ",
+          + provider(imageProvider).typeName() + "); providers that do: " + String.join(", ",
           getProviders().stream().filter(this::makesImages).map(ProviderConfig::name).toList()));
     }
     JsonObject groups = ConfigReader.field(config, "models", JsonObject.class, false, null);
@@ -711,9 +730,8 @@ public class GatewayOptions {
   }
 
   private boolean makesImages(ProviderConfig provider) {
-    return getProviderRegistry().providers().stream()
-        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst()
-        .map(type -> type.capabilities().contains(Capability.IMAGES)).orElse(false);
+    Provider type = provider.type(getProviderRegistry());
+    return type != null && type.capabilities().contains(Capability.IMAGES);
   }
 
   /**

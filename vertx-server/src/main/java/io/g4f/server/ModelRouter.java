@@ -481,8 +481,7 @@ final class ModelRouter {
     if (provider == null) {
       return null;
     }
-    return options.getProviderRegistry().providers().stream()
-        .filter(type -> type.name().equalsIgnoreCase(provider.client().getProvider())).findFirst().orElse(null);
+    return provider.type(options.getProviderRegistry());
   }
 
   /** {@code /v1/models/{id}}: the group or model {@code id}, or null when there is neither. */

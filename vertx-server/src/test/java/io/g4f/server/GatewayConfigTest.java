@@ -97,10 +97,10 @@ class GatewayConfigTest {
         + "{'name':'v1','type':'Ollama','baseUrl':'http://127.0.0.1:11434/v1'},"
         + "{'name':'native','type':'OllamaNative','baseUrl':'http://127.0.0.1:11434'}]}");
 
-    assertThat(options.provider("home").client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
-    assertThat(options.provider("slash").client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
-    assertThat(options.provider("v1").client().getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
-    assertThat(options.provider("native").client().getBaseUrl()).as("the native API adds /api itself")
+    assertThat(options.provider("home").client().getProviders().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+    assertThat(options.provider("slash").client().getProviders().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+    assertThat(options.provider("v1").client().getProviders().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+    assertThat(options.provider("native").client().getProviders().get(0).getBaseUrl()).as("the native API adds /api itself")
         .isEqualTo("http://127.0.0.1:11434");
   }
 

@@ -21,11 +21,11 @@ class GatewayOptionsTest {
          "defaultProvider":"local","imageProvider":"pics"}"""));
 
     assertThat(options.getDefaultProvider().name()).isEqualTo("local");
-    assertThat(options.getDefaultProvider().client().getBaseUrl()).isEqualTo("http://127.0.0.1:9000/v1");
-    assertThat(options.getDefaultProvider().client().getApiKey()).isEqualTo("k1");
+    assertThat(options.getDefaultProvider().client().getProviders().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:9000/v1");
+    assertThat(options.getDefaultProvider().client().getProviders().get(0).getApiKey()).isEqualTo("k1");
     assertThat(options.getDefaultProvider().models()).containsExactly("m1", "m2");
     assertThat(options.getImageProvider().name()).isEqualTo("pics");
-    assertThat(options.getImageProvider().client().getBaseUrl()).isEqualTo("http://127.0.0.1:9001/v1");
+    assertThat(options.getImageProvider().client().getProviders().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:9001/v1");
     assertThat(options.getImageProvider().models()).isEmpty();
     assertThat(options.getProviders()).extracting(GatewayOptions.ProviderConfig::name).containsExactly("local", "pics");
   }
@@ -53,10 +53,10 @@ class GatewayOptionsTest {
         "{\"providers\":[{\"name\":\"fast\",\"type\":\"groq\",\"apiKey\":\"g\"},"
             + "{\"name\":\"home\",\"type\":\"Ollama\",\"baseUrl\":\"http://10.0.0.2:11434/v1\"}]}"));
 
-    assertThat(options.getDefaultProvider().client().getProvider()).isEqualTo("groq");
-    assertThat(options.getDefaultProvider().client().getBaseUrl()).isNull();
-    assertThat(options.provider("home").client().getProvider()).isEqualTo("Ollama");
-    assertThat(options.provider("home").client().getBaseUrl()).isEqualTo("http://10.0.0.2:11434/v1");
+    assertThat(options.getDefaultProvider().typeName()).isEqualTo("groq");
+    assertThat(options.getDefaultProvider().client().getProviders().get(0).getBaseUrl()).isNull();
+    assertThat(options.provider("home").typeName()).isEqualTo("Ollama");
+    assertThat(options.provider("home").client().getProviders().get(0).getBaseUrl()).isEqualTo("http://10.0.0.2:11434/v1");
   }
 
   @Test

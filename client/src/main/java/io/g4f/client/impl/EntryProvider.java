@@ -4,6 +4,8 @@ import io.g4f.client.CancellableStream;
 import io.g4f.client.ChatCompletion;
 import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.EmbeddingRequest;
+import io.g4f.client.EmbeddingsResponse;
 import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.ImagesResponse;
 import io.g4f.client.ProviderEntry;
@@ -96,6 +98,16 @@ final class EntryProvider implements Provider {
   @Override
   public Future<ImagesResponse> generateImages(ImageGenerationRequest request, ProviderContext context) {
     return type.generateImages(request, context).map(images -> images.setProvider(name()));
+  }
+
+  @Override
+  public Future<EmbeddingsResponse> embed(EmbeddingRequest request, ProviderContext context) {
+    return type.embed(request, context).map(embeddings -> embeddings.setProvider(name()));
+  }
+
+  @Override
+  public boolean embeds(String model) {
+    return type.embeds(model);
   }
 
   @Override

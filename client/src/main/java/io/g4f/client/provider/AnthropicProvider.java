@@ -128,7 +128,7 @@ public class AnthropicProvider extends AbstractProvider {
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
     Buffer body = Json.encode(body(request));
     return context.send(HttpMethod.POST, messagesUrl(context), headers(context), body)
-        .map(answer -> new Answer(context.apiKey()).whole(answer));
+        .map(answer -> new Answer(context).whole(answer));
   }
 
   @Override
@@ -136,7 +136,7 @@ public class AnthropicProvider extends AbstractProvider {
     Buffer body = Json.encode(body(request).put("stream", true));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(messagesUrl(context))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return context.stream(options, body, response -> new Answer(context.apiKey()));
+    return context.stream(options, body, response -> new Answer(context));
   }
 
   private String messagesUrl(ProviderContext context) {
@@ -332,9 +332,9 @@ public class AnthropicProvider extends AbstractProvider {
     private int completionTokens;
     private @Nullable String stopReason;
 
-    Answer(@Nullable String secret) {
-      super(AnthropicProvider.this.name());
-      this.secret = secret;
+    Answer(ProviderContext context) {
+      super(context.providerName());
+      this.secret = context.apiKey();
     }
 
     /** The whole answer from a {@code message} object: its blocks folded into one assistant message. */

@@ -98,7 +98,7 @@ public class GeminiProvider extends AbstractProvider {
     Buffer body = Json.encode(body(request));
     String model = request.getModel() != null ? request.getModel() : defaultModel();
     return context.send(HttpMethod.POST, url(context, model, "generateContent"), headers(context), body)
-        .map(answer -> new Answer(model, context.apiKey()).whole(answer));
+        .map(answer -> new Answer(model, context).whole(answer));
   }
 
   @Override
@@ -108,7 +108,7 @@ public class GeminiProvider extends AbstractProvider {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(url(context, model, "streamGenerateContent?alt=sse"))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return context.stream(options, body, response -> new Answer(model, context.apiKey()));
+    return context.stream(options, body, response -> new Answer(model, context));
   }
 
   /**
@@ -127,8 +127,8 @@ public class GeminiProvider extends AbstractProvider {
     Future<List<ImagesResponse.Image>> images = imagen
         ? predict(context, model, request.getPrompt(), count, aspectRatio)
         : generateContentImages(context, model, request.getPrompt(), count, aspectRatio);
-    return images.map(data -> new ImagesResponse().setCreated(System.currentTimeMillis() / 1000).setProvider(NAME)
-        .setData(data));
+    return images.map(data -> new ImagesResponse().setCreated(System.currentTimeMillis() / 1000)
+        .setProvider(context.providerName()).setData(data));
   }
 
   /** Embeds each text with one {@code :batchEmbedContents} call; the vectors come back as floats, in input order. */
@@ -145,15 +145,16 @@ public class GeminiProvider extends AbstractProvider {
     }
     return context.send(HttpMethod.POST, url(context, model, "batchEmbedContents"), headers(context), Json.encode(body))
         .map(answer -> {
-          JsonNode embeddings = json(answer.toString(), "embeddings response").path("embeddings");
+          JsonNode embeddings = json(answer.toString(), "embeddings response", context.providerName())
+              .path("embeddings");
           if (!embeddings.isArray() || embeddings.size() != texts.size()) {
-            throw ProviderErrors.malformed(NAME, "embeddings response", new IllegalArgumentException(
+            throw ProviderErrors.malformed(context.providerName(), "embeddings response", new IllegalArgumentException(
                 "it has " + embeddings.size() + " embeddings for " + texts.size() + " inputs"));
           }
-          EmbeddingsResponse response = new EmbeddingsResponse().setModel(model).setProvider(NAME);
+          EmbeddingsResponse response = new EmbeddingsResponse().setModel(model).setProvider(context.providerName());
           for (int i = 0; i < embeddings.size(); i++) {
             response.getData().add(new EmbeddingsResponse.Embedding(i,
-                OpenAiShapes.embeddingVector(embeddings.get(i).path("values"), NAME)));
+                OpenAiShapes.embeddingVector(embeddings.get(i).path("values"), context.providerName())));
           }
           return response;
         });
@@ -326,14 +327,16 @@ public class GeminiProvider extends AbstractProvider {
     return context.send(HttpMethod.POST, url(context, model, "predict"), headers(context),
         Json.encode(body)).map(answer -> {
           List<ImagesResponse.Image> images = new ArrayList<>();
-          for (JsonNode prediction : json(answer.toString(), "predict response").path("predictions")) {
+          JsonNode predictions = json(answer.toString(), "predict response", context.providerName())
+              .path("predictions");
+          for (JsonNode prediction : predictions) {
             if (prediction.hasNonNull("bytesBase64Encoded")) {
               images.add(new ImagesResponse.Image().setB64Json(prediction.get("bytesBase64Encoded").asText()));
             }
           }
           if (images.isEmpty()) {
             throw new ContentFilterException(NAME + " returned no image for the prompt (Imagen leaves out the images "
-                + "its safety filters block)", NAME, "IMAGE_SAFETY");
+                + "its safety filters block)", context.providerName(), "IMAGE_SAFETY");
           }
           return images;
         });
@@ -352,7 +355,8 @@ public class GeminiProvider extends AbstractProvider {
     List<Future<List<ImagesResponse.Image>>> calls = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       calls.add(context.send(HttpMethod.POST, url(context, model, "generateContent"),
-          headers(context), encoded).map(answer -> inlineImages(json(answer.toString(), "generateContent response"))));
+          headers(context), encoded).map(answer -> inlineImages(
+              json(answer.toString(), "generateContent response", context.providerName()), context.providerName())));
     }
     return Future.all(calls).map(all -> {
       List<ImagesResponse.Image> images = new ArrayList<>();
@@ -361,12 +365,12 @@ public class GeminiProvider extends AbstractProvider {
     });
   }
 
-  private static List<ImagesResponse.Image> inlineImages(JsonNode response) {
-    checkPrompt(response);
+  private static List<ImagesResponse.Image> inlineImages(JsonNode response, String provider) {
+    checkPrompt(response, provider);
     List<ImagesResponse.Image> images = new ArrayList<>();
     StringBuilder text = new StringBuilder();
     for (JsonNode candidate : response.path("candidates")) {
-      finishReason(candidate.path("finishReason").asText(null), false);
+      finishReason(candidate.path("finishReason").asText(null), false, provider);
       for (JsonNode part : candidate.path("content").path("parts")) {
         if (part.path("inlineData").hasNonNull("data")) {
           images.add(new ImagesResponse.Image().setB64Json(part.get("inlineData").get("data").asText()));
@@ -376,7 +380,8 @@ public class GeminiProvider extends AbstractProvider {
       }
     }
     if (images.isEmpty()) {
-      throw new ProviderException(NAME + " answered without an image" + (text.isEmpty() ? "" : ": " + text), 0, NAME);
+      throw new ProviderException(NAME + " answered without an image" + (text.isEmpty() ? "" : ": " + text), 0,
+          provider);
     }
     return images;
   }
@@ -401,10 +406,10 @@ public class GeminiProvider extends AbstractProvider {
   }
 
   /** Fails with {@link ContentFilterException} when the response says the prompt was blocked. */
-  private static void checkPrompt(JsonNode response) {
+  private static void checkPrompt(JsonNode response, String provider) {
     String blockReason = response.path("promptFeedback").path("blockReason").asText(null);
     if (blockReason != null) {
-      throw new ContentFilterException(NAME + " blocked the prompt: " + blockReason, NAME, blockReason);
+      throw new ContentFilterException(NAME + " blocked the prompt: " + blockReason, provider, blockReason);
     }
   }
 
@@ -413,12 +418,12 @@ public class GeminiProvider extends AbstractProvider {
    * function call; {@code MAX_TOKENS} is {@code length}; others lower-cased); null while unfinished.
    * A content filter's reason fails with {@link ContentFilterException}.
    */
-  private static String finishReason(String reason, boolean calledFunctions) {
+  private static String finishReason(String reason, boolean calledFunctions, String provider) {
     if (reason == null) {
       return null;
     }
     if (FILTER_REASONS.contains(reason)) {
-      throw new ContentFilterException(NAME + " withheld the answer: " + reason, NAME, reason);
+      throw new ContentFilterException(NAME + " withheld the answer: " + reason, provider, reason);
     }
     return switch (reason) {
       case "STOP" -> calledFunctions ? "tool_calls" : "stop";
@@ -431,11 +436,11 @@ public class GeminiProvider extends AbstractProvider {
     return InvalidRequestException.forParam(message, NAME, param);
   }
 
-  private static JsonNode json(String body, String what) {
+  private static JsonNode json(String body, String what, String provider) {
     try {
       return Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw ProviderErrors.malformed(NAME, what, e);
+      throw ProviderErrors.malformed(provider, what, e);
     }
   }
 
@@ -470,22 +475,22 @@ public class GeminiProvider extends AbstractProvider {
     private @Nullable String id;
     private boolean finished;
 
-    Answer(String model, @Nullable String secret) {
-      super(NAME);
+    Answer(String model, ProviderContext context) {
+      super(context.providerName());
       this.model = model;
-      this.secret = secret;
+      this.secret = context.apiKey();
     }
 
     /** The whole answer from one response; one without a finish reason is as truncated as such a stream. */
     ChatCompletion whole(Buffer body) {
-      ChatCompletionChunk chunk = chunk(json(body.toString(), "generateContent response"));
+      ChatCompletionChunk chunk = chunk(json(body.toString(), "generateContent response", provider));
       checkFinished();
       return OpenAiShapes.completion(chunk);
     }
 
     @Override
     protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
-      out.accept(chunk(json(event.data(), "event")));
+      out.accept(chunk(json(event.data(), "event", provider)));
       return false;
     }
 
@@ -496,19 +501,19 @@ public class GeminiProvider extends AbstractProvider {
 
     private void checkFinished() {
       if (!finished) {
-        throw ProviderErrors.truncated(NAME, "a finish reason");
+        throw ProviderErrors.truncated(provider, "a finish reason");
       }
     }
 
     private ChatCompletionChunk chunk(JsonNode response) {
       if (response.has("error")) {
-        throw ProviderErrors.fromStreamError(NAME, response, secret);
+        throw ProviderErrors.fromStreamError(provider, response, secret);
       }
-      checkPrompt(response);
+      checkPrompt(response, provider);
       if (id == null) {
         id = response.path("responseId").asText(OpenAiShapes.completionId());
       }
-      ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setCreated(created).setProvider(NAME)
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setId(id).setCreated(created).setProvider(provider)
           .setModel(response.path("modelVersion").asText(model));
       for (JsonNode candidate : response.path("candidates")) {
         chunk.getChoices().add(choice(candidate));
@@ -550,7 +555,8 @@ public class GeminiProvider extends AbstractProvider {
         delta.setContent(text.toString());
       }
       delta.setToolCalls(toolCalls);
-      String finishReason = finishReason(candidate.path("finishReason").asText(null), calls.containsKey(index));
+      String finishReason = finishReason(candidate.path("finishReason").asText(null), calls.containsKey(index),
+          provider);
       finished |= finishReason != null;
       return new ChatCompletionChunk.Choice().setIndex(index).setDelta(delta).setFinishReason(finishReason);
     }

@@ -65,7 +65,7 @@ public class OllamaProvider extends AbstractProvider {
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
     return images(request, context).compose(images -> context.send(HttpMethod.POST, url(context, "/api/chat"),
             jsonHeaders(), Json.encode(body(request, images).put("stream", false))))
-        .map(answer -> new Answer(context.apiKey()).whole(answer));
+        .map(answer -> new Answer(context).whole(answer));
   }
 
   @Override
@@ -74,7 +74,7 @@ public class OllamaProvider extends AbstractProvider {
         .setAbsoluteURI(url(context, "/api/chat"))
         .setHeaders(jsonHeaders().add(HttpHeaders.ACCEPT, "application/x-ndjson"));
     return images(request, context).compose(images -> context.stream(options,
-        Json.encode(body(request, images).put("stream", true)), response -> new Answer(context.apiKey())));
+        Json.encode(body(request, images).put("stream", true)), response -> new Answer(context)));
   }
 
   /**
@@ -110,18 +110,18 @@ public class OllamaProvider extends AbstractProvider {
           try {
             json = Json.MAPPER.readTree(answer.getBytes());
           } catch (IOException e) {
-            throw ProviderErrors.malformed(name(), "embeddings response", e);
+            throw ProviderErrors.malformed(context.providerName(), "embeddings response", e);
           }
           JsonNode embeddings = json.path("embeddings");
           if (!embeddings.isArray() || embeddings.size() != texts.size()) {
-            throw ProviderErrors.malformed(name(), "embeddings response", new IllegalArgumentException(
+            throw ProviderErrors.malformed(context.providerName(), "embeddings response", new IllegalArgumentException(
                 "it has " + embeddings.size() + " embeddings for " + texts.size() + " inputs"));
           }
-          EmbeddingsResponse response = new EmbeddingsResponse().setProvider(name())
+          EmbeddingsResponse response = new EmbeddingsResponse().setProvider(context.providerName())
               .setModel(json.path("model").asText(request.getModel()));
           for (int i = 0; i < embeddings.size(); i++) {
             response.getData().add(new EmbeddingsResponse.Embedding(i,
-                OpenAiShapes.embeddingVector(embeddings.get(i), name())));
+                OpenAiShapes.embeddingVector(embeddings.get(i), context.providerName())));
           }
           if (json.path("prompt_eval_count").isIntegralNumber()) {
             int tokens = json.path("prompt_eval_count").intValue();
@@ -193,9 +193,9 @@ public class OllamaProvider extends AbstractProvider {
     private boolean first = true;
     private int toolCalls;
 
-    Answer(@Nullable String secret) {
-      super(OllamaProvider.this.name());
-      this.secret = secret;
+    Answer(ProviderContext context) {
+      super(context.providerName());
+      this.secret = context.apiKey();
     }
 
     /** The whole answer from its one object; one that is not {@code "done"} is truncated. */

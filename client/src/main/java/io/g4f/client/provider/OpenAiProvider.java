@@ -58,7 +58,7 @@ public class OpenAiProvider extends AbstractProvider {
   @Override
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
     return context.send(HttpMethod.POST, endpoint(context, request.getModel(), chatPath()), headers(context),
-        Json.encode(request)).map(this::completion);
+        Json.encode(request)).map(body -> completion(body, context.providerName()));
   }
 
   @Override
@@ -67,7 +67,7 @@ public class OpenAiProvider extends AbstractProvider {
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(endpoint(context, request.getModel(), chatPath()))
         .setHeaders(headers(context).add(HttpHeaders.ACCEPT, "text/event-stream"));
-    return context.stream(options, Json.encode(request), response -> decoderFor(response, context.apiKey()));
+    return context.stream(options, Json.encode(request), response -> decoderFor(response, context));
   }
 
   @Override
@@ -76,9 +76,9 @@ public class OpenAiProvider extends AbstractProvider {
             headers(context), Json.encode(request))
         .compose(body -> {
           try {
-            return Future.succeededFuture(Json.decode(body, ImagesResponse.class).setProvider(name()));
+            return Future.succeededFuture(Json.decode(body, ImagesResponse.class).setProvider(context.providerName()));
           } catch (UncheckedIOException e) {
-            return Future.failedFuture(ProviderErrors.malformed(name(), "images response", e));
+            return Future.failedFuture(ProviderErrors.malformed(context.providerName(), "images response", e));
           }
         });
   }
@@ -93,12 +93,13 @@ public class OpenAiProvider extends AbstractProvider {
           try {
             embeddings = Json.decode(body, EmbeddingsResponse.class);
           } catch (UncheckedIOException e) {
-            throw ProviderErrors.malformed(name(), "embeddings response", e);
+            throw ProviderErrors.malformed(context.providerName(), "embeddings response", e);
           }
           if (embeddings.getData().isEmpty()) {
-            throw ProviderErrors.malformed(name(), "embeddings response", new IllegalArgumentException("it has no data"));
+            throw ProviderErrors.malformed(context.providerName(), "embeddings response",
+                new IllegalArgumentException("it has no data"));
           }
-          return embeddings.setProvider(name());
+          return embeddings.setProvider(context.providerName());
         });
   }
 
@@ -128,30 +129,33 @@ public class OpenAiProvider extends AbstractProvider {
    * The decoder for a 2xx answer to a streamed request: an event stream, or one JSON completion from a server
    * that ignores {@code stream}; any other content type (an HTML page from a proxy, say) is refused.
    */
-  private ChunkDecoder decoderFor(HttpClientResponse response, @Nullable String secret) {
+  private ChunkDecoder decoderFor(HttpClientResponse response, ProviderContext context) {
     String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && type.startsWith("application/json")) {
-      return new WholeCompletionDecoder();
+      return new WholeCompletionDecoder(context.providerName());
     }
     if (type != null && !type.startsWith("text/event-stream")) {
-      throw ProviderErrors.malformed(name(), "stream", new IllegalArgumentException(
+      throw ProviderErrors.malformed(context.providerName(), "stream", new IllegalArgumentException(
           "its content type is " + type + ", not text/event-stream"));
     }
-    return new EventDecoder(secret);
+    return new EventDecoder(context);
   }
 
-  /** A whole completion from its JSON; a body that is not one, or has no choices, is a malformed answer. */
-  private ChatCompletion completion(Buffer body) {
+  /**
+   * A whole completion of {@code provider} from its JSON; a body that is not one, or has no choices, is a malformed
+   * answer.
+   */
+  private static ChatCompletion completion(Buffer body, String provider) {
     ChatCompletion completion;
     try {
       completion = Json.decode(body, ChatCompletion.class);
     } catch (UncheckedIOException e) {
-      throw ProviderErrors.malformed(name(), "completion", e);
+      throw ProviderErrors.malformed(provider, "completion", e);
     }
     if (completion.getChoices().isEmpty()) {
-      throw ProviderErrors.malformed(name(), "completion", new IllegalArgumentException("it has no choices"));
+      throw ProviderErrors.malformed(provider, "completion", new IllegalArgumentException("it has no choices"));
     }
-    return completion.setProvider(name());
+    return completion.setProvider(provider);
   }
 
   /**
@@ -163,9 +167,9 @@ public class OpenAiProvider extends AbstractProvider {
     private final @Nullable String secret;
     private boolean finished;
 
-    EventDecoder(@Nullable String secret) {
-      super(OpenAiProvider.this.name());
-      this.secret = secret;
+    EventDecoder(ProviderContext context) {
+      super(context.providerName());
+      this.secret = context.apiKey();
     }
 
     @Override
@@ -226,10 +230,15 @@ public class OpenAiProvider extends AbstractProvider {
     }
   }
 
-  /** A whole JSON completion where a stream was asked for: becomes one chunk per choice. */
-  private final class WholeCompletionDecoder implements ChunkDecoder {
+  /** A whole JSON completion of {@code provider} where a stream was asked for: becomes one chunk per choice. */
+  private static final class WholeCompletionDecoder implements ChunkDecoder {
 
     private final Buffer body = Buffer.buffer();
+    private final String provider;
+
+    WholeCompletionDecoder(String provider) {
+      this.provider = provider;
+    }
 
     @Override
     public boolean decode(Buffer bytes, Consumer<ChatCompletionChunk> out) {
@@ -239,8 +248,8 @@ public class OpenAiProvider extends AbstractProvider {
 
     @Override
     public void end(Consumer<ChatCompletionChunk> out) {
-      ChatCompletion completion = completion(body);
-      ChatCompletionChunk chunk = new ChatCompletionChunk().setHeader(completion).setProvider(name());
+      ChatCompletion completion = completion(body, provider);
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setHeader(completion).setProvider(provider);
       for (ChatCompletion.Choice choice : completion.getChoices()) {
         chunk.getChoices().add(new ChatCompletionChunk.Choice().setIndex(choice.getIndex())
             .setDelta(choice.getMessage()).setFinishReason(choice.getFinishReason())

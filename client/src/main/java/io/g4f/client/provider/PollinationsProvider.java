@@ -70,7 +70,8 @@ public class PollinationsProvider extends OpenAiProvider {
           .map(bytes -> new ImagesResponse.Image().setB64Json(Base64.getEncoder().encodeToString(bytes.getBytes()))));
     }
     return Future.all(images).map(all -> {
-      ImagesResponse response = new ImagesResponse().setCreated(System.currentTimeMillis() / 1000).setProvider(name());
+      ImagesResponse response = new ImagesResponse().setCreated(System.currentTimeMillis() / 1000)
+          .setProvider(context.providerName());
       images.forEach(image -> response.getData().add(image.result()));
       return response;
     });
