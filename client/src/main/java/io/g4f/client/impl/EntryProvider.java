@@ -14,9 +14,12 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,10 +82,31 @@ final class EntryProvider implements Provider {
     return entry.getModels().isEmpty() ? type.aliases() : Map.of();
   }
 
-  /** The type's variable, unless the entry points elsewhere: its key must not reach another address. */
+  /**
+   * The type's variable, unless the entry's base URL is another address (scheme, host and port) than the type's own:
+   * that key must not reach another server.
+   */
   @Override
   public String apiKeyVariable() {
-    return entry.getBaseUrl() == null ? type.apiKeyVariable() : null;
+    String own = type instanceof AbstractProvider provider ? provider.baseUrl() : null;
+    return entry.getBaseUrl() == null || own != null && sameOrigin(entry.getBaseUrl(), own)
+        ? type.apiKeyVariable() : null;
+  }
+
+  private static boolean sameOrigin(String a, String b) {
+    try {
+      URI one = new URI(a);
+      URI other = new URI(b);
+      return one.getScheme() != null && one.getHost() != null
+          && one.getScheme().equalsIgnoreCase(other.getScheme()) && one.getHost().equalsIgnoreCase(other.getHost())
+          && port(one) == port(other);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   @Override
