@@ -5,7 +5,6 @@ import io.g4f.client.ChatCompletionChunk;
 import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.spi.toolkit.SseParser;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
@@ -20,16 +19,11 @@ import java.util.function.Consumer;
  * @param <T> the items
  * @param <S> the stream type of the subclass
  */
-abstract class GuardedStream<T, S extends CancellableStream<T>> implements CancellableStream<T> {
+abstract class GuardedStream<T, S extends CancellableStream<T>> extends DemandStream<T, S> {
 
-  private final Context context;
   private final CancellableStream<T> inner;
   private final Consumer<T> stamp;
   private final Watchdog watchdog;
-
-  private final Termination termination = new Termination();
-  private Handler<T> handler;
-  private long demand = Long.MAX_VALUE;
 
   /**
    * @param watchdog the attempt's, taken over: it fails this stream from now on
@@ -37,7 +31,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
    */
   private GuardedStream(Vertx vertx, Watchdog watchdog, CancellableStream<T> inner, String provider,
                         Consumer<T> stamp, long idleTimeout) {
-    this.context = vertx.getOrCreateContext();
+    super(vertx.getOrCreateContext());
     this.inner = inner;
     this.stamp = stamp;
     this.watchdog = watchdog;
@@ -86,63 +80,22 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> implements Cance
     return !termination.done() && demand > 0 && handler != null;
   }
 
-  private void onContext(Runnable action) {
-    Streams.onContext(context, action);
-  }
-
-  @SuppressWarnings("unchecked")
-  private S self() {
-    return (S) this;
+  @Override
+  void handlerSet() {
+    watchdog.active(watchesIdleness());
+    inner.handler(handler == null ? null : this::onItem);
   }
 
   @Override
-  public S handler(Handler<T> handler) {
-    onContext(() -> {
-      this.handler = handler;
-      watchdog.active(watchesIdleness());
-      inner.handler(handler == null ? null : this::onItem);
-    });
-    return self();
+  void paused() {
+    watchdog.active(false);
+    inner.pause();
   }
 
   @Override
-  public S endHandler(Handler<Void> endHandler) {
-    onContext(() -> termination.endHandler(endHandler));
-    return self();
-  }
-
-  @Override
-  public S exceptionHandler(Handler<Throwable> handler) {
-    onContext(() -> termination.exceptionHandler(handler));
-    return self();
-  }
-
-  @Override
-  public S pause() {
-    onContext(() -> {
-      demand = 0;
-      watchdog.active(false);
-      inner.pause();
-    });
-    return self();
-  }
-
-  @Override
-  public S resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public S fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("amount must be >= 0");
-    }
-    onContext(() -> {
-      demand = Streams.addDemand(demand, amount);
-      watchdog.active(watchesIdleness());
-      inner.fetch(amount);
-    });
-    return self();
+  void demanded(long amount) {
+    watchdog.active(watchesIdleness());
+    inner.fetch(amount);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.g4f.client.impl;
 
 import io.g4f.client.CancellableStream;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 
@@ -15,21 +14,16 @@ import java.util.concurrent.CancellationException;
  * @param <T> the items
  * @param <S> the stream type a subclass implements, returned by the fluent methods
  */
-abstract class QueuedStream<T, S extends CancellableStream<T>> implements CancellableStream<T> {
+abstract class QueuedStream<T, S extends CancellableStream<T>> extends DemandStream<T, S> {
 
-  /** The context all state lives on. */
-  final Context context;
   /** Items received but not yet delivered. */
   final ArrayDeque<T> pending = new ArrayDeque<>();
-  private final Termination termination = new Termination();
-  private Handler<T> handler;
-  private long demand = Long.MAX_VALUE;
   private boolean complete;
   private Throwable failure;
   private boolean draining;
 
   QueuedStream(Context context) {
-    this.context = context;
+    super(context);
   }
 
   /** No more items will be queued; the stream ends (or fails with {@code error}) once the queue is delivered. */
@@ -102,62 +96,21 @@ abstract class QueuedStream<T, S extends CancellableStream<T>> implements Cancel
   /** The message of the {@link CancellationException} a cancelled stream fails with. */
   abstract String cancelledMessage();
 
-  final void onContext(Runnable action) {
-    Streams.onContext(context, action);
-  }
-
-  @SuppressWarnings("unchecked")
-  private S self() {
-    return (S) this;
+  @Override
+  final void handlerSet() {
+    drain();
   }
 
   @Override
-  public S handler(Handler<T> handler) {
-    onContext(() -> {
-      this.handler = handler;
-      drain();
-    });
-    return self();
-  }
-
-  @Override
-  public S endHandler(Handler<Void> endHandler) {
-    onContext(() -> termination.endHandler(endHandler));
-    return self();
-  }
-
-  @Override
-  public S exceptionHandler(Handler<Throwable> handler) {
-    onContext(() -> termination.exceptionHandler(handler));
-    return self();
-  }
-
-  @Override
-  public S pause() {
-    onContext(() -> {
-      demand = 0;
-      if (!termination.done()) {
-        onStarved(true);
-      }
-    });
-    return self();
-  }
-
-  @Override
-  public S resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public S fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("amount must be >= 0");
+  final void paused() {
+    if (!termination.done()) {
+      onStarved(true);
     }
-    onContext(() -> {
-      demand = Streams.addDemand(demand, amount);
-      drain();
-    });
-    return self();
+  }
+
+  @Override
+  final void demanded(long amount) {
+    drain();
   }
 
   @Override
