@@ -6,6 +6,7 @@ import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.G4fException;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ProviderErrors;
+import io.g4f.client.spi.toolkit.SseEventDecoder;
 import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -162,37 +163,23 @@ abstract class HttpStream<T, S extends CancellableStream<T>> extends QueuedStrea
     Events(HttpClientRequest request, HttpClientResponse response, Predicate<SseParser.Event> last, String provider,
            String secret) {
       super(request, response, new Decoder<>() {
-        private final SseParser parser = new SseParser(this::dispatch);
-        /** Where events go, while decode runs. */
-        private Consumer<SseParser.Event> out;
-        private boolean endMarkerSeen;
+        private final SseEventDecoder<SseParser.Event> events = new SseEventDecoder<>(provider) {
+          @Override
+          protected boolean onEvent(SseParser.Event event, Consumer<SseParser.Event> out) {
+            boolean end = last.test(event);
+            out.accept(event);
+            return end;
+          }
+        };
 
         @Override
         public boolean decode(Buffer bytes, Consumer<SseParser.Event> out) {
-          this.out = out;
-          try {
-            parser.feed(bytes);
-          } finally {
-            this.out = null;
-          }
-          return endMarkerSeen;
+          return events.decode(bytes, out);
         }
 
         @Override
         public void end(Consumer<SseParser.Event> out) {
-          parser.end();
-          if (!endMarkerSeen) {
-            throw ProviderErrors.truncated(provider, "its end marker");
-          }
-        }
-
-        private void dispatch(SseParser.Event event) {
-          boolean end = last.test(event);
-          out.accept(event);
-          if (end) {
-            endMarkerSeen = true;
-            parser.end();
-          }
+          events.end(out);
         }
       }, provider, secret);
     }
