@@ -47,7 +47,8 @@ public final class CustomProvider {
     public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
       List<ChatMessage> messages = request.getMessages();
       String answer = messages.get(messages.size() - 1).getContent().toUpperCase(Locale.ROOT) + "!";
-      ChatCompletionChunk chunk = new ChatCompletionChunk().setId("shout").setModel(request.getModel()).setProvider(name());
+      ChatCompletionChunk chunk = new ChatCompletionChunk().setId("shout").setModel(request.getModel())
+          .setProvider(context.providerName());
       chunk.getChoices().add(new ChatCompletionChunk.Choice().setDelta(ChatMessage.assistant(answer)).setFinishReason("stop"));
       return Future.succeededFuture(ChatCompletionStream.of(context.vertx(), List.of(chunk)));
     }

@@ -83,7 +83,7 @@ public class QuillProvider extends AbstractProvider {
   public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
     return context.send(HttpMethod.POST, url(context, "/generate"), headers(context), body(request, false),
             (status, headers, body) -> error(context, status, headers, body))
-        .map(body -> completion(body, request));
+        .map(body -> completion(body, request, context.providerName()));
   }
 
   @Override
@@ -121,15 +121,15 @@ public class QuillProvider extends AbstractProvider {
     return body.toBuffer();
   }
 
-  /** A whole answer as a completion with one choice. */
-  private ChatCompletion completion(Buffer body, ChatCompletionRequest request) {
-    JsonObject answer = parse(body.toString(), "answer");
+  /** A whole answer of {@code provider} (the name the client knows it by) as a completion with one choice. */
+  private static ChatCompletion completion(Buffer body, ChatCompletionRequest request, String provider) {
+    JsonObject answer = parse(body.toString(), "answer", provider);
     ChatCompletion completion = new ChatCompletion()
         .setId(answer.getString("id"))
         .setCreated(answer.getLong("created", 0L))
         .setModel(answer.getString("model", request.getModel()))
         .setUsage(usage(answer.getJsonObject("usage")))
-        .setProvider(name());
+        .setProvider(provider);
     completion.getChoices().add(new ChatCompletion.Choice()
         .setMessage(ChatMessage.assistant(answer.getString("text", "")))
         .setFinishReason(finishReason(answer.getString("stop"))));
@@ -140,9 +140,9 @@ public class QuillProvider extends AbstractProvider {
   private G4fException error(ProviderContext context, int status, MultiMap headers, Buffer body) {
     JsonObject fault = fault(body);
     String reason = fault.getString("reason");
-    String message = ProviderErrors.redact(name() + " answered HTTP " + status + ": "
+    String message = ProviderErrors.redact(context.providerName() + " answered HTTP " + status + ": "
         + fault.getString("message", reason == null ? "no reason given" : reason), context.apiKey());
-    ErrorDetails details = new ErrorDetails().status(status).provider(name()).code(reason);
+    ErrorDetails details = new ErrorDetails().status(status).provider(context.providerName()).code(reason);
     Duration retryAfter = ProviderErrors.retryAfter(headers);
     return switch (status) {
       case 400, 422 -> new InvalidRequestException(message, details);
@@ -166,11 +166,11 @@ public class QuillProvider extends AbstractProvider {
     }
   }
 
-  private JsonObject parse(String json, String what) {
+  private static JsonObject parse(String json, String what, String provider) {
     try {
       return new JsonObject(json);
     } catch (DecodeException e) {
-      throw ProviderErrors.malformed(name(), what, e);
+      throw ProviderErrors.malformed(provider, what, e);
     }
   }
 
@@ -199,7 +199,7 @@ public class QuillProvider extends AbstractProvider {
     private boolean first = true;
 
     Events(ProviderContext context, String model) {
-      super(QuillProvider.this.name());
+      super(context.providerName());
       this.context = context;
       this.model = model;
     }
@@ -208,20 +208,20 @@ public class QuillProvider extends AbstractProvider {
     protected boolean onEvent(SseParser.Event event, Consumer<ChatCompletionChunk> out) {
       switch (event.event()) {
         case "token" -> {
-          ChatMessage delta = ChatMessage.assistant(parse(event.data(), "token").getString("text", ""));
+          ChatMessage delta = ChatMessage.assistant(parse(event.data(), "token", provider).getString("text", ""));
           out.accept(chunk(event, model, new ChatCompletionChunk.Choice().setDelta(first ? delta : delta.setRole(null))));
           first = false;
           return false;
         }
         case "done" -> {
-          JsonObject done = parse(event.data(), "done event");
+          JsonObject done = parse(event.data(), "done event", provider);
           out.accept(chunk(event, done.getString("model", model), new ChatCompletionChunk.Choice()
               .setDelta(new ChatMessage()).setFinishReason(finishReason(done.getString("stop", "end"))))
               .setUsage(usage(done.getJsonObject("usage"))));
           return true;
         }
         case "fault" -> {
-          JsonObject fault = parse(event.data(), "fault event").getJsonObject("fault", new JsonObject());
+          JsonObject fault = parse(event.data(), "fault event", provider).getJsonObject("fault", new JsonObject());
           String reason = fault.getString("reason");
           String message = ProviderErrors.redact(provider + " failed mid-stream: "
               + fault.getString("message", reason), context.apiKey());
