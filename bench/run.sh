@@ -191,8 +191,8 @@ wait_port upstream "$UP_PORT" "$UP_PID"
 
 GW_PORT=$(free_port)
 cat >"$WORK/g4f.json" <<EOF
-{"providers": [{"name": "bench", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "bench"},
-  {"name": "bench-h2c", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "bench", "http2": true}]}
+{"providers": [{"name": "bench", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "sk-bench"},
+  {"name": "bench-h2c", "type": "openai", "baseUrl": "http://127.0.0.1:$UP_PORT/v1", "apiKey": "sk-bench", "http2": true}]}
 EOF
 # The README's command, with the config and port; a clean environment so that no key or G4F_* variable
 # of this shell adds a provider. The access log (stderr) goes to a file, as a deployment's would.
@@ -234,7 +234,7 @@ EOF
   wait_port portkey "$PK_PORT" "$PK_PID"
   say "portkey $PORTKEY_VERSION pid $PK_PID on :$PK_PORT"
   PEER_ARGS=(--peer="portkey:$PK_PORT" --peer-pid="$PK_PID"
-    --peer-headers="x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$UP_PORT/v1|authorization: Bearer bench")
+    --peer-headers="x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$UP_PORT/v1|authorization: Bearer sk-bench")
 fi
 # shellcheck disable=SC2016
 ( trap 'kill $sleeper 2>/dev/null; exit 0' TERM; sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper; kill "${PIDS[@]}" ) \
