@@ -307,8 +307,10 @@ public class ClientOptions {
   }
 
   /**
-   * Longest silence of the provider, in ms: before it answers, and between two chunks while the
-   * consumer wants more. Time spent paused by the consumer does not count.
+   * Longest silence of the provider, in ms: for a stream, before it answers and between two chunks while the
+   * consumer wants more (time spent paused by the consumer does not count); for a whole answer, from its first
+   * bytes to its end. The wait before a whole answer begins, the provider generating it, only the total timeout
+   * bounds.
    */
   public long getIdleTimeout() {
     return idleTimeout;

@@ -192,6 +192,39 @@ class StreamCancellationTest {
     await(impatient.close());
   }
 
+  @Test
+  void aWholeAnswerThatStallsAfterItsHeadersFailsAtTheIdleTimeout(Vertx vertx) {
+    String completion = ScriptedServer.resource("transcripts/openai-chat-completion.json");
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> request.response().setChunked(true)
+        .putHeader("content-type", "application/json").write(completion.substring(0, completion.length() / 2)));
+    AsyncClient impatient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(300).setTotalTimeout(30_000));
+    long start = System.nanoTime();
+
+    Throwable failure = await(impatient.chat().completions().create(ChatCompletionRequest.of("m", "hi"))
+        .transform(ar -> Future.succeededFuture(ar.cause())));
+
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("idle timeout");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms, not the total timeout")
+        .isLessThan(10_000);
+    awaitClosedConnections(1);
+    await(impatient.close());
+  }
+
+  @Test
+  void aWholeAnswerMayBeSilentLongerThanTheIdleTimeoutBeforeItsHeaders(Vertx vertx) {
+    String completion = ScriptedServer.resource("transcripts/openai-chat-completion.json");
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> vertx.setTimer(700, id -> request.response()
+        .putHeader("content-type", "application/json").end(completion)));
+    AsyncClient patient = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(upstream.baseUrl())
+        .setMaxRetries(0).setIdleTimeout(300).setTotalTimeout(30_000));
+
+    ChatCompletion answer = await(patient.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(answer.getChoices()).isNotEmpty();
+    await(patient.close());
+  }
+
   private void awaitClosedConnections(int count) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (upstream.closedConnections() < count && System.nanoTime() < deadline) {

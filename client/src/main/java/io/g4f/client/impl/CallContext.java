@@ -22,11 +22,17 @@ import io.vertx.core.net.ProxyOptions;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
-/** The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. */
+/**
+ * The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. Its
+ * {@code watchdog} (none for image downloads, which have their own timeouts) is the attempt's: a whole answer's
+ * body, once its headers are in, must keep coming within the idle timeout (the wait before them is the provider
+ * thinking, which only the total timeout bounds).
+ */
 record CallContext(Vertx vertx, String providerName, HttpClient httpClient, String apiKey, String baseUrl,
                    ProxyOptions proxy, MultiMap headers, long connectTimeout, long idleTimeout, Future<Void> cancellation,
-                   ImageDownloads downloads)
+                   ImageDownloads downloads, @Nullable Watchdog watchdog)
     implements ProviderContext {
 
   @Override
@@ -84,6 +90,10 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
       HttpClientResponse response = exchange.response();
       if (response.statusCode() / 100 != 2) {
         return failure(response, errors);
+      }
+      if (watchdog != null) {
+        watchdog.active(true);
+        response.handler(bytes -> watchdog.active(true));
       }
       return response.body().recover(failure ->
           Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));

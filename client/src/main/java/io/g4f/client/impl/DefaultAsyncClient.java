@@ -390,7 +390,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
         cancellation.tryComplete();
       }
     }));
-    CallContext context = context(call, provider, call.headers(), cancellation.future());
+    CallContext context = context(call, provider, call.headers(), cancellation.future(), watchdog);
     started(() -> attempt.apply(context))
         .onComplete(outcome -> {
           if (outcome.succeeded() && !result.future().isComplete()) {
@@ -414,13 +414,14 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
 
   /** The context for downloading a provider's image URLs: no extra headers (they are for the provider's API). */
   private CallContext download(Call call, Provider provider) {
-    return context(call, provider, MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future());
+    return context(call, provider, MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future(), null);
   }
 
-  private CallContext context(Call call, Provider provider, MultiMap headers, Future<Void> cancellation) {
+  private CallContext context(Call call, Provider provider, MultiMap headers, Future<Void> cancellation,
+                              @Nullable Watchdog watchdog) {
     return new CallContext(vertx, provider.name(), httpClient, call.routing().apiKey(provider, call.apiKey()),
         call.routing().baseUrl(provider), call.proxy(), headers, options.getConnectTimeout(),
-        options.getIdleTimeout(), cancellation, downloads);
+        options.getIdleTimeout(), cancellation, downloads, watchdog);
   }
 
   private <T> Future<T> withDeadline(Future<T> future, Call call, String provider) {
