@@ -3,11 +3,18 @@ package io.g4f.client;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.spi.Capability;
+import io.g4f.client.spi.Provider;
+import io.g4f.client.spi.ProviderContext;
+import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -222,6 +229,54 @@ class StreamCancellationTest {
     ChatCompletion answer = await(patient.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
     assertThat(answer.getChoices()).isNotEmpty();
+    await(patient.close());
+  }
+
+  @Test
+  void aSecondRequestOfAnAttemptMayBeSilentLongerThanTheIdleTimeoutBeforeItsHeaders(Vertx vertx) {
+    upstream.on(HttpMethod.POST, "/v1/first", request -> request.response().end("{}"));
+    upstream.on(HttpMethod.POST, "/v1/second", request -> vertx.setTimer(700, id -> request.response().end("{}")));
+    Provider twoRequests = new Provider() {
+      @Override
+      public String name() {
+        return "TwoRequests";
+      }
+
+      @Override
+      public String defaultModel() {
+        return "m";
+      }
+
+      @Override
+      public Set<Capability> capabilities() {
+        return Set.of(Capability.CHAT);
+      }
+
+      @Override
+      public Future<ChatCompletion> chat(ChatCompletionRequest request, ProviderContext context) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        return context.send(HttpMethod.POST, upstream.baseUrl() + "/first", headers, Buffer.buffer("{}"))
+            .compose(first -> context.send(HttpMethod.POST, upstream.baseUrl() + "/second", headers,
+                Buffer.buffer("{}")))
+            .map(second -> {
+              ChatCompletion completion = new ChatCompletion().setProvider(context.providerName());
+              completion.getChoices().add(new ChatCompletion.Choice().setMessage(ChatMessage.assistant("ok")));
+              return completion;
+            });
+      }
+
+      @Override
+      public Future<ChatCompletionStream> streamChat(ChatCompletionRequest request, ProviderContext context) {
+        return Future.failedFuture(new UnsupportedOperationException("whole answers only"));
+      }
+    };
+    AsyncClient patient = AsyncClient.create(vertx, new ClientOptions().setProvider("TwoRequests")
+        .setMaxRetries(0).setIdleTimeout(300).setTotalTimeout(30_000),
+        ProviderRegistry.standard().register(twoRequests));
+
+    ChatCompletion answer = await(patient.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(answer.getChoices().get(0).getMessage().getContent()).isEqualTo("ok");
     await(patient.close());
   }
 

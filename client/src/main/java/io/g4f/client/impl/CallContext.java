@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link ProviderContext} of one attempt: HTTP on the client's pool with the attempt's settings. Its
- * {@code watchdog} (none for image downloads, which have their own timeouts) is the attempt's: a whole answer's
- * body, once its headers are in, must keep coming within the idle timeout (the wait before them is the provider
- * thinking, which only the total timeout bounds).
+ * {@code watchdog} (none for image downloads, which have their own timeouts) is the attempt's: a body {@link #send}
+ * reads, once its headers are in, must keep coming within the idle timeout (the wait before them is the provider
+ * thinking, which only the total timeout bounds, also for a second request of the same attempt).
  */
 record CallContext(Vertx vertx, String providerName, HttpClient httpClient, String apiKey, String baseUrl,
                    ProxyOptions proxy, MultiMap headers, long connectTimeout, long idleTimeout, Future<Void> cancellation,
@@ -91,12 +91,15 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
       if (response.statusCode() / 100 != 2) {
         return failure(response, errors);
       }
-      if (watchdog != null) {
-        watchdog.active(true);
+      Future<Buffer> answer;
+      if (watchdog == null) {
+        answer = response.body();
+      } else {
+        watchdog.bodyStarted();
         response.handler(bytes -> watchdog.active(true));
+        answer = response.body().onComplete(read -> watchdog.bodyEnded());
       }
-      return response.body().recover(failure ->
-          Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
+      return answer.recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
     });
   }
 

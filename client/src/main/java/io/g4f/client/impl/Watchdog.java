@@ -28,6 +28,10 @@ final class Watchdog {
   /** When the provider or the consumer was last active, in {@link System#nanoTime()}. */
   private long activeAt;
   private boolean idleCounts;
+  /** Whether silence counts while no body is being read: from the start for a stream, never for a whole answer. */
+  private final boolean idleCountsWhileWaiting;
+  /** Whole-answer bodies begun and not yet ended ({@link #bodyStarted}). */
+  private int bodies;
   private long timer = -1;
   /** When the timer is due, in {@link System#nanoTime()}. */
   private long due;
@@ -47,6 +51,7 @@ final class Watchdog {
     this.expiry = expiry;
     this.activeAt = System.nanoTime();
     this.idleCounts = idleCounts;
+    this.idleCountsWhileWaiting = idleCounts;
     arm(nextDue());
   }
 
@@ -62,6 +67,22 @@ final class Watchdog {
     if (!stopped && idleCounts && due - (activeAt + idleNanos) > 0) {
       vertx.cancelTimer(timer);
       arm(nextDue());
+    }
+  }
+
+  /**
+   * A whole answer's body began (its headers are in): silence counts until every body begun has ended. Before it,
+   * the provider is generating, which only the deadline bounds.
+   */
+  void bodyStarted() {
+    bodies++;
+    active(true);
+  }
+
+  /** A body {@link #bodyStarted} began ended or failed; once none is left, silence counts as it did before. */
+  void bodyEnded() {
+    if (--bodies == 0) {
+      active(idleCountsWhileWaiting);
     }
   }
 
