@@ -471,7 +471,8 @@ public final class WireBench {
             + " content-encoding: %s", target.name(), t.getLong("count", 0L), p[0], p[1], p[2], t.getString("encoding")));
       }
       JsonObject warmup = result.getJsonObject("warmup", new JsonObject());
-      log("time to first token, Node fetch, warm-up p50 per window of two turns a target (us): " + warmup.getJsonObject("windowP50s"));
+      log("time to first token, Node fetch, warm-up p50 per window of two turns a target (us): "
+          + warmup.getJsonObject("windowP50s"));
       notes.add(String.format("time to first token, Node fetch: node %s (undici %s), fetch's default headers"
           + " (accept-encoding: gzip, deflate); content-encoding answered: %s; warmed up %d s, %s",
           result.getString("node", "?"), result.getString("undici", "?"), perTarget.stream()

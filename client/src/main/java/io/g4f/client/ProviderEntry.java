@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Its key is {@code apiKey}, else {@link ClientOptions#getApiKeys()}'s entry for its name; an entry without a
  * {@code baseUrl}, or whose {@code baseUrl} is its type's own address, then falls back to its type's environment
- * variable ({@code GROQ_API_KEY}, ...), while one that points elsewhere never sends that variable's key there. When {@code models} is not empty it lists the
- * models the entry serves, the first being its default: a request for a model goes to the entries that list it.
+ * variable ({@code GROQ_API_KEY}, ...), while one that points elsewhere never sends that variable's key there.
+ * When {@code models} is not empty it lists the models the entry serves, the first being its default: a request
+ * for a model goes to the entries that list it.
  * {@link #toJson()} includes the API key; do not log it.
  */
 public class ProviderEntry {

@@ -160,15 +160,15 @@ public class GatewayOptions {
      * The name of the provider type whose protocol it speaks: the type of its client's provider entry (a config
      * file's providers are entries, named as configured), else its client's provider.
      */
-    public String typeName() {
+    String typeName() {
       return client.getProviders().stream().filter(entry -> entry.getName().equalsIgnoreCase(client.getProvider()))
           .findFirst().map(ProviderEntry::getType).orElse(client.getProvider());
     }
 
     /** The provider of {@code registry} named {@link #typeName()}, or null. */
     Provider type(ProviderRegistry registry) {
-      return registry.providers().stream().filter(type -> type.name().equalsIgnoreCase(typeName())).findFirst()
-          .orElse(null);
+      String name = typeName();
+      return registry.providers().stream().filter(type -> type.name().equalsIgnoreCase(name)).findFirst().orElse(null);
     }
   }
 

@@ -99,7 +99,8 @@ record CallContext(Vertx vertx, String providerName, HttpClient httpClient, Stri
         response.handler(bytes -> watchdog.active(true));
         answer = response.body().onComplete(read -> watchdog.bodyEnded());
       }
-      return answer.recover(failure -> Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
+      return answer.recover(failure ->
+          Future.failedFuture(ProviderErrors.fromTransport(providerName, failure, apiKey)));
     });
   }
 

@@ -147,7 +147,8 @@ final class Routing {
     }
     String variable = provider.apiKeyVariable();
     String where = variable == null
-        ? (provider instanceof EntryProvider ? " (a provider entry whose baseUrl is another address than its type's reads no environment variable)" : "")
+        ? (provider instanceof EntryProvider
+            ? " (a provider entry whose baseUrl is another address than its type's reads no environment variable)" : "")
         : " and the environment variable " + variable + ", which was read, is not set";
     return new AuthenticationException(failure.getMessage() + " (no API key was set for " + provider.name()
         + ": none in the options (setApiKey, putApiKey, a provider entry's apiKey)" + where + ")",

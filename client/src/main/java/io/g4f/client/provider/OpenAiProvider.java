@@ -76,7 +76,8 @@ public class OpenAiProvider extends AbstractProvider {
             headers(context), Json.encode(request))
         .compose(body -> {
           try {
-            return Future.succeededFuture(Json.decode(body, ImagesResponse.class).setProvider(context.providerName()));
+            return Future.succeededFuture(Json.decode(body, ImagesResponse.class)
+                .setProvider(context.providerName()));
           } catch (UncheckedIOException e) {
             return Future.failedFuture(ProviderErrors.malformed(context.providerName(), "images response", e));
           }
