@@ -32,10 +32,18 @@ final class EntryProvider implements Provider {
 
   private final ProviderEntry entry;
   private final Provider type;
+  /**
+   * The type's key variable, unless the entry's base URL is another address (scheme, host and port) than the type's
+   * own: that key must not reach another server.
+   */
+  private final String apiKeyVariable;
 
   private EntryProvider(ProviderEntry entry, Provider type) {
     this.entry = new ProviderEntry(entry);
     this.type = type;
+    String own = type instanceof AbstractProvider provider ? provider.baseUrl() : null;
+    this.apiKeyVariable = entry.getBaseUrl() == null || own != null && sameOrigin(entry.getBaseUrl(), own)
+        ? type.apiKeyVariable() : null;
   }
 
   /**
@@ -82,15 +90,10 @@ final class EntryProvider implements Provider {
     return entry.getModels().isEmpty() ? type.aliases() : Map.of();
   }
 
-  /**
-   * The type's variable, unless the entry's base URL is another address (scheme, host and port) than the type's own:
-   * that key must not reach another server.
-   */
+  /** The type's variable, unless the entry points at another address than the type's own. */
   @Override
   public String apiKeyVariable() {
-    String own = type instanceof AbstractProvider provider ? provider.baseUrl() : null;
-    return entry.getBaseUrl() == null || own != null && sameOrigin(entry.getBaseUrl(), own)
-        ? type.apiKeyVariable() : null;
+    return apiKeyVariable;
   }
 
   private static boolean sameOrigin(String a, String b) {
