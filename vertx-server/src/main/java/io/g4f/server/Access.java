@@ -17,8 +17,8 @@ import java.time.Duration;
 /**
  * The gateway's access control, one policy for HTTP and both bridges. A gateway with an admin key
  * ({@code --api-key}) or team keys ({@link TeamKeys}) is guarded: any of them authenticates (compared in
- * constant time), nothing else does; without keys it is open. Each model call (chat, images) is then admitted
- * or refused: a team key used for a model outside its {@code models} gets 403 {@code permission_denied}; a caller
+ * constant time), nothing else does; without keys it is open. Each model call is then authorized against the targets
+ * its route may try ({@link #authorize}: 403 {@code permission_denied}) and admitted or refused: a caller
  * over its requests per minute (its team's {@code rpm}, else the gateway's {@code rateLimitPerMinute}) or whose
  * minute's usage tokens reached its team's {@code tpm} gets 429 with {@code Retry-After}, the seconds to the
  * next minute. Limits count per key name, else (open gateway) per caller address, in {@link MinuteCounters}
@@ -40,6 +40,7 @@ final class Access {
     if (adminKey != null && teams.find(adminKey) != null) {
       throw new IllegalArgumentException("keys: a team key is the admin key (--api-key)");
     }
+    teams.checkProviders(name -> options.provider(name) != null);
     this.counters = new MinuteCounters(vertx, clock);
     this.metrics = metrics;
   }
@@ -104,17 +105,40 @@ final class Access {
   }
 
   /**
-   * Admits one model call of {@code caller} for {@code model} (null: the default model), counting it; fails with
-   * an {@link AuthenticationException} (403 {@code permission_denied}) or a {@link RateLimitException} (429).
+   * Checks that {@code caller} may reach every target of {@code route}: a team key with {@code models} may reach the
+   * models and groups it lists (null, the default model: none), on the providers the config maps them to
+   * ({@link ModelRouter.Route#mapped}) and on those its {@code providers} lists; naming any other provider (header,
+   * body or path) is refused. Keys without either list, the admin key and callers of an open gateway reach anything.
+   *
+   * @throws AuthenticationException 403 {@code permission_denied}, naming the model or provider refused
    */
-  Future<Void> admit(Caller caller, String model) {
+  void authorize(Caller caller, ModelRouter.Route route) {
     TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
-    if (team != null && !team.mayUse(model)) {
-      return Future.failedFuture(new AuthenticationException(model == null
+    if (team == null) {
+      return;
+    }
+    String model = route.asked();
+    if (!team.mayUse(model)) {
+      throw new AuthenticationException(model == null
           ? "This API key may only use the models it is given; name one of them in 'model'"
           : "This API key may not use the model '" + model + "'",
-              new ErrorDetails().status(403).type("permission_denied").code("permission_denied").param("model")));
+          new ErrorDetails().status(403).type("permission_denied").code("permission_denied").param("model"));
     }
+    for (Target target : route.targets()) {
+      if (!team.mayReach(target.provider(), route.mapped())) {
+        throw new AuthenticationException("This API key may not use the provider '" + target.provider() + "'"
+            + (model == null ? "" : " for the model '" + model + "'"),
+            new ErrorDetails().status(403).type("permission_denied").code("permission_denied").param("provider"));
+      }
+    }
+  }
+
+  /**
+   * Admits one model call of {@code caller}, counting it; fails with a {@link RateLimitException} (429) when it is
+   * over its requests a minute or its minute's usage tokens reached its limit.
+   */
+  Future<Void> admit(Caller caller) {
+    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
     String id = caller.id();
     int rpm = id == null ? 0 : team != null && team.rpm() > 0 ? team.rpm() : options.getRateLimitPerMinute();
     long tpm = id == null || team == null ? 0 : team.tpm();

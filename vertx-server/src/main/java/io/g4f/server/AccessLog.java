@@ -111,11 +111,6 @@ final class AccessLog implements Handler<RoutingContext> {
     return message instanceof BusRequest request ? request.id : null;
   }
 
-  /** Records the model {@code context}'s request asked for, for its access-log event. */
-  static void model(RoutingContext context, String model) {
-    entry(context).model(model);
-  }
-
   @Override
   public void handle(RoutingContext context) {
     long start = System.nanoTime();
@@ -125,7 +120,7 @@ final class AccessLog implements Handler<RoutingContext> {
     context.put(ENTRY, entry);
     context.addEndHandler(ended -> {
       if (entry.provider == null) {
-        entry.provider = context.response().headers().get(ModelRouter.PROVIDER_HEADER);
+        entry.provider = context.response().headers().get(HttpExchange.PROVIDER_HEADER);
       }
       Caller caller = context.get(Caller.CONTEXT_KEY);
       log(metrics, id, context.request().method().name(), context.request().path(), route(context),

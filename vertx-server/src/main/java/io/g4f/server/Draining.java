@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The gateway's graceful stop for HTTP. Knows the requests in progress (the SockJS bridge's aside, which the
  * event-bus side ends); once {@link #drain} is called it answers every new request 503 ({@link
  * OpenAiErrors#SHUTTING_DOWN}), lets those in progress finish until the deadline, then cuts what is left: a stream
- * that has begun gets an error event and {@code data: [DONE]} ({@link ChatCompletionsHandler#endWithError}), any
- * other request the 503 error body; and says what it cut ({@link Outcome}). Event-loop only.
+ * that has begun ends with its API's last events for a {@link ShuttingDownException} ({@link HttpExchange#CUT}: chat's
+ * error event and {@code data: [DONE]}, the Responses API's {@code response.failed}, Anthropic's {@code error} event)
+ * and its upstream request is cancelled, any other request gets the 503 error body; and says what it cut
+ * ({@link Outcome}). Event-loop only.
  */
 final class Draining implements Handler<RoutingContext> {
 
@@ -37,7 +40,7 @@ final class Draining implements Handler<RoutingContext> {
   public void handle(RoutingContext context) {
     if (closing) {
       context.response().putHeader("connection", "close");
-      OpenAiErrors.send(context.response(), OpenAiErrors.SHUTTING_DOWN);
+      GatewayVerticle.send(context, OpenAiErrors.SHUTTING_DOWN);
       return;
     }
     if (!context.request().path().startsWith("/eventbus/")) {
@@ -97,15 +100,16 @@ final class Draining implements Handler<RoutingContext> {
   private void cut() {
     for (RoutingContext context : new ArrayList<>(inFlight)) {
       HttpServerResponse response = context.response();
-      if (response.headWritten() && String.valueOf(response.headers().get("content-type")).startsWith("text/event-stream")) {
+      Consumer<Throwable> stream = context.get(HttpExchange.CUT);
+      if (stream != null) {
         streamsCut++;
-        ChatCompletionsHandler.endWithError(response, OpenAiErrors.SHUTTING_DOWN);
+        stream.accept(new ShuttingDownException());
       } else {
         requestsCut++;
         if (response.headWritten()) {
           response.reset();
         } else {
-          OpenAiErrors.send(response, OpenAiErrors.SHUTTING_DOWN);
+          GatewayVerticle.send(context, OpenAiErrors.SHUTTING_DOWN);
         }
       }
     }

@@ -46,9 +46,7 @@ final class EventBusBridges {
       "a positive integer (ms)", "localOnly", "a boolean");
 
   /** The 401 a request marked {@link #UNAUTHENTICATED_HEADER} gets, as HTTP answers a missing or wrong key. */
-  static final OpenAiErrors.Error UNAUTHENTICATED = OpenAiErrors.of(401,
-      "Missing or invalid API key: send the gateway's key in the apiKey header", "authentication_error", null,
-      "invalid_api_key");
+  static final String UNAUTHENTICATED_MESSAGE = "Missing or invalid API key: send the gateway's key in the apiKey header";
 
   private final Vertx vertx;
   private final GatewayOptions options;

@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
  * {@code POST /api/{provider}/chat/completions}, {@code POST /v1/responses} ({@link ResponsesApi}),
- * {@code POST /v1/messages} ({@link MessagesApi}), {@code POST /v1/embeddings} ({@link EmbeddingsGateway}),
+ * {@code POST /v1/messages} ({@link MessagesApi}), {@code POST /v1/embeddings} ({@link EmbeddingsApi}),
  * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
  * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link Observability}, Vert.x's), the web playground at {@code GET /} ({@link Playground});
  * and the same API on the event bus
- * ({@link EventBusGateway}, {@code docs/event-bus.md}). HTTP is served on {@link GatewayOptions#getEventLoops()}
+ * ({@link EventBusFront}, {@code docs/event-bus.md}), every call of every API through one {@link Pipeline}. HTTP is served on {@link GatewayOptions#getEventLoops()}
  * event loops, an {@link HttpFront} each (this verticle's, and one per other loop in verticles it deploys); the event
  * bus on this verticle's. Deploy it with {@code vertx.deployVerticle(new GatewayVerticle(options))}, or run {@link Main}.
  */
@@ -45,7 +45,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private Access access;
   private ModelRouter modelRouter;
-  private EventBusGateway eventBus;
+  private EventBusFront eventBus;
   private ImageFiles imageFiles;
   private EventBusBridges bridges;
   private final List<HttpFront> fronts = new CopyOnWriteArrayList<>();
@@ -82,8 +82,8 @@ public class GatewayVerticle extends VerticleBase {
     }
     imageFiles = new ImageFiles(vertx, options.getImageProvider().client().getImagesDir(),
         options.getImageMaxFiles(), options.getImageMaxAge(), options.getClock());
-    eventBus = new EventBusGateway(vertx, upstreams, modelRouter, access, options, metrics, imageFiles,
-        () -> "http://" + options.getHost() + ":" + actualPort());
+    eventBus = new EventBusFront(vertx, new Pipeline(modelRouter, access, metrics), modelRouter, imageFiles, options,
+        metrics, () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
     HttpFront front = new HttpFront(this, upstreams, modelRouter);
     fronts.add(front);

@@ -2,6 +2,7 @@ package io.g4f.server;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -91,9 +92,9 @@ final class HttpFront {
       router.route().handler(CorsHandler.create().addOrigins(options.getCorsOrigins())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
-              ModelRouter.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
+              HttpExchange.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
               "anthropic-dangerous-direct-browser-access"))
-          .exposedHeaders(Set.of(ModelRouter.PROVIDER_HEADER)));
+          .exposedHeaders(Set.of(HttpExchange.PROVIDER_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "UP")));
@@ -110,17 +111,18 @@ final class HttpFront {
       router.route(api).handler(RequestBodies::refuseForms);
       router.route(api).handler(BodyHandler.create(false).setBodyLimit(options.getBodyLimit()));
     }
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(modelRouter, access, metrics);
+    Pipeline pipeline = new Pipeline(modelRouter, access, metrics);
+    Handler<RoutingContext> chat = HttpExchange.handler(pipeline, new ChatApi());
     router.post("/v1/chat/completions").handler(chat);
     router.post("/api/:provider/chat/completions").handler(chat);
-    router.post(ResponsesApi.PATH).handler(new DialectGateway(new ResponsesApi(), modelRouter, access, metrics)::http);
-    router.post(MessagesApi.PATH).handler(new DialectGateway(new MessagesApi(), modelRouter, access, metrics)::http);
-    router.post(EmbeddingsGateway.PATH).handler(new EmbeddingsGateway(modelRouter, access, metrics)::http);
-    router.post("/v1/images/generations").handler(new ImagesHandler(upstreams, access, imageFiles, metrics));
+    router.post(ResponsesApi.PATH).handler(HttpExchange.handler(pipeline, new DialectApi(new ResponsesApi(), modelRouter)));
+    router.post(MessagesApi.PATH).handler(HttpExchange.handler(pipeline, new DialectApi(new MessagesApi(), modelRouter)));
+    router.post(EmbeddingsApi.PATH).handler(HttpExchange.handler(pipeline, new EmbeddingsApi()));
+    router.post(ImagesApi.PATH).handler(HttpExchange.handler(pipeline, new ImagesApi(imageFiles)));
     router.get(GatewayVerticle.IMAGES_PATH + ":file").handler(new ImageFilesHandler(imageFiles));
-    router.get("/v1/models").handler(context -> context.json(new JsonObject().put("object", "list")
-        .put("data", modelRouter.models())));
-    router.get("/v1/models/:id").handler(this::model);
+    Handler<RoutingContext> models = HttpExchange.handler(pipeline, new ModelsApi(modelRouter));
+    router.get("/v1/models").handler(models);
+    router.get("/v1/models/:id").handler(models);
     router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", modelRouter.providers())));
     router.errorHandler(404, context -> GatewayVerticle.send(context, OpenAiErrors.of(404,
@@ -136,16 +138,5 @@ final class HttpFront {
     });
     router.errorHandler(500, context -> GatewayVerticle.send(context, OpenAiErrors.of(context.failure())));
     return router;
-  }
-
-  private void model(RoutingContext context) {
-    JsonObject model = modelRouter.model(context.pathParam("id"));
-    if (model != null) {
-      context.json(model);
-    } else {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(404,
-          "The model '" + context.pathParam("id") + "' does not exist",
-          "invalid_request_error", "model", "model_not_found"));
-    }
   }
 }

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * client ({@link AsyncClient#messages()}: the provider's URL, key, version and proxy) with the caller's
  * {@code anthropic-beta} header; the answer comes back as sent, whole or event by event. The usage is read from the
  * message, or from {@code message_start} and {@code message_delta}; errors keep the upstream's status and type
- * ({@link MessagesApi#upstreamError}). Used by {@link DialectGateway}, which routes, falls back and admits.
+ * ({@link MessagesApi#upstreamError}). Used by {@link DialectApi}.
  */
 final class MessagesPassthrough {
 
@@ -54,9 +54,9 @@ final class MessagesPassthrough {
     return request;
   }
 
-  /** The whole answer of {@code target} to {@code body}, as it sent it. */
-  Future<DialectGateway.Answer> whole(JsonObject body, String beta, Target target, AsyncClient client,
-                                      DirectCallOptions options, AttemptSpan span) {
+  /** The whole answer of {@code target} to {@code body}, as it sent it; {@code usage} sees the usage read. */
+  Future<DialectApi.Answer> whole(JsonObject body, String beta, Target target, AsyncClient client,
+                                  DirectCallOptions options, AttemptSpan span, Consumer<Usage> usage) {
     return client.messages().create(forTarget(body, target), withBeta(options, beta)).map(raw -> {
       JsonObject message;
       try {
@@ -64,10 +64,11 @@ final class MessagesPassthrough {
       } catch (DecodeException e) {
         throw ProviderErrors.malformed(target.provider(), "message", e);
       }
-      Usage usage = MessagesApi.usage(message.getValue("usage") instanceof JsonObject counts ? counts : null, null);
-      span.answer(message.getValue("model") instanceof String model ? model : null, usage,
+      Usage read = MessagesApi.usage(message.getValue("usage") instanceof JsonObject counts ? counts : null, null);
+      span.answer(message.getValue("model") instanceof String model ? model : null, read,
           message.getValue("stop_reason") instanceof String reason ? reason : null);
-      return new DialectGateway.Answer(raw, usage);
+      usage.accept(read);
+      return new DialectApi.Answer(raw);
     });
   }
 

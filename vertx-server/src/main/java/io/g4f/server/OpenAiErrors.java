@@ -27,7 +27,7 @@ final class OpenAiErrors {
       Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
   /** What a request the gateway will not serve because it is stopping gets: 503. */
-  static final Error SHUTTING_DOWN = of(503, "The gateway is shutting down", "server_error", null, "shutting_down");
+  static final Error SHUTTING_DOWN = of(new ShuttingDownException());
 
   private OpenAiErrors() {
   }
@@ -74,7 +74,7 @@ final class OpenAiErrors {
     } else if (g4f instanceof RequestTimeoutException) {
       status = 504;
       type = "timeout_error";
-    } else if (g4f instanceof TargetsFailedException) {
+    } else if (g4f instanceof TargetsFailedException || g4f instanceof ShuttingDownException) {
       status = g4f.status();
       type = g4f.type();
     } else if (g4f instanceof ConnectionException) {

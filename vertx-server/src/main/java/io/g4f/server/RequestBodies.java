@@ -94,16 +94,6 @@ final class RequestBodies {
     return body.toBuffer();
   }
 
-  /** The decoded body, or null after a 400 has been sent. */
-  static <T> T decode(RoutingContext context, Class<T> type) {
-    try {
-      return parse(context.body().buffer(), type);
-    } catch (InvalidRequestException e) {
-      OpenAiErrors.send(context.response(), OpenAiErrors.of(e));
-      return null;
-    }
-  }
-
   /**
    * {@code body} (null for none) as {@code type}.
    *

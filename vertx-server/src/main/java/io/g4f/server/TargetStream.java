@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * {@link #first()} succeeded it is an ordinary stream: the held first item is delivered first (when a handler is set
  * and there is demand), then the upstream's items, end or failure, with the upstream's backpressure.
  * {@code seen} sees each item as it arrives (not after the stream was abandoned); {@code done} is told once when the
- * upstream ends (null) or fails, a cancellation included (the failure). Used on the context that opened the upstream; a consumer keeps a handler set
- * while it lets items flow.
+ * upstream ends (null) or fails, a cancellation included (the failure), as {@link #finished()} is. Used on the context
+ * that opened the upstream; a consumer keeps a handler set while it lets items flow.
  *
  * @param <T> the items
  */
@@ -25,13 +25,13 @@ final class TargetStream<T> implements CancellableStream<T> {
   private final Consumer<T> seen;
   private final Consumer<Throwable> done;
   private final Promise<TargetStream<T>> first = Promise.promise();
+  private final Promise<Void> finished = Promise.promise();
   private T held;
   private boolean relaying;
   private long demand = Long.MAX_VALUE;
   private boolean ended;
   private Throwable failure;
   private boolean terminated;
-  private boolean finished;
   private boolean scheduled;
   private Handler<T> handler;
   private Handler<Void> endHandler;
@@ -55,6 +55,11 @@ final class TargetStream<T> implements CancellableStream<T> {
    */
   Future<TargetStream<T>> first() {
     return first.future();
+  }
+
+  /** Completes once the upstream ended, or fails with its failure (a cancellation or {@link #abandon} included). */
+  Future<Void> finished() {
+    return finished.future();
   }
 
   /** Gives up on the stream before its first item: {@link #first()} fails with {@code reason}, the upstream is cancelled. */
@@ -95,9 +100,13 @@ final class TargetStream<T> implements CancellableStream<T> {
   }
 
   private void finish(Throwable cause) {
-    if (!finished) {
-      finished = true;
+    if (!finished.future().isComplete()) {
       done.accept(cause);
+      if (cause == null) {
+        finished.complete();
+      } else {
+        finished.fail(cause);
+      }
     }
   }
 

@@ -8,14 +8,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The gateway's team keys, the config's {@code keys} array:
- * {@code [{"name":"team-a","key":"...","models":["smart","gpt-4o-mini"],"rpm":60,"tpm":200000}]}. Each key
- * authenticates like the admin key ({@code --api-key}); {@code models} (the models it may use), {@code rpm}
- * (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted.
+ * {@code [{"name":"team-a","key":"...","models":["smart","gpt-4o-mini"],"providers":["oai"],"rpm":60,"tpm":200000}]}.
+ * Each key authenticates like the admin key ({@code --api-key}); {@code models} (the models and groups it may use, on
+ * the providers the config maps them to), {@code providers} (configured providers it may also name for them),
+ * {@code rpm} (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted.
  * Names are unique and never {@value #ADMIN} (the admin key's name in limits and metrics); keys are unique.
  * Immutable; keys never appear in {@code toString()} or in exception messages.
  */
@@ -26,19 +29,32 @@ final class TeamKeys {
   /** No team keys. */
   static final TeamKeys NONE = new TeamKeys(List.of());
 
-  private static final Set<String> FIELDS = Set.of("name", "key", "models", "rpm", "tpm");
+  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm");
 
-  /** One team's key and limits: {@code models} null for any model, {@code rpm} and {@code tpm} 0 for no limit. */
-  record TeamKey(String name, byte[] key, Set<String> models, int rpm, long tpm) {
+  /**
+   * One team's key and limits: {@code models} null for any model, {@code providers} (lower case) null for none beyond
+   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit.
+   */
+  record TeamKey(String name, byte[] key, Set<String> models, Set<String> providers, int rpm, long tpm) {
 
     /** Whether this key may use {@code model} (null: the default model, which only an unrestricted key may use). */
     boolean mayUse(String model) {
       return models == null || model != null && models.contains(model);
     }
 
+    /**
+     * Whether this key may reach the configured provider {@code provider} for a model the config maps to
+     * {@code mapped}: a key without {@code models} and {@code providers} reaches any.
+     */
+    boolean mayReach(String provider, Set<String> mapped) {
+      return models == null && providers == null || mapped.contains(provider)
+          || providers != null && providers.contains(provider.toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public String toString() {
-      return "TeamKey[name=" + name + ", models=" + models + ", rpm=" + rpm + ", tpm=" + tpm + "]";
+      return "TeamKey[name=" + name + ", models=" + models + ", providers=" + providers + ", rpm=" + rpm + ", tpm="
+          + tpm + "]";
     }
   }
 
@@ -69,7 +85,8 @@ final class TeamKeys {
       }
       for (String field : entry.fieldNames()) {
         if (!FIELDS.contains(field)) {
-          throw new IllegalArgumentException(where + "." + field + " is not a known field (known: name, key, models, rpm, tpm)");
+          throw new IllegalArgumentException(where + "." + field
+              + " is not a known field (known: name, key, models, providers, rpm, tpm)");
         }
       }
       if (!(entry.getValue("name") instanceof String name) || name.isBlank()) {
@@ -86,28 +103,48 @@ final class TeamKeys {
       if (keys.stream().anyMatch(other -> MessageDigest.isEqual(other.key(), bytes))) {
         throw new IllegalArgumentException(where + ".key is the key of another entry");
       }
-      keys.add(new TeamKey(name, bytes, models(entry, where), (int) limit(entry, "rpm", where, Integer.MAX_VALUE),
+      keys.add(new TeamKey(name, bytes, names(entry, "models", where, false), names(entry, "providers", where, true),
+          (int) limit(entry, "rpm", where, Integer.MAX_VALUE),
           limit(entry, "tpm", where, Long.MAX_VALUE)));
     }
     return new TeamKeys(keys);
   }
 
-  private static Set<String> models(JsonObject entry, String where) {
-    Object value = entry.getValue("models");
+  private static Set<String> names(JsonObject entry, String field, String where, boolean lowerCase) {
+    Object value = entry.getValue(field);
     if (value == null) {
       return null;
     }
     if (!(value instanceof JsonArray array)) {
-      throw new IllegalArgumentException(where + ".models must be an array of model names");
+      throw new IllegalArgumentException(where + "." + field + " must be an array of names");
     }
-    Set<String> models = new LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String model)) {
-        throw new IllegalArgumentException(where + ".models[" + i + "] must be a string");
+      if (!(array.getValue(i) instanceof String name)) {
+        throw new IllegalArgumentException(where + "." + field + "[" + i + "] must be a string");
       }
-      models.add(model);
+      names.add(lowerCase ? name.toLowerCase(Locale.ROOT) : name);
     }
-    return Set.copyOf(models);
+    return Set.copyOf(names);
+  }
+
+  /**
+   * Checks that every provider a key's {@code providers} names is configured ({@code known}).
+   *
+   * @throws IllegalArgumentException naming the key's entry and the unknown provider
+   */
+  void checkProviders(Predicate<String> known) {
+    for (int i = 0; i < keys.size(); i++) {
+      Set<String> providers = keys.get(i).providers();
+      if (providers != null) {
+        for (String provider : providers) {
+          if (!known.test(provider)) {
+            throw new IllegalArgumentException("keys[" + i + "].providers names '" + provider
+                + "', which is not a configured provider");
+          }
+        }
+      }
+    }
   }
 
   private static long limit(JsonObject entry, String field, String where, long max) {

@@ -141,10 +141,15 @@ class AsyncClientContractTest {
         .isEqualTo("say this is a test");
   }
 
+  /** {@code request} asking for the usage chunk, which the gateway passes on only when asked, as OpenAI does. */
+  private static ChatCompletionRequest withUsage(ChatCompletionRequest request) {
+    return request.setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
+  }
+
   @ParameterizedTest
   @EnumSource
   void streamDeliversEveryChunkInOrderThenEnds(Target target) throws Exception {
-    ChatCompletionStream stream = await(client(target).chat().completions().stream(hello()));
+    ChatCompletionStream stream = await(client(target).chat().completions().stream(withUsage(hello())));
     List<ChatCompletionChunk> chunks = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> ended = new CompletableFuture<>();
     stream.exceptionHandler(ended::completeExceptionally).endHandler(v -> ended.complete(null)).handler(chunks::add);
@@ -160,7 +165,7 @@ class AsyncClientContractTest {
   @ParameterizedTest
   @EnumSource
   void collectFoldsAStreamLikeCreate(Target target) {
-    ChatCompletion folded = await(client(target).chat().completions().stream(hello())
+    ChatCompletion folded = await(client(target).chat().completions().stream(withUsage(hello()))
         .compose(AsyncClient.ChatCompletions::collect));
 
     assertThat(folded.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
@@ -268,7 +273,7 @@ class AsyncClientContractTest {
     upstream.sse("/v1/chat/completions",
         "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
             + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
-    ChatCompletionStream stream = await(client(target).chat().completions().stream(hello()));
+    ChatCompletionStream stream = await(client(target).chat().completions().stream(withUsage(hello())));
     List<ChatCompletionChunk> chunks = new CopyOnWriteArrayList<>();
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
     stream.exceptionHandler(failed::complete).endHandler(v -> failed.complete(null)).handler(chunks::add);

@@ -88,7 +88,8 @@ class ClusterTest {
     ChatCompletion completion = await(client.chat().completions().create(ChatCompletionRequest.of("m1", "hi")));
     assertThat(completion.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
 
-    ChatCompletion streamed = await(client.chat().completions().stream(ChatCompletionRequest.of("m1", "hi"))
+    ChatCompletion streamed = await(client.chat().completions().stream(ChatCompletionRequest.of("m1", "hi")
+            .setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true)))
         .compose(AsyncClient.ChatCompletions::collect));
     assertThat(streamed.getChoices().get(0).getMessage().getContent()).isEqualTo("This is a test.");
     assertThat(streamed.getUsage().getTotalTokens()).isEqualTo(17);

@@ -54,7 +54,7 @@ class DialectRoutingTest {
   private HttpResponse<Buffer> post(String path, JsonObject body, String providers) {
     var request = http.post(port, "127.0.0.1", path);
     if (providers != null) {
-      request.putHeader(ModelRouter.PROVIDER_HEADER, providers);
+      request.putHeader(HttpExchange.PROVIDER_HEADER, providers);
     }
     return await(request.sendJsonObject(body));
   }
@@ -69,7 +69,7 @@ class DialectRoutingTest {
         post(ResponsesApi.PATH, responses.copy().put("stream", true), null),
         post(MessagesApi.PATH, messages, null), post(MessagesApi.PATH, messages.copy().put("stream", true), null))) {
       assertThat(answer.statusCode()).isEqualTo(200);
-      assertThat(answer.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("up");
+      assertThat(answer.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("up");
       assertThat(answer.bodyAsString()).contains(" is a test");
     }
     assertThat(up.received()).hasSize(4).allSatisfy(sent -> assertThat(sent.json().getString("model")).isEqualTo("m-up"));
@@ -80,7 +80,7 @@ class DialectRoutingTest {
   void providersNamedByHeaderOrBody() {
     JsonObject responses = new JsonObject().put("model", "m-up").put("input", "hi");
 
-    assertThat(post(ResponsesApi.PATH, responses, "down,up").getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("up");
+    assertThat(post(ResponsesApi.PATH, responses, "down,up").getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("up");
     HttpResponse<Buffer> named = post(MessagesApi.PATH, new JsonObject().put("model", "m-up").put("max_tokens", 10)
         .put("provider", "down").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
             .put("content", "hi"))), null);

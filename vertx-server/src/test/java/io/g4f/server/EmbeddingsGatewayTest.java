@@ -136,7 +136,7 @@ class EmbeddingsGatewayTest {
     HttpResponse<Buffer> raw = post(new JsonObject().put("model", "gemini-embedding-001").put("input", TWO)
         .put("encoding_format", "base64"), null);
     assertThat(raw.statusCode()).isEqualTo(200);
-    assertThat(raw.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("google");
+    assertThat(raw.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("google");
     assertThat(raw.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getValue("embedding"))
         .isInstanceOf(String.class);
 
@@ -154,7 +154,7 @@ class EmbeddingsGatewayTest {
         .put("input", TWO).put("encoding_format", "float"), "google");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("google");
+    assertThat(response.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("google");
     JsonObject body = response.bodyAsJsonObject();
     assertThat(body.getString("object")).isEqualTo("list");
     assertThat(body.getString("provider")).isEqualTo("google");
@@ -164,7 +164,7 @@ class EmbeddingsGatewayTest {
   @Test
   void theRequestIdGoesUpstream() {
     openAiAnswers("openai-embeddings.json");
-    HttpResponse<Buffer> response = await(http.post(port, "127.0.0.1", EmbeddingsGateway.PATH)
+    HttpResponse<Buffer> response = await(http.post(port, "127.0.0.1", EmbeddingsApi.PATH)
         .bearerTokenAuthentication(OPEN_KEY).putHeader("x-request-id", "emb-1")
         .sendJsonObject(new JsonObject().put("model", "m1").put("input", "a")));
 
@@ -181,7 +181,7 @@ class EmbeddingsGatewayTest {
     HttpResponse<Buffer> response = post(new JsonObject().put("model", "embedder").put("input", TWO), null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("google");
+    assertThat(response.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("google");
     assertThat(openAi.received()).isNotEmpty();
     assertThat(openAi.last().json().getString("model")).isEqualTo("text-embedding-3-small");
     assertThat(gemini.last().uri()).isEqualTo(GEMINI_PATH);
@@ -264,9 +264,9 @@ class EmbeddingsGatewayTest {
   }
 
   private HttpResponse<Buffer> post(JsonObject body, String provider, String key) {
-    HttpRequest<Buffer> request = http.post(port, "127.0.0.1", EmbeddingsGateway.PATH);
+    HttpRequest<Buffer> request = http.post(port, "127.0.0.1", EmbeddingsApi.PATH);
     if (provider != null) {
-      request.putHeader(ModelRouter.PROVIDER_HEADER, provider);
+      request.putHeader(HttpExchange.PROVIDER_HEADER, provider);
     }
     request.bearerTokenAuthentication(key);
     return await(request.sendJsonObject(body));

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ChatCompletionsHandler.EventBatch} against a response whose reader is gone before the response knows it
+ * {@link EventBatch} against a response whose reader is gone before the response knows it
  * closed: a write fails at once, the stream is cancelled, and its failure ends the response (as
- * {@code ChatCompletionsHandler} does), all inside the write. Stand-ins (proxies) of the response, stream and context
+ * {@code HttpExchange} does), all inside the write. Stand-ins (proxies) of the response, stream and context
  * stand for the race a load generator that closes held streams runs into.
  */
 class EventBatchTest {
@@ -64,7 +64,7 @@ class EventBatchTest {
       }
       throw new UnsupportedOperationException(method);
     });
-    ChatCompletionsHandler.EventBatch batch = new ChatCompletionsHandler.EventBatch(context, stream, response);
+    EventBatch batch = new EventBatch(context, stream, response);
 
     batch.add(Buffer.buffer("data: 1\n\n"));
     batch.add(Buffer.buffer("data: 2\n\n"));

@@ -125,7 +125,8 @@ class EventBusGatewayTest {
 
   @Test
   void aStreamIsBatchesOfChunksUntilDone() {
-    Message<JsonObject> answer = open("{\"model\":\"m1\",\"stream\":true,\"messages\":\"hi\"}", 2);
+    Message<JsonObject> answer = open("{\"model\":\"m1\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+        + "\"messages\":\"hi\"}", 2);
     List<JsonObject> chunks = new ArrayList<>();
     int answers = 1;
     while (true) {

@@ -94,13 +94,15 @@ class GatewayHttpTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).isEqualTo("text/event-stream");
     String[] events = response.bodyAsString().split("\n\n");
-    assertThat(events).hasSize(7);
-    assertThat(events[6]).isEqualTo("data: [DONE]");
+    assertThat(events).hasSize(6); // the upstream's usage chunk is withheld: the caller did not ask for it
+    assertThat(events[5]).isEqualTo("data: [DONE]");
+    assertThat(response.bodyAsString()).doesNotContain("\"usage\"");
     JsonObject second = new JsonObject(events[1].substring("data: ".length()));
     assertThat(second.getString("object")).isEqualTo("chat.completion.chunk");
     assertThat(second.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content"))
         .isEqualTo("This");
     assertThat(upstream.last().json().getBoolean("stream")).isTrue();
+    assertThat(upstream.last().json().getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
   }
 
   @Test

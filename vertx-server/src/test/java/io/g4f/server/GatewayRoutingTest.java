@@ -152,7 +152,7 @@ class GatewayRoutingTest {
   /** Asserts an answer came from {@code b}, whole or streamed, named so in the header and the body. */
   private static void servedByB(HttpResponse<Buffer> response, boolean stream) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    assertThat(response.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("b");
+    assertThat(response.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("b");
     if (stream) {
       String[] events = response.bodyAsString().split("\n\n");
       assertThat(events[events.length - 1]).isEqualTo("data: [DONE]");
@@ -264,7 +264,7 @@ class GatewayRoutingTest {
     HttpResponse<Buffer> response = post(port, chat("smart", true));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+    assertThat(response.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("a");
     String[] events = response.bodyAsString().split("\n\n");
     assertThat(events).hasSize(3);
     assertThat(new JsonObject(events[0].substring(6)).getString("provider")).isEqualTo("a");
@@ -305,9 +305,9 @@ class GatewayRoutingTest {
 
     assertThat(a.received()).hasSize(1);
     held.forEach(response -> response.setStatusCode(200).putHeader("content-type", "application/json").end(COMPLETION));
-    assertThat(await(first).getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+    assertThat(await(first).getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("a");
     a.openAiChat(PATH);
-    assertThat(post(port, chat("busy", false)).getHeader(ModelRouter.PROVIDER_HEADER)).as("idle again, a comes first")
+    assertThat(post(port, chat("busy", false)).getHeader(HttpExchange.PROVIDER_HEADER)).as("idle again, a comes first")
         .isEqualTo("a");
   }
 
@@ -319,7 +319,7 @@ class GatewayRoutingTest {
 
     List<String> served = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      served.add(post(port, chat("fast", i % 2 == 1)).getHeader(ModelRouter.PROVIDER_HEADER));
+      served.add(post(port, chat("fast", i % 2 == 1)).getHeader(HttpExchange.PROVIDER_HEADER));
     }
 
     assertThat(served).as("each untried target first, then the fastest").containsExactly("a", "b", "b", "b", "b");
@@ -357,10 +357,10 @@ class GatewayRoutingTest {
     clock.now = clock.now.plusSeconds(10);
     a.openAiChat(PATH);
     HttpResponse<Buffer> probe = post(port, chat("smart", true));
-    assertThat(probe.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+    assertThat(probe.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("a");
     assertThat(target(port, "a", "model-a").getString("state")).isEqualTo("closed");
     assertThat(metrics(port)).contains("g4f_target_circuit_state{model=\"model-a\",provider=\"a\"} 0.0");
-    assertThat(post(port, chat("smart", false)).getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+    assertThat(post(port, chat("smart", false)).getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("a");
   }
 
   @Test
@@ -382,7 +382,7 @@ class GatewayRoutingTest {
 
     HttpResponse<Buffer> other = post(port, chat("m1", false));
     assertThat(other.statusCode()).as(other.bodyAsString()).isEqualTo(200);
-    assertThat(other.getHeader(ModelRouter.PROVIDER_HEADER)).isEqualTo("a");
+    assertThat(other.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("a");
   }
 
   @Test
@@ -448,7 +448,7 @@ class GatewayRoutingTest {
     servedByB(post(port, "{\"provider\":[\"a\",\"b\"],\"model\":\"whatever\",\"messages\":\"hi\"}"), false);
     assertThat(b.last().json().getString("model")).isEqualTo("whatever");
     assertThat(b.last().json().fieldNames()).doesNotContain("provider");
-    servedByB(post(port, chat("other", true), request -> request.putHeader(ModelRouter.PROVIDER_HEADER, "a, b")), true);
+    servedByB(post(port, chat("other", true), request -> request.putHeader(HttpExchange.PROVIDER_HEADER, "a, b")), true);
     assertThat(b.last().json().getString("model")).isEqualTo("other");
     assertThat(a.received()).extracting(received -> received.json().getString("model")).containsExactly("whatever", "other");
 

@@ -490,7 +490,7 @@ class SoakTest {
         } catch (RuntimeException unreadable) {
           content = null;
         }
-        if (!s.text().equals(content) || !"whole".equals(response.getHeader(ModelRouter.PROVIDER_HEADER))) {
+        if (!s.text().equals(content) || !"whole".equals(response.getHeader(HttpExchange.PROVIDER_HEADER))) {
           violations.add("soak-" + s.id() + ": a whole answer other than the upstream's: " + body);
         }
         end(new Outcome(Kind.COMPLETED, status, null));
