@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -77,31 +76,6 @@ final class Access {
       }
     }
     return peer == null ? "unknown" : peer.hostAddress();
-  }
-
-  /**
-   * Route handler: identifies the caller from {@code Authorization: Bearer}, {@code x-api-key} or
-   * {@code g4f-api-key}, and puts it in the context under {@link Caller#CONTEXT_KEY}; answers 401 when a guarded
-   * gateway does not know the key.
-   */
-  void authenticate(RoutingContext context) {
-    Caller caller = identify(presentedKey(context), address(context.request().headers(), context.request().remoteAddress()));
-    if (caller != null) {
-      context.put(Caller.CONTEXT_KEY, caller);
-      context.next();
-    } else {
-      GatewayVerticle.send(context, OpenAiErrors.of(401, "Missing or invalid API key",
-          "authentication_error", null, "invalid_api_key"));
-    }
-  }
-
-  private static String presentedKey(RoutingContext context) {
-    String authorization = context.request().getHeader("authorization");
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return authorization.substring(7).trim();
-    }
-    String key = context.request().getHeader("x-api-key");
-    return key != null ? key : context.request().getHeader("g4f-api-key");
   }
 
   /**

@@ -75,10 +75,17 @@ final class AccessLog implements Handler<RoutingContext> {
     private String model;
     private String provider;
     private Usage usage;
+    private String caller;
 
     /** The model the request asked for. */
     Entry model(String model) {
       this.model = model;
+      return this;
+    }
+
+    /** The caller's id ({@code key:NAME} or {@code address:ADDRESS}), once identified. */
+    Entry caller(String caller) {
+      this.caller = caller;
       return this;
     }
 
@@ -119,13 +126,9 @@ final class AccessLog implements Handler<RoutingContext> {
     Entry entry = new Entry();
     context.put(ENTRY, entry);
     context.addEndHandler(ended -> {
-      if (entry.provider == null) {
-        entry.provider = context.response().headers().get(HttpExchange.PROVIDER_HEADER);
-      }
-      Caller caller = context.get(Caller.CONTEXT_KEY);
       log(metrics, id, context.request().method().name(), context.request().path(), route(context),
           context.response().headWritten() ? context.response().getStatusCode() : CLIENT_CLOSED,
-          System.nanoTime() - start, entry, caller == null ? null : caller.id());
+          System.nanoTime() - start, entry);
     });
     context.next();
   }
@@ -168,7 +171,8 @@ final class AccessLog implements Handler<RoutingContext> {
 
   /** Logs one request's event and records its latency: every access-log event, HTTP or event bus, comes here. */
   private static void log(GatewayMetrics metrics, String id, String method, String path, String route, int status,
-                          long nanos, Entry entry, String caller) {
+                          long nanos, Entry entry) {
+    String caller = entry.caller;
     metrics.request(route, status, nanos);
     if (!LOG.isInfoEnabled()) {
       return;
@@ -345,7 +349,7 @@ final class AccessLog implements Handler<RoutingContext> {
       if (!logged) {
         logged = true;
         AccessLog.log(metrics, id, BUS, message.address(), message.address(), status, System.nanoTime() - start,
-            entry, Caller.fromHeader(message.headers().get(Caller.HEADER)).id());
+            entry);
       }
     }
   }

@@ -47,7 +47,7 @@ final class AttemptSpan {
    * Starts the span of an attempt at {@code target} of {@code operation} ({@code chat}, {@code embeddings}) for a
    * request that asked for {@code model} (null: the default).
    */
-  static AttemptSpan start(Tracer tracer, String operation, Target target, String model) {
+  static AttemptSpan start(Tracer tracer, String operation, MeasuredTarget target, String model) {
     String requested = target.model() != null ? target.model() : model;
     var builder = tracer.spanBuilder(requested == null ? operation : operation + " " + requested)
         .setSpanKind(SpanKind.CLIENT).setAttribute(OPERATION, operation).setAttribute(PROVIDER, target.provider());

@@ -10,7 +10,9 @@ final class Authenticate implements Stage {
 
   @Override
   public <Q, A, E> Future<Reply<A, E>> handle(Call<Q, A, E> call, Chain chain) {
-    call.caller(call.exchange().caller());
+    Caller caller = call.exchange().caller();
+    call.caller(caller);
+    call.exchange().entry().caller(caller.id());
     return chain.proceed(call);
   }
 }

@@ -53,7 +53,7 @@ final class ChatApi implements Api<ChatCompletionRequest, ChatCompletion, ChatCo
   @Override
   public Future<ChatCompletion> whole(Call<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> call,
                                      Target target, AsyncClient client, DirectCallOptions options, AttemptSpan span) {
-    return client.chat().completions().create(ModelRouter.forTarget(call.request(), target), options)
+    return client.chat().completions().create(Attempts.forTarget(call.request(), target), options)
         .map(completion -> {
           span.answer(completion);
           call.used(completion.getUsage());
@@ -67,7 +67,7 @@ final class ChatApi implements Api<ChatCompletionRequest, ChatCompletion, ChatCo
       DirectCallOptions options, AttemptSpan span) {
     ChatCompletionRequest request = call.request();
     if (usageAsked(request)) {
-      return client.chat().completions().stream(ModelRouter.forTarget(request, target), options).map(chunks -> chunks);
+      return client.chat().completions().stream(Attempts.forTarget(request, target), options).map(chunks -> chunks);
     }
     ChatCompletionRequest counted = request.copy().setModel(target.model() != null ? target.model() : request.getModel())
         .setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));

@@ -25,9 +25,9 @@ final class DialectApi implements Api<DialectApi.Request, DialectApi.Answer, Cha
   private final ChatDialect dialect;
   private final MessagesPassthrough passthrough;
 
-  DialectApi(ChatDialect dialect, ModelRouter router) {
+  DialectApi(ChatDialect dialect, Listings listings) {
     this.dialect = dialect;
-    this.passthrough = dialect.passesThrough() ? new MessagesPassthrough(router) : null;
+    this.passthrough = dialect.passesThrough() ? new MessagesPassthrough(listings) : null;
   }
 
   /** A whole answer in the API's shape, as bytes. */
@@ -142,7 +142,7 @@ final class DialectApi implements Api<DialectApi.Request, DialectApi.Answer, Cha
           .onFailure(failure -> request.nativeFailure = failure);
     }
     return request.translated().compose(translation -> client.chat().completions()
-        .create(ModelRouter.forTarget(translation.request(), target), options)
+        .create(Attempts.forTarget(translation.request(), target), options)
         .map(completion -> {
           span.answer(completion);
           call.used(completion.getUsage());
@@ -160,7 +160,7 @@ final class DialectApi implements Api<DialectApi.Request, DialectApi.Answer, Cha
           .onFailure(failure -> request.nativeFailure = failure);
     }
     return request.translated().compose(translation -> client.chat().completions()
-        .stream(ModelRouter.forTarget(translation.request(), target), options)
+        .stream(Attempts.forTarget(translation.request(), target), options)
         .map(chunks -> new MappedStream<>(chunks, (chunk, out) -> {
           span.chunk(chunk);
           call.used(chunk.getUsage());

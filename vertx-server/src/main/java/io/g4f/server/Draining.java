@@ -40,7 +40,7 @@ final class Draining implements Handler<RoutingContext> {
   public void handle(RoutingContext context) {
     if (closing) {
       context.response().putHeader("connection", "close");
-      GatewayVerticle.send(context, OpenAiErrors.SHUTTING_DOWN);
+      HttpExchange.send(context, OpenAiErrors.SHUTTING_DOWN);
       return;
     }
     if (!context.request().path().startsWith("/eventbus/")) {
@@ -109,7 +109,7 @@ final class Draining implements Handler<RoutingContext> {
         if (response.headWritten()) {
           response.reset();
         } else {
-          GatewayVerticle.send(context, OpenAiErrors.SHUTTING_DOWN);
+          HttpExchange.send(context, OpenAiErrors.SHUTTING_DOWN);
         }
       }
     }

@@ -40,21 +40,24 @@ final class EventBusFront {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final Set<StreamSession<?>> sessions = new HashSet<>();
 
-  /** The front of {@code pipeline}'s calls; image files are served from {@code origin} (the gateway's HTTP origin). */
-  EventBusFront(Vertx vertx, Pipeline pipeline, ModelRouter router, ImageFiles imageFiles, GatewayOptions options,
-                GatewayMetrics metrics, Supplier<String> origin) {
+  /**
+   * The front of {@code apis}' calls through {@code pipeline}; images are served at {@code origin} (the gateway's
+   * HTTP origin).
+   */
+  EventBusFront(Vertx vertx, Pipeline pipeline, Apis apis, GatewayOptions options, GatewayMetrics metrics,
+                Supplier<String> origin) {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.options = options;
     this.metrics = metrics;
     this.origin = origin;
     String prefix = options.getEventBusPrefix();
-    register(prefix + EventBusProtocol.CHAT_COMPLETIONS, new ChatApi());
-    register(prefix + ResponsesApi.ADDRESS, new DialectApi(new ResponsesApi(), router));
-    register(prefix + MessagesApi.ADDRESS, new DialectApi(new MessagesApi(), router));
-    register(prefix + EventBusProtocol.EMBEDDINGS, new EmbeddingsApi());
-    register(prefix + EventBusProtocol.IMAGES_GENERATE, new ImagesApi(imageFiles));
-    register(prefix + EventBusProtocol.MODELS, new ModelsApi(router));
+    register(prefix + EventBusProtocol.CHAT_COMPLETIONS, apis.chat());
+    register(prefix + ResponsesApi.ADDRESS, apis.responses());
+    register(prefix + MessagesApi.ADDRESS, apis.messages());
+    register(prefix + EventBusProtocol.EMBEDDINGS, apis.embeddings());
+    register(prefix + EventBusProtocol.IMAGES_GENERATE, apis.images());
+    register(prefix + EventBusProtocol.MODELS, apis.models());
   }
 
   /** Succeeds once the addresses' registrations reached the (clustered) event bus. */

@@ -38,7 +38,7 @@ final class GatewayMetrics {
   /** The request timers by route and status, so that recording one is a map lookup rather than a registration. */
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
   /** The counters of each registered routing target, so that counting is a map lookup. */
-  private final Map<Target, TargetMeters> targets = new ConcurrentHashMap<>();
+  private final Map<MeasuredTarget, TargetMeters> targets = new ConcurrentHashMap<>();
   /** Every other counter by name and tags, so that counting is a map lookup rather than a registration. */
   private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
@@ -96,9 +96,9 @@ final class GatewayMetrics {
   }
 
   /** Starts measuring {@code target}: its circuit state and counters. Targets never registered are not measured. */
-  void target(Target target) {
+  void target(MeasuredTarget target) {
     Tags tags = tags(target);
-    Gauge.builder("g4f.target.circuit.state", target, state -> state.state().ordinal())
+    Gauge.builder("g4f.target.circuit.state", target, MeasuredTarget::circuitState)
         .description("Circuit state of a routing target: 0 closed, 1 half-open, 2 open").tags(tags).register(registry);
     targets.put(target, new TargetMeters(
         Counter.builder("g4f.target.attempts").description("Requests sent to a routing target").tags(tags).register(registry),
@@ -109,7 +109,7 @@ final class GatewayMetrics {
   }
 
   /** A request was sent to {@code target}. */
-  void attempt(Target target) {
+  void attempt(MeasuredTarget target) {
     TargetMeters meters = targets.get(target);
     if (meters != null) {
       meters.attempts().increment();
@@ -117,7 +117,7 @@ final class GatewayMetrics {
   }
 
   /** {@code target} failed before its first chunk. */
-  void failed(Target target, Throwable failure) {
+  void failed(MeasuredTarget target, Throwable failure) {
     if (targets.containsKey(target)) {
       counter("g4f.target.failures", "Failures of a routing target before its first chunk", "provider",
           target.provider(), "model", modelTag(target), "error", failure.getClass().getSimpleName()).increment();
@@ -125,7 +125,7 @@ final class GatewayMetrics {
   }
 
   /** The request moved on from {@code target} to the next. */
-  void fellBack(Target target) {
+  void fellBack(MeasuredTarget target) {
     TargetMeters meters = targets.get(target);
     if (meters != null) {
       meters.fallbacks().increment();
@@ -133,18 +133,18 @@ final class GatewayMetrics {
   }
 
   /** {@code target} was skipped because its circuit is open. */
-  void skipped(Target target) {
+  void skipped(MeasuredTarget target) {
     TargetMeters meters = targets.get(target);
     if (meters != null) {
       meters.skips().increment();
     }
   }
 
-  private static Tags tags(Target target) {
+  private static Tags tags(MeasuredTarget target) {
     return Tags.of("provider", target.provider(), "model", modelTag(target));
   }
 
-  private static String modelTag(Target target) {
+  private static String modelTag(MeasuredTarget target) {
     return target.model() == null ? "default" : target.model();
   }
 

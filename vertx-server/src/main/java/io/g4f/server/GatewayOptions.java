@@ -2,17 +2,13 @@ package io.g4f.server;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.ProviderEntry;
-import io.g4f.client.provider.AzureOpenAiProvider;
-import io.g4f.client.provider.Providers;
-import io.g4f.client.spi.Capability;
+import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Options of a {@link GatewayVerticle}, in the Vert.x Options style. The provider part is read from
+ * Options of a {@link io.g4f.server.GatewayVerticle}, in the Vert.x Options style. The provider part is read from
  * the gateway's config file, {@code {"providers":[{"name","type","baseUrl","apiKey","models","http2"}],
  * "defaultProvider":..., "imageProvider":..., "models":{GROUP:{"strategy","targets":[{"provider","model","weight"}],
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
@@ -255,7 +251,7 @@ public class GatewayOptions {
     return this;
   }
 
-  /** The most generated images kept in the images directory (the newest); see {@link ImageFiles}. */
+  /** The most generated images kept in the images directory (the newest); see {@code ImageFiles}. */
   public int getImageMaxFiles() {
     return imageMaxFiles;
   }
@@ -305,7 +301,21 @@ public class GatewayOptions {
     return this;
   }
 
-  /** The provider named {@code name} (case-insensitively), or null. */
+  /**
+   * The configured provider {@code name} (case-insensitively).
+   *
+   * @throws ProviderNotFoundException naming the configured providers when there is none
+   */
+  public ProviderConfig requireProvider(String name) {
+    ProviderConfig provider = provider(name);
+    if (provider == null) {
+      throw new ProviderNotFoundException("Unknown provider '" + name + "'; known providers: " + String.join(", ",
+          getProviders().stream().map(ProviderConfig::name).toList()));
+    }
+    return provider;
+  }
+
+  /** The configured provider {@code name} (case-insensitively), or null. */
   public ProviderConfig provider(String name) {
     return providers.get(name.toLowerCase(Locale.ROOT));
   }
@@ -572,225 +582,27 @@ public class GatewayOptions {
    * to the first that makes images.
    */
   public static GatewayOptions fromEnvironment(Map<String, String> env) {
-    GatewayOptions options = new GatewayOptions();
-    for (Provider provider : Providers.builtIn()) {
-      String key = provider.apiKeyVariable() == null ? null : env.get(provider.apiKeyVariable());
-      boolean openAiElsewhere = provider == Providers.OPENAI && env.get("OPENAI_BASE_URL") != null;
-      boolean azureWithoutEndpoint = provider == Providers.AZURE
-          && env.get(AzureOpenAiProvider.ENDPOINT_VARIABLE) == null;
-      if ((key != null || openAiElsewhere) && !azureWithoutEndpoint) {
-        ClientOptions client = new ClientOptions().setProvider(provider.name()).setApiKey(key);
-        if (openAiElsewhere) {
-          client.setBaseUrl(env.get("OPENAI_BASE_URL"));
-        } else if (provider == Providers.AZURE) {
-          client.setBaseUrl(env.get(AzureOpenAiProvider.ENDPOINT_VARIABLE));
-        }
-        options.addProvider(provider.name(), client, openAiElsewhere ? List.of() : provider.models(), true);
-      }
-    }
-    Provider keyless = Providers.POLLINATIONS;
-    options.addProvider(keyless.name(), new ClientOptions().setProvider(keyless.name()), keyless.models(), true);
-    Providers.builtIn().stream()
-        .filter(provider -> provider.capabilities().contains(Capability.IMAGES) && options.provider(provider.name()) != null)
-        .findFirst().ifPresent(provider -> options.setImageProvider(provider.name()));
-    return options;
+    return EnvironmentProviders.options(env);
   }
 
-  /** The top-level keys of the config file. */
-  static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
-      "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
-      "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention",
-      "eventLoops");
-  private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
-      "timeouts", "retries", "http2");
-  private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
-  private static final List<String> RETENTION_KEYS = List.of("maxFiles", "maxAge");
-
   /**
-   * Applies a config file. Each provider needs a unique {@code name} and a {@code type}: {@code openai}
-   * (any OpenAI-compatible server; {@code baseUrl} required), a preset such as {@code Groq} or
-   * {@code Ollama} (for {@code Ollama} the address Ollama prints, without {@code /v1}, is taken as well) or
-   * another provider of the {@linkplain #getProviderRegistry() registry} (one found with
-   * {@link java.util.ServiceLoader}), or the fully qualified name of a {@link Provider} class with a public
-   * no-argument constructor (made once, and added to the registry); {@code baseUrl} is then optional.
-   * {@code apiKey} and {@code models} are optional; {@code "http2": true} speaks HTTP/2 with prior knowledge (h2c) to
-   * an {@code http://} {@code baseUrl} ({@link ClientOptions#isHttp2()}). {@code models} maps
-   * group names to {@link ModelGroup}s; {@code circuitBreaker} sets {@code failureThreshold} and
-   * {@code coolDown} (ms). Every key at every level must be known.
+   * Applies a config file ({@link ConfigFile}: every key at every level must be known).
    *
    * @throws IllegalArgumentException naming the offending field (and, for a misspelt name, the closest known one)
    */
   public GatewayOptions applyConfig(JsonObject config) {
-    ConfigReader.check(config, null, CONFIG_KEYS);
-    JsonArray list = ConfigReader.field(config, "providers", JsonArray.class, true, null);
-    if (list.isEmpty()) {
-      throw new IllegalArgumentException("providers must list at least one provider");
-    }
+    return ConfigFile.apply(this, config);
+  }
+
+  /** Forgets the providers, their limits and the model groups, for a config file that lists its own. */
+  void clearProviders() {
     providers.clear();
     providerLimits.clear();
     modelGroups.clear();
-    upstreamLimits = UpstreamLimits.fromConfig(config, null);
-    Map<String, String> seen = new LinkedHashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String where = "providers[" + i + "]";
-      if (!(list.getValue(i) instanceof JsonObject provider)) {
-        throw new IllegalArgumentException(where + " must be an object");
-      }
-      ConfigReader.check(provider, where, PROVIDER_KEYS);
-      String name = ConfigReader.field(provider, "name", String.class, true, where);
-      String earlier = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), where);
-      if (earlier != null) {
-        throw new IllegalArgumentException(where + ".name '" + name + "' is already the name of " + earlier);
-      }
-      String type = ConfigReader.field(provider, "type", String.class, true, where);
-      boolean generic = type.equalsIgnoreCase("openai");
-      String providerName = generic ? "OpenAI" : providerOfType(type, where);
-      String baseUrl = baseUrl(ConfigReader.field(provider, "baseUrl", String.class, generic, where), type, where);
-      // an entry, so that errors and answers name the provider as configured, and a key from the type's
-      // environment variable never goes to a baseUrl of the config's
-      ProviderEntry entry = new ProviderEntry(name, providerName).setBaseUrl(baseUrl)
-          .setApiKey(ConfigReader.field(provider, "apiKey", String.class, false, where));
-      ClientOptions client = new ClientOptions().addProvider(entry).setProvider(name)
-          .setHttp2(Boolean.TRUE.equals(ConfigReader.field(provider, "http2", Boolean.class, false, where)));
-      addProvider(name, client, ConfigReader.strings(provider, "models", where));
-      providerLimits.put(name.toLowerCase(Locale.ROOT), UpstreamLimits.fromConfig(provider, where));
-    }
-    defaultProvider = configured(config, "defaultProvider");
-    imageProvider = configured(config, "imageProvider");
-    if (imageProvider != null && !makesImages(provider(imageProvider))) {
-      throw new IllegalArgumentException("imageProvider '" + imageProvider + "' makes no images (its type is "
-          + provider(imageProvider).typeName() + "); providers that do: " + String.join(", ",
-          getProviders().stream().filter(this::makesImages).map(ProviderConfig::name).toList()));
-    }
-    JsonObject groups = ConfigReader.field(config, "models", JsonObject.class, false, null);
-    if (groups != null) {
-      groups.forEach(group -> addModelGroup(ModelGroup.fromJson(group.getKey(), group.getValue())));
-    }
-    JsonObject breaker = ConfigReader.field(config, "circuitBreaker", JsonObject.class, false, null);
-    if (breaker != null) {
-      ConfigReader.check(breaker, "circuitBreaker", BREAKER_KEYS);
-      Integer threshold = ConfigReader.integer(breaker, "failureThreshold", 1, "circuitBreaker");
-      Integer coolDown = ConfigReader.integer(breaker, "coolDown", 1, "circuitBreaker");
-      breakerFailureThreshold = threshold != null ? threshold : breakerFailureThreshold;
-      breakerCoolDown = coolDown != null ? coolDown : breakerCoolDown;
-    }
-    setAllowedPrivateImageHosts(ConfigReader.strings(config, "allowedPrivateImageHosts", null));
-    JsonObject retention = ConfigReader.field(config, "imageRetention", JsonObject.class, false, null);
-    if (retention != null) {
-      ConfigReader.check(retention, "imageRetention", RETENTION_KEYS);
-      Integer maxFiles = ConfigReader.integer(retention, "maxFiles", 1, "imageRetention");
-      Long maxAge = ConfigReader.longInteger(retention, "maxAge", 1, "imageRetention");
-      imageMaxFiles = maxFiles != null ? maxFiles : imageMaxFiles;
-      imageMaxAge = maxAge != null ? maxAge : imageMaxAge;
-    }
-    Integer loops = ConfigReader.integer(config, "eventLoops", 1, null);
-    if (loops != null) {
-      eventLoops = loops;
-    }
-    Integer shutdown = ConfigReader.integer(config, "shutdownTimeout", 0, null);
-    if (shutdown != null) {
-      shutdownTimeout = shutdown;
-    }
-    Integer rateLimit = ConfigReader.integer(config, "rateLimitPerMinute", 0, null);
-    if (rateLimit != null) {
-      rateLimitPerMinute = rateLimit;
-    }
-    corsOrigins = ConfigReader.strings(config, "corsOrigins", null);
-    setTeamKeys(ConfigReader.field(config, "keys", JsonArray.class, false, null));
-    Boolean trust = ConfigReader.field(config, "trustForwardedFor", Boolean.class, false, null);
-    if (trust != null) {
-      trustForwardedFor = trust;
-    }
-    Boolean page = ConfigReader.field(config, "playground", Boolean.class, false, null);
-    if (page != null) {
-      playground = page;
-    }
-    String prefix = ConfigReader.field(config, "eventBusPrefix", String.class, false, null);
-    if (prefix != null) {
-      setEventBusPrefix(prefix);
-    }
-    return this;
   }
 
-  /**
-   * A configured base URL, checked for a scheme; for the Ollama preset, the address Ollama prints
-   * ({@code http://127.0.0.1:11434}) gets the {@code /v1} of its OpenAI-compatible API.
-   */
-  private static String baseUrl(String baseUrl, String type, String where) {
-    if (baseUrl == null) {
-      return null;
-    }
-    if (!baseUrl.matches("(?i)https?://[^/?#\\s]+(/\\S*)?")) {
-      throw new IllegalArgumentException(where + ".baseUrl '" + baseUrl
-          + "' needs an http:// or https:// scheme and a host, e.g. http://127.0.0.1:11434/v1");
-    }
-    boolean bare = baseUrl.matches("(?i)https?://[^/]+/?");
-    return bare && type.equalsIgnoreCase(Providers.OLLAMA.name())
-        ? baseUrl.replaceAll("/$", "") + "/v1" : baseUrl;
-  }
-
-  private boolean makesImages(ProviderConfig provider) {
-    Provider type = provider.type(getProviderRegistry());
-    return type != null && type.capabilities().contains(Capability.IMAGES);
-  }
-
-  /**
-   * The name of the provider a config {@code type} (other than {@code openai}) selects: a name the registry
-   * knows, else a provider class's fully qualified name, whose instance is added to the registry.
-   *
-   * @throws IllegalArgumentException naming {@code where.type} and the class when it cannot be used
-   */
-  private String providerOfType(String type, String where) {
-    ProviderRegistry registry = getProviderRegistry();
-    if (registry.names().stream().anyMatch(type::equalsIgnoreCase)) {
-      return type;
-    }
-    if (!type.contains(".")) {
-      throw new IllegalArgumentException(where + ".type '" + type + "' is not supported (supported: openai, "
-          + String.join(", ", registry.names()) + ", or a provider class's fully qualified name)");
-    }
-    Provider made = newProvider(type, where + ".type '" + type + "'");
-    boolean taken = registry.names().stream().anyMatch(made.name()::equalsIgnoreCase);
-    Provider known = taken ? registry.get(made.name()) : null;
-    if (known != null && known.getClass() != made.getClass()) {
-      throw new IllegalArgumentException(where + ".type '" + type + "' is a provider named '" + made.name()
-          + "', which is already the name of " + known.getClass().getName());
-    }
-    registry.register(made);
-    return made.name();
-  }
-
-  /** A new instance of the provider class {@code className}; {@code field} names it in errors. */
-  private static Provider newProvider(String className, String field) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    Class<?> type;
-    try {
-      type = Class.forName(className, true, loader != null ? loader : GatewayOptions.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalArgumentException(field + ": no such class on the class path", e);
-    }
-    if (!Provider.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(field + " is not a provider: it does not implement "
-          + Provider.class.getName());
-    }
-    try {
-      if (Modifier.isAbstract(type.getModifiers())) {
-        throw new NoSuchMethodException("abstract");
-      }
-      return (Provider) type.getConstructor().newInstance();
-    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
-      throw new IllegalArgumentException(field + " needs a public no-argument constructor", e);
-    } catch (InvocationTargetException e) {
-      throw new IllegalArgumentException(field + " could not be made: " + e.getCause(), e.getCause());
-    }
-  }
-
-  private String configured(JsonObject config, String field) {
-    String name = ConfigReader.field(config, field, String.class, false, null);
-    if (name != null && provider(name) == null) {
-      throw new IllegalArgumentException(field + " '" + name + "' is not one of the configured providers"
-          + ConfigReader.suggestion(name, getProviders().stream().map(ProviderConfig::name).toList()));
-    }
-    return name;
+  /** Sets the timeouts and retries of the configured provider {@code name}, over the gateway's. */
+  void setProviderLimits(String name, UpstreamLimits limits) {
+    providerLimits.put(name.toLowerCase(Locale.ROOT), limits);
   }
 }

@@ -33,9 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class GatewayVerticle extends VerticleBase {
 
-  /** Where generated images are served: {@value}{file}. */
-  static final String IMAGES_PATH = "/images/";
-
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
   /** The negative port numbers standing for port 0, one per gateway started with it. */
   private static final AtomicInteger RANDOM_PORTS = new AtomicInteger();
@@ -44,9 +41,10 @@ public class GatewayVerticle extends VerticleBase {
   private final Clock clock;
   private final GatewayMetrics metrics;
   private Access access;
-  private ModelRouter modelRouter;
+  private ModelRouter router;
+  private Listings listings;
+  private HttpFront.Shared shared;
   private EventBusFront eventBus;
-  private ImageFiles imageFiles;
   private EventBusBridges bridges;
   private final List<HttpFront> fronts = new CopyOnWriteArrayList<>();
   private HttpServer server;
@@ -76,16 +74,23 @@ public class GatewayVerticle extends VerticleBase {
     try {
       access = new Access(vertx, options, metrics, clock);
       upstreams = new Upstreams(vertx, options, options.getEventLoops());
-      modelRouter = new ModelRouter(vertx, options, upstreams, metrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    imageFiles = new ImageFiles(vertx, options.getImageProvider().client().getImagesDir(),
+    Targets targets = new Targets(options, metrics);
+    router = new ModelRouter(options, targets);
+    listings = new Listings(options, targets);
+    ImageFiles imageFiles = new ImageFiles(vertx, options.getImageProvider().client().getImagesDir(),
         options.getImageMaxFiles(), options.getImageMaxAge(), options.getClock());
-    eventBus = new EventBusFront(vertx, new Pipeline(modelRouter, access, metrics), modelRouter, imageFiles, options,
-        metrics, () -> "http://" + options.getHost() + ":" + actualPort());
+    Apis apis = new Apis(new ChatApi(), new DialectApi(new ResponsesApi(), listings),
+        new DialectApi(new MessagesApi(), listings), new EmbeddingsApi(), new ImagesApi(imageFiles),
+        new ModelsApi(listings));
+    Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, upstreams, metrics), access, metrics);
+    eventBus = new EventBusFront(vertx, pipeline, apis, options, metrics,
+        () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
-    HttpFront front = new HttpFront(this, upstreams, modelRouter);
+    shared = new HttpFront.Shared(options, apis, access, metrics, imageFiles, listings, readiness(), bridges::sockJs);
+    HttpFront front = new HttpFront(vertx, shared, pipeline, upstreams);
     fronts.add(front);
     // Port 0 (any free port) cannot be shared by the fronts of the other event loops; a negative port can (the
     // same random port for every server given the same number), one number per gateway.
@@ -149,30 +154,6 @@ public class GatewayVerticle extends VerticleBase {
     return shutdown;
   }
 
-  Vertx vertx() {
-    return vertx;
-  }
-
-  GatewayOptions options() {
-    return options;
-  }
-
-  GatewayMetrics metrics() {
-    return metrics;
-  }
-
-  Access access() {
-    return access;
-  }
-
-  ImageFiles imageFiles() {
-    return imageFiles;
-  }
-
-  EventBusBridges bridges() {
-    return bridges;
-  }
-
   /**
    * The HTTP front of another event loop: its own upstream clients and a router sharing this gateway's routing
    * targets, listening on the gateway's port.
@@ -188,7 +169,8 @@ public class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
       Upstreams own = new Upstreams(vertx, options, options.getEventLoops());
-      HttpFront front = new HttpFront(GatewayVerticle.this, own, modelRouter.calling(own));
+      Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, own, metrics), access, metrics);
+      HttpFront front = new HttpFront(vertx, shared, pipeline, own);
       fronts.add(front);
       return front.listen(port);
     }
@@ -207,15 +189,9 @@ public class GatewayVerticle extends VerticleBase {
     return HealthChecks.create(vertx)
         .register("listening", promise -> promise.complete(server != null && !stopping ? Status.OK() : Status.KO()))
         .register("providers", promise -> {
-          List<String> available = modelRouter.availableProviders();
+          List<String> available = listings.availableProviders();
           JsonObject data = new JsonObject().put("available", new JsonArray(available));
           promise.complete(available.isEmpty() ? Status.KO(data) : Status.OK(data));
         });
-  }
-
-  /** Ends the request with {@code error}, in Anthropic's shape on {@code /v1/messages...}. */
-  static void send(RoutingContext context, OpenAiErrors.Error error) {
-    OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesApi.PATH)
-        ? MessagesApi.errorShape(error) : error);
   }
 }

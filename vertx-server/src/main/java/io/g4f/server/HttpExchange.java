@@ -150,4 +150,10 @@ final class HttpExchange implements Exchange {
   public <Q, A, E> void fail(Call<Q, A, E> call, Throwable failure) {
     OpenAiErrors.send(response, call.api().error(call, failure));
   }
+
+  /** Ends {@code context}'s request with {@code error}, in Anthropic's shape on {@code /v1/messages...}. */
+  static void send(RoutingContext context, OpenAiErrors.Error error) {
+    OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesApi.PATH)
+        ? MessagesApi.errorShape(error) : error);
+  }
 }

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  */
 final class ImageFiles {
 
+  /** Where generated images are served over HTTP: {@value}{file}. */
+  static final String PATH = "/images/";
+
   /** Names of generated image files, as the client writes them. */
   private static final Pattern GENERATED = Pattern.compile("\\d+_[0-9a-f]{8}\\.[a-z0-9]+");
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
@@ -65,7 +68,7 @@ final class ImageFiles {
    * directory is back within its bounds (a failure to trim it is logged, not answered).
    */
   Future<ImagesResponse> serve(ImagesResponse images, String baseUrl) {
-    String base = baseUrl + GatewayVerticle.IMAGES_PATH;
+    String base = baseUrl + PATH;
     Set<String> stored = new HashSet<>();
     for (ImagesResponse.Image image : images.getData()) {
       if (image.getUrl() != null && image.getUrl().startsWith("file:")) {

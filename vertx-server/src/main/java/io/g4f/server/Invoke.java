@@ -3,16 +3,16 @@ package io.g4f.server;
 import io.vertx.core.Future;
 
 /**
- * Stage, the last: asks the route's targets in turn ({@link ModelRouter}: breakers, per-route timeouts and retries,
+ * Stage, the last: asks the route's targets in turn ({@link Attempts}: breakers, per-route timeouts and retries,
  * fallback before the first event, spans), each as the call's API asks one; or, for a call without a route, takes
  * the gateway's own answer.
  */
 final class Invoke implements Stage {
 
-  private final ModelRouter router;
+  private final Attempts attempts;
 
-  Invoke(ModelRouter router) {
-    this.router = router;
+  Invoke(Attempts attempts) {
+    this.attempts = attempts;
   }
 
   @Override
@@ -22,7 +22,7 @@ final class Invoke implements Stage {
       return api.local(call).map(answer -> Reply.whole(null, answer));
     }
     if (call.streamed()) {
-      return router.stream(call.route(), api.operation(), call.model(), call.options(),
+      return attempts.stream(call.route(), api.operation(), call.model(), call.options(),
               (target, client, options, span) -> api.stream(call, target, client, options, span),
               (target, span) -> event -> api.seen(call, target, span, event))
           .map(served -> {
@@ -30,7 +30,7 @@ final class Invoke implements Stage {
             return Reply.<A, E>streamed(served.target(), served.answer(), served.answer().finished());
           });
     }
-    return router.complete(call.route(), api.operation(), call.model(), call.options(),
+    return attempts.complete(call.route(), api.operation(), call.model(), call.options(),
             (target, client, options, span) -> api.whole(call, target, client, options, span))
         .map(served -> {
           call.served(served.target());

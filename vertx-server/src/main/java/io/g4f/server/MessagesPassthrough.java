@@ -29,15 +29,15 @@ final class MessagesPassthrough {
   /** The request header that goes along to the upstream. */
   static final String ANTHROPIC_BETA = "anthropic-beta";
 
-  private final ModelRouter router;
+  private final Listings listings;
 
-  MessagesPassthrough(ModelRouter router) {
-    this.router = router;
+  MessagesPassthrough(Listings listings) {
+    this.listings = listings;
   }
 
   /** Whether calls to {@code target} pass through. */
   boolean serves(Target target) {
-    return router.can(target, Capability.MESSAGES);
+    return listings.can(target, Capability.MESSAGES);
   }
 
   /**

@@ -9,15 +9,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The model listing, {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code PREFIX.models}: each model a provider lists and each model group ({@link ModelRouter#models}),
+ * The model listing, {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code PREFIX.models}: each model a provider lists and each model group ({@link Listings#models}),
  * answered by the gateway itself and not counted against a caller's limits.
  */
 final class ModelsApi implements Api<String, JsonObject, Void> {
 
-  private final ModelRouter router;
+  private final Listings listings;
 
-  ModelsApi(ModelRouter router) {
-    this.router = router;
+  ModelsApi(Listings listings) {
+    this.listings = listings;
   }
 
   @Override
@@ -50,9 +50,9 @@ final class ModelsApi implements Api<String, JsonObject, Void> {
   public Future<JsonObject> local(Call<String, JsonObject, Void> call) {
     String id = call.request();
     if (id == null) {
-      return Future.succeededFuture(new JsonObject().put("object", "list").put("data", router.models()));
+      return Future.succeededFuture(new JsonObject().put("object", "list").put("data", listings.models()));
     }
-    JsonObject model = router.model(id);
+    JsonObject model = listings.model(id);
     return model != null ? Future.succeededFuture(model) : Future.failedFuture(new ModelNotFoundException(
         "The model '" + id + "' does not exist",
         new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model")));

@@ -14,10 +14,13 @@ final class Pipeline {
 
   private final List<Stage> stages;
 
-  /** The gateway's stages, for calls routed by {@code router} and admitted by {@code access}. */
-  Pipeline(ModelRouter router, Access access, GatewayMetrics metrics) {
+  /**
+   * The gateway's stages, for calls routed by {@code router}, admitted by {@code access} and tried by {@code attempts}
+   * (the current event loop's).
+   */
+  Pipeline(ModelRouter router, Attempts attempts, Access access, GatewayMetrics metrics) {
     this(List.of(new Authenticate(), new Decode(), new Resolve(router), new Authorize(access), new Admit(access),
-        new Account(access, metrics), new Invoke(router)));
+        new Account(access, metrics), new Invoke(attempts)));
   }
 
   /** A pipeline of {@code stages}, in order; the last answers every call it gets. */

@@ -13,7 +13,6 @@ import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +41,6 @@ final class RequestBodies {
   }
 
   private RequestBodies() {
-  }
-
-  /**
-   * Refuses a form body ({@code multipart/*}, {@code application/x-www-form-urlencoded}) with 415 before it is read:
-   * every route takes JSON, and the body handler would decode a form (and, on a field over 8 KB, fail without
-   * answering). A body without a content type, or with any other, is read as JSON.
-   */
-  static void refuseForms(RoutingContext context) {
-    String type = context.request().getHeader("content-type");
-    if (type != null && (type.regionMatches(true, 0, "multipart/", 0, "multipart/".length())
-        || type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33))) {
-      OpenAiErrors.send(context.response().putHeader("connection", "close"), OpenAiErrors.of(415,
-          "The request body must be JSON (content-type application/json), not " + type.split(";")[0].trim(),
-          "invalid_request_error", null, "unsupported_media_type"));
-      context.request().resume(); // the unread rest is discarded, so the connection can close
-    } else {
-      context.next();
-    }
   }
 
   /**

@@ -13,7 +13,7 @@ import java.util.Locale;
  * half-open and lets one probe through, which closes it on success and opens it again on failure.
  * A client error (400, 401, 404...) neither counts nor resets. Thread-safe.
  */
-final class Target {
+final class Target implements MeasuredTarget {
 
   /** A breaker state, named in {@code /v1/providers} and {@code /metrics} by {@link #label()}. */
   enum State {
@@ -52,13 +52,13 @@ final class Target {
     this.coolDown = coolDown;
   }
 
-  /** The configured provider's name. */
-  String provider() {
+  @Override
+  public String provider() {
     return provider;
   }
 
-  /** The model it is asked for, or null for the provider's default. */
-  String model() {
+  @Override
+  public String model() {
     return model;
   }
 
@@ -142,6 +142,11 @@ final class Target {
   /** The breaker's state now (an open circuit whose cool-down has passed reads half-open). */
   synchronized State state() {
     return state == State.OPEN && !clock.instant().isBefore(openUntil) ? State.HALF_OPEN : state;
+  }
+
+  @Override
+  public int circuitState() {
+    return state().ordinal();
   }
 
   /** When the open circuit lets a probe through, or null when not open. */

@@ -2,7 +2,6 @@ package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.ClientOptions;
-import io.g4f.client.ProviderNotFoundException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.Map;
 
 /**
  * The gateway's configured providers as one event loop reaches them: an {@link AsyncClient} each (and more, created
- * when first asked for: per retry count a model group sets), routed to by {@link ModelRouter}.
+ * when first asked for: per retry count a model group sets), asked by {@link Attempts}.
  */
 final class Upstreams {
 
@@ -39,33 +38,19 @@ final class Upstreams {
   }
 
   /**
-   * A client of the configured provider {@code name} for {@link ModelRouter}, whose routing targets guard its calls
+   * A client of the configured provider {@code name} for {@link Attempts}, whose routing targets guard its calls
    * with their own circuit breakers, so it has none of its own; with the provider's timeouts
    * ({@link GatewayOptions#clientOptions}), retrying as they say, or {@code retries} times when not null.
    *
-   * @throws ProviderNotFoundException naming the configured providers when none is called {@code name}
+   * @throws io.g4f.client.ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
   AsyncClient client(String name, Integer retries) {
-    GatewayOptions.ProviderConfig provider = provider(name);
+    GatewayOptions.ProviderConfig provider = options.requireProvider(name);
     return clients.computeIfAbsent(key(provider.name()) + '\n' + retries, key -> {
       ClientOptions client = clientOptions(provider).setCircuitBreakerFailures(0);
       return AsyncClient.create(vertx, retries == null ? client : client.setMaxRetries(retries),
           options.getProviderRegistry());
     });
-  }
-
-  /**
-   * The configured provider {@code name} (case-insensitively).
-   *
-   * @throws ProviderNotFoundException naming the configured providers when there is none
-   */
-  GatewayOptions.ProviderConfig provider(String name) {
-    GatewayOptions.ProviderConfig provider = options.provider(name);
-    if (provider == null) {
-      throw new ProviderNotFoundException("Unknown provider '" + name + "'; known providers: " + String.join(", ",
-          options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()));
-    }
-    return provider;
   }
 
   private ClientOptions clientOptions(GatewayOptions.ProviderConfig provider) {
