@@ -2,6 +2,7 @@ package io.g4f.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.server.observability.AccessLog;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -28,6 +28,8 @@ import io.g4f.client.ProviderNotFoundException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.routing.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

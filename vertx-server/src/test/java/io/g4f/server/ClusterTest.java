@@ -15,6 +15,8 @@ import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
 import io.g4f.client.G4fException;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.api.translated.MessagesApi;
+import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.ModelGroup;
+import io.g4f.server.http.HttpExchange;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -3,6 +3,7 @@ package io.g4f.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.CancellableStream;
+import io.g4f.server.http.EventBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.TeamKeys;
+import io.g4f.server.eventbus.EventBusBridges;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

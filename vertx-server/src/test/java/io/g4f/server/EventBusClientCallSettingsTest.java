@@ -14,6 +14,7 @@ import io.g4f.client.ImageGenerationRequest;
 import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Model;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.ModelGroup;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,6 +4,7 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -22,6 +22,7 @@ import com.openai.models.images.ImagesResponse;
 import com.openai.models.models.Model;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;

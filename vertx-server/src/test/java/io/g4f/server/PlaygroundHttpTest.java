@@ -4,6 +4,8 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.http.Playground;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

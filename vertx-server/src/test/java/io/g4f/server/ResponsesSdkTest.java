@@ -21,6 +21,7 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -7,6 +7,8 @@ import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.observability.Observability;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

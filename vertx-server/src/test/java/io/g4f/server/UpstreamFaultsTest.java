@@ -16,6 +16,8 @@ import io.g4f.client.ProviderException;
 import io.g4f.client.RateLimitException;
 import io.g4f.client.RequestTimeoutException;
 import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.UpstreamLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,0 +1,78 @@
+package io.g4f.server.api.images;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.DirectCallOptions;
+import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.ImagesResponse;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.server.observability.AttemptSpan;
+import io.g4f.server.pipeline.Api;
+import io.g4f.server.pipeline.Call;
+import io.g4f.server.pipeline.OpenAiErrors;
+import io.g4f.server.pipeline.RequestBodies;
+import io.g4f.server.routing.ModelRouter;
+import io.g4f.server.routing.Target;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Image generations, {@code POST /v1/images/generations} and {@code PREFIX.images.generate}: by the one provider the
+ * call names ({@code x-g4f-provider}, the event-bus {@code provider} header or the body's {@code provider}), else the
+ * image provider; images as {@code url} or {@code b64_json}, as asked. A {@code url} is this gateway's own
+ * {@code /images/{file}} ({@link ImageFiles}) at the origin the caller reached it at, whatever the upstream returned:
+ * bytes, or a URL the client downloaded; an upstream image that cannot be downloaded is a 502.
+ */
+public final class ImagesApi implements Api<ImageGenerationRequest, ImagesResponse, Void> {
+
+  /** The HTTP route. */
+  public static final String PATH = "/v1/images/generations";
+
+  private final ImageFiles imageFiles;
+
+  public ImagesApi(ImageFiles imageFiles) {
+    this.imageFiles = imageFiles;
+  }
+
+  @Override
+  public String operation() {
+    return "images";
+  }
+
+  @Override
+  public ImageGenerationRequest decode(Call<ImageGenerationRequest, ImagesResponse, Void> call, Buffer body) {
+    return RequestBodies.parse(body, ImageGenerationRequest.class);
+  }
+
+  @Override
+  public String model(ImageGenerationRequest request) {
+    return request.getModel();
+  }
+
+  @Override
+  public ModelRouter.Route route(Call<ImageGenerationRequest, ImagesResponse, Void> call, ModelRouter router,
+                                 String named) {
+    return router.images(named, call.request().getModel(), call.request());
+  }
+
+  @Override
+  public Future<ImagesResponse> whole(Call<ImageGenerationRequest, ImagesResponse, Void> call, Target target,
+                                     AsyncClient client, DirectCallOptions options, AttemptSpan span) {
+    return client.images().generate(call.request(), options)
+        .compose(images -> imageFiles.serve(images.setProvider(target.provider()), call.exchange().origin()));
+  }
+
+  @Override
+  public Buffer encode(Call<ImageGenerationRequest, ImagesResponse, Void> call, ImagesResponse answer) {
+    return Json.encode(answer);
+  }
+
+  @Override
+  public Buffer sseFailure(Call<ImageGenerationRequest, ImagesResponse, Void> call, Throwable failure) {
+    throw new UnsupportedOperationException("images do not stream");
+  }
+
+  @Override
+  public OpenAiErrors.Error error(Call<ImageGenerationRequest, ImagesResponse, Void> call, Throwable failure) {
+    return OpenAiErrors.of(failure);
+  }
+}

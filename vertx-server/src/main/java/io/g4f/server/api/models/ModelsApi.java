@@ -1,0 +1,88 @@
+package io.g4f.server.api.models;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.DirectCallOptions;
+import io.g4f.client.ErrorDetails;
+import io.g4f.client.ModelNotFoundException;
+import io.g4f.server.observability.AttemptSpan;
+import io.g4f.server.pipeline.Api;
+import io.g4f.server.pipeline.Call;
+import io.g4f.server.pipeline.OpenAiErrors;
+import io.g4f.server.routing.Listings;
+import io.g4f.server.routing.ModelRouter;
+import io.g4f.server.routing.Target;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The model listing, {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code PREFIX.models}: each model a provider lists and each model group ({@link Listings#models}),
+ * answered by the gateway itself and not counted against a caller's limits.
+ */
+public final class ModelsApi implements Api<String, JsonObject, Void> {
+
+  private final Listings listings;
+
+  public ModelsApi(Listings listings) {
+    this.listings = listings;
+  }
+
+  @Override
+  public String operation() {
+    return "models";
+  }
+
+  /** The id of the one model asked for, or null for the list. */
+  @Override
+  public String decode(Call<String, JsonObject, Void> call, Buffer body) {
+    return call.exchange().pathParam("id");
+  }
+
+  @Override
+  public String model(String id) {
+    return id;
+  }
+
+  @Override
+  public boolean limited() {
+    return false;
+  }
+
+  @Override
+  public ModelRouter.Route route(Call<String, JsonObject, Void> call, ModelRouter router, String named) {
+    return null;
+  }
+
+  @Override
+  public Future<JsonObject> local(Call<String, JsonObject, Void> call) {
+    String id = call.request();
+    if (id == null) {
+      return Future.succeededFuture(new JsonObject().put("object", "list").put("data", listings.models()));
+    }
+    JsonObject model = listings.model(id);
+    return model != null ? Future.succeededFuture(model) : Future.failedFuture(new ModelNotFoundException(
+        "The model '" + id + "' does not exist",
+        new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model")));
+  }
+
+  @Override
+  public Future<JsonObject> whole(Call<String, JsonObject, Void> call, Target target, AsyncClient client,
+                                  DirectCallOptions options, AttemptSpan span) {
+    return Future.failedFuture(new IllegalStateException("The model listing has no upstream"));
+  }
+
+  @Override
+  public Buffer encode(Call<String, JsonObject, Void> call, JsonObject answer) {
+    return answer.toBuffer();
+  }
+
+  @Override
+  public Buffer sseFailure(Call<String, JsonObject, Void> call, Throwable failure) {
+    throw new UnsupportedOperationException("models do not stream");
+  }
+
+  @Override
+  public OpenAiErrors.Error error(Call<String, JsonObject, Void> call, Throwable failure) {
+    return OpenAiErrors.of(failure);
+  }
+}

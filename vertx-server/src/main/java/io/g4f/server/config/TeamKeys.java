@@ -1,0 +1,187 @@
+package io.g4f.server.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The gateway's team keys, the config's {@code keys} array:
+ * {@code [{"name":"team-a","key":"...","models":["smart","gpt-4o-mini"],"providers":["oai"],"rpm":60,"tpm":200000}]}.
+ * Each key authenticates like the admin key ({@code --api-key}); {@code models} (the models and groups it may use, on
+ * the providers the config maps them to), {@code providers} (configured providers it may also name for them),
+ * {@code rpm} (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted.
+ * Names are unique and never {@value #ADMIN} (the admin key's name in limits and metrics); keys are unique.
+ * Immutable; keys never appear in {@code toString()} or in exception messages.
+ */
+public final class TeamKeys {
+
+  /** The name the admin key goes by in limits and metrics. */
+  public static final String ADMIN = "admin";
+  /** No team keys. */
+  static final TeamKeys NONE = new TeamKeys(List.of());
+
+  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm");
+
+  /**
+   * One team's key and limits: {@code models} null for any model, {@code providers} (lower case) null for none beyond
+   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit.
+   */
+  public record TeamKey(String name, byte[] key, Set<String> models, Set<String> providers, int rpm, long tpm) {
+
+    /** Whether this key may use {@code model} (null: the default model, which only an unrestricted key may use). */
+    public boolean mayUse(String model) {
+      return models == null || model != null && models.contains(model);
+    }
+
+    /**
+     * Whether this key may reach the configured provider {@code provider} for a model the config maps to
+     * {@code mapped}: a key without {@code models} and {@code providers} reaches any.
+     */
+    public boolean mayReach(String provider, Set<String> mapped) {
+      return models == null && providers == null || mapped.contains(provider)
+          || providers != null && providers.contains(provider.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+      return "TeamKey[name=" + name + ", models=" + models + ", providers=" + providers + ", rpm=" + rpm + ", tpm="
+          + tpm + "]";
+    }
+  }
+
+  private final List<TeamKey> keys;
+  private final Map<String, TeamKey> byName = new HashMap<>();
+
+  private TeamKeys(List<TeamKey> keys) {
+    this.keys = List.copyOf(keys);
+    keys.forEach(key -> byName.put(key.name(), key));
+  }
+
+  /**
+   * The team keys of a config's {@code keys} array; null for none.
+   *
+   * @throws IllegalArgumentException naming the offending field ({@code keys[1].rpm}), an unknown field included;
+   *     never quoting a key
+   */
+  static TeamKeys fromJson(JsonArray array) {
+    if (array == null) {
+      return NONE;
+    }
+    List<TeamKey> keys = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String where = "keys[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject entry)) {
+        throw new IllegalArgumentException(where + " must be an object");
+      }
+      for (String field : entry.fieldNames()) {
+        if (!FIELDS.contains(field)) {
+          throw new IllegalArgumentException(where + "." + field
+              + " is not a known field (known: name, key, models, providers, rpm, tpm)");
+        }
+      }
+      if (!(entry.getValue("name") instanceof String name) || name.isBlank()) {
+        throw new IllegalArgumentException(where + ".name is required (a non-empty string)");
+      }
+      if (name.equals(ADMIN) || !names.add(name)) {
+        throw new IllegalArgumentException(where + ".name '" + name + "' is "
+            + (name.equals(ADMIN) ? "reserved for the --api-key key" : "used twice"));
+      }
+      if (!(entry.getValue("key") instanceof String key) || key.isEmpty()) {
+        throw new IllegalArgumentException(where + ".key is required (a non-empty string)");
+      }
+      byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+      if (keys.stream().anyMatch(other -> MessageDigest.isEqual(other.key(), bytes))) {
+        throw new IllegalArgumentException(where + ".key is the key of another entry");
+      }
+      keys.add(new TeamKey(name, bytes, names(entry, "models", where, false), names(entry, "providers", where, true),
+          (int) limit(entry, "rpm", where, Integer.MAX_VALUE),
+          limit(entry, "tpm", where, Long.MAX_VALUE)));
+    }
+    return new TeamKeys(keys);
+  }
+
+  private static Set<String> names(JsonObject entry, String field, String where, boolean lowerCase) {
+    Object value = entry.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new IllegalArgumentException(where + "." + field + " must be an array of names");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String name)) {
+        throw new IllegalArgumentException(where + "." + field + "[" + i + "] must be a string");
+      }
+      names.add(lowerCase ? name.toLowerCase(Locale.ROOT) : name);
+    }
+    return Set.copyOf(names);
+  }
+
+  /**
+   * Checks that every provider a key's {@code providers} names is configured ({@code known}).
+   *
+   * @throws IllegalArgumentException naming the key's entry and the unknown provider
+   */
+  public void checkProviders(Predicate<String> known) {
+    for (int i = 0; i < keys.size(); i++) {
+      Set<String> providers = keys.get(i).providers();
+      if (providers != null) {
+        for (String provider : providers) {
+          if (!known.test(provider)) {
+            throw new IllegalArgumentException("keys[" + i + "].providers names '" + provider
+                + "', which is not a configured provider");
+          }
+        }
+      }
+    }
+  }
+
+  private static long limit(JsonObject entry, String field, String where, long max) {
+    Object value = entry.getValue(field);
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1
+        || ((Number) value).longValue() > max) {
+      throw new IllegalArgumentException(where + "." + field + " must be a positive integer");
+    }
+    return ((Number) value).longValue();
+  }
+
+  /** Whether there are none. */
+  public boolean isEmpty() {
+    return keys.isEmpty();
+  }
+
+  /** The team whose key is {@code presented}, or null; every key is compared, each in constant time. */
+  public TeamKey find(byte[] presented) {
+    TeamKey found = null;
+    for (TeamKey key : keys) {
+      if (MessageDigest.isEqual(key.key(), presented)) {
+        found = key;
+      }
+    }
+    return found;
+  }
+
+  /** The team named {@code name}, or null. */
+  public TeamKey named(String name) {
+    return byName.get(name);
+  }
+
+  @Override
+  public String toString() {
+    return "TeamKeys" + keys;
+  }
+}

@@ -1,0 +1,257 @@
+package io.g4f.server.routing;
+
+import io.g4f.client.AsyncClient;
+import io.g4f.client.CallOptions;
+import io.g4f.client.CancellableStream;
+import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.DirectCallOptions;
+import io.g4f.client.G4fException;
+import io.g4f.client.ProviderException;
+import io.g4f.client.RequestTimeoutException;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.observability.AttemptSpan;
+import io.g4f.server.observability.GatewayMetrics;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Tries a {@link ModelRouter.Route}'s targets in turn, through one event loop's {@link Upstreams}, and moves on when
+ * one fails before its first chunk. A target whose circuit is open is skipped without a connection attempt. A failure
+ * moves on when it is {@linkplain #providerSide provider-side} (these also count towards opening the target's
+ * circuit), or has a code in the group's {@code fallbackOn}; any other failure (400, 401, 404...) is the answer, and so
+ * is a caller who left. When no target is left: a route of one target answers with that target's failure; otherwise
+ * {@link TargetsFailedException} names each target's failure (503 when every circuit was open). After a stream's first
+ * chunk nothing moves on. What a target is asked is up to the caller ({@link Attempt}); each attempt runs in an
+ * {@link AttemptSpan}.
+ */
+public final class Attempts {
+
+  /** An answer and the target that gave it. */
+  public record Served<T>(Target target, T answer) {
+  }
+
+  private final Vertx vertx;
+  private final GatewayOptions options;
+  private final Upstreams upstreams;
+  private final GatewayMetrics metrics;
+  private final Tracer tracer;
+
+  /** Attempts through {@code upstreams}, the clients of the current event loop. */
+  public Attempts(Vertx vertx, GatewayOptions options, Upstreams upstreams, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.upstreams = upstreams;
+    this.metrics = metrics;
+    this.tracer = options.getOpenTelemetry().getTracer("io.g4f.server");
+  }
+
+  public interface Attempt<T> {
+
+    Future<T> start(Target target, AsyncClient client, DirectCallOptions options, AttemptSpan span);
+  }
+
+  /**
+   * A whole answer along {@code route} for a request of {@code operation} ({@code chat}, {@code embeddings}...) that
+   * asked for {@code model}, each target's asked by {@code attempt}; {@code call} carries the caller's timeout
+   * (bounded by the route's) and cancellation (a caller who left closes the upstream request, and no other target is
+   * tried).
+   */
+  public <T> Future<Served<T>> complete(ModelRouter.Route route, String operation, String model, CallOptions call, Attempt<T> attempt) {
+    return run(route, operation, model, (target, span) -> attempt.start(target, client(target, route.retries()),
+            options(route, call), span)
+        .onComplete(done -> target.finished())
+        .onSuccess(answer -> span.end()));
+  }
+
+  /**
+   * A streamed answer along {@code route}, each target's opened by {@code attempt} and served once its first item
+   * arrived; {@code seen} gives what sees each of a target's items as it arrives. {@code operation}, {@code model}
+   * and {@code call} as for {@link #complete}; a caller who leaves before the first item closes the upstream request,
+   * whether or not it has answered yet.
+   */
+  public <T, S extends CancellableStream<T>> Future<Served<TargetStream<T>>> stream(ModelRouter.Route route, String operation,
+                                                                             String model, CallOptions call,
+                                                                             Attempt<S> attempt,
+                                                                             BiFunction<Target, AttemptSpan, Consumer<T>> seen) {
+    Context context = vertx.getOrCreateContext();
+    return run(route, operation, model, (target, span) -> {
+      Promise<TargetStream<T>> primed = Promise.promise();
+      long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
+          new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
+      if (call.getCancellation() != null) {
+        call.getCancellation().onComplete(left -> primed.tryFail(
+            new CancellationException("The caller left before " + target.provider() + "'s first chunk")));
+      }
+      attempt.start(target, client(target, route.retries()), options(null, call), span)
+          .onComplete(opened -> {
+            if (opened.failed()) {
+              target.finished();
+              primed.tryFail(opened.cause());
+              return;
+            }
+            TargetStream<T> stream = new TargetStream<>(opened.result(), context, seen.apply(target, span),
+                failure -> target.finished());
+            primed.future().onFailure(stream::abandon)
+                .onSuccess(served -> stream.finished().onSuccess(ended -> span.end()).onFailure(span::fail));
+            stream.first().onComplete(first -> {
+              if (first.succeeded()) {
+                primed.tryComplete(stream);
+              } else {
+                primed.tryFail(first.cause());
+              }
+            });
+          });
+      return primed.future().onComplete(done -> {
+        if (timer >= 0) {
+          vertx.cancelTimer(timer);
+        }
+      });
+    });
+  }
+
+  /**
+   * The client that calls {@code target}: its provider's, retrying {@code retries} times when not null; the target's
+   * circuit breaker guards it ({@link Upstreams#client}).
+   */
+  private AsyncClient client(Target target, Integer retries) {
+    return upstreams.client(target.provider(), retries);
+  }
+
+  /** {@code request} as sent to {@code target}: with its model; copied only when that changes it. */
+  public static ChatCompletionRequest forTarget(ChatCompletionRequest request, Target target) {
+    return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
+  }
+
+  /** The options of one target's call: the caller's timeout, bounded by the route's when given, cancellation and headers. */
+  private static DirectCallOptions options(ModelRouter.Route route, CallOptions call) {
+    Duration timeout = call.getTimeout();
+    if (route != null && route.timeout() != null) {
+      Duration bound = Duration.ofMillis(route.timeout());
+      timeout = timeout == null || bound.compareTo(timeout) < 0 ? bound : timeout;
+    }
+    DirectCallOptions options = new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    if (call instanceof DirectCallOptions direct) {
+      options.getHeaders().putAll(direct.getHeaders());
+    }
+    return options;
+  }
+
+  /**
+   * Runs {@code attempt} at the route's targets in turn, each in an {@link AttemptSpan} that is current until the
+   * attempt succeeded or failed, so that the upstream requests it makes (its retries too) are its children and carry
+   * its trace upstream, even for a request that came without one (an event-bus request); the attempt ends its span
+   * once it succeeded (a failed attempt's span is ended here).
+   */
+  private <T> Future<Served<T>> run(ModelRouter.Route route, String operation, String model,
+                                    BiFunction<Target, AttemptSpan, Future<T>> attempt) {
+    Promise<Served<T>> result = Promise.promise();
+    next(route, target -> AttemptSpan.start(tracer, operation, target, model), 0, attempt, new LinkedHashMap<>(),
+        result);
+    return result.future();
+  }
+
+  /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
+  private <T> void next(ModelRouter.Route route, Function<Target, AttemptSpan> spans, int index,
+                        BiFunction<Target, AttemptSpan, Future<T>> attempt,
+                        Map<Target, Throwable> failures, Promise<Served<T>> result) {
+    if (index == route.targets().size()) {
+      result.fail(failure(route, failures));
+      return;
+    }
+    Target target = route.targets().get(index);
+    if (!target.admit()) {
+      metrics.skipped(target);
+      failures.put(target, null);
+      next(route, spans, index + 1, attempt, failures, result);
+      return;
+    }
+    metrics.attempt(target);
+    long start = System.nanoTime();
+    AttemptSpan span = spans.apply(target);
+    Future<T> answer;
+    Scope current = span.makeCurrent();
+    try {
+      answer = attempt.apply(target, span);
+    } catch (RuntimeException e) {
+      target.finished();
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(done -> {
+      current.close();
+      if (done.succeeded()) {
+        target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        result.complete(new Served<>(target, done.result()));
+        return;
+      }
+      Throwable failure = done.cause();
+      span.fail(failure);
+      if (failure instanceof CancellationException) {
+        target.failed(false);
+        result.fail(failure);
+        return;
+      }
+      boolean trips = providerSide(failure);
+      target.failed(trips);
+      metrics.failed(target, failure);
+      boolean movesOn = trips || failure instanceof G4fException g4f && g4f.code() != null
+          && route.fallbackOn().contains(g4f.code());
+      if (!movesOn) {
+        result.fail(failure);
+        return;
+      }
+      failures.put(target, failure);
+      if (index + 1 < route.targets().size()) {
+        metrics.fellBack(target);
+      }
+      next(route, spans, index + 1, attempt, failures, result);
+    });
+  }
+
+  /**
+   * Whether {@code failure} is the provider's rather than the request's: a connection error, a timeout,
+   * 429, 5xx, or another {@link ProviderException} (a malformed answer, an unexpected status, a provider
+   * the client itself skips).
+   */
+  static boolean providerSide(Throwable failure) {
+    return !(failure instanceof G4fException g4f) || g4f.retryable() || g4f.status() == 429 || g4f.status() >= 500
+        || g4f instanceof ProviderException;
+  }
+
+  /** The failure of a route whose targets all failed or were skipped. */
+  private Throwable failure(ModelRouter.Route route, Map<Target, Throwable> failures) {
+    if (route.targets().size() == 1 && failures.values().iterator().next() != null) {
+      return failures.values().iterator().next();
+    }
+    boolean allOpen = failures.values().stream().allMatch(Objects::isNull);
+    StringBuilder message = new StringBuilder(allOpen ? "No target of " + route.description() + " is available:"
+        : "Every target of " + route.description() + " failed:");
+    Instant now = options.getClock().instant();
+    Instant firstProbe = null;
+    for (Map.Entry<Target, Throwable> entry : failures.entrySet()) {
+      Instant until = entry.getKey().openUntil();
+      message.append(' ').append(entry.getKey()).append(": ").append(entry.getValue() != null
+          ? entry.getValue().getMessage() : until != null ? "skipped, circuit open until " + until
+          : "skipped, circuit half-open (a probe is under way)").append(';');
+      if (until != null && (firstProbe == null || until.isBefore(firstProbe))) {
+        firstProbe = until;
+      }
+    }
+    message.setLength(message.length() - 1);
+    Duration retryAfter = allOpen ? Duration.between(now, firstProbe == null ? now : firstProbe) : null;
+    return new TargetsFailedException(message.toString(), allOpen, retryAfter);
+  }
+}
