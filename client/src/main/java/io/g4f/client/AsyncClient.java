@@ -1,5 +1,8 @@
 package io.g4f.client;
 
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.impl.DefaultAsyncClient;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.spi.toolkit.SseParser;

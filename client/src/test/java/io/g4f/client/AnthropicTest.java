@@ -6,6 +6,18 @@ import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ContentPart;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.chat.Tool;
+import io.g4f.client.chat.ToolCall;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.client.provider.AnthropicProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.ProviderRegistry;

@@ -3,6 +3,12 @@ package io.g4f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.chat.Tool;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

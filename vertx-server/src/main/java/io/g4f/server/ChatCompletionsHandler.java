@@ -1,11 +1,11 @@
 package io.g4f.server;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.G4fException;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;

@@ -1,9 +1,9 @@
 package io.g4f.server;
 
 import io.g4f.client.CallOptions;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.G4fException;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.G4fException;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Future;

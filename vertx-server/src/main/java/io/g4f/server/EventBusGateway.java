@@ -2,13 +2,13 @@ package io.g4f.server;
 
 import io.g4f.client.CallOptions;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.G4fException;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.eventbus.EventBusProtocol;
+import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

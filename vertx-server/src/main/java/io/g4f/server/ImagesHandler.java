@@ -1,8 +1,8 @@
 package io.g4f.server;
 
-import io.g4f.client.G4fException;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -1,10 +1,10 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.G4fException;
-import io.g4f.client.ProviderException;
-import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ToolCall;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ProviderException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

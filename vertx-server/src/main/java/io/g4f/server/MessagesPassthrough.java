@@ -2,9 +2,9 @@ package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.g4f.client.spi.toolkit.SseParser;

@@ -1,8 +1,8 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ToolCall;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

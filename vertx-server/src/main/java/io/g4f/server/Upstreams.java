@@ -2,10 +2,10 @@ package io.g4f.server;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.ClientOptions;
-import io.g4f.client.G4fException;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderNotFoundException;
+import io.g4f.client.images.ImageGenerationRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
+import io.g4f.client.AsyncClient;
+import io.g4f.client.Extensible;
 import org.jspecify.annotations.Nullable;
 
 /**

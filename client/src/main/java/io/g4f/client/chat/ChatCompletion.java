@@ -1,49 +1,47 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.g4f.client.Extensible;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/**
- * One streamed piece of an answer ({@code "object":"chat.completion.chunk"}). With
- * {@code stream_options.include_usage}, the last chunk has no choices and carries {@link #getUsage()}.
- */
-public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionChunk> {
+/** A complete chat answer ({@code "object":"chat.completion"}), plus the {@code provider} that gave it. */
+public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
 
-  private String object = "chat.completion.chunk";
+  private String object = "chat.completion";
   private List<Choice> choices = new ArrayList<>();
 
-  /** Always {@code chat.completion.chunk}. */
+  /** Always {@code chat.completion}. */
   public String getObject() {
     return object;
   }
 
-  /** The choice deltas in this chunk; a live, mutable list, possibly empty. */
+  /** The choices, by index; a live, mutable list. */
   public List<Choice> getChoices() {
     return choices;
   }
 
   /** Sets the choices. */
-  public ChatCompletionChunk setChoices(List<Choice> choices) {
+  public ChatCompletion setChoices(List<Choice> choices) {
     this.choices = choices;
     return this;
   }
 
-  /** The new text of the first choice: its delta's content, or {@code ""} when the chunk has none. */
+  /** The answer's text: the first choice's message content, or {@code ""} when there is none. */
   public String text() {
-    if (choices.isEmpty() || choices.get(0).getDelta() == null) {
+    if (choices.isEmpty() || choices.get(0).getMessage() == null) {
       return "";
     }
-    String content = choices.get(0).getDelta().getContent();
+    String content = choices.get(0).getMessage().getContent();
     return content == null ? "" : content;
   }
 
-  /** One choice's delta: new content, tool-call fragments, and the finish reason on the last one. */
+  /** One choice of a completion: its message and why generation stopped. */
   public static final class Choice extends Extensible<Choice> {
 
     private int index;
-    private ChatMessage delta = new ChatMessage();
+    private @Nullable ChatMessage message;
     @JsonInclude(JsonInclude.Include.ALWAYS)
     private @Nullable String finishReason;
     private @Nullable Object logprobs;
@@ -59,18 +57,18 @@ public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionCh
       return this;
     }
 
-    /** What this chunk adds: role (first chunk), content, tool-call fragments. Never null. */
-    public ChatMessage getDelta() {
-      return delta;
+    /** The assistant message. */
+    public @Nullable ChatMessage getMessage() {
+      return message;
     }
 
-    /** Sets the delta. */
-    public Choice setDelta(@Nullable ChatMessage delta) {
-      this.delta = delta == null ? new ChatMessage() : delta;
+    /** Sets the message. */
+    public Choice setMessage(@Nullable ChatMessage message) {
+      this.message = message;
       return this;
     }
 
-    /** Why generation stopped, on the last chunk of the choice; null before. */
+    /** {@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}, or a provider's own. */
     public @Nullable String getFinishReason() {
       return finishReason;
     }
@@ -81,7 +79,7 @@ public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionCh
       return this;
     }
 
-    /** Log probabilities of this delta, as sent by the provider, or null. */
+    /** Log probabilities as sent by the provider (a Map), or null. */
     public @Nullable Object getLogprobs() {
       return logprobs;
     }

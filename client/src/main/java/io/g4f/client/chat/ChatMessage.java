@@ -1,9 +1,10 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
 import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.g4f.client.Extensible;
 import io.g4f.client.spi.toolkit.Json;
 import java.util.ArrayList;
 import java.util.List;

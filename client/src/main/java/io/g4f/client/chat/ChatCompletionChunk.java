@@ -1,46 +1,50 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.g4f.client.Extensible;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** A complete chat answer ({@code "object":"chat.completion"}), plus the {@code provider} that gave it. */
-public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
+/**
+ * One streamed piece of an answer ({@code "object":"chat.completion.chunk"}). With
+ * {@code stream_options.include_usage}, the last chunk has no choices and carries {@link #getUsage()}.
+ */
+public final class ChatCompletionChunk extends CompletionHeader<ChatCompletionChunk> {
 
-  private String object = "chat.completion";
+  private String object = "chat.completion.chunk";
   private List<Choice> choices = new ArrayList<>();
 
-  /** Always {@code chat.completion}. */
+  /** Always {@code chat.completion.chunk}. */
   public String getObject() {
     return object;
   }
 
-  /** The choices, by index; a live, mutable list. */
+  /** The choice deltas in this chunk; a live, mutable list, possibly empty. */
   public List<Choice> getChoices() {
     return choices;
   }
 
   /** Sets the choices. */
-  public ChatCompletion setChoices(List<Choice> choices) {
+  public ChatCompletionChunk setChoices(List<Choice> choices) {
     this.choices = choices;
     return this;
   }
 
-  /** The answer's text: the first choice's message content, or {@code ""} when there is none. */
+  /** The new text of the first choice: its delta's content, or {@code ""} when the chunk has none. */
   public String text() {
-    if (choices.isEmpty() || choices.get(0).getMessage() == null) {
+    if (choices.isEmpty() || choices.get(0).getDelta() == null) {
       return "";
     }
-    String content = choices.get(0).getMessage().getContent();
+    String content = choices.get(0).getDelta().getContent();
     return content == null ? "" : content;
   }
 
-  /** One choice of a completion: its message and why generation stopped. */
+  /** One choice's delta: new content, tool-call fragments, and the finish reason on the last one. */
   public static final class Choice extends Extensible<Choice> {
 
     private int index;
-    private @Nullable ChatMessage message;
+    private ChatMessage delta = new ChatMessage();
     @JsonInclude(JsonInclude.Include.ALWAYS)
     private @Nullable String finishReason;
     private @Nullable Object logprobs;
@@ -56,18 +60,18 @@ public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
       return this;
     }
 
-    /** The assistant message. */
-    public @Nullable ChatMessage getMessage() {
-      return message;
+    /** What this chunk adds: role (first chunk), content, tool-call fragments. Never null. */
+    public ChatMessage getDelta() {
+      return delta;
     }
 
-    /** Sets the message. */
-    public Choice setMessage(@Nullable ChatMessage message) {
-      this.message = message;
+    /** Sets the delta. */
+    public Choice setDelta(@Nullable ChatMessage delta) {
+      this.delta = delta == null ? new ChatMessage() : delta;
       return this;
     }
 
-    /** {@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}, or a provider's own. */
+    /** Why generation stopped, on the last chunk of the choice; null before. */
     public @Nullable String getFinishReason() {
       return finishReason;
     }
@@ -78,7 +82,7 @@ public final class ChatCompletion extends CompletionHeader<ChatCompletion> {
       return this;
     }
 
-    /** Log probabilities as sent by the provider (a Map), or null. */
+    /** Log probabilities of this delta, as sent by the provider, or null. */
     public @Nullable Object getLogprobs() {
       return logprobs;
     }

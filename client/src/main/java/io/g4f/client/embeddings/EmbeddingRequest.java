@@ -1,5 +1,7 @@
-package io.g4f.client;
+package io.g4f.client.embeddings;
 
+import io.g4f.client.CallOptions;
+import io.g4f.client.Extensible;
 import io.g4f.client.spi.toolkit.Json;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,6 @@
-package io.g4f.client;
+package io.g4f.client.chat;
+
+import io.g4f.client.errors.G4fException;
 
 /**
  * The chunks of a streamed answer for blocking callers: iterate it once, on any thread but an

@@ -1,5 +1,7 @@
-package io.g4f.client;
+package io.g4f.client.embeddings;
 
+import io.g4f.client.Extensible;
+import io.g4f.client.Usage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

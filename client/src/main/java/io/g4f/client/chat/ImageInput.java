@@ -1,5 +1,7 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
+import io.g4f.client.ClientOptions;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

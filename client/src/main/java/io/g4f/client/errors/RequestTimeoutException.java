@@ -1,4 +1,4 @@
-package io.g4f.client;
+package io.g4f.client.errors;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,8 @@
-package io.g4f.client;
+package io.g4f.client.images;
 
+import io.g4f.client.CallOptions;
+import io.g4f.client.ClientOptions;
+import io.g4f.client.Extensible;
 import io.g4f.client.spi.toolkit.Json;
 import org.jspecify.annotations.Nullable;
 

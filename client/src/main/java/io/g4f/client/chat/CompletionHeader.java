@@ -1,6 +1,8 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.g4f.client.Extensible;
+import io.g4f.client.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**

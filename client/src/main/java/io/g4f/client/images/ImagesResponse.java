@@ -1,5 +1,6 @@
-package io.g4f.client;
+package io.g4f.client.images;
 
+import io.g4f.client.Extensible;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package io.g4f.client;
+package io.g4f.client.errors;
 
 /** No provider is registered under the requested name. Not retryable. */
 public class ProviderNotFoundException extends G4fException {

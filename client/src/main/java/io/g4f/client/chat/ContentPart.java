@@ -1,5 +1,6 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
+import io.g4f.client.Extensible;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,5 +1,6 @@
-package io.g4f.client;
+package io.g4f.client.chat;
 
+import io.g4f.client.CancellableStream;
 import io.g4f.client.impl.ListChunkStream;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
