@@ -2,11 +2,9 @@ package io.g4f.client.chat;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.g4f.client.CallOptions;
 import io.g4f.client.Extensible;
-import io.g4f.client.spi.toolkit.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class ChatCompletionRequest extends Extensible<ChatCompletionRequest> {
 
   private @Nullable String model;
+  @JsonDeserialize(using = JsonShapes.Messages.class)
   private List<ChatMessage> messages = new ArrayList<>();
   private @Nullable Double temperature;
   private @Nullable Double topP;
@@ -86,19 +85,6 @@ public final class ChatCompletionRequest extends Extensible<ChatCompletionReques
   /** Appends a system message. */
   public ChatCompletionRequest addSystemMessage(String text) {
     return addMessage(ChatMessage.system(text));
-  }
-
-  @JsonSetter("messages")
-  private void messagesJson(@Nullable JsonNode node) {
-    messages = new ArrayList<>();
-    if (node == null || node.isNull()) {
-      return;
-    }
-    if (node.isTextual()) {
-      addUserMessage(node.asText());
-    } else {
-      messages.addAll(List.of(Json.treeToValue(node, ChatMessage[].class)));
-    }
   }
 
   /** Sampling temperature, 0 to 2. */
@@ -272,7 +258,7 @@ public final class ChatCompletionRequest extends Extensible<ChatCompletionReques
 
   /** A deep copy, the vision images included. */
   public ChatCompletionRequest copy() {
-    ChatCompletionRequest copy = Json.copy(this, ChatCompletionRequest.class);
+    ChatCompletionRequest copy = deepCopy();
     copy.images = images == null ? null : new ArrayList<>(images);
     return copy;
   }

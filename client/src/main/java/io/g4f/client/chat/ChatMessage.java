@@ -3,9 +3,8 @@ package io.g4f.client.chat;
 import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.g4f.client.Extensible;
-import io.g4f.client.spi.toolkit.Json;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -127,13 +126,13 @@ public final class ChatMessage extends Extensible<ChatMessage> {
   }
 
   @JsonSetter("content")
-  private void contentJson(@Nullable JsonNode node) {
-    if (node == null || node.isNull()) {
-      setContent(null);
-    } else if (node.isArray()) {
-      setContentParts(new ArrayList<>(List.of(Json.treeToValue(node, ContentPart[].class))));
+  @JsonDeserialize(using = JsonShapes.Content.class)
+  @SuppressWarnings("unchecked")
+  private void contentJson(@Nullable Object content) {
+    if (content instanceof List<?> list) {
+      setContentParts((List<ContentPart>) list);
     } else {
-      setContent(node.asText());
+      setContent((String) content);
     }
   }
 

@@ -2,7 +2,6 @@ package io.g4f.client.chat;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.errors.InvalidRequestException;
-import io.g4f.client.spi.toolkit.ImageData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image for a vision model (the seed's {@code image=}): bytes, a {@link Buffer}, a file, an
@@ -86,13 +86,61 @@ public final class ImageInput {
     }, false).compose(ImageInput::toDataUri);
   }
 
+  /**
+   * The MIME type of an image from its first bytes ({@code image/png}, {@code image/jpeg}, {@code image/gif},
+   * {@code image/webp}, {@code image/bmp}, {@code image/tiff}, {@code image/heic} or {@code image/avif}), or null
+   * when it is none of these; the {@code data:} URI of an image given as bytes has this type.
+   */
+  public static @Nullable String mimeType(byte[] b) {
+    if (startsWith(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
+      return "image/png";
+    }
+    if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
+      return "image/jpeg";
+    }
+    if (startsWith(b, 0, 'G', 'I', 'F', '8') && b.length > 5 && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
+      return "image/gif";
+    }
+    if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'E', 'B', 'P')) {
+      return "image/webp";
+    }
+    if (startsWith(b, 0, 'B', 'M') && b.length > 14) {
+      return "image/bmp";
+    }
+    if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)) {
+      return "image/tiff";
+    }
+    if (startsWith(b, 4, 'f', 't', 'y', 'p')) {
+      if (startsWith(b, 8, 'a', 'v', 'i', 'f') || startsWith(b, 8, 'a', 'v', 'i', 's')) {
+        return "image/avif";
+      }
+      if (startsWith(b, 8, 'h', 'e', 'i', 'c') || startsWith(b, 8, 'h', 'e', 'i', 'x')
+          || startsWith(b, 8, 'm', 'i', 'f', '1')) {
+        return "image/heic";
+      }
+    }
+    return null;
+  }
+
   private static Future<String> toDataUri(byte[] bytes) {
-    String mime = ImageData.sniff(bytes);
+    String mime = mimeType(bytes);
     if (mime == null) {
       return Future.failedFuture(new InvalidRequestException(
           "The image bytes are not a known image format (PNG, JPEG, GIF, WebP, BMP, TIFF, HEIC, AVIF)",
           0, null));
     }
     return Future.succeededFuture("data:" + mime + ";base64," + Base64.getEncoder().encodeToString(bytes));
+  }
+
+  private static boolean startsWith(byte[] bytes, int offset, int... magic) {
+    if (bytes.length < offset + magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((bytes[offset + i] & 0xFF) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -2,7 +2,6 @@ package io.g4f.client.embeddings;
 
 import io.g4f.client.CallOptions;
 import io.g4f.client.Extensible;
-import io.g4f.client.spi.toolkit.Json;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -98,6 +97,6 @@ public final class EmbeddingRequest extends Extensible<EmbeddingRequest> {
 
   /** A deep copy. */
   public EmbeddingRequest copy() {
-    return Json.copy(this, EmbeddingRequest.class);
+    return deepCopy();
   }
 }

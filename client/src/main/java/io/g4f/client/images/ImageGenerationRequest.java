@@ -3,7 +3,6 @@ package io.g4f.client.images;
 import io.g4f.client.CallOptions;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.Extensible;
-import io.g4f.client.spi.toolkit.Json;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,6 +127,6 @@ public final class ImageGenerationRequest extends Extensible<ImageGenerationRequ
 
   /** A deep copy. */
   public ImageGenerationRequest copy() {
-    return Json.copy(this, ImageGenerationRequest.class);
+    return deepCopy();
   }
 }
