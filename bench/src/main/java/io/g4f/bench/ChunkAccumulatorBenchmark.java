@@ -1,7 +1,7 @@
 package io.g4f.bench;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
 import io.g4f.client.impl.ChunkAccumulator;
 import io.g4f.client.spi.toolkit.Json;
 import java.util.Arrays;

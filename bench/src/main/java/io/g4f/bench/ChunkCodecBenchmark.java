@@ -1,7 +1,7 @@
 package io.g4f.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionChunk;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
 import java.lang.invoke.MethodHandle;

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.g4f.client.ClientOptions;
-import io.g4f.server.GatewayOptions;
+import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.GatewayVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

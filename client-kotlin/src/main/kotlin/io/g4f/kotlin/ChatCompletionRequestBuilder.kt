@@ -1,9 +1,9 @@
 package io.g4f.kotlin
 
-import io.g4f.client.ChatCompletionRequest
-import io.g4f.client.ChatMessage
-import io.g4f.client.ImageInput
-import io.g4f.client.Tool
+import io.g4f.client.chat.ChatCompletionRequest
+import io.g4f.client.chat.ChatMessage
+import io.g4f.client.chat.ImageInput
+import io.g4f.client.chat.Tool
 
 /** Marks the request builders, so an inner block cannot call an outer builder by mistake. */
 @DslMarker

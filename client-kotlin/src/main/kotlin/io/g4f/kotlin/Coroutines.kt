@@ -1,21 +1,24 @@
 package io.g4f.kotlin
 
 import io.g4f.client.AsyncClient
-import io.g4f.client.ChatCompletion
-import io.g4f.client.ChatCompletionChunk
-import io.g4f.client.ChatCompletionRequest
-import io.g4f.client.ChatCompletionStream
 import io.g4f.client.ClientOptions
 import io.g4f.client.DirectCallOptions
-import io.g4f.client.EmbeddingsResponse
 import io.g4f.client.GenericAsyncClient
-import io.g4f.client.ImagesResponse
 import io.g4f.client.Model
+import io.g4f.client.chat.ChatCompletion
+import io.g4f.client.chat.ChatCompletionChunk
+import io.g4f.client.chat.ChatCompletionRequest
+import io.g4f.client.chat.ChatCompletionStream
+import io.g4f.client.embeddings.EmbeddingsResponse
+import io.g4f.client.images.ImagesResponse
 import io.g4f.client.spi.ProviderRegistry
 import io.vertx.core.Future
 import io.vertx.core.Promise
 import io.vertx.core.Vertx
 import io.vertx.kotlin.coroutines.coAwait
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -30,9 +33,6 @@ import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.flow.flowOn
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
-import kotlin.coroutines.ContinuationInterceptor
-import kotlin.coroutines.resume
-import kotlin.coroutines.resumeWithException
 
 /** The chat service of the in-process client. */
 typealias Chat = GenericAsyncClient.Chat<DirectCallOptions>
@@ -60,7 +60,7 @@ val AsyncClient.images: Images
 
 /**
  * The whole answer to the request built by [block], asked of the provider as a whole answer, with this
- * call's [options] ([callOptions]) or the client's; throws the library's [io.g4f.client.G4fException]
+ * call's [options] ([callOptions]) or the client's; throws the library's [io.g4f.client.errors.G4fException]
  * subclasses on failure, after the same retries as the Java `create`. Suspends without blocking a thread,
  * from any dispatcher. Cancelling the calling coroutine closes the provider request.
  */
@@ -77,7 +77,7 @@ suspend fun ChatCompletions.create(
  * request once and emits its chunks in order. Demand follows the collector, one chunk at a time, so
  * a slow collector keeps the provider's socket unread; cancelling the collecting coroutine, or
  * stopping early (`first()`, `take(n)`, an exception), closes the provider request. Failures are
- * thrown as [io.g4f.client.G4fException] subclasses, from any dispatcher.
+ * thrown as [io.g4f.client.errors.G4fException] subclasses, from any dispatcher.
  */
 fun ChatCompletions.stream(
     options: DirectCallOptions? = null,
@@ -97,7 +97,7 @@ fun ChatCompletions.stream(
 
 /**
  * The images for the request built by [block], in its `response_format`, with this call's [options] or the
- * client's; throws [io.g4f.client.G4fException] subclasses on failure. Cancelling the calling coroutine
+ * client's; throws [io.g4f.client.errors.G4fException] subclasses on failure. Cancelling the calling coroutine
  * closes the provider request.
  */
 suspend fun Images.generate(
@@ -114,7 +114,7 @@ val AsyncClient.embeddings: Embeddings
 
 /**
  * The embeddings of the input of the request built by [block], one per input in order, in its `encodingFormat`,
- * with this call's [options] or the client's; throws [io.g4f.client.G4fException] subclasses on failure.
+ * with this call's [options] or the client's; throws [io.g4f.client.errors.G4fException] subclasses on failure.
  * Cancelling the calling coroutine closes the provider request.
  */
 suspend fun Embeddings.create(

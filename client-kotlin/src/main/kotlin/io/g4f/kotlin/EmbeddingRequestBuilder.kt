@@ -1,6 +1,6 @@
 package io.g4f.kotlin
 
-import io.g4f.client.EmbeddingRequest
+import io.g4f.client.embeddings.EmbeddingRequest
 
 /**
  * Builds an [EmbeddingRequest]: the Java request, with the same fields and the same JSON, set the Kotlin way.

@@ -1,6 +1,6 @@
 package io.g4f.kotlin
 
-import io.g4f.client.ImageGenerationRequest
+import io.g4f.client.images.ImageGenerationRequest
 
 /**
  * Builds an [ImageGenerationRequest]: the Java request, with the same fields and the same JSON, set

@@ -1,8 +1,8 @@
 package io.g4f.kotlin
 
 import io.g4f.client.AsyncClient
-import io.g4f.client.AuthenticationException
 import io.g4f.client.ClientOptions
+import io.g4f.client.errors.AuthenticationException
 import io.g4f.client.testing.ScriptedServer
 import io.g4f.client.testing.ScriptedServer.await
 import io.vertx.core.Vertx

@@ -1,11 +1,11 @@
 package io.g4f.kotlin
 
 import io.g4f.client.AsyncClient
-import io.g4f.client.AuthenticationException
 import io.g4f.client.ClientOptions
-import io.g4f.client.G4fException
-import io.g4f.client.InvalidRequestException
-import io.g4f.client.ProviderException
+import io.g4f.client.errors.AuthenticationException
+import io.g4f.client.errors.G4fException
+import io.g4f.client.errors.InvalidRequestException
+import io.g4f.client.errors.ProviderException
 import io.g4f.client.testing.ScriptedServer
 import io.g4f.client.testing.ScriptedServer.await
 import io.vertx.core.Vertx

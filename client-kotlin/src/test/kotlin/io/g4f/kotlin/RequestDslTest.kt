@@ -1,10 +1,10 @@
 package io.g4f.kotlin
 
-import io.g4f.client.ChatCompletionRequest
-import io.g4f.client.ChatMessage
-import io.g4f.client.ImageGenerationRequest
-import io.g4f.client.ImageInput
-import io.g4f.client.Tool
+import io.g4f.client.chat.ChatCompletionRequest
+import io.g4f.client.chat.ChatMessage
+import io.g4f.client.chat.ImageInput
+import io.g4f.client.chat.Tool
+import io.g4f.client.images.ImageGenerationRequest
 import io.vertx.core.json.JsonObject
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds

@@ -2,7 +2,7 @@ package io.g4f.kotlin
 
 import io.g4f.client.AsyncClient
 import io.g4f.client.ClientOptions
-import io.g4f.client.ImageGenerationRequest
+import io.g4f.client.images.ImageGenerationRequest
 import io.g4f.client.testing.ScriptedServer
 import io.g4f.client.testing.ScriptedServer.await
 import io.vertx.core.Context
@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonArray
 import io.vertx.core.json.JsonObject
 import io.vertx.junit5.VertxExtension
 import io.vertx.kotlin.coroutines.dispatcher
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.coroutines.startCoroutine
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.toList
@@ -19,9 +22,6 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
-import kotlin.coroutines.Continuation
-import kotlin.coroutines.EmptyCoroutineContext
-import kotlin.coroutines.startCoroutine
 import org.assertj.core.api.Assertions.assertThat
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.BeforeEach

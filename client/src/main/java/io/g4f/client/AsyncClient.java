@@ -1,8 +1,11 @@
 package io.g4f.client;
 
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.impl.DefaultAsyncClient;
+import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.spi.ProviderRegistry;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -80,6 +83,6 @@ public interface AsyncClient extends GenericAsyncClient<DirectCallOptions> {
      *
      * @param options this call's settings, or null for the client's
      */
-    Future<CancellableStream<SseParser.Event>> stream(JsonObject body, @Nullable DirectCallOptions options);
+    Future<CancellableStream<MessageStreamEvent>> stream(JsonObject body, @Nullable DirectCallOptions options);
   }
 }

@@ -1,5 +1,6 @@
 package io.g4f.client;
 
+import io.g4f.client.chat.ChatCompletionStream;
 import io.vertx.core.Future;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,14 @@
 package io.g4f.client;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunks;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.impl.BlockingChunks;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

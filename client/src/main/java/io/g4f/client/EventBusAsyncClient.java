@@ -1,5 +1,8 @@
 package io.g4f.client;
 
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.impl.DefaultEventBusAsyncClient;
 import io.vertx.core.Vertx;
 

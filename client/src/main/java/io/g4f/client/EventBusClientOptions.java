@@ -1,5 +1,6 @@
 package io.g4f.client;
 
+import io.g4f.client.errors.RequestTimeoutException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.LinkedHashMap;
@@ -50,5 +52,21 @@ public abstract class Extensible<T extends Extensible<T>> {
   @JsonAnyGetter
   private Map<String, @Nullable Object> extraJson() {
     return extra == null ? Map.of() : extra;
+  }
+
+  /**
+   * A deep copy of this value through JSON, for the {@code copy()} of a subclass: what is not written to JSON (a
+   * {@code @JsonIgnore} field) is not copied.
+   */
+  @SuppressWarnings("unchecked")
+  protected final T deepCopy() {
+    return (T) Copies.MAPPER.convertValue(this, getClass());
+  }
+
+  /** The mapper of {@link #deepCopy}, made at the first copy. */
+  private static final class Copies {
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   }
 }

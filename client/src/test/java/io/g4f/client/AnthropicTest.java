@@ -6,10 +6,22 @@ import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ContentPart;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.chat.Tool;
+import io.g4f.client.chat.ToolCall;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.provider.AnthropicProvider;
 import io.g4f.client.provider.Providers;
 import io.g4f.client.spi.ProviderRegistry;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -440,13 +452,13 @@ class AnthropicTest {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Primes?")));
 
     Buffer whole = await(client.messages().create(body, null));
-    List<SseParser.Event> events = await(await(client.messages().stream(body, null)).collect(Collectors.toList()));
+    List<MessageStreamEvent> events = await(await(client.messages().stream(body, null)).collect(Collectors.toList()));
 
     assertThat(whole.toString()).isEqualTo(thinking);
     assertThat(anthropic.received().get(0).json()).isEqualTo(body);
     assertThat(anthropic.last().json()).isEqualTo(body.copy().put("stream", true));
     assertThat(anthropic.last().headers().get("x-api-key")).isEqualTo(KEY);
-    assertThat(events).extracting(SseParser.Event::event).startsWith("message_start").endsWith("message_stop")
+    assertThat(events).extracting(MessageStreamEvent::event).startsWith("message_start").endsWith("message_stop")
         .contains("content_block_delta").hasSize(15);
     assertThat(events.get(8).data()).isEqualTo("{\"type\": \"content_block_delta\", \"index\": 0, \"delta\": "
         + "{\"type\": \"signature_delta\", \"signature\": \"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...\"}}");

@@ -5,6 +5,13 @@ import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionChunks;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,6 +3,9 @@ package io.g4f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,15 @@ package io.g4f.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.chat.Tool;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -86,6 +94,27 @@ class DataTypesTest {
     assertThat(json.getString("object")).isEqualTo("chat.completion.chunk");
     assertThat(json.getJsonArray("choices").getJsonObject(0).containsKey("finish_reason")).isTrue();
     assertThat(json.getJsonArray("choices").getJsonObject(0).getValue("finish_reason")).isNull();
+  }
+
+  @Test
+  void anyObjectMapperReadsTheOtherShapesOfMessagesAndContent() throws Exception {
+    ObjectMapper plain = new ObjectMapper();
+
+    ChatCompletionRequest request = plain.readValue("""
+        {"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]},
+         {"role":"assistant","content":7}]}""", ChatCompletionRequest.class);
+
+    assertThat(request.getMessages().get(0).getContentParts()).hasSize(2);
+    assertThat(request.getMessages().get(0).getContent()).isEqualTo("ab");
+    assertThat(request.getMessages().get(1).getContent()).isEqualTo("7");
+    assertThat(plain.readValue("{\"messages\":\"hi\"}", ChatCompletionRequest.class).getMessages())
+        .extracting(ChatMessage::getRole, ChatMessage::getContent).containsExactly(tuple("user", "hi"));
+    assertThat(plain.readValue("{\"messages\":null}", ChatCompletionRequest.class).addUserMessage("x").getMessages())
+        .hasSize(1);
+    ChatCompletionRequest copy = request.copy();
+    assertThat(plain.writeValueAsString(copy)).isEqualTo(plain.writeValueAsString(request));
+    assertThat(copy.getMessages().get(0).getContentParts())
+        .isNotSameAs(request.getMessages().get(0).getContentParts());
   }
 
   @Test

@@ -5,6 +5,12 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.client.provider.GeminiProvider;
 import io.g4f.client.provider.OllamaProvider;
 import io.g4f.client.provider.Providers;

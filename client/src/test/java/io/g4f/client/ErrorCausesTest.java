@@ -3,6 +3,11 @@ package io.g4f.client;
 import static io.g4f.client.ErrorMappingTest.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.client.provider.OpenAiProvider;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderRegistry;

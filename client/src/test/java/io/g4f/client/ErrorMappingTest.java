@@ -3,6 +3,13 @@ package io.g4f.client;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,6 +3,10 @@ package io.g4f.client;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.RequestTimeoutException;
+import io.g4f.client.images.ImageGenerationRequest;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,13 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.errors.RateLimitException;
+import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.provider.OllamaProvider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;

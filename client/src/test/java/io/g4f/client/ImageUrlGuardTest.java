@@ -5,6 +5,10 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.provider.OllamaProvider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.testing.ScriptedServer;

@@ -4,6 +4,11 @@ import static io.g4f.client.ErrorMappingTest.fail;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

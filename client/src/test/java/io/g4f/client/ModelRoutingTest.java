@@ -5,6 +5,10 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ModelNotFoundException;
 import io.g4f.client.provider.OpenAiProvider;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderRegistry;

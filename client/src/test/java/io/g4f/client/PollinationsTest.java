@@ -5,6 +5,13 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.provider.PollinationsProvider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.spi.toolkit.AbstractProvider;

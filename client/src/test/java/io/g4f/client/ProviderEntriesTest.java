@@ -5,6 +5,11 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.impl.DefaultAsyncClient;
 import io.g4f.client.impl.Retry;
 import io.g4f.client.spi.ProviderRegistry;

@@ -5,6 +5,15 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.client.testing.TestProxy;
 import io.vertx.core.Vertx;

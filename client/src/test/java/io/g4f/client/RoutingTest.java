@@ -6,6 +6,16 @@ import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.AllProvidersFailedException;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.provider.OpenAiProvider;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderRegistry;

@@ -3,6 +3,8 @@ package io.g4f.client;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -3,6 +3,11 @@ package io.g4f.client;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;

@@ -5,6 +5,12 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ContentPart;
+import io.g4f.client.chat.ImageInput;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,9 +1,9 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.vertx.core.Future;
 
 /** The seed's "Example usage with asyncio.gather": a chat and an image started at once. */

@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionRequest;
 
 /** The seed's "Initializing the Client": a client with a chat provider and an image provider. */
 public final class ClientWithProviders {

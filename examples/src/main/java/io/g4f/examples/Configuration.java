@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionRequest;
 
 /**
  * The seed's "Configuration": an API key and a proxy for all outgoing requests. The proxy comes from

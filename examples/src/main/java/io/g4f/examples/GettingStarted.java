@@ -1,8 +1,8 @@
 package io.g4f.examples;
 
 import io.g4f.client.AsyncClient;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ClientOptions;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.vertx.core.Promise;
 
 public class GettingStarted {

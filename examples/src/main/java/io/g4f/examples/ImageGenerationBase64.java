@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.images.ImageGenerationRequest;
 
 /** The seed's "Base64 as the response format". */
 public final class ImageGenerationBase64 {

@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ImageGenerationRequest;
+import io.g4f.client.images.ImageGenerationRequest;
 
 /** The seed's "Image Generation": the image as a URL. */
 public final class ImageGenerationUrl {

@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.vertx.core.Promise;
 
 /** The seed's "Streaming Completions": each delta printed as it arrives. */

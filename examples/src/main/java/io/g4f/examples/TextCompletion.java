@@ -1,6 +1,6 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionRequest;
 
 /** The seed's "Text Completions". */
 public final class TextCompletion {

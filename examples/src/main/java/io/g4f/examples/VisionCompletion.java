@@ -1,7 +1,7 @@
 package io.g4f.examples;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ImageInput;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ImageInput;
 import java.nio.file.Path;
 
 /**

@@ -253,7 +253,7 @@ class ExamplesTest {
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("Exception in thread \"main\" io.g4f.client.AuthenticationException: "
+    assertThat(run.err()).startsWith("Exception in thread \"main\" io.g4f.client.errors.AuthenticationException: "
         + "OpenAI answered HTTP 401: Invalid key\n");
   }
 }

@@ -4,15 +4,15 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.AsyncClient;
-import io.g4f.client.AuthenticationException;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
-import io.g4f.client.G4fException;
-import io.g4f.client.ModelNotFoundException;
-import io.g4f.client.ProviderException;
-import io.g4f.client.RateLimitException;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ModelNotFoundException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.errors.RateLimitException;
 import io.g4f.client.impl.DefaultAsyncClient;
 import io.g4f.client.impl.Retry;
 import io.g4f.client.spi.ProviderRegistry;
@@ -181,12 +181,12 @@ class QuillProviderTest {
 
   @ParameterizedTest
   @CsvSource({
-      "400, bad_request, io.g4f.client.InvalidRequestException, false",
-      "401, unauthorized, io.g4f.client.AuthenticationException, false",
-      "404, no_such_model, io.g4f.client.ModelNotFoundException, false",
-      "429, rate_limited, io.g4f.client.RateLimitException, true",
-      "500, internal, io.g4f.client.ProviderException, true",
-      "503, overloaded, io.g4f.client.ProviderException, true"})
+      "400, bad_request, io.g4f.client.errors.InvalidRequestException, false",
+      "401, unauthorized, io.g4f.client.errors.AuthenticationException, false",
+      "404, no_such_model, io.g4f.client.errors.ModelNotFoundException, false",
+      "429, rate_limited, io.g4f.client.errors.RateLimitException, true",
+      "500, internal, io.g4f.client.errors.ProviderException, true",
+      "503, overloaded, io.g4f.client.errors.ProviderException, true"})
   void eachErrorStatusIsMappedFromQuillsFault(int status, String reason, String type, boolean retryable) {
     generate(fault(status, reason, "refused " + KEY));
 

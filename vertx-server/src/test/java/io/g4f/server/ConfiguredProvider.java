@@ -1,9 +1,9 @@
 package io.g4f.server;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.ChatMessage;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.chat.ChatMessage;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.CallOptions;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.EventBusAsyncClient;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Model;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;

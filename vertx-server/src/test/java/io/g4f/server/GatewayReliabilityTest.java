@@ -4,10 +4,10 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Future;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CallOptions;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.EventBusAsyncClient;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;

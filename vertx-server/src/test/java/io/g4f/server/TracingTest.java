@@ -3,9 +3,9 @@ package io.g4f.server;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.EventBusAsyncClient;
 import io.g4f.client.EventBusClientOptions;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.observability.Observability;

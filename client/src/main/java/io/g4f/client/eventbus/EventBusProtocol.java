@@ -1,15 +1,15 @@
 package io.g4f.client.eventbus;
 
-import io.g4f.client.AuthenticationException;
-import io.g4f.client.ConnectionException;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ModelNotFoundException;
-import io.g4f.client.ProviderException;
-import io.g4f.client.ProviderNotFoundException;
-import io.g4f.client.RateLimitException;
-import io.g4f.client.RequestTimeoutException;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ModelNotFoundException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.errors.ProviderNotFoundException;
+import io.g4f.client.errors.RateLimitException;
+import io.g4f.client.errors.RequestTimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

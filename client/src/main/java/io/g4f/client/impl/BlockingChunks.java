@@ -1,10 +1,10 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionChunks;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionChunks;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
 import io.vertx.core.Context;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

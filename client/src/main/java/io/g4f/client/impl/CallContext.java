@@ -1,8 +1,8 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;

@@ -1,9 +1,9 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatMessage;
-import io.g4f.client.ToolCall;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ToolCall;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.streams.ReadStream;

@@ -2,23 +2,23 @@ package io.g4f.client.impl;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
-import io.g4f.client.InvalidRequestException;
 import io.g4f.client.Model;
-import io.g4f.client.RequestTimeoutException;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.RequestTimeoutException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
+import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -211,7 +211,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       }
 
       @Override
-      public Future<CancellableStream<SseParser.Event>> stream(JsonObject body, DirectCallOptions callOptions) {
+      public Future<CancellableStream<MessageStreamEvent>> stream(JsonObject body, DirectCallOptions callOptions) {
         return onContext(() -> {
           Call call = call(callOptions, chatRouting, Capability.CHAT);
           String model = model(body);
@@ -357,25 +357,33 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
 
   /** One attempt at a whole answer, bounded by the deadline; on timeout the provider is told to cancel. */
   private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt) {
-    return attempt(call, provider, attempt, null, discarded -> { });
+    return attempt(call, provider, attempt, false, (answer, watchdog) -> {
+      watchdog.stop();
+      return answer;
+    }, discarded -> { });
   }
 
   /**
    * One attempt at a stream, bounded by the deadline and, until the provider answers, the idle timeout; on timeout
    * the provider is told to cancel, and a stream that answers too late is cancelled. The stream {@code guard} makes
-   * of the answer takes the attempt's {@link Watchdog} over.
+   * of the provider's stream takes the attempt's {@link Watchdog} over.
    */
-  private <T extends CancellableStream<?>> Future<T> streamAttempt(Call call, Provider provider,
-                                                                   Function<CallContext, Future<T>> attempt,
-                                                                   BiFunction<T, Watchdog, T> guard) {
-    return attempt(call, provider, attempt, guard, CancellableStream::cancel);
+  private <A extends CancellableStream<?>, T> Future<T> streamAttempt(Call call, Provider provider,
+                                                                      Function<CallContext, Future<A>> attempt,
+                                                                      BiFunction<A, Watchdog, T> guard) {
+    return attempt(call, provider, attempt, true, guard, CancellableStream::cancel);
   }
 
-  private <T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<T>> attempt,
-                                @Nullable BiFunction<T, Watchdog, T> guard, Consumer<T> discard) {
+  /**
+   * @param streams whether the answer is a stream, whose silence the idle timeout bounds until it answers
+   * @param take makes the result of the provider's answer, with the attempt's {@link Watchdog}
+   * @param discard disposes of an answer that came too late
+   */
+  private <A, T> Future<T> attempt(Call call, Provider provider, Function<CallContext, Future<A>> attempt,
+                                   boolean streams, BiFunction<A, Watchdog, T> take, Consumer<A> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
-    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), guard != null, idle -> {
+    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), streams, idle -> {
       String why = idle
           ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
           : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
@@ -394,12 +402,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     started(() -> attempt.apply(context))
         .onComplete(outcome -> {
           if (outcome.succeeded() && !result.future().isComplete()) {
-            if (guard == null) {
-              watchdog.stop();
-              result.complete(outcome.result());
-            } else {
-              result.complete(guard.apply(outcome.result(), watchdog));
-            }
+            result.complete(take.apply(outcome.result(), watchdog));
             return;
           }
           watchdog.stop();

@@ -1,15 +1,15 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
 import io.g4f.client.ProviderEntry;
-import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.ProviderNotFoundException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderContext;

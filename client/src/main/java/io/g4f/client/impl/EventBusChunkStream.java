@@ -1,11 +1,11 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.eventbus.EventBusProtocol;
-import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.Json;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
 import io.g4f.client.EventBusClientOptions;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.eventbus.EventBusProtocol;
+import io.g4f.client.spi.toolkit.Json;
+import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,13 +1,14 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.RequestTimeoutException;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.RequestTimeoutException;
+import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Wraps a provider's stream ({@link Chunks}, {@link Events}) with the client's guarantees: the idle timeout (silence
@@ -16,24 +17,25 @@ import java.util.function.Consumer;
  * does. Lives on the context it was created on. Both timeouts are the {@link Watchdog} of the attempt that opened
  * the stream, which an item only tells the time.
  *
- * @param <T> the items
+ * @param <I> the provider's items
+ * @param <T> the items delivered
  * @param <S> the stream type of the subclass
  */
-abstract class GuardedStream<T, S extends CancellableStream<T>> extends DemandStream<T, S> {
+abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends DemandStream<T, S> {
 
-  private final CancellableStream<T> inner;
-  private final Consumer<T> stamp;
+  private final CancellableStream<I> inner;
+  private final Function<I, T> map;
   private final Watchdog watchdog;
 
   /**
    * @param watchdog the attempt's, taken over: it fails this stream from now on
-   * @param stamp sees each item before the consumer does
+   * @param map makes the item delivered of each of the provider's
    */
-  private GuardedStream(Vertx vertx, Watchdog watchdog, CancellableStream<T> inner, String provider,
-                        Consumer<T> stamp, long idleTimeout) {
+  private GuardedStream(Vertx vertx, Watchdog watchdog, CancellableStream<I> inner, String provider,
+                        Function<I, T> map, long idleTimeout) {
     super(vertx.getOrCreateContext());
     this.inner = inner;
-    this.stamp = stamp;
+    this.map = map;
     this.watchdog = watchdog;
     watchdog.expiry(idle -> timeout(new RequestTimeoutException(idle
         ? provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"
@@ -43,7 +45,7 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> extends DemandSt
     inner.endHandler(v -> onEnd());
   }
 
-  private void onItem(T item) {
+  private void onItem(I item) {
     if (termination.done()) {
       return;
     }
@@ -51,10 +53,10 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> extends DemandSt
       demand--;
     }
     watchdog.active(watchesIdleness());
-    stamp.accept(item);
+    T delivered = map.apply(item);
     Handler<T> current = handler;
     if (current != null) {
-      current.handle(item);
+      current.handle(delivered);
     }
   }
 
@@ -104,23 +106,25 @@ abstract class GuardedStream<T, S extends CancellableStream<T>> extends DemandSt
   }
 
   /** A provider's chunks. */
-  static final class Chunks extends GuardedStream<ChatCompletionChunk, ChatCompletionStream>
+  static final class Chunks extends GuardedStream<ChatCompletionChunk, ChatCompletionChunk, ChatCompletionStream>
       implements ChatCompletionStream {
 
     /** @param renamesChunks whether each chunk's provider is set to {@code provider} (for a provider entry's stream) */
     Chunks(Vertx vertx, Watchdog watchdog, ChatCompletionStream inner, String provider, boolean renamesChunks,
            long idleTimeout) {
-      super(vertx, watchdog, inner, provider, renamesChunks ? chunk -> chunk.setProvider(provider) : chunk -> { },
+      super(vertx, watchdog, inner, provider, renamesChunks ? chunk -> chunk.setProvider(provider) : chunk -> chunk,
           idleTimeout);
     }
   }
 
-  /** A provider's own server-sent events, as they came. */
-  static final class Events extends GuardedStream<SseParser.Event, CancellableStream<SseParser.Event>> {
+  /** A provider's own Messages API events, as they came. */
+  static final class Events extends GuardedStream<SseParser.Event, MessageStreamEvent,
+      CancellableStream<MessageStreamEvent>> {
 
     Events(Vertx vertx, Watchdog watchdog, CancellableStream<SseParser.Event> inner, String provider,
            long idleTimeout) {
-      super(vertx, watchdog, inner, provider, event -> { }, idleTimeout);
+      super(vertx, watchdog, inner, provider, event -> new MessageStreamEvent(event.event(), event.data()),
+          idleTimeout);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.g4f.client.impl;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.G4fException;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.G4fException;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ProviderErrors;
 import io.g4f.client.spi.toolkit.SseEventDecoder;

@@ -1,9 +1,9 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ProviderException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.client.spi.toolkit.AbstractProvider;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.vertx.core.Future;

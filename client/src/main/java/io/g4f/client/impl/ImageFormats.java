@@ -1,11 +1,11 @@
 package io.g4f.client.impl;
 
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ProviderException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.toolkit.ImageData;
 import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ProviderException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionStream;
 import io.vertx.core.Vertx;
 import java.util.List;
 
-/** A {@link io.g4f.client.ChatCompletionStream} of chunks already at hand, delivered on demand on one context. */
+/** A {@link io.g4f.client.chat.ChatCompletionStream} of chunks already at hand, delivered on demand on one context. */
 public final class ListChunkStream extends QueuedStream<ChatCompletionChunk, ChatCompletionStream>
     implements ChatCompletionStream {
 

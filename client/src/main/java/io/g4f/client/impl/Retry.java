@@ -1,7 +1,7 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ConnectionException;
-import io.g4f.client.G4fException;
+import io.g4f.client.errors.ConnectionException;
+import io.g4f.client.errors.G4fException;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,12 +1,12 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.AllProvidersFailedException;
-import io.g4f.client.AuthenticationException;
 import io.g4f.client.ClientOptions;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
-import io.g4f.client.ModelNotFoundException;
-import io.g4f.client.ProviderException;
+import io.g4f.client.errors.AllProvidersFailedException;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ModelNotFoundException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;

@@ -1,9 +1,9 @@
 package io.g4f.client.impl;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatMessage;
-import io.g4f.client.ContentPart;
-import io.g4f.client.ImageInput;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ContentPart;
+import io.g4f.client.chat.ImageInput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.g4f.client.provider;
 
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.vertx.core.MultiMap;

@@ -1,14 +1,14 @@
 package io.g4f.client.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.toolkit.AbstractProvider;

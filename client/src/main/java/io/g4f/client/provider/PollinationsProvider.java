@@ -1,7 +1,7 @@
 package io.g4f.client.provider;
 
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderContext;
 import io.g4f.client.spi.toolkit.OpenAiShapes;

@@ -2,14 +2,14 @@ package io.g4f.client.spi;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatCompletionStream;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.toolkit.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The client calls these methods on a Vert.x event-loop context and handles retries, timeouts,
  * vision inputs and image formats around them; a provider only speaks its wire protocol. A
- * provider must never block, must map failures to {@link io.g4f.client.G4fException} subclasses
+ * provider must never block, must map failures to {@link io.g4f.client.errors.G4fException} subclasses
  * (returned as a failed future, or thrown before any I/O started: the client treats both alike),
  * and must close its upstream request when {@link ProviderContext#cancellation()} completes before
  * its future did.
@@ -105,8 +105,8 @@ public interface Provider {
   /**
    * Sends an Anthropic Messages request body as it is (its {@code model} already the provider's name for it) and
    * returns the whole {@code message} JSON as the provider sent it, for a provider with {@link Capability#MESSAGES};
-   * an error answer fails with a {@link io.g4f.client.G4fException} that keeps its status and {@code error.type}.
-   * The default fails: this provider does not speak that API.
+   * an error answer fails with a {@link io.g4f.client.errors.G4fException} that keeps its status and
+   * {@code error.type}. The default fails: this provider does not speak that API.
    */
   default Future<Buffer> messages(Buffer body, ProviderContext context) {
     return Future.failedFuture(InvalidRequestException.forParam(name() + " does not speak Anthropic's Messages API",

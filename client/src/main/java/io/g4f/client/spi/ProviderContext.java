@@ -1,7 +1,7 @@
 package io.g4f.client.spi;
 
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionStream;
+import io.g4f.client.chat.ChatCompletionStream;
 import io.g4f.client.spi.toolkit.ChunkDecoder;
 import io.g4f.client.spi.toolkit.ErrorReader;
 import io.g4f.client.spi.toolkit.ImageData;
@@ -67,7 +67,7 @@ public interface ProviderContext {
    * Sends a request whose 2xx answer is a {@code text/event-stream} relayed unchanged, event by event, as
    * {@link #stream} reads a stream (backpressure, idle timeout, exactly one end or failure). {@code last} reads each
    * event before it is delivered: true for the protocol's end marker (delivered, and the stream ends), a thrown
-   * {@link io.g4f.client.G4fException} for an error event (the stream fails); a body that ends before the marker
+   * {@link io.g4f.client.errors.G4fException} for an error event (the stream fails); a body that ends before the marker
    * fails the stream as truncated.
    */
   Future<CancellableStream<SseParser.Event>> events(RequestOptions request, @Nullable Buffer body,
@@ -94,8 +94,8 @@ public interface ProviderContext {
    * PNG, JPEG, GIF, WebP, BMP, TIFF, HEIC or AVIF image). The download reaches public addresses only: a host that
    * is, or resolves to, a loopback, link-local, private, unspecified, multicast or reserved address, at the URL or
    * at a redirect, is refused unless {@link io.g4f.client.ClientOptions#getAllowedPrivateImageHosts()} allows it;
-   * the check is made on the address connected to. Any failure is an {@link io.g4f.client.InvalidRequestException}
-   * (400, code {@code invalid_image_url}) naming the host and why.
+   * the check is made on the address connected to. Any failure is an
+   * {@link io.g4f.client.errors.InvalidRequestException} (400, code {@code invalid_image_url}) naming the host and why.
    */
   Future<ImageData.DataUri> imageData(String url);
 

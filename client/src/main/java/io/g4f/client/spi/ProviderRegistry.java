@@ -1,6 +1,6 @@
 package io.g4f.client.spi;
 
-import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

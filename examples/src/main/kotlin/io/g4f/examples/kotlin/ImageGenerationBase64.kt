@@ -2,7 +2,7 @@
 
 package io.g4f.examples.kotlin
 
-import io.g4f.client.ImageGenerationRequest
+import io.g4f.client.images.ImageGenerationRequest
 import io.g4f.kotlin.generate
 import io.g4f.kotlin.images
 import io.g4f.kotlin.withAsyncClient

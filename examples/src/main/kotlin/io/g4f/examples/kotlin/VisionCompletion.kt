@@ -2,7 +2,7 @@
 
 package io.g4f.examples.kotlin
 
-import io.g4f.client.ImageInput
+import io.g4f.client.chat.ImageInput
 import io.g4f.kotlin.chat
 import io.g4f.kotlin.completions
 import io.g4f.kotlin.create

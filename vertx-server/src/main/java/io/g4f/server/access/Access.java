@@ -1,9 +1,9 @@
 package io.g4f.server.access;
 
-import io.g4f.client.AuthenticationException;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.RateLimitException;
 import io.g4f.client.Usage;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.RateLimitException;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.TeamKeys;
 import io.g4f.server.observability.GatewayMetrics;

@@ -2,7 +2,7 @@ package io.g4f.server.config;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.ProviderEntry;
-import io.g4f.client.ProviderNotFoundException;
+import io.g4f.client.errors.ProviderNotFoundException;
 import io.g4f.client.spi.Provider;
 import io.g4f.client.spi.ProviderRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,10 +1,10 @@
 package io.g4f.server.eventbus;
 
-import io.g4f.client.AuthenticationException;
 import io.g4f.client.CancellableStream;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.server.access.Caller;
 import io.g4f.server.api.translated.MessagesApi;

@@ -1,9 +1,9 @@
 package io.g4f.server.http;
 
-import io.g4f.client.AuthenticationException;
 import io.g4f.client.CancellableStream;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.ErrorDetails;
+import io.g4f.client.errors.AuthenticationException;
+import io.g4f.client.errors.ErrorDetails;
 import io.g4f.server.access.Caller;
 import io.g4f.server.api.translated.MessagesApi;
 import io.g4f.server.observability.AccessLog;

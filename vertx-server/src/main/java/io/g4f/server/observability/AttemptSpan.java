@@ -1,10 +1,10 @@
 package io.g4f.server.observability;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.CompletionHeader;
-import io.g4f.client.G4fException;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.CompletionHeader;
+import io.g4f.client.errors.G4fException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

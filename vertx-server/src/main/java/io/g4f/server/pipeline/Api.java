@@ -28,7 +28,7 @@ public interface Api<Q, A, E> {
   /**
    * The request in {@code body} (null: none); may take g4f's {@code provider} field out of it.
    *
-   * @throws io.g4f.client.G4fException 400 naming the field that does not fit
+   * @throws io.g4f.client.errors.G4fException 400 naming the field that does not fit
    */
   Q decode(Call<Q, A, E> call, Buffer body);
 
@@ -49,7 +49,7 @@ public interface Api<Q, A, E> {
    * The targets of the call, given the providers named outside its body ({@code named}: path or header, or null);
    * null for a call the gateway answers itself ({@link #local}).
    *
-   * @throws io.g4f.client.G4fException 404 for an unknown provider or model, 400 for a bad {@code provider} field
+   * @throws io.g4f.client.errors.G4fException 404 for an unknown provider or model, 400 for a bad {@code provider} field
    */
   ModelRouter.Route route(Call<Q, A, E> call, ModelRouter router, String named);
 

@@ -15,7 +15,7 @@ public interface Exchange {
   /**
    * The caller the transport identified.
    *
-   * @throws io.g4f.client.AuthenticationException 401 when the transport found no valid key
+   * @throws io.g4f.client.errors.AuthenticationException 401 when the transport found no valid key
    */
   Caller caller();
 
@@ -36,7 +36,7 @@ public interface Exchange {
    * the caller goes away.
    *
    * @param streamed whether the answer will be a stream (an event-bus stream reads its credits)
-   * @throws io.g4f.client.G4fException 400 for a setting that does not fit
+   * @throws io.g4f.client.errors.G4fException 400 for a setting that does not fit
    */
   DirectCallOptions options(boolean streamed);
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.spi.toolkit.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

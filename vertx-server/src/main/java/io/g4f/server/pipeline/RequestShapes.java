@@ -1,10 +1,10 @@
 package io.g4f.server.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.images.ImageGenerationRequest;
 import java.util.Map;
 import java.util.function.Predicate;
 

@@ -1,7 +1,7 @@
 package io.g4f.server.pipeline;
 
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
 
 /** What a call the gateway cuts because it is stopping fails with: 503 {@code shutting_down}. */
 public final class ShuttingDownException extends G4fException {

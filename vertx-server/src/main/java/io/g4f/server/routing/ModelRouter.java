@@ -1,10 +1,10 @@
 package io.g4f.server.routing;
 
-import io.g4f.client.ErrorDetails;
 import io.g4f.client.Extensible;
-import io.g4f.client.G4fException;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ModelNotFoundException;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.g4f.server.routing;
 
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.G4fException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.G4fException;
 import java.time.Duration;
 
 /**

@@ -43,7 +43,7 @@ public final class Upstreams {
    * with their own circuit breakers, so it has none of its own; with the provider's timeouts
    * ({@link GatewayOptions#clientOptions}), retrying as they say, or {@code retries} times when not null.
    *
-   * @throws io.g4f.client.ProviderNotFoundException naming the configured providers when none is called {@code name}
+   * @throws io.g4f.client.errors.ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
   AsyncClient client(String name, Integer retries) {
     GatewayOptions.ProviderConfig provider = options.requireProvider(name);

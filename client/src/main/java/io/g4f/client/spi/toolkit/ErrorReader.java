@@ -1,6 +1,6 @@
 package io.g4f.client.spi.toolkit;
 
-import io.g4f.client.G4fException;
+import io.g4f.client.errors.G4fException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package io.g4f.client.spi.toolkit;
 
+import io.g4f.client.chat.ImageInput;
 import org.jspecify.annotations.Nullable;
 
 /** Images as bytes and as {@code data:} URIs: MIME types sniffed from magic bytes, file extensions, data URI parts. */
@@ -26,36 +27,12 @@ public final class ImageData {
     return new DataUri(url.substring("data:".length(), comma - ";base64".length()), url.substring(comma + 1));
   }
 
-  /** The MIME type of an image from its first bytes, or null when it is not a known image format. */
+  /**
+   * The MIME type of an image from its first bytes, or null when it is not a known image format; as
+   * {@link ImageInput#mimeType}.
+   */
   public static String sniff(byte[] b) {
-    if (startsWith(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-      return "image/png";
-    }
-    if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
-      return "image/jpeg";
-    }
-    if (startsWith(b, 0, 'G', 'I', 'F', '8') && b.length > 5 && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
-      return "image/gif";
-    }
-    if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'E', 'B', 'P')) {
-      return "image/webp";
-    }
-    if (startsWith(b, 0, 'B', 'M') && b.length > 14) {
-      return "image/bmp";
-    }
-    if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)) {
-      return "image/tiff";
-    }
-    if (startsWith(b, 4, 'f', 't', 'y', 'p')) {
-      if (startsWith(b, 8, 'a', 'v', 'i', 'f') || startsWith(b, 8, 'a', 'v', 'i', 's')) {
-        return "image/avif";
-      }
-      if (startsWith(b, 8, 'h', 'e', 'i', 'c') || startsWith(b, 8, 'h', 'e', 'i', 'x')
-          || startsWith(b, 8, 'm', 'i', 'f', '1')) {
-        return "image/heic";
-      }
-    }
-    return null;
+    return ImageInput.mimeType(b);
   }
 
   /** The usual file extension for an image MIME type ({@code png} for {@code image/png}); {@code bin} if unknown. */
@@ -65,17 +42,5 @@ public final class ImageData {
     }
     String subtype = mime.substring("image/".length());
     return subtype.equals("jpeg") ? "jpg" : subtype;
-  }
-
-  private static boolean startsWith(byte[] bytes, int offset, int... magic) {
-    if (bytes.length < offset + magic.length) {
-      return false;
-    }
-    for (int i = 0; i < magic.length; i++) {
-      if ((bytes[offset + i] & 0xFF) != magic[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

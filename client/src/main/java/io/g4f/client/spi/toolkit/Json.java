@@ -9,7 +9,10 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The one Jackson mapper of the library, and the few conversions built on it. */
+/**
+ * The Jackson mapper of providers and the gateway, and the few conversions built on it. (The API's data types need
+ * none: they read and write with any {@code ObjectMapper}.)
+ */
 public final class Json {
 
   /** Lenient on input (unknown properties are kept by the data types anyway), compact on output. */
@@ -59,7 +62,7 @@ public final class Json {
     }
   }
 
-  /** Converts a parsed tree to a type; used by custom property setters. */
+  /** Converts a parsed tree to a type. */
   public static <T> T treeToValue(JsonNode node, Class<T> type) {
     try {
       return MAPPER.treeToValue(node, type);

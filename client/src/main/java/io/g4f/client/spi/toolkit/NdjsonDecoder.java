@@ -1,6 +1,6 @@
 package io.g4f.client.spi.toolkit;
 
-import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionChunk;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -51,7 +51,7 @@ public abstract class NdjsonDecoder implements ChunkDecoder {
    * Emits the chunks of one line.
    *
    * @return true when the line is the protocol's last (later bytes are ignored)
-   * @throws io.g4f.client.G4fException for an error line or a malformed one
+   * @throws io.g4f.client.errors.G4fException for an error line or a malformed one
    */
   protected abstract boolean onLine(String line, Consumer<ChatCompletionChunk> out);
 }

@@ -2,13 +2,13 @@ package io.g4f.client.spi.toolkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatMessage;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.Tool;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.Tool;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.errors.InvalidRequestException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,7 +180,7 @@ public final class OpenAiShapes {
   /**
    * An embedding vector from a provider's JSON array of numbers.
    *
-   * @throws io.g4f.client.ProviderException (a malformed answer) when it is not a non-empty array of numbers
+   * @throws io.g4f.client.errors.ProviderException (a malformed answer) when it is not a non-empty array of numbers
    */
   public static float[] embeddingVector(JsonNode values, String provider) {
     if (!values.isArray() || values.isEmpty()) {

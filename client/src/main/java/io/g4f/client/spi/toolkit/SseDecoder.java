@@ -1,6 +1,6 @@
 package io.g4f.client.spi.toolkit;
 
-import io.g4f.client.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionChunk;
 
 /**
  * A {@link ChunkDecoder} for a {@code text/event-stream} body: an {@link SseEventDecoder} whose

@@ -1,6 +1,6 @@
 package io.g4f.client.spi.toolkit;
 
-import io.g4f.client.ProviderException;
+import io.g4f.client.errors.ProviderException;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
@@ -30,7 +30,7 @@ public abstract class SseEventDecoder<T> {
    * Decodes the next bytes (split anywhere) and emits the items they complete.
    *
    * @return true once the protocol's end marker was seen
-   * @throws io.g4f.client.G4fException for an error event or a malformed one
+   * @throws io.g4f.client.errors.G4fException for an error event or a malformed one
    */
   public final boolean decode(Buffer bytes, Consumer<T> out) {
     this.out = out;
@@ -62,7 +62,7 @@ public abstract class SseEventDecoder<T> {
    * Emits the items of one event.
    *
    * @return true when the event is the protocol's end marker (later bytes are ignored)
-   * @throws io.g4f.client.G4fException for an error event or a malformed one
+   * @throws io.g4f.client.errors.G4fException for an error event or a malformed one
    */
   protected abstract boolean onEvent(SseParser.Event event, Consumer<T> out);
 

@@ -2,10 +2,10 @@ package io.g4f.server.api.chat;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;

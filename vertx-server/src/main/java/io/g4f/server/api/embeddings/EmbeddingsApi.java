@@ -2,8 +2,8 @@ package io.g4f.server.api.embeddings;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.EmbeddingRequest;
-import io.g4f.client.EmbeddingsResponse;
+import io.g4f.client.embeddings.EmbeddingRequest;
+import io.g4f.client.embeddings.EmbeddingsResponse;
 import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;

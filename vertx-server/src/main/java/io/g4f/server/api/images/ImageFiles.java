@@ -1,6 +1,6 @@
 package io.g4f.server.api.images;
 
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.images.ImagesResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.g4f.server.api.images;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.ImageGenerationRequest;
-import io.g4f.client.ImagesResponse;
+import io.g4f.client.images.ImageGenerationRequest;
+import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;

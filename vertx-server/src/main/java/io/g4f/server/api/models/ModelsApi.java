@@ -2,8 +2,8 @@ package io.g4f.server.api.models;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.ErrorDetails;
-import io.g4f.client.ModelNotFoundException;
+import io.g4f.client.errors.ErrorDetails;
+import io.g4f.client.errors.ModelNotFoundException;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;

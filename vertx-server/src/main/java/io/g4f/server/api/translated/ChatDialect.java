@@ -1,12 +1,11 @@
 package io.g4f.server.api.translated;
 
-import io.g4f.client.ChatCompletion;
-import io.g4f.client.ChatCompletionChunk;
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ChatMessage;
-import io.g4f.client.InvalidRequestException;
-import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletion;
+import io.g4f.client.chat.ChatCompletionChunk;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ChatMessage;
+import io.g4f.client.chat.ToolCall;
 import io.g4f.server.pipeline.Call;
 import io.g4f.server.pipeline.OpenAiErrors;
 import io.vertx.core.buffer.Buffer;

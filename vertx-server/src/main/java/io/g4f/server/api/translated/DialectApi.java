@@ -2,10 +2,10 @@ package io.g4f.server.api.translated;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
-import io.g4f.client.G4fException;
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;

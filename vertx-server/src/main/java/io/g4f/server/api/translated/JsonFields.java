@@ -1,6 +1,6 @@
 package io.g4f.server.api.translated;
 
-import io.g4f.client.InvalidRequestException;
+import io.g4f.client.errors.InvalidRequestException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package io.g4f.server.api.translated;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.G4fException;
-import io.g4f.client.ProviderException;
-import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ToolCall;
+import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.ProviderException;
 import io.g4f.server.pipeline.Call;
 import io.g4f.server.pipeline.OpenAiErrors;
 import io.g4f.server.pipeline.RequestBodies;

@@ -2,12 +2,12 @@ package io.g4f.server.api.translated;
 
 import io.g4f.client.AsyncClient;
 import io.g4f.client.CancellableStream;
-import io.g4f.client.ChatCompletionRequest;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.toolkit.ProviderErrors;
-import io.g4f.client.spi.toolkit.SseParser;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.MappedStream;
 import io.g4f.server.routing.Listings;
@@ -96,7 +96,7 @@ public final class MessagesPassthrough {
    * {@code before}, recorded in {@code span} with the model and stop reason; {@code before} when the event is no
    * JSON object (it is relayed all the same).
    */
-  private static Usage counted(SseParser.Event event, Usage before, AttemptSpan span) {
+  private static Usage counted(MessageStreamEvent event, Usage before, AttemptSpan span) {
     JsonObject data;
     try {
       data = new JsonObject(event.data());

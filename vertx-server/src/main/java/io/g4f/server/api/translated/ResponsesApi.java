@@ -1,8 +1,8 @@
 package io.g4f.server.api.translated;
 
-import io.g4f.client.ChatCompletionRequest;
-import io.g4f.client.ToolCall;
 import io.g4f.client.Usage;
+import io.g4f.client.chat.ChatCompletionRequest;
+import io.g4f.client.chat.ToolCall;
 import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.pipeline.Call;
 import io.g4f.server.pipeline.OpenAiErrors;
