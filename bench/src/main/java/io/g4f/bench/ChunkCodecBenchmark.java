@@ -3,10 +3,8 @@ package io.g4f.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.g4f.client.chat.ChatCompletionChunk;
 import io.g4f.client.spi.toolkit.Json;
+import io.g4f.server.api.chat.ChatApi;
 import io.vertx.core.buffer.Buffer;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,15 +17,14 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One content chunk through {@link Json}: decoded straight to {@link ChatCompletionChunk}, decoded
  * through a {@code JsonNode} tree first (what the OpenAI provider does, to spot error events), encoded
- * back, and framed as the gateway's SSE event ({@code ChatCompletionsHandler.event}, called through a
- * private-access method handle so production code stays closed).
+ * back, and framed as the gateway's SSE event ({@link ChatApi#sse}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ChunkCodecBenchmark {
 
-  private static final MethodHandle GATEWAY_EVENT = lookUpGatewayEvent();
+  private static final ChatApi CHAT = new ChatApi();
 
   private String json;
   private ChatCompletionChunk chunk;
@@ -54,17 +51,7 @@ public class ChunkCodecBenchmark {
   }
 
   @Benchmark
-  public Buffer gatewayEvent() throws Throwable {
-    return (Buffer) GATEWAY_EVENT.invokeExact(chunk);
-  }
-
-  private static MethodHandle lookUpGatewayEvent() {
-    try {
-      Class<?> handler = Class.forName("io.g4f.server.ChatCompletionsHandler");
-      return MethodHandles.privateLookupIn(handler, MethodHandles.lookup())
-          .findStatic(handler, "event", MethodType.methodType(Buffer.class, ChatCompletionChunk.class));
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
+  public Buffer gatewayEvent() {
+    return CHAT.sse(null, chunk);
   }
 }

@@ -98,8 +98,15 @@ public interface Api<Q, A, E> {
   }
 
   /** The events that close an HTTP stream that failed after it had begun (the gateway's shutdown included). */
-  Buffer sseFailure(Call<Q, A, E> call, Throwable failure);
+  default Buffer sseFailure(Call<Q, A, E> call, Throwable failure) {
+    throw new UnsupportedOperationException(operation() + " does not stream");
+  }
 
-  /** A failure as this API renders it: status, body in its error shape, Retry-After; the call may not be decoded. */
-  OpenAiErrors.Error error(Call<Q, A, E> call, Throwable failure);
+  /**
+   * A failure as this API renders it: status, body in its error shape, Retry-After; the call may not be decoded.
+   * OpenAI's shape by default.
+   */
+  default OpenAiErrors.Error error(Call<Q, A, E> call, Throwable failure) {
+    return OpenAiErrors.of(failure);
+  }
 }

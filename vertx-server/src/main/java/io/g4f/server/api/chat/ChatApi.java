@@ -132,10 +132,4 @@ public final class ChatApi implements Api<ChatCompletionRequest, ChatCompletion,
   public Buffer sseFailure(Call<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> call, Throwable failure) {
     return Buffer.buffer("data: " + OpenAiErrors.of(failure).encode() + "\n\n").appendBuffer(DONE);
   }
-
-  @Override
-  public OpenAiErrors.Error error(Call<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> call,
-                                  Throwable failure) {
-    return OpenAiErrors.of(failure);
-  }
 }

@@ -8,7 +8,6 @@ import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.OpenAiErrors;
 import io.g4f.server.pipeline.RequestBodies;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
@@ -62,15 +61,5 @@ public final class EmbeddingsApi implements Api<EmbeddingRequest, EmbeddingsResp
   @Override
   public Buffer encode(Call<EmbeddingRequest, EmbeddingsResponse, Void> call, EmbeddingsResponse answer) {
     return Json.encode(answer);
-  }
-
-  @Override
-  public Buffer sseFailure(Call<EmbeddingRequest, EmbeddingsResponse, Void> call, Throwable failure) {
-    throw new UnsupportedOperationException("embeddings do not stream");
-  }
-
-  @Override
-  public OpenAiErrors.Error error(Call<EmbeddingRequest, EmbeddingsResponse, Void> call, Throwable failure) {
-    return OpenAiErrors.of(failure);
   }
 }

@@ -8,7 +8,6 @@ import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.OpenAiErrors;
 import io.g4f.server.pipeline.RequestBodies;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
@@ -64,15 +63,5 @@ public final class ImagesApi implements Api<ImageGenerationRequest, ImagesRespon
   @Override
   public Buffer encode(Call<ImageGenerationRequest, ImagesResponse, Void> call, ImagesResponse answer) {
     return Json.encode(answer);
-  }
-
-  @Override
-  public Buffer sseFailure(Call<ImageGenerationRequest, ImagesResponse, Void> call, Throwable failure) {
-    throw new UnsupportedOperationException("images do not stream");
-  }
-
-  @Override
-  public OpenAiErrors.Error error(Call<ImageGenerationRequest, ImagesResponse, Void> call, Throwable failure) {
-    return OpenAiErrors.of(failure);
   }
 }

@@ -7,7 +7,6 @@ import io.g4f.client.errors.ModelNotFoundException;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.OpenAiErrors;
 import io.g4f.server.routing.Listings;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
@@ -74,15 +73,5 @@ public final class ModelsApi implements Api<String, JsonObject, Void> {
   @Override
   public Buffer encode(Call<String, JsonObject, Void> call, JsonObject answer) {
     return answer.toBuffer();
-  }
-
-  @Override
-  public Buffer sseFailure(Call<String, JsonObject, Void> call, Throwable failure) {
-    throw new UnsupportedOperationException("models do not stream");
-  }
-
-  @Override
-  public OpenAiErrors.Error error(Call<String, JsonObject, Void> call, Throwable failure) {
-    return OpenAiErrors.of(failure);
   }
 }
