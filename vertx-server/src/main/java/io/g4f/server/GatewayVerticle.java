@@ -8,8 +8,8 @@ import io.g4f.server.api.images.ImageFiles;
 import io.g4f.server.api.images.ImagesApi;
 import io.g4f.server.api.models.ModelsApi;
 import io.g4f.server.api.translated.DialectApi;
-import io.g4f.server.api.translated.MessagesApi;
-import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.api.translated.MessagesDialect;
+import io.g4f.server.api.translated.ResponsesDialect;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
 import io.g4f.server.eventbus.EventBusBridges;
@@ -43,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Serves the client API as an OpenAI-compatible HTTP API, so any OpenAI SDK works against it:
  * {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/images/generations},
- * {@code POST /api/{provider}/chat/completions}, {@code POST /v1/responses} ({@link ResponsesApi}),
- * {@code POST /v1/messages} ({@link MessagesApi}), {@code POST /v1/embeddings} ({@link EmbeddingsApi}),
+ * {@code POST /api/{provider}/chat/completions}, {@code POST /v1/responses} ({@link ResponsesDialect}),
+ * {@code POST /v1/messages} ({@link MessagesDialect}), {@code POST /v1/embeddings} ({@link EmbeddingsApi}),
  * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
@@ -105,8 +105,8 @@ public class GatewayVerticle extends VerticleBase {
     listings = new Listings(options, targets);
     ImageFiles imageFiles = new ImageFiles(vertx, options.getImageProvider().client().getImagesDir(),
         options.getImageMaxFiles(), options.getImageMaxAge(), options.getClock());
-    Apis apis = new Apis(new ChatApi(), new DialectApi(new ResponsesApi(), listings),
-        new DialectApi(new MessagesApi(), listings), new EmbeddingsApi(), new ImagesApi(imageFiles),
+    Apis apis = new Apis(new ChatApi(), new DialectApi(new ResponsesDialect(), listings),
+        new DialectApi(new MessagesDialect(), listings), new EmbeddingsApi(), new ImagesApi(imageFiles),
         new ModelsApi(listings));
     Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, upstreams, metrics), access, metrics);
     eventBus = new EventBusFront(vertx, pipeline, apis, options, metrics,

@@ -20,7 +20,7 @@ import com.anthropic.models.messages.TextBlockParam;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.testing.ScriptedServer;
-import io.g4f.server.api.translated.MessagesApi;
+import io.g4f.server.api.translated.MessagesDialect;
 import io.g4f.server.api.translated.MessagesPassthrough;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
@@ -287,7 +287,7 @@ class AnthropicPassthroughTest {
   }
 
   private HttpResponse<Buffer> post(JsonObject body) {
-    return await(http.post(port, "127.0.0.1", MessagesApi.PATH).putHeader("x-api-key", KEY).sendJsonObject(body));
+    return await(http.post(port, "127.0.0.1", MessagesDialect.PATH).putHeader("x-api-key", KEY).sendJsonObject(body));
   }
 
   private String metrics() {

@@ -10,8 +10,8 @@ import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.access.Caller;
 import io.g4f.server.api.embeddings.EmbeddingsApi;
 import io.g4f.server.api.images.ImagesApi;
-import io.g4f.server.api.translated.MessagesApi;
-import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.api.translated.MessagesDialect;
+import io.g4f.server.api.translated.ResponsesDialect;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.http.HttpExchange;
 import io.g4f.server.observability.AccessLog;
@@ -69,8 +69,8 @@ class CallMatrixTest {
   /** The API of a cell, and how a call of it looks and fails. */
   enum Api {
     CHAT("/v1/chat/completions", EventBusProtocol.CHAT_COMPLETIONS, true),
-    RESPONSES(ResponsesApi.PATH, ResponsesApi.ADDRESS, true),
-    MESSAGES(MessagesApi.PATH, MessagesApi.ADDRESS, true),
+    RESPONSES(ResponsesDialect.PATH, ResponsesDialect.ADDRESS, true),
+    MESSAGES(MessagesDialect.PATH, MessagesDialect.ADDRESS, true),
     EMBEDDINGS(EmbeddingsApi.PATH, EventBusProtocol.EMBEDDINGS, false),
     IMAGES(ImagesApi.PATH, EventBusProtocol.IMAGES_GENERATE, false);
 

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.client.testing.ScriptedServer;
-import io.g4f.server.api.translated.MessagesApi;
-import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.api.translated.MessagesDialect;
+import io.g4f.server.api.translated.ResponsesDialect;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -123,8 +123,8 @@ class DialectEventBusTest {
 
     assertThat(response.failure()).isNull();
     assertThat(message.failure()).isNull();
-    assertThat(response.chunks()).isEqualTo(data(overHttp(ResponsesApi.PATH, responses)));
-    assertThat(message.chunks()).isEqualTo(data(overHttp(MessagesApi.PATH, messages)));
+    assertThat(response.chunks()).isEqualTo(data(overHttp(ResponsesDialect.PATH, responses)));
+    assertThat(message.chunks()).isEqualTo(data(overHttp(MessagesDialect.PATH, messages)));
     assertThat(response.chunks()).extracting(chunk -> chunk.getString("type")).startsWith("response.created")
         .endsWith("response.completed");
     assertThat(message.chunks()).extracting(chunk -> chunk.getString("type")).startsWith("message_start")
@@ -143,8 +143,8 @@ class DialectEventBusTest {
     Pulled response = pull("g4f.responses", responses);
     Pulled message = pull("g4f.messages", messages);
 
-    List<DialectTesting.Event> responseEvents = overHttp(ResponsesApi.PATH, responses);
-    List<DialectTesting.Event> messageEvents = overHttp(MessagesApi.PATH, messages);
+    List<DialectTesting.Event> responseEvents = overHttp(ResponsesDialect.PATH, responses);
+    List<DialectTesting.Event> messageEvents = overHttp(MessagesDialect.PATH, messages);
     assertThat(responseEvents.get(responseEvents.size() - 1).type()).isEqualTo("response.failed");
     assertThat(messageEvents.get(messageEvents.size() - 1).type()).isEqualTo("error");
     assertThat(response.chunks()).isNotEmpty().isEqualTo(data(responseEvents.subList(0, responseEvents.size() - 1)));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
-import io.g4f.server.api.translated.MessagesApi;
-import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.api.translated.MessagesDialect;
+import io.g4f.server.api.translated.ResponsesDialect;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
 import io.g4f.server.http.HttpExchange;
@@ -70,9 +70,9 @@ class DialectRoutingTest {
     JsonObject messages = new JsonObject().put("model", "smart").put("max_tokens", 10)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
 
-    for (HttpResponse<Buffer> answer : List.of(post(ResponsesApi.PATH, responses, null),
-        post(ResponsesApi.PATH, responses.copy().put("stream", true), null),
-        post(MessagesApi.PATH, messages, null), post(MessagesApi.PATH, messages.copy().put("stream", true), null))) {
+    for (HttpResponse<Buffer> answer : List.of(post(ResponsesDialect.PATH, responses, null),
+        post(ResponsesDialect.PATH, responses.copy().put("stream", true), null),
+        post(MessagesDialect.PATH, messages, null), post(MessagesDialect.PATH, messages.copy().put("stream", true), null))) {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("up");
       assertThat(answer.bodyAsString()).contains(" is a test");
@@ -85,8 +85,8 @@ class DialectRoutingTest {
   void providersNamedByHeaderOrBody() {
     JsonObject responses = new JsonObject().put("model", "m-up").put("input", "hi");
 
-    assertThat(post(ResponsesApi.PATH, responses, "down,up").getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("up");
-    HttpResponse<Buffer> named = post(MessagesApi.PATH, new JsonObject().put("model", "m-up").put("max_tokens", 10)
+    assertThat(post(ResponsesDialect.PATH, responses, "down,up").getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("up");
+    HttpResponse<Buffer> named = post(MessagesDialect.PATH, new JsonObject().put("model", "m-up").put("max_tokens", 10)
         .put("provider", "down").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
             .put("content", "hi"))), null);
     assertThat(named.statusCode()).isEqualTo(502);

@@ -3,8 +3,8 @@ package io.g4f.server.eventbus;
 import io.g4f.client.eventbus.EventBusProtocol;
 import io.g4f.server.access.Access;
 import io.g4f.server.access.Caller;
-import io.g4f.server.api.translated.MessagesApi;
-import io.g4f.server.api.translated.ResponsesApi;
+import io.g4f.server.api.translated.MessagesDialect;
+import io.g4f.server.api.translated.ResponsesDialect;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -120,7 +120,7 @@ public final class EventBusBridges {
   private List<String> addresses() {
     String prefix = options.getEventBusPrefix();
     return List.of(prefix + EventBusProtocol.CHAT_COMPLETIONS, prefix + EventBusProtocol.IMAGES_GENERATE,
-        prefix + EventBusProtocol.MODELS, prefix + ResponsesApi.ADDRESS, prefix + MessagesApi.ADDRESS,
+        prefix + EventBusProtocol.MODELS, prefix + ResponsesDialect.ADDRESS, prefix + MessagesDialect.ADDRESS,
         prefix + EventBusProtocol.EMBEDDINGS);
   }
 

@@ -5,7 +5,7 @@ import io.g4f.client.DirectCallOptions;
 import io.g4f.client.errors.AuthenticationException;
 import io.g4f.client.errors.ErrorDetails;
 import io.g4f.server.access.Caller;
-import io.g4f.server.api.translated.MessagesApi;
+import io.g4f.server.api.translated.MessagesDialect;
 import io.g4f.server.observability.AccessLog;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
@@ -162,7 +162,7 @@ public final class HttpExchange implements Exchange {
 
   /** Ends {@code context}'s request with {@code error}, in Anthropic's shape on {@code /v1/messages...}. */
   public static void send(RoutingContext context, OpenAiErrors.Error error) {
-    OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesApi.PATH)
-        ? MessagesApi.errorShape(error) : error);
+    OpenAiErrors.send(context.response(), context.request().path().startsWith(MessagesDialect.PATH)
+        ? MessagesDialect.errorShape(error) : error);
   }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * An API the gateway serves by translating it to and from chat completions ({@link ResponsesApi},
- * {@link MessagesApi}), so that every provider and model group serves it; {@link DialectGateway} runs
+ * An API the gateway serves by translating it to and from chat completions ({@link ResponsesDialect},
+ * {@link MessagesDialect}), so that every provider and model group serves it; {@link DialectGateway} runs
  * the calls on HTTP and on the event bus. Translations are used on one event loop and are not thread-safe.
  */
 interface ChatDialect {

@@ -22,7 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * An API served through chat ({@link ChatDialect}: {@link ResponsesApi}, {@link MessagesApi}) as the pipeline runs
+ * An API served through chat ({@link ChatDialect}: {@link ResponsesDialect}, {@link MessagesDialect}) as the pipeline runs
  * it: the body translated to a chat request that routes and falls back as chat does, the answer and events translated
  * back, every error in the API's own shape. A call to a target whose provider speaks the API natively goes
  * untranslated ({@link ChatDialect#passesThrough}, {@link MessagesPassthrough}), and so does its answer, its events
@@ -203,7 +203,7 @@ public final class DialectApi implements Api<DialectApi.Request, DialectApi.Answ
     Buffer events = Buffer.buffer();
     Consumer<ChatDialect.Event> write = event -> events.appendBuffer(event.sse());
     if (call.served() != null && passesThrough(call.served())) {
-      write.accept(new ChatDialect.Event("error", MessagesApi.upstreamError(failure).body()));
+      write.accept(new ChatDialect.Event("error", MessagesDialect.upstreamError(failure).body()));
     } else {
       call.request().call.fail(failure, write);
     }
@@ -219,6 +219,6 @@ public final class DialectApi implements Api<DialectApi.Request, DialectApi.Answ
     Request request = call.request();
     boolean nativeFailure = request != null && (failure == request.nativeFailure
         || call.streamed() && call.served() != null && passesThrough(call.served()));
-    return nativeFailure ? MessagesApi.upstreamError(failure) : dialect.error(failure);
+    return nativeFailure ? MessagesDialect.upstreamError(failure) : dialect.error(failure);
   }
 }

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * client ({@link AsyncClient#messages()}: the provider's URL, key, version and proxy) with the caller's
  * {@code anthropic-beta} header; the answer comes back as sent, whole or event by event. The usage is read from the
  * message, or from {@code message_start} and {@code message_delta}; errors keep the upstream's status and type
- * ({@link MessagesApi#upstreamError}). Used by {@link DialectApi}.
+ * ({@link MessagesDialect#upstreamError}). Used by {@link DialectApi}.
  */
 public final class MessagesPassthrough {
 
@@ -68,7 +68,7 @@ public final class MessagesPassthrough {
       } catch (DecodeException e) {
         throw ProviderErrors.malformed(target.provider(), "message", e);
       }
-      Usage read = MessagesApi.usage(message.getValue("usage") instanceof JsonObject counts ? counts : null, null);
+      Usage read = MessagesDialect.usage(message.getValue("usage") instanceof JsonObject counts ? counts : null, null);
       span.answer(message.getValue("model") instanceof String model ? model : null, read,
           message.getValue("stop_reason") instanceof String reason ? reason : null);
       usage.accept(read);
@@ -105,7 +105,7 @@ public final class MessagesPassthrough {
     }
     JsonObject holder = data.getValue("message") instanceof JsonObject message ? message : data;
     JsonObject delta = data.getValue("delta") instanceof JsonObject fields ? fields : new JsonObject();
-    Usage usage = MessagesApi.usage(holder.getValue("usage") instanceof JsonObject counts ? counts : null, before);
+    Usage usage = MessagesDialect.usage(holder.getValue("usage") instanceof JsonObject counts ? counts : null, before);
     span.answer(holder.getValue("model") instanceof String model ? model : null, usage,
         delta.getValue("stop_reason") instanceof String reason ? reason : null);
     return usage;

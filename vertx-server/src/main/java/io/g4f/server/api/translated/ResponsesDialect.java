@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * {@code sequence_number}s, closed by {@code response.completed}, {@code response.incomplete} or, when the
  * upstream fails after the start, {@code response.failed}. A refusal arrives as output text. Errors are OpenAI's.
  */
-public final class ResponsesApi implements ChatDialect {
+public final class ResponsesDialect implements ChatDialect {
 
   /** The HTTP route. */
   public static final String PATH = "/v1/responses";

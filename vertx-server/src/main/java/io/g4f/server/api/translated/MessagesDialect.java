@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * ({@link #errorShape}). To a target whose provider speaks this API natively a call goes untranslated instead
  * ({@link MessagesPassthrough}).
  */
-public final class MessagesApi implements ChatDialect {
+public final class MessagesDialect implements ChatDialect {
 
   /** The HTTP route. */
   public static final String PATH = "/v1/messages";
