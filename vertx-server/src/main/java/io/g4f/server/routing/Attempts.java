@@ -59,6 +59,12 @@ public final class Attempts {
     this.tracer = options.getOpenTelemetry().getTracer("io.g4f.server");
   }
 
+  /**
+   * One target's attempt at a call, asked of {@code client} (the target's own) with {@code options} (the caller's
+   * timeout, bounded by the route's, cancellation and headers): a whole answer, or a stream read up to its first item.
+   * It may record what it learns in {@code span}, which the attempt loop ends.
+   */
+  @FunctionalInterface
   public interface Attempt<T> {
 
     Future<T> start(Target target, AsyncClient client, DirectCallOptions options, AttemptSpan span);
@@ -71,8 +77,8 @@ public final class Attempts {
    * tried).
    */
   public <T> Future<Served<T>> complete(ModelRouter.Route route, String operation, String model, CallOptions call, Attempt<T> attempt) {
-    return run(route, operation, model, (target, span) -> attempt.start(target, client(target, route.retries()),
-            options(route, call), span)
+    return run(route, operation, model, (target, fallbackFollows, span) -> attempt.start(target,
+            client(target, route, fallbackFollows), options(route, call), span)
         .onComplete(done -> target.finished())
         .onSuccess(answer -> span.end()));
   }
@@ -88,7 +94,7 @@ public final class Attempts {
                                                                              Attempt<S> attempt,
                                                                              BiFunction<Target, AttemptSpan, Consumer<T>> seen) {
     Context context = vertx.getOrCreateContext();
-    return run(route, operation, model, (target, span) -> {
+    return run(route, operation, model, (target, fallbackFollows, span) -> {
       Promise<TargetStream<T>> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
@@ -96,7 +102,7 @@ public final class Attempts {
         call.getCancellation().onComplete(left -> primed.tryFail(
             new CancellationException("The caller left before " + target.provider() + "'s first chunk")));
       }
-      attempt.start(target, client(target, route.retries()), options(null, call), span)
+      attempt.start(target, client(target, route, fallbackFollows), options(null, call), span)
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -124,11 +130,20 @@ public final class Attempts {
   }
 
   /**
-   * The client that calls {@code target}: its provider's, retrying {@code retries} times when not null; the target's
-   * circuit breaker guards it ({@link Upstreams#client}).
+   * The client that calls {@code target} of {@code route}: its provider's, retrying as the route's group says; else,
+   * when another target follows, not at all (the next target is tried at once, not after a backoff on this one), and
+   * as the provider's client does for the last. The target's circuit breaker guards it ({@link Upstreams#client}).
    */
-  private AsyncClient client(Target target, Integer retries) {
-    return upstreams.client(target.provider(), retries);
+  private AsyncClient client(Target target, ModelRouter.Route route, boolean fallbackFollows) {
+    return upstreams.client(target.provider(), route.retries() != null ? route.retries()
+        : fallbackFollows ? Integer.valueOf(0) : null);
+  }
+
+  /** One target's attempt, told whether another target of the route follows it. */
+  @FunctionalInterface
+  private interface TargetAttempt<T> {
+
+    Future<T> start(Target target, boolean fallbackFollows, AttemptSpan span);
   }
 
   /** {@code request} as sent to {@code target}: with its model; copied only when that changes it. */
@@ -157,7 +172,7 @@ public final class Attempts {
    * once it succeeded (a failed attempt's span is ended here).
    */
   private <T> Future<Served<T>> run(ModelRouter.Route route, String operation, String model,
-                                    BiFunction<Target, AttemptSpan, Future<T>> attempt) {
+                                    TargetAttempt<T> attempt) {
     Promise<Served<T>> result = Promise.promise();
     next(route, target -> AttemptSpan.start(tracer, operation, target, model), 0, attempt, new LinkedHashMap<>(),
         result);
@@ -166,7 +181,7 @@ public final class Attempts {
 
   /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
   private <T> void next(ModelRouter.Route route, Function<Target, AttemptSpan> spans, int index,
-                        BiFunction<Target, AttemptSpan, Future<T>> attempt,
+                        TargetAttempt<T> attempt,
                         Map<Target, Throwable> failures, Promise<Served<T>> result) {
     if (index == route.targets().size()) {
       result.fail(failure(route, failures));
@@ -185,7 +200,7 @@ public final class Attempts {
     Future<T> answer;
     Scope current = span.makeCurrent();
     try {
-      answer = attempt.apply(target, span);
+      answer = attempt.start(target, index + 1 < route.targets().size(), span);
     } catch (RuntimeException e) {
       target.finished();
       answer = Future.failedFuture(e);

@@ -1,0 +1,78 @@
+package io.g4f.server;
+
+import static io.g4f.client.testing.ScriptedServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.g4f.client.ClientOptions;
+import io.g4f.client.testing.ScriptedServer;
+import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.ModelGroup;
+import io.g4f.server.http.HttpExchange;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A fallback group in front of a dead first target: a target another follows is not retried with backoff, so a
+ * refused connection moves the request on at once, from the first request on (not only once the breaker opened).
+ */
+@ExtendWith(VertxExtension.class)
+class FallbackFaultsTest {
+
+  private static final int REQUESTS = 40;
+
+  private Vertx vertx;
+  private ScriptedServer live;
+  private WebClient http;
+  private int port;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    live = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
+    http = WebClient.create(vertx);
+    String dead = "http://127.0.0.1:" + BridgeFrames.freePort() + "/v1";
+    GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
+        .addProvider("dead", new ClientOptions().setBaseUrl(dead), List.of("m0"))
+        .addProvider("live", new ClientOptions().setBaseUrl(live.baseUrl()), List.of("m1"))
+        .addModelGroup(new ModelGroup("smart", ModelGroup.Strategy.FALLBACK, List.of(
+            new ModelGroup.Target("dead", "m0", 1), new ModelGroup.Target("live", "m1", 1)), Set.of(), null, null)));
+    await(vertx.deployVerticle(gateway));
+    port = gateway.actualPort();
+  }
+
+  @AfterEach
+  void tearDown() {
+    live.close();
+  }
+
+  private long millisFor(String model) {
+    long start = System.nanoTime();
+    for (int i = 0; i < REQUESTS; i++) {
+      HttpResponse<Buffer> answer = await(http.post(port, "127.0.0.1", "/v1/chat/completions")
+          .sendJsonObject(new JsonObject().put("model", model).put("messages", "say this is a test")));
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+      assertThat(answer.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("live");
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  void aDeadFirstTargetAddsUnderTenMillisecondsARequestFromTheFirstOn() {
+    millisFor("m1"); // warm up both paths of the gateway and the scripted upstream
+    long direct = millisFor("m1");
+    long viaGroup = millisFor("smart");
+
+    assertThat(viaGroup - direct).as("%d requests through the group took %d ms, straight to the live target %d ms",
+        REQUESTS, viaGroup, direct).isLessThan(10L * REQUESTS);
+  }
+}
