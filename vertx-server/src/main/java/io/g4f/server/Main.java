@@ -3,16 +3,14 @@ package io.g4f.server;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.joran.spi.JoranException;
+import io.g4f.server.config.ConfigFile;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.UpstreamLimits;
 import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -216,15 +214,7 @@ public final class Main implements Callable<Integer> {
     GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
         .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground).setTrustForwardedFor(trustForwardedFor);
     if (config != null) {
-      JsonObject json;
-      try {
-        json = new JsonObject(Files.readString(config));
-      } catch (IOException e) {
-        throw new IllegalArgumentException("--config: cannot read " + config + " (" + e + ")");
-      } catch (DecodeException e) {
-        throw new IllegalArgumentException(config + " is not valid JSON: " + e.getMessage());
-      }
-      options.applyConfig(json);
+      options.applyConfig(ConfigFile.read(config, env));
     }
     UpstreamLimits flags = new UpstreamLimits(connectTimeout, idleTimeout, totalTimeout, retries);
     if (flags.connect() != null && flags.connect() < 1 || flags.idle() != null && flags.idle() < 1
@@ -242,6 +232,7 @@ public final class Main implements Callable<Integer> {
     if (allowedPrivateImageHosts != null) {
       options.setAllowedPrivateImageHosts(allowedPrivateImageHosts);
     }
+    options.getTeamKeys().checkAgainst(options);
     return options;
   }
 }

@@ -1,5 +1,11 @@
 package io.g4f.server.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.ProviderEntry;
 import io.g4f.client.provider.Providers;
@@ -7,21 +13,100 @@ import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.Provider;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's config file, {@code --config FILE}: {@code {"providers":[{"name","type","baseUrl","apiKey","models",
  * "http2","timeouts","retries"}], "defaultProvider", "imageProvider", "models":{GROUP:{...}}, "circuitBreaker",
  * "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor", "playground", "timeouts",
  * "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention", "eventLoops"}} applied to
- * {@link GatewayOptions}; an unknown key at any level stops the start, naming it.
+ * {@link GatewayOptions} ({@link #read}: strict JSON, {@code ${VAR}} from the environment); an unknown key at any
+ * level stops the start, naming it.
  */
-final class ConfigFile {
+public final class ConfigFile {
+
+  /** Reads one JSON object and nothing after it, refusing a key given twice in one object (the last would win). */
+  private static final ObjectReader STRICT = new ObjectMapper().reader()
+      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .forType(new TypeReference<Map<String, Object>>() { });
+  /** A variable, {@code ${NAME}} or {@code ${NAME:-default}}; a doubled dollar sign before the brace is a literal one. */
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private ConfigFile() {
+  }
+
+  /**
+   * The config file {@code file}: strict JSON (a key given twice in one object is an error), with {@code ${NAME}}
+   * and {@code ${NAME:-default}} in any string value replaced by the variable {@code NAME} of {@code env}, so that
+   * secrets need not sit in the file.
+   *
+   * @throws IllegalArgumentException when the file cannot be read, is not one JSON object, or names a variable that
+   *     is not set and has no default (naming the field and the variable, never a value)
+   */
+  public static JsonObject read(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--config: cannot read " + file + " (" + e + ")");
+    }
+    Map<String, Object> json;
+    try {
+      json = STRICT.readValue(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")"));
+    }
+    if (json == null) {
+      throw new IllegalArgumentException(file + " is not valid JSON: it holds no object");
+    }
+    return (JsonObject) substitute(new JsonObject(json), null, env);
+  }
+
+  private static Object substitute(Object value, String where, Map<String, String> env) {
+    if (value instanceof JsonObject object) {
+      JsonObject resolved = new JsonObject();
+      object.forEach(field -> resolved.put(field.getKey(), substitute(field.getValue(),
+          where == null ? field.getKey() : where + "." + field.getKey(), env)));
+      return resolved;
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray resolved = new JsonArray();
+      for (int i = 0; i < array.size(); i++) {
+        resolved.add(substitute(array.getValue(i), where + "[" + i + "]", env));
+      }
+      return resolved;
+    }
+    if (value instanceof String text && text.contains("${")) {
+      Matcher matcher = VARIABLE.matcher(text);
+      StringBuilder resolved = new StringBuilder();
+      while (matcher.find()) {
+        String replacement;
+        if (matcher.group(1) == null) {
+          replacement = "${";
+        } else {
+          String set = env.get(matcher.group(1));
+          if (set == null && matcher.group(2) == null) {
+            throw new IllegalArgumentException(where + " names the environment variable " + matcher.group(1)
+                + ", which is not set (give it a default with ${" + matcher.group(1) + ":-default})");
+          }
+          replacement = set != null ? set : matcher.group(2);
+        }
+        matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
+      }
+      matcher.appendTail(resolved);
+      return resolved.toString();
+    }
+    return value;
   }
 
   /** The top-level keys of the config file. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -134,13 +135,45 @@ public final class TeamKeys {
    * @throws IllegalArgumentException naming the key's entry and the unknown provider
    */
   public void checkProviders(Predicate<String> known) {
+    checkNames(TeamKey::providers, "providers", known, name -> "");
+  }
+
+  /**
+   * Checks these keys against a whole configuration: every provider a key's {@code providers} names and every model
+   * its {@code models} names is configured (a model group, a model a provider lists, or any model when a provider
+   * takes any), and no key is the operator key ({@code --api-key}).
+   *
+   * @throws IllegalArgumentException naming the key's entry and what is wrong, never quoting a key
+   */
+  public void checkAgainst(GatewayOptions options) {
+    checkProviders(name -> options.provider(name) != null);
+    List<String> known = new ArrayList<>();
+    options.getModelGroups().forEach(group -> known.add(group.name()));
+    options.getProviders().forEach(provider -> known.addAll(provider.models()));
+    boolean anyModel = options.getProviders().stream().anyMatch(GatewayOptions.ProviderConfig::takesAnyModel);
+    checkNames(TeamKey::models, "models", model -> anyModel || known.contains(model),
+        model -> ConfigReader.suggestion(model, known));
+    if (options.getApiKey() != null) {
+      byte[] operator = options.getApiKey().getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < keys.size(); i++) {
+        if (MessageDigest.isEqual(keys.get(i).key(), operator)) {
+          throw new IllegalArgumentException("keys[" + i + "].key is the operator key (--api-key); give the team "
+              + "a key of its own");
+        }
+      }
+    }
+  }
+
+  private void checkNames(Function<TeamKey, Set<String>> field, String name, Predicate<String> known,
+                          Function<String, String> suggestion) {
     for (int i = 0; i < keys.size(); i++) {
-      Set<String> providers = keys.get(i).providers();
-      if (providers != null) {
-        for (String provider : providers) {
-          if (!known.test(provider)) {
-            throw new IllegalArgumentException("keys[" + i + "].providers names '" + provider
-                + "', which is not a configured provider");
+      Set<String> names = field.apply(keys.get(i));
+      if (names != null) {
+        for (String value : names) {
+          if (!known.test(value)) {
+            throw new IllegalArgumentException("keys[" + i + "]." + name + " names '" + value + "', which is not a "
+                + ("models".equals(name) ? "configured model or model group" : "configured provider")
+                + suggestion.apply(value));
           }
         }
       }

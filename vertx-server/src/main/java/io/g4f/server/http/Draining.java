@@ -38,14 +38,19 @@ public final class Draining implements Handler<RoutingContext> {
     this.vertx = vertx;
   }
 
+  /**
+   * Refuses a request while draining, but for the health probes: {@code /health/live} and {@code /health} stay
+   * {@code 200} while the process serves (a liveness probe must not kill a pod that finishes its streams), and
+   * {@code /health/ready} says {@code 503} in its own shape.
+   */
   @Override
   public void handle(RoutingContext context) {
-    if (closing) {
+    if (closing && !context.request().path().startsWith("/health")) {
       context.response().putHeader("connection", "close");
       HttpExchange.send(context, OpenAiErrors.SHUTTING_DOWN);
       return;
     }
-    if (!context.request().path().startsWith("/eventbus/")) {
+    if (!context.request().path().startsWith("/eventbus/") && !context.request().path().startsWith("/health")) {
       inFlight.add(context);
       context.addEndHandler(ended -> {
         inFlight.remove(context);
