@@ -107,7 +107,7 @@ public class GatewayVerticle extends VerticleBase {
         options.getImageMaxFiles(), options.getImageMaxAge(), options.getClock());
     Apis apis = new Apis(new ChatApi(), new DialectApi(new ResponsesDialect(), listings),
         new DialectApi(new MessagesDialect(), listings), new EmbeddingsApi(), new ImagesApi(imageFiles),
-        new ModelsApi(listings));
+        new ModelsApi(listings, access));
     Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, upstreams, metrics), access, metrics);
     eventBus = new EventBusFront(vertx, pipeline, apis, options, metrics,
         () -> "http://" + options.getHost() + ":" + actualPort());

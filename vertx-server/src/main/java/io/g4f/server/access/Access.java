@@ -84,6 +84,24 @@ public final class Access {
   }
 
   /**
+   * Whether {@code caller} may read the operator routes ({@code /metrics}, {@code /v1/providers}: every team's usage,
+   * the upstreams' state): the operator key, a team key with {@code "admin": true}, or anyone on an open gateway.
+   */
+  public boolean operator(Caller caller) {
+    if (!guarded()) {
+      return true;
+    }
+    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    return TeamKeys.ADMIN.equals(caller.keyName()) || team != null && team.admin();
+  }
+
+  /** Whether {@code caller} may use, and so sees listed, the model or group {@code model}. */
+  public boolean lists(Caller caller, String model) {
+    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    return team == null || team.mayUse(model);
+  }
+
+  /**
    * Checks that {@code caller} may reach every target of {@code route}: a team key with {@code models} may reach the
    * models and groups it lists (null, the default model: none), on the providers the config maps them to
    * ({@link ModelRouter.Route#mapped}) and on those its {@code providers} lists; naming any other provider (header,

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
  * {@code [{"name":"team-a","key":"...","models":["smart","gpt-4o-mini"],"providers":["oai"],"rpm":60,"tpm":200000}]}.
  * Each key authenticates like the admin key ({@code --api-key}); {@code models} (the models and groups it may use, on
  * the providers the config maps them to), {@code providers} (configured providers it may also name for them),
- * {@code rpm} (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted.
+ * {@code rpm} (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted;
+ * {@code "admin": true} lets the key read the operator routes ({@code /metrics}, {@code /v1/providers}) as the
+ * operator key does.
  * Names are unique and never {@value #ADMIN} (the admin key's name in limits and metrics); keys are unique.
  * Immutable; keys never appear in {@code toString()} or in exception messages.
  */
@@ -30,13 +32,15 @@ public final class TeamKeys {
   /** No team keys. */
   static final TeamKeys NONE = new TeamKeys(List.of());
 
-  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm");
+  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm", "admin");
 
   /**
    * One team's key and limits: {@code models} null for any model, {@code providers} (lower case) null for none beyond
-   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit.
+   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit, {@code admin} whether it may read
+   * the operator routes.
    */
-  public record TeamKey(String name, byte[] key, Set<String> models, Set<String> providers, int rpm, long tpm) {
+  public record TeamKey(String name, byte[] key, Set<String> models, Set<String> providers, int rpm, long tpm,
+                        boolean admin) {
 
     /** Whether this key may use {@code model} (null: the default model, which only an unrestricted key may use). */
     public boolean mayUse(String model) {
@@ -55,7 +59,7 @@ public final class TeamKeys {
     @Override
     public String toString() {
       return "TeamKey[name=" + name + ", models=" + models + ", providers=" + providers + ", rpm=" + rpm + ", tpm="
-          + tpm + "]";
+          + tpm + ", admin=" + admin + "]";
     }
   }
 
@@ -87,7 +91,7 @@ public final class TeamKeys {
       for (String field : entry.fieldNames()) {
         if (!FIELDS.contains(field)) {
           throw new IllegalArgumentException(where + "." + field
-              + " is not a known field (known: name, key, models, providers, rpm, tpm)");
+              + " is not a known field (known: name, key, models, providers, rpm, tpm, admin)");
         }
       }
       if (!(entry.getValue("name") instanceof String name) || name.isBlank()) {
@@ -106,7 +110,7 @@ public final class TeamKeys {
       }
       keys.add(new TeamKey(name, bytes, names(entry, "models", where, false), names(entry, "providers", where, true),
           (int) limit(entry, "rpm", where, Integer.MAX_VALUE),
-          limit(entry, "tpm", where, Long.MAX_VALUE)));
+          limit(entry, "tpm", where, Long.MAX_VALUE), admin(entry, where)));
     }
     return new TeamKeys(keys);
   }
@@ -178,6 +182,14 @@ public final class TeamKeys {
         }
       }
     }
+  }
+
+  private static boolean admin(JsonObject entry, String where) {
+    Object value = entry.getValue("admin");
+    if (value != null && !(value instanceof Boolean)) {
+      throw new IllegalArgumentException(where + ".admin must be a boolean");
+    }
+    return Boolean.TRUE.equals(value);
   }
 
   private static long limit(JsonObject entry, String field, String where, long max) {

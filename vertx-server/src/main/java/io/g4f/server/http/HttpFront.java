@@ -130,7 +130,7 @@ public final class HttpFront {
       Playground.mount(router);
     }
     router.route().handler(this::authenticate);
-    router.get("/metrics").handler(context -> context.response()
+    router.get("/metrics").handler(this::operatorOnly).handler(context -> context.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     for (String api : List.of("/v1/*", "/api/*")) {
       router.route(api).handler(HttpFront::refuseForms);
@@ -147,7 +147,7 @@ public final class HttpFront {
     Handler<RoutingContext> models = HttpExchange.handler(pipeline, apis.models());
     router.get("/v1/models").handler(models);
     router.get("/v1/models/:id").handler(models);
-    router.get("/v1/providers").handler(context -> context.json(new JsonObject().put("object", "list")
+    router.get("/v1/providers").handler(this::operatorOnly).handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", shared.listings().providers())));
     router.errorHandler(404, context -> HttpExchange.send(context, OpenAiErrors.of(404,
         "Unknown route " + context.request().method() + " " + context.request().path(), "invalid_request_error",
@@ -180,6 +180,19 @@ public final class HttpFront {
     } else {
       HttpExchange.send(context, OpenAiErrors.of(401, "Missing or invalid API key",
           "authentication_error", null, "invalid_api_key"));
+    }
+  }
+
+  /**
+   * Route handler for the operator routes ({@code /metrics}, {@code /v1/providers}): 403 {@code permission_denied}
+   * unless the caller is the operator ({@link Access#operator}).
+   */
+  private void operatorOnly(RoutingContext context) {
+    if (shared.access().operator(context.get(Caller.CONTEXT_KEY))) {
+      context.next();
+    } else {
+      HttpExchange.send(context, OpenAiErrors.of(403, "This route is for the operator key (or a key with "
+          + "\"admin\": true)", "permission_denied", null, "permission_denied"));
     }
   }
 

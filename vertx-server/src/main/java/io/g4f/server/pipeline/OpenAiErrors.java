@@ -27,6 +27,15 @@ public final class OpenAiErrors {
   private static final Pattern JAVA_EXCEPTION =
       Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
+  /**
+   * An upstream's address in the message of an upstream's failure, which callers must not see (the log has it): a
+   * URL, an IPv4 or
+   * bracketed IPv6 address with or without a port (Netty writes {@code /127.0.0.1:19199}), or a host name with a port.
+   */
+  private static final Pattern ADDRESS = Pattern.compile("\\b(?:https?|wss?)://[^\\s\"',;)]+"
+      + "|/?\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?\\b|/?\\[[0-9A-Fa-f:.]+](?::\\d{1,5})?"
+      + "|\\b(?:localhost|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+):\\d{1,5}\\b");
+
   /** What a request the gateway will not serve because it is stopping gets: 503. */
   public static final Error SHUTTING_DOWN = of(new ShuttingDownException());
 
@@ -85,7 +94,11 @@ public final class OpenAiErrors {
       status = 502;
       type = "upstream_error";
     }
-    Error error = of(status, clean(g4f.getMessage()), g4f.type() != null ? g4f.type() : type, g4f.param(), code);
+    String message = clean(g4f.getMessage());
+    if (message != null && status >= 500) {
+      message = ADDRESS.matcher(message).replaceAll("[address]");
+    }
+    Error error = of(status, message, g4f.type() != null ? g4f.type() : type, g4f.param(), code);
     Long retryAfter = g4f.retryAfter() == null ? null : Math.max(1, (g4f.retryAfter().toMillis() + 999) / 1000);
     return new Error(status, error.body(), retryAfter);
   }

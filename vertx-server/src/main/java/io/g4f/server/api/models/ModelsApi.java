@@ -12,18 +12,23 @@ import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.g4f.server.access.Access;
 
 /**
  * The model listing, {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code PREFIX.models}: each model a provider lists and each model group ({@link Listings#models}),
- * answered by the gateway itself and not counted against a caller's limits.
+ * answered by the gateway itself and not counted against a caller's limits. A team key with {@code models} sees those
+ * only; another model is a 404 to it, as if it did not exist.
  */
 public final class ModelsApi implements Api<String, JsonObject, Void> {
 
   private final Listings listings;
+  private final Access access;
 
-  public ModelsApi(Listings listings) {
+  public ModelsApi(Listings listings, Access access) {
     this.listings = listings;
+    this.access = access;
   }
 
   @Override
@@ -56,9 +61,15 @@ public final class ModelsApi implements Api<String, JsonObject, Void> {
   public Future<JsonObject> local(Call<String, JsonObject, Void> call) {
     String id = call.request();
     if (id == null) {
-      return Future.succeededFuture(new JsonObject().put("object", "list").put("data", listings.models()));
+      JsonArray listed = new JsonArray();
+      listings.models().forEach(model -> {
+        if (access.lists(call.caller(), ((JsonObject) model).getString("id"))) {
+          listed.add(model);
+        }
+      });
+      return Future.succeededFuture(new JsonObject().put("object", "list").put("data", listed));
     }
-    JsonObject model = listings.model(id);
+    JsonObject model = access.lists(call.caller(), id) ? listings.model(id) : null;
     return model != null ? Future.succeededFuture(model) : Future.failedFuture(new ModelNotFoundException(
         "The model '" + id + "' does not exist",
         new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model")));
