@@ -67,6 +67,26 @@ class FallbackFaultsTest {
   }
 
   @Test
+  void eachFailedAttemptFallbackAndOpenedCircuitIsLoggedAndTheAccessLineListsTheTargetsTried() throws Exception {
+    try (LogCapture log = LogCapture.record(Main.LogFormat.text)) {
+      for (int i = 1; i <= 5; i++) {
+        HttpResponse<Buffer> answer = await(http.post(port, "127.0.0.1", "/v1/chat/completions")
+            .putHeader("x-request-id", "fall-" + i)
+            .sendJsonObject(new JsonObject().put("model", "smart").put("messages", "say this is a test")));
+        assertThat(answer.statusCode()).isEqualTo(200);
+      }
+
+      String failed = log.next(line -> line.contains("fall-1 attempt_failed")).text();
+      assertThat(failed).contains("INFO  io.g4f.server.routing - fall-1 attempt_failed dead/m0 of model group "
+          + "'smart': ConnectionException (").endsWith("; next: live/m1");
+      assertThat(log.next(line -> line.contains(" fall-1 POST ")).text())
+          .contains("provider=live").endsWith("targets=dead/m0,live/m1");
+      assertThat(log.next(line -> line.contains("circuit_opened")).text())
+          .contains("WARN  io.g4f.server.routing - fall-5 circuit_opened dead/m0 of model group 'smart'");
+    }
+  }
+
+  @Test
   void aDeadFirstTargetAddsUnderTenMillisecondsARequestFromTheFirstOn() {
     millisFor("m1"); // warm up both paths of the gateway and the scripted upstream
     long direct = millisFor("m1");

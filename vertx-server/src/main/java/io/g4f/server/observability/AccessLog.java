@@ -76,10 +76,20 @@ public final class AccessLog implements Handler<RoutingContext> {
     private String provider;
     private Usage usage;
     private String caller;
+    private String targets;
 
     /** The model the request asked for. */
     public Entry model(String model) {
       this.model = model;
+      return this;
+    }
+
+    /**
+     * The routing targets a request that fell back tried, in order ({@code provider/model}, the one that answered
+     * last), as {@code targets=a/m0,b/m1} in its line.
+     */
+    public Entry targets(List<String> tried) {
+      this.targets = String.join(",", tried);
       return this;
     }
 
@@ -198,7 +208,11 @@ public final class AccessLog implements Handler<RoutingContext> {
     if (caller != null) {
       event = event.addKeyValue("caller", caller);
     }
-    event.log(line(id, method, path, status, nanos, entry.provider, model, prompt, completion, caller));
+    if (entry.targets != null) {
+      event = event.addKeyValue("targets", entry.targets);
+    }
+    String line = line(id, method, path, status, nanos, entry.provider, model, prompt, completion, caller);
+    event.log(entry.targets == null ? line : line + " targets=" + entry.targets);
   }
 
   /** {@code text} for a log line: at most {@value #MAX_MODEL} characters, each space or control character a {@code _}. */

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -27,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Tries a {@link ModelRouter.Route}'s targets in turn, through one event loop's {@link Upstreams}, and moves on when
@@ -40,9 +44,11 @@ import java.util.function.Function;
  */
 public final class Attempts {
 
-  /** An answer and the target that gave it. */
-  public record Served<T>(Target target, T answer) {
+  /** An answer, the target that gave it, and the targets tried before it (skipped or failed), in order. */
+  public record Served<T>(Target target, T answer, List<Target> before) {
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.g4f.server.routing");
 
   private final Vertx vertx;
   private final GatewayOptions options;
@@ -77,7 +83,7 @@ public final class Attempts {
    * tried).
    */
   public <T> Future<Served<T>> complete(ModelRouter.Route route, String operation, String model, CallOptions call, Attempt<T> attempt) {
-    return run(route, operation, model, (target, fallbackFollows, span) -> attempt.start(target,
+    return run(route, operation, model, call, (target, fallbackFollows, span) -> attempt.start(target,
             client(target, route, fallbackFollows), options(route, call), span)
         .onComplete(done -> target.finished())
         .onSuccess(answer -> span.end()));
@@ -94,7 +100,7 @@ public final class Attempts {
                                                                              Attempt<S> attempt,
                                                                              BiFunction<Target, AttemptSpan, Consumer<T>> seen) {
     Context context = vertx.getOrCreateContext();
-    return run(route, operation, model, (target, fallbackFollows, span) -> {
+    return run(route, operation, model, call, (target, fallbackFollows, span) -> {
       Promise<TargetStream<T>> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
@@ -171,18 +177,19 @@ public final class Attempts {
    * its trace upstream, even for a request that came without one (an event-bus request); the attempt ends its span
    * once it succeeded (a failed attempt's span is ended here).
    */
-  private <T> Future<Served<T>> run(ModelRouter.Route route, String operation, String model,
+  private <T> Future<Served<T>> run(ModelRouter.Route route, String operation, String model, CallOptions call,
                                     TargetAttempt<T> attempt) {
+    String requestId = call instanceof DirectCallOptions direct ? direct.getHeaders().get("x-request-id") : null;
     Promise<Served<T>> result = Promise.promise();
     next(route, target -> AttemptSpan.start(tracer, operation, target, model), 0, attempt, new LinkedHashMap<>(),
-        result);
+        result, requestId);
     return result.future();
   }
 
   /** Tries target {@code index} of the route; {@code failures} has each earlier target's failure (null: skipped as open). */
   private <T> void next(ModelRouter.Route route, Function<Target, AttemptSpan> spans, int index,
-                        TargetAttempt<T> attempt,
-                        Map<Target, Throwable> failures, Promise<Served<T>> result) {
+                        TargetAttempt<T> attempt, Map<Target, Throwable> failures, Promise<Served<T>> result,
+                        String requestId) {
     if (index == route.targets().size()) {
       result.fail(failure(route, failures));
       return;
@@ -191,7 +198,8 @@ public final class Attempts {
     if (!target.admit()) {
       metrics.skipped(target);
       failures.put(target, null);
-      next(route, spans, index + 1, attempt, failures, result);
+      log("target_skipped", requestId, route, target, "circuit open", index);
+      next(route, spans, index + 1, attempt, failures, result, requestId);
       return;
     }
     metrics.attempt(target);
@@ -208,8 +216,10 @@ public final class Attempts {
     answer.onComplete(done -> {
       current.close();
       if (done.succeeded()) {
-        target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        result.complete(new Served<>(target, done.result()));
+        if (target.succeeded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))) {
+          log("circuit_closed", requestId, route, target, "a request succeeded", -1);
+        }
+        result.complete(new Served<>(target, done.result(), List.copyOf(failures.keySet())));
         return;
       }
       Throwable failure = done.cause();
@@ -220,10 +230,13 @@ public final class Attempts {
         return;
       }
       boolean trips = providerSide(failure);
-      target.failed(trips);
+      if (target.failed(trips)) {
+        log("circuit_opened", requestId, route, target, reason(failure), -1);
+      }
       metrics.failed(target, failure);
       boolean movesOn = trips || failure instanceof G4fException g4f && g4f.code() != null
           && route.fallbackOn().contains(g4f.code());
+      log("attempt_failed", requestId, route, target, reason(failure), movesOn ? index : -1);
       if (!movesOn) {
         result.fail(failure);
         return;
@@ -232,8 +245,41 @@ public final class Attempts {
       if (index + 1 < route.targets().size()) {
         metrics.fellBack(target);
       }
-      next(route, spans, index + 1, attempt, failures, result);
+      next(route, spans, index + 1, attempt, failures, result, requestId);
     });
+  }
+
+  /**
+   * Logs one routing event on {@code io.g4f.server.routing} (INFO; a circuit that opens, WARN): {@code event}
+   * ({@code attempt_failed}, {@code target_skipped}, {@code circuit_opened}, {@code circuit_closed}) of {@code target}
+   * of {@code route} for the request {@code requestId}, why, and for a request that moves on from target
+   * {@code index} (-1: it does not), the next target ({@code none} when it was the last). Key-value pairs as
+   * {@code --log-format json} writes them.
+   */
+  private static void log(String event, String requestId, ModelRouter.Route route, Target target, String reason,
+                          int index) {
+    boolean warn = event.equals("circuit_opened");
+    if (warn ? !LOG.isWarnEnabled() : !LOG.isInfoEnabled()) {
+      return;
+    }
+    String next = index < 0 ? null : index + 1 < route.targets().size() ? route.targets().get(index + 1).toString()
+        : "none";
+    LoggingEventBuilder line = (warn ? LOG.atWarn() : LOG.atInfo()).addKeyValue("event", event)
+        .addKeyValue("request_id", requestId).addKeyValue("route", route.description())
+        .addKeyValue("target", target.toString()).addKeyValue("reason", reason);
+    if (next != null) {
+      line = line.addKeyValue("next", next);
+    }
+    line.log((requestId == null ? "-" : requestId) + " " + event + " " + target + " of " + route.description() + ": "
+        + reason + (next == null ? "" : "; next: " + next));
+  }
+
+  /** A failure as a log line names it: its error code, else its class, and its message's first line. */
+  private static String reason(Throwable failure) {
+    String kind = failure instanceof G4fException g4f && g4f.code() != null ? g4f.code()
+        : failure.getClass().getSimpleName();
+    String message = failure.getMessage() == null ? "" : failure.getMessage().lines().findFirst().orElse("");
+    return kind + (message.isEmpty() ? "" : " (" + message + ")");
   }
 
   /**

@@ -104,25 +104,33 @@ public final class Target implements MeasuredTarget {
     return state == State.CLOSED || (state == State.OPEN ? !clock.instant().isBefore(openUntil) : probeSince == null);
   }
 
-  /** An admitted request produced its first chunk (or whole answer) {@code millis} after it was sent: the circuit closes. */
-  synchronized void succeeded(long millis) {
+  /**
+   * An admitted request produced its first chunk (or whole answer) {@code millis} after it was sent: the circuit
+   * closes; whether it was not closed before.
+   */
+  synchronized boolean succeeded(long millis) {
+    boolean closes = state != State.CLOSED;
     state = State.CLOSED;
     failures = 0;
     probeSince = null;
     latency = latency < 0 ? millis : LATENCY_WEIGHT * millis + (1 - LATENCY_WEIGHT) * latency;
+    return closes;
   }
 
   /**
    * An admitted request failed before its first chunk; a provider-side failure ({@code trips}) counts
-   * towards opening the circuit (a failed probe opens it at once), a client error leaves it as it is.
+   * towards opening the circuit (a failed probe opens it at once), a client error leaves it as it is; whether the
+   * circuit opened.
    */
-  synchronized void failed(boolean trips) {
+  synchronized boolean failed(boolean trips) {
     probeSince = null;
     if (trips && (state == State.HALF_OPEN || ++failures >= threshold)) {
       state = State.OPEN;
       openUntil = clock.instant().plusMillis(coolDown);
       failures = 0;
+      return true;
     }
+    return false;
   }
 
   /** An admitted request is over (answered, failed or cancelled). */
