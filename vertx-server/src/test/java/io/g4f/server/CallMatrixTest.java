@@ -23,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -142,7 +143,7 @@ class CallMatrixTest {
   @BeforeAll
   void startUpstreams() {
     vertx = Vertx.vertx();
-    http = vertx.createHttpClient();
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)); // each call on its own connection
     alpha = upstream("alpha");
     beta = upstream("beta");
   }
