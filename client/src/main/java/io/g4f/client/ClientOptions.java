@@ -28,6 +28,8 @@ public class ClientOptions {
   public static final long DEFAULT_CONNECT_TIMEOUT = 10_000;
   /** Default longest silence of a provider while an answer is awaited or streamed: {@value} ms. */
   public static final long DEFAULT_IDLE_TIMEOUT = 120_000;
+  /** Default longest wait of one attempt for the provider's first byte: {@value}, none (the idle timeout bounds it). */
+  public static final long DEFAULT_FIRST_BYTE_TIMEOUT = 0;
   /** Default longest time for a whole call, retries included: {@value} ms. */
   public static final long DEFAULT_TOTAL_TIMEOUT = 600_000;
   /** Default number of retries after a retryable failure: {@value}. */
@@ -54,6 +56,7 @@ public class ClientOptions {
   private @Nullable String baseUrl;
   private long connectTimeout;
   private long idleTimeout;
+  private long firstByteTimeout;
   private long totalTimeout;
   private int maxRetries;
   private int maxConnections;
@@ -71,6 +74,7 @@ public class ClientOptions {
   public ClientOptions() {
     connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
     totalTimeout = DEFAULT_TOTAL_TIMEOUT;
     maxRetries = DEFAULT_MAX_RETRIES;
     maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -89,6 +93,7 @@ public class ClientOptions {
     baseUrl = other.baseUrl;
     connectTimeout = other.connectTimeout;
     idleTimeout = other.idleTimeout;
+    firstByteTimeout = other.firstByteTimeout;
     totalTimeout = other.totalTimeout;
     maxRetries = other.maxRetries;
     maxConnections = other.maxConnections;
@@ -126,6 +131,7 @@ public class ClientOptions {
     baseUrl = json.getString("baseUrl", baseUrl);
     connectTimeout = json.getLong("connectTimeout", connectTimeout);
     idleTimeout = json.getLong("idleTimeout", idleTimeout);
+    firstByteTimeout = json.getLong("firstByteTimeout", firstByteTimeout);
     totalTimeout = json.getLong("totalTimeout", totalTimeout);
     maxRetries = json.getInteger("maxRetries", maxRetries);
     maxConnections = json.getInteger("maxConnections", maxConnections);
@@ -159,6 +165,7 @@ public class ClientOptions {
     JsonObject json = new JsonObject()
         .put("connectTimeout", connectTimeout)
         .put("idleTimeout", idleTimeout)
+        .put("firstByteTimeout", firstByteTimeout)
         .put("totalTimeout", totalTimeout)
         .put("maxRetries", maxRetries)
         .put("maxConnections", maxConnections)
@@ -199,7 +206,8 @@ public class ClientOptions {
   }
 
   private void validate() {
-    setConnectTimeout(connectTimeout).setIdleTimeout(idleTimeout).setTotalTimeout(totalTimeout)
+    setConnectTimeout(connectTimeout).setIdleTimeout(idleTimeout).setFirstByteTimeout(firstByteTimeout)
+        .setTotalTimeout(totalTimeout)
         .setMaxRetries(maxRetries).setMaxConnections(maxConnections)
         .setCircuitBreakerFailures(circuitBreakerFailures).setCircuitBreakerResetTimeout(circuitBreakerResetTimeout);
   }
@@ -325,6 +333,31 @@ public class ClientOptions {
   /** Sets the idle timeout; must be positive (whole milliseconds count). */
   public ClientOptions setIdleTimeout(Duration idleTimeout) {
     return setIdleTimeout(idleTimeout.toMillis());
+  }
+
+  /**
+   * Longest wait of one attempt for the provider's first byte, in ms: the first chunk of a stream, the first bytes of
+   * a whole answer. When it passes, the attempt fails with a {@link io.g4f.client.errors.RequestTimeoutException}
+   * (retryable), so that the next provider of a fallback list answers, or the provider is tried again, instead of a
+   * hung provider taking the call's whole budget. 0 ({@link #DEFAULT_FIRST_BYTE_TIMEOUT}): only the idle timeout
+   * (streams) and the total timeout bound that wait.
+   */
+  public long getFirstByteTimeout() {
+    return firstByteTimeout;
+  }
+
+  /** Sets the first-byte timeout in ms; 0 for none. */
+  public ClientOptions setFirstByteTimeout(long firstByteTimeout) {
+    if (firstByteTimeout < 0) {
+      throw new IllegalArgumentException("firstByteTimeout must be >= 0");
+    }
+    this.firstByteTimeout = firstByteTimeout;
+    return this;
+  }
+
+  /** Sets the first-byte timeout; zero for none (whole milliseconds count). */
+  public ClientOptions setFirstByteTimeout(Duration firstByteTimeout) {
+    return setFirstByteTimeout(firstByteTimeout.toMillis());
   }
 
   /** Longest time for a whole call, retries and streaming included, in ms. */

@@ -70,6 +70,34 @@ class RoutingTest {
   }
 
   @Test
+  void aHungProviderIsLeftAfterTheFirstByteTimeoutAndNotRetried() {
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> { }); // accepts, never answers
+    long start = System.nanoTime();
+
+    ChatCompletion completion = await(AsyncClient.create(vertx, new ClientOptions().setProvider("A B")
+        .setFirstByteTimeout(300), registry).chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(completion.getProvider()).isEqualTo("B");
+    assertThat(millis).as("the backup answered after one first-byte timeout, not after retries or the total timeout")
+        .isBetween(300L, 1_500L);
+    assertThat(a.received()).hasSize(1);
+  }
+
+  @Test
+  void aStreamWhoseFirstChunkDoesNotComeFailsAfterTheFirstByteTimeout() {
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> request.response().setChunked(true)
+        .putHeader("content-type", "text/event-stream").write(": open\n\n"));
+    ChatCompletionStream stream = await(AsyncClient.create(vertx, new ClientOptions().setProvider("A")
+        .setMaxRetries(0).setFirstByteTimeout(300), registry).chat().completions()
+        .stream(ChatCompletionRequest.of("m", "hi")));
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    stream.exceptionHandler(failed::complete).handler(chunk -> { });
+
+    assertThat(failed).succeedsWithin(3, TimeUnit.SECONDS).asString().contains("first-byte timeout");
+  }
+
+  @Test
   void theNextProviderAnswersWhenOneFails() {
     failing(a, 503);
 

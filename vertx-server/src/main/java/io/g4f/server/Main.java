@@ -62,6 +62,12 @@ public final class Main implements Callable<Integer> {
           + "config timeouts.idle; default 120000).")
   Long idleTimeout;
 
+  @Option(names = "--first-byte-timeout", defaultValue = "${env:G4F_FIRST_BYTE_TIMEOUT}", paramLabel = "MS",
+      description = "Longest wait of one upstream attempt for its first byte (a stream's first chunk, a whole "
+          + "answer's first bytes) before the next target is tried, in ms; 0 for none (env G4F_FIRST_BYTE_TIMEOUT; "
+          + "config timeouts.firstByte; default 0).")
+  Long firstByteTimeout;
+
   @Option(names = "--connect-timeout", defaultValue = "${env:G4F_CONNECT_TIMEOUT}", paramLabel = "MS",
       description = "Time to connect to an upstream, in ms (env G4F_CONNECT_TIMEOUT; config timeouts.connect; "
           + "default 10000).")
@@ -216,11 +222,12 @@ public final class Main implements Callable<Integer> {
     if (config != null) {
       options.applyConfig(ConfigFile.read(config, env));
     }
-    UpstreamLimits flags = new UpstreamLimits(connectTimeout, idleTimeout, totalTimeout, retries);
+    UpstreamLimits flags = new UpstreamLimits(connectTimeout, idleTimeout, totalTimeout, retries, firstByteTimeout);
     if (flags.connect() != null && flags.connect() < 1 || flags.idle() != null && flags.idle() < 1
-        || flags.total() != null && flags.total() < 1 || flags.retries() != null && flags.retries() < 0) {
+        || flags.total() != null && flags.total() < 1 || flags.retries() != null && flags.retries() < 0
+        || flags.firstByte() != null && flags.firstByte() < 0) {
       throw new IllegalArgumentException("--connect-timeout, --idle-timeout and --timeout must be positive, "
-          + "--retries 0 or more");
+          + "--retries and --first-byte-timeout 0 or more");
     }
     options.setUpstreamLimits(flags.over(options.getUpstreamLimits()));
     if (shutdownTimeout != null) {

@@ -7,9 +7,11 @@ import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
+import io.g4f.server.config.UpstreamLimits;
 import io.g4f.server.http.HttpExchange;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A fallback group in front of a dead first target: a target another follows is not retried with backoff, so a
@@ -64,6 +68,38 @@ class FallbackFaultsTest {
       assertThat(answer.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("live");
     }
     return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @ParameterizedTest(name = "stream: {0}")
+  @ValueSource(booleans = {false, true})
+  void aHungFirstTargetIsLeftAfterTheFirstByteTimeout(boolean stream, Vertx vertx) {
+    ScriptedServer hung = ScriptedServer.start(vertx);
+    hung.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      if (stream) {
+        request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+      }
+    });
+    try {
+      GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
+          .setUpstreamLimits(new UpstreamLimits(null, null, null, null, 300L))
+          .addProvider("hung", new ClientOptions().setBaseUrl(hung.baseUrl()), List.of("m0"))
+          .addProvider("live", new ClientOptions().setBaseUrl(live.baseUrl()), List.of("m1"))
+          .addModelGroup(new ModelGroup("smart", ModelGroup.Strategy.FALLBACK, List.of(
+              new ModelGroup.Target("hung", "m0", 1), new ModelGroup.Target("live", "m1", 1)), Set.of(), null, null)));
+      await(vertx.deployVerticle(gateway));
+      long start = System.nanoTime();
+
+      HttpResponse<Buffer> answer = await(http.post(gateway.actualPort(), "127.0.0.1", "/v1/chat/completions")
+          .sendJsonObject(new JsonObject().put("model", "smart").put("stream", stream).put("messages", "hi")));
+
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.getHeader(HttpExchange.PROVIDER_HEADER)).isEqualTo("live");
+      assertThat(millis).as("the next target answered after one first-byte timeout").isBetween(300L, 2_000L);
+      assertThat(hung.received()).hasSize(1);
+    } finally {
+      hung.close();
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.g4f.client.chat.ChatCompletionStream;
 import io.g4f.client.embeddings.EmbeddingRequest;
 import io.g4f.client.embeddings.EmbeddingsResponse;
 import io.g4f.client.errors.InvalidRequestException;
+import io.g4f.client.errors.ErrorDetails;
 import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.images.ImagesResponse;
@@ -383,11 +384,18 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
                                    boolean streams, BiFunction<A, Watchdog, T> take, Consumer<A> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
-    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), streams, idle -> {
-      String why = idle
-          ? provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)"
-          : provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
-      if (result.tryFail(new RequestTimeoutException(why, 0, provider.name()))) {
+    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), options.getFirstByteTimeout(),
+        streams, reason -> {
+      String why = switch (reason) {
+        case IDLE -> provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)";
+        case FIRST_BYTE -> provider.name() + " did not answer within the first-byte timeout ("
+            + options.getFirstByteTimeout() + " ms)";
+        case TOTAL -> provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
+      };
+      RequestTimeoutException timeout = reason == Watchdog.Reason.FIRST_BYTE
+          ? new RequestTimeoutException(why, new ErrorDetails().provider(provider.name()).code(Retry.FIRST_BYTE_TIMEOUT))
+          : new RequestTimeoutException(why, 0, provider.name());
+      if (result.tryFail(timeout)) {
         cancellation.tryComplete();
       }
     });

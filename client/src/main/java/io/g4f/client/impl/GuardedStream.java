@@ -37,9 +37,11 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
     this.inner = inner;
     this.map = map;
     this.watchdog = watchdog;
-    watchdog.expiry(idle -> timeout(new RequestTimeoutException(idle
-        ? provider + " sent nothing for " + idleTimeout + " ms (idle timeout)"
-        : provider + " did not finish the answer within the total timeout", 0, provider)));
+    watchdog.expiry(reason -> timeout(new RequestTimeoutException(switch (reason) {
+      case IDLE -> provider + " sent nothing for " + idleTimeout + " ms (idle timeout)";
+      case FIRST_BYTE -> provider + " sent no first chunk within the first-byte timeout";
+      case TOTAL -> provider + " did not finish the answer within the total timeout";
+    }, 0, provider)));
     watchdog.active(false);
     inner.exceptionHandler(this::onFailure);
     inner.endHandler(v -> onEnd());
@@ -52,6 +54,7 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
     if (demand != Long.MAX_VALUE) {
       demand--;
     }
+    watchdog.firstByte();
     watchdog.active(watchesIdleness());
     T delivered = map.apply(item);
     Handler<T> current = handler;

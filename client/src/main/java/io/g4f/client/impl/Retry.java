@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * Retries with backoff, as openai-java does: the provider's {@code Retry-After} when it gave one (up to a
  * minute), else the {@link Backoff} ({@link #EXPONENTIAL}: 0.5 s doubling up to 8 s, minus up to 25 % jitter).
  * Only {@linkplain G4fException#retryable() retryable} failures are retried, and never past the deadline; a
- * provider that could not be reached at all (connection refused, unknown host, proxy unreachable) is not retried
- * when another provider follows it: the fallback is tried at once. The
+ * provider that could not be reached at all (connection refused, unknown host, proxy unreachable), or did not send
+ * its first byte within the first-byte timeout, is not retried when another provider follows it: the fallback is
+ * tried at once. The
  * backoff and the {@link Timer} it waits on are injected, so tests take no real time.
  */
 public final class Retry {
@@ -88,7 +89,8 @@ public final class Retry {
         return;
       }
       Throwable failure = result.cause();
-      long delay = failure instanceof G4fException g4f && !(fallbackFollows && unreachable(g4f))
+      long delay = failure instanceof G4fException g4f && !(fallbackFollows && (unreachable(g4f)
+          || FIRST_BYTE_TIMEOUT.equals(g4f.code())))
           ? delayMillis(g4f, retry) : -1;
       boolean inTime = timer.nanoTime() + Duration.ofMillis(delay).toNanos() < deadlineNanos;
       if (retry < maxRetries && delay >= 0 && inTime) {
@@ -98,6 +100,9 @@ public final class Retry {
       }
     });
   }
+
+  /** The code of the failure of an attempt whose first byte did not come within the first-byte timeout. */
+  static final String FIRST_BYTE_TIMEOUT = "first_byte_timeout";
 
   /** Whether {@code failure} is a connection that could not be made (refused, unknown host, proxy unreachable). */
   static boolean unreachable(G4fException failure) {

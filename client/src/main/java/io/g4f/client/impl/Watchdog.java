@@ -4,8 +4,9 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer of a call: it fires when the call's deadline has passed, or when the provider was silent for
- * longer than the idle timeout while silence counts, and then tells its {@link Expiry} once. Activity only notes
+ * The one timer of a call: it fires when the call's deadline has passed, when the provider was silent for
+ * longer than the idle timeout while silence counts, or when the attempt's first byte did not come within the
+ * first-byte timeout, and then tells its {@link Expiry} once. Activity only notes
  * the time: the timer, set once, looks at that time when it fires and sets itself again for what is left, so a
  * stream of many items costs one timer per idle period, and a call shorter than the idle timeout one timer in
  * all. A streamed call hands the watchdog of its attempt to its stream, so that the wait for the answer and the
@@ -13,17 +14,30 @@ import java.util.concurrent.TimeUnit;
  */
 final class Watchdog {
 
+  /** Why a watchdog fired. */
+  enum Reason {
+    /** The call's deadline passed. */
+    TOTAL,
+    /** The provider was silent for the idle timeout. */
+    IDLE,
+    /** The attempt's first byte did not come within the first-byte timeout. */
+    FIRST_BYTE
+  }
+
   /** What a watchdog does when it fires. */
   @FunctionalInterface
   interface Expiry {
 
-    /** The deadline passed ({@code idle} false), or the provider was silent for the idle timeout ({@code idle}). */
-    void expired(boolean idle);
+    /** The watchdog fired, for {@code reason}. */
+    void expired(Reason reason);
   }
 
   private final Vertx vertx;
   private final long deadline;
   private final long idleNanos;
+  /** When the first byte is due, in {@link System#nanoTime()}; unused once it came or without a first-byte timeout. */
+  private final long firstByteDue;
+  private boolean waitsForFirstByte;
   private Expiry expiry;
   /** When the provider or the consumer was last active, in {@link System#nanoTime()}. */
   private long activeAt;
@@ -43,13 +57,16 @@ final class Watchdog {
    * @param deadline the call's deadline, in {@link System#nanoTime()}
    * @param idleTimeout the longest silence in ms, while it counts
    * @param idleCounts whether silence counts from now
+   * @param firstByteTimeout the longest wait for the first byte in ms ({@link #firstByte}), or 0 for none
    */
-  Watchdog(Vertx vertx, long deadline, long idleTimeout, boolean idleCounts, Expiry expiry) {
+  Watchdog(Vertx vertx, long deadline, long idleTimeout, long firstByteTimeout, boolean idleCounts, Expiry expiry) {
     this.vertx = vertx;
     this.deadline = deadline;
     this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeout);
     this.expiry = expiry;
     this.activeAt = System.nanoTime();
+    this.waitsForFirstByte = firstByteTimeout > 0;
+    this.firstByteDue = activeAt + TimeUnit.MILLISECONDS.toNanos(firstByteTimeout);
     this.idleCounts = idleCounts;
     this.idleCountsWhileWaiting = idleCounts;
     arm(nextDue());
@@ -70,12 +87,18 @@ final class Watchdog {
     }
   }
 
+  /** The attempt's first byte came (a stream's first item, a whole answer's first bytes): the first-byte wait is over. */
+  void firstByte() {
+    waitsForFirstByte = false;
+  }
+
   /**
    * A whole answer's body began (its headers are in): silence counts until every body begun has ended. Before it,
-   * the provider is generating, which only the deadline bounds.
+   * the provider is generating, which only the deadline (and the first-byte timeout) bounds.
    */
   void bodyStarted() {
     bodies++;
+    firstByte();
     active(true);
   }
 
@@ -95,7 +118,8 @@ final class Watchdog {
   }
 
   private long nextDue() {
-    return idleCounts && deadline - (activeAt + idleNanos) > 0 ? activeAt + idleNanos : deadline;
+    long due = idleCounts && deadline - (activeAt + idleNanos) > 0 ? activeAt + idleNanos : deadline;
+    return waitsForFirstByte && due - firstByteDue > 0 ? firstByteDue : due;
   }
 
   private void arm(long due) {
@@ -109,10 +133,11 @@ final class Watchdog {
       return;
     }
     long now = System.nanoTime();
-    boolean late = now - deadline >= 0;
-    if (late || idleCounts && now - activeAt >= idleNanos) {
+    Reason reason = now - deadline >= 0 ? Reason.TOTAL : idleCounts && now - activeAt >= idleNanos ? Reason.IDLE
+        : waitsForFirstByte && now - firstByteDue >= 0 ? Reason.FIRST_BYTE : null;
+    if (reason != null) {
       stopped = true;
-      expiry.expired(!late);
+      expiry.expired(reason);
     } else {
       arm(nextDue());
     }
