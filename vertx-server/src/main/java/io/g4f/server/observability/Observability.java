@@ -64,20 +64,25 @@ public record Observability(PrometheusMeterRegistry registry, OpenTelemetrySdk o
 
   /**
    * The autoconfigured SDK when {@code env} asks for traces, else null: traces only (metrics are Prometheus's, logs
-   * Logback's), service name {@code g4f-gateway} unless set; the {@code OTEL_*} entries of {@code env} are read as
-   * its properties (the real environment and system properties win over them).
+   * Logback's), service name {@code g4f-gateway} unless set, OTLP over {@code http/protobuf} unless
+   * {@code OTEL_EXPORTER_OTLP_PROTOCOL} says {@code grpc}, and {@code OTEL_TRACES_EXPORTER=logging} (or {@code console})
+   * printing spans to the log; the {@code OTEL_*} entries of {@code env} are read as its properties (the real
+   * environment and system properties win over them).
    */
   private static OpenTelemetrySdk tracing(Map<String, String> env) {
     if (!tracingAsked(env)) {
       return null;
     }
     Map<String, String> properties = new LinkedHashMap<>(Map.of("otel.metrics.exporter", "none",
-        "otel.logs.exporter", "none", "otel.service.name", "g4f-gateway"));
+        "otel.logs.exporter", "none", "otel.service.name", "g4f-gateway",
+        "otel.exporter.otlp.protocol", "http/protobuf"));
     env.forEach((name, value) -> {
       if (name.startsWith("OTEL_")) {
         properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
       }
     });
+    // "console" is what the specification called the exporter that prints spans; the SDK knows it as "logging"
+    properties.computeIfPresent("otel.traces.exporter", (name, value) -> value.replaceAll("(?i)\\bconsole\\b", "logging"));
     return AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> properties).build()
         .getOpenTelemetrySdk();
   }
