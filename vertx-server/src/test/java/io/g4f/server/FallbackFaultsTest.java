@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A fallback group in front of a dead first target: a target another follows is not retried with backoff, so a
@@ -70,9 +70,9 @@ class FallbackFaultsTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
-  @ParameterizedTest(name = "stream: {0}")
-  @ValueSource(booleans = {false, true})
-  void aHungFirstTargetIsLeftAfterTheFirstByteTimeout(boolean stream, Vertx vertx) {
+  @ParameterizedTest(name = "stream: {0}, the group's own timeout: {1}")
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void aHungFirstTargetIsLeftAfterTheFirstByteTimeout(boolean stream, boolean groupsOwn, Vertx vertx) {
     ScriptedServer hung = ScriptedServer.start(vertx);
     hung.on(HttpMethod.POST, "/v1/chat/completions", request -> {
       if (stream) {
@@ -81,11 +81,12 @@ class FallbackFaultsTest {
     });
     try {
       GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
-          .setUpstreamLimits(new UpstreamLimits(null, null, null, null, 300L))
+          .setUpstreamLimits(groupsOwn ? UpstreamLimits.NONE : new UpstreamLimits(null, null, null, null, 300L))
           .addProvider("hung", new ClientOptions().setBaseUrl(hung.baseUrl()), List.of("m0"))
           .addProvider("live", new ClientOptions().setBaseUrl(live.baseUrl()), List.of("m1"))
           .addModelGroup(new ModelGroup("smart", ModelGroup.Strategy.FALLBACK, List.of(
-              new ModelGroup.Target("hung", "m0", 1), new ModelGroup.Target("live", "m1", 1)), Set.of(), null, null)));
+              new ModelGroup.Target("hung", "m0", 1), new ModelGroup.Target("live", "m1", 1)), Set.of(), null, null,
+              groupsOwn ? 300L : null)));
       await(vertx.deployVerticle(gateway));
       long start = System.nanoTime();
 

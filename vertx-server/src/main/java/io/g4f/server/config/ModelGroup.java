@@ -21,12 +21,20 @@ import java.util.Set;
  * @param fallbackOn error codes that move on besides the default ones, each one of {@link #FALLBACK_ON}
  * @param timeout ms a target gets for its first chunk (a whole answer: for the answer), or null for the client's timeouts
  * @param retries retries on one target before moving on (the target's client's {@code maxRetries}), or null for the client's
+ * @param firstByteTimeout ms each attempt at a target waits for its first byte before the next target is tried, or
+ *     null for the providers' {@code timeouts.firstByte}
  */
 public record ModelGroup(String name, Strategy strategy, List<Target> targets, Set<String> fallbackOn, Long timeout,
-                         Integer retries) {
+                         Integer retries, Long firstByteTimeout) {
 
   /** The error codes a group may add to the failures that move on. */
   public static final List<String> FALLBACK_ON = List.of("context_length_exceeded", "content_filter");
+
+  /** A group without a first-byte timeout of its own. */
+  public ModelGroup(String name, Strategy strategy, List<Target> targets, Set<String> fallbackOn, Long timeout,
+                    Integer retries) {
+    this(name, strategy, targets, fallbackOn, timeout, retries, null);
+  }
 
   /** A group. */
   public ModelGroup {
@@ -68,7 +76,8 @@ public record ModelGroup(String name, Strategy strategy, List<Target> targets, S
     }
   }
 
-  private static final List<String> KEYS = List.of("strategy", "targets", "fallbackOn", "timeout", "retries");
+  private static final List<String> KEYS = List.of("strategy", "targets", "fallbackOn", "timeout", "retries",
+      "firstByteTimeout");
   private static final List<String> TARGET_KEYS = List.of("provider", "model", "weight");
 
   /**
@@ -110,7 +119,8 @@ public record ModelGroup(String name, Strategy strategy, List<Target> targets, S
       fallbackOn.add(codes.get(i));
     }
     Integer timeout = ConfigReader.integer(json, "timeout", 1, where);
+    Integer firstByte = ConfigReader.integer(json, "firstByteTimeout", 1, where);
     return new ModelGroup(name, strategy, targets, fallbackOn, timeout == null ? null : timeout.longValue(),
-        ConfigReader.integer(json, "retries", 0, where));
+        ConfigReader.integer(json, "retries", 0, where), firstByte == null ? null : firstByte.longValue());
   }
 }

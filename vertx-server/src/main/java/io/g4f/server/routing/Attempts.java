@@ -138,11 +138,12 @@ public final class Attempts {
   /**
    * The client that calls {@code target} of {@code route}: its provider's, retrying as the route's group says; else,
    * when another target follows, not at all (the next target is tried at once, not after a backoff on this one), and
-   * as the provider's client does for the last. The target's circuit breaker guards it ({@link Upstreams#client}).
+   * as the provider's client does for the last; with the group's first-byte timeout when it sets one. The target's
+   * circuit breaker guards it ({@link Upstreams#client}).
    */
   private AsyncClient client(Target target, ModelRouter.Route route, boolean fallbackFollows) {
     return upstreams.client(target.provider(), route.retries() != null ? route.retries()
-        : fallbackFollows ? Integer.valueOf(0) : null);
+        : fallbackFollows ? Integer.valueOf(0) : null, route.firstByteTimeout());
   }
 
   /** One target's attempt, told whether another target of the route follows it. */

@@ -31,9 +31,10 @@ public final class ModelRouter {
    * @param asked the model group or model the request asked for (null: the default model)
    * @param mapped the configured providers the config maps {@code asked} to (a group's, the provider listing the
    *     model, the default one), whether or not the request named others
+   * @param firstByteTimeout the group's first-byte timeout per attempt, or null for the providers'
    */
   public record Route(String description, List<Target> targets, Set<String> fallbackOn, Long timeout, Integer retries,
-               String asked, Set<String> mapped) {
+               String asked, Set<String> mapped, Long firstByteTimeout) {
 
     /** The configured provider of a one-target route (its failure is that provider's), else null. */
     public String provider() {
@@ -60,12 +61,12 @@ public final class ModelRouter {
     if (!names.isEmpty()) {
       return new Route("providers " + String.join(", ", names), names.stream()
           .map(name -> targets.target(options.requireProvider(name).name(), model)).toList(), Set.of(), null, null, model,
-          mapped(model));
+          mapped(model), null);
     }
     ModelGroup group = options.modelGroup(model);
     if (group != null) {
       return new Route("model group '" + group.name() + "'", order(group), group.fallbackOn(), group.timeout(),
-          group.retries(), model, mapped(model));
+          group.retries(), model, mapped(model), group.firstByteTimeout());
     }
     GatewayOptions.ProviderConfig provider = lister(model);
     if (provider == null) {
@@ -73,7 +74,7 @@ public final class ModelRouter {
           new ErrorDetails().status(404).type("invalid_request_error").code("model_not_found").param("model"));
     }
     return new Route(model == null ? "the default model" : "model '" + model + "'",
-        List.of(targets.target(provider.name(), model)), Set.of(), null, null, model, Set.of(provider.name()));
+        List.of(targets.target(provider.name(), model)), Set.of(), null, null, model, Set.of(provider.name()), null);
   }
 
   /**
@@ -90,7 +91,7 @@ public final class ModelRouter {
     }
     String provider = options.requireProvider(names.isEmpty() ? options.getImageProvider().name() : names.get(0)).name();
     return new Route("provider " + provider, List.of(targets.target(provider, model)), Set.of(), null, null, model,
-        Set.of(options.getImageProvider().name()));
+        Set.of(options.getImageProvider().name()), null);
   }
 
   /** The configured provider that serves {@code model} when no provider is named (null: it does not exist). */

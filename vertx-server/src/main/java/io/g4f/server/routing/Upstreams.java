@@ -34,23 +34,29 @@ public final class Upstreams {
     this.options = options;
     this.share = eventLoops;
     for (GatewayOptions.ProviderConfig provider : options.getProviders()) {
-      client(provider.name(), null);
+      client(provider.name(), null, null);
     }
   }
 
   /**
    * A client of the configured provider {@code name} for {@link Attempts}, whose routing targets guard its calls
    * with their own circuit breakers, so it has none of its own; with the provider's timeouts
-   * ({@link GatewayOptions#clientOptions}), retrying as they say, or {@code retries} times when not null.
+   * ({@link GatewayOptions#clientOptions}), retrying as they say, or {@code retries} times when not null, and waiting
+   * for an attempt's first byte as they say, or {@code firstByteTimeout} ms when not null.
    *
    * @throws io.g4f.client.errors.ProviderNotFoundException naming the configured providers when none is called {@code name}
    */
-  AsyncClient client(String name, Integer retries) {
+  AsyncClient client(String name, Integer retries, Long firstByteTimeout) {
     GatewayOptions.ProviderConfig provider = options.requireProvider(name);
-    return clients.computeIfAbsent(key(provider.name()) + '\n' + retries, key -> {
+    return clients.computeIfAbsent(key(provider.name()) + '\n' + retries + '\n' + firstByteTimeout, key -> {
       ClientOptions client = clientOptions(provider).setCircuitBreakerFailures(0);
-      return AsyncClient.create(vertx, retries == null ? client : client.setMaxRetries(retries),
-          options.getProviderRegistry());
+      if (retries != null) {
+        client.setMaxRetries(retries);
+      }
+      if (firstByteTimeout != null) {
+        client.setFirstByteTimeout(firstByteTimeout);
+      }
+      return AsyncClient.create(vertx, client, options.getProviderRegistry());
     });
   }
 
