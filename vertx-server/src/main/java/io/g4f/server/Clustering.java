@@ -33,13 +33,17 @@ final class Clustering {
 
   /**
    * The Hazelcast config: Vert.x's default one, listening on {@code host:port} (or the next free port) and joining
-   * {@code members} ({@code host} or {@code host:port} each) over TCP/IP; no multicast, no phone-home.
+   * {@code members} ({@code host} or {@code host:port} each) over TCP/IP; no multicast, no phone-home. Nodes that
+   * split (a member frozen past the heartbeat timeout, a partition) look for each other to merge after 10 s and then
+   * every 10 s, not Hazelcast's 300 and 120 s, so that two halves count a key's limit apart for seconds, not minutes.
    */
   static Config hazelcast(String host, int port, List<String> members) {
     Config config = ConfigUtil.loadConfig().setClusterName(CLUSTER_NAME)
         .setProperty("hazelcast.phone.home.enabled", "false")
         .setProperty("hazelcast.wait.seconds.before.join", "0")
-        .setProperty("hazelcast.logging.type", "slf4j");
+        .setProperty("hazelcast.logging.type", "slf4j")
+        .setProperty("hazelcast.merge.first.run.delay.seconds", "10")
+        .setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     NetworkConfig network = config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     JoinConfig join = network.getJoin();
