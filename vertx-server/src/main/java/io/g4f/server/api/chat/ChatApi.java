@@ -8,11 +8,10 @@ import io.g4f.client.chat.ChatCompletionChunk;
 import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
-import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
+import io.g4f.server.pipeline.JsonApi;
 import io.g4f.server.pipeline.MappedStream;
 import io.g4f.server.pipeline.OpenAiErrors;
-import io.g4f.server.pipeline.RequestBodies;
 import io.g4f.server.routing.Attempts;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
@@ -28,24 +27,13 @@ import io.vertx.core.json.JsonObject;
  * for it. A failure after the first byte is an error event then {@code [DONE]}: OpenAI's SDKs raise on the error
  * event, and readers that wait for {@code [DONE]} still see an end.
  */
-public final class ChatApi implements Api<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> {
+public final class ChatApi extends JsonApi<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> {
 
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
-  @Override
-  public String operation() {
-    return "chat";
-  }
-
-  @Override
-  public ChatCompletionRequest decode(Call<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> call,
-                                      Buffer body) {
-    return RequestBodies.parse(body, ChatCompletionRequest.class);
-  }
-
-  @Override
-  public String model(ChatCompletionRequest request) {
-    return request.getModel();
+  /** The chat completions API. */
+  public ChatApi() {
+    super("chat", ChatCompletionRequest.class, ChatCompletionRequest::getModel);
   }
 
   @Override
@@ -105,11 +93,6 @@ public final class ChatApi implements Api<ChatCompletionRequest, ChatCompletion,
     chunk.setProvider(target.provider());
     span.chunk(chunk);
     call.used(chunk.getUsage());
-  }
-
-  @Override
-  public Buffer encode(Call<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> call, ChatCompletion answer) {
-    return Json.encode(answer);
   }
 
   @Override

@@ -4,15 +4,12 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.embeddings.EmbeddingRequest;
 import io.g4f.client.embeddings.EmbeddingsResponse;
-import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
-import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.RequestBodies;
+import io.g4f.server.pipeline.JsonApi;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.util.Objects;
 
 /**
@@ -20,24 +17,14 @@ import java.util.Objects;
  * 400 naming the field), routed as chat is (providers named, model groups, fallback); the answer is OpenAI's
  * embeddings list, each vector as {@code encoding_format} asks.
  */
-public final class EmbeddingsApi implements Api<EmbeddingRequest, EmbeddingsResponse, Void> {
+public final class EmbeddingsApi extends JsonApi<EmbeddingRequest, EmbeddingsResponse, Void> {
 
   /** The HTTP route. */
   public static final String PATH = "/v1/embeddings";
 
-  @Override
-  public String operation() {
-    return "embeddings";
-  }
-
-  @Override
-  public EmbeddingRequest decode(Call<EmbeddingRequest, EmbeddingsResponse, Void> call, Buffer body) {
-    return RequestBodies.parse(body, EmbeddingRequest.class);
-  }
-
-  @Override
-  public String model(EmbeddingRequest request) {
-    return request.getModel();
+  /** The embeddings API. */
+  public EmbeddingsApi() {
+    super("embeddings", EmbeddingRequest.class, EmbeddingRequest::getModel);
   }
 
   @Override
@@ -58,8 +45,4 @@ public final class EmbeddingsApi implements Api<EmbeddingRequest, EmbeddingsResp
         });
   }
 
-  @Override
-  public Buffer encode(Call<EmbeddingRequest, EmbeddingsResponse, Void> call, EmbeddingsResponse answer) {
-    return Json.encode(answer);
-  }
 }

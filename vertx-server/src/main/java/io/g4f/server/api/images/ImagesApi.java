@@ -4,15 +4,12 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.images.ImagesResponse;
-import io.g4f.client.spi.toolkit.Json;
 import io.g4f.server.observability.AttemptSpan;
-import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.RequestBodies;
+import io.g4f.server.pipeline.JsonApi;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Image generations, {@code POST /v1/images/generations} and {@code PREFIX.images.generate}: by the one provider the
@@ -21,30 +18,17 @@ import io.vertx.core.buffer.Buffer;
  * {@code /images/{file}} ({@link ImageFiles}) at the origin the caller reached it at, whatever the upstream returned:
  * bytes, or a URL the client downloaded; an upstream image that cannot be downloaded is a 502.
  */
-public final class ImagesApi implements Api<ImageGenerationRequest, ImagesResponse, Void> {
+public final class ImagesApi extends JsonApi<ImageGenerationRequest, ImagesResponse, Void> {
 
   /** The HTTP route. */
   public static final String PATH = "/v1/images/generations";
 
   private final ImageFiles imageFiles;
 
+  /** Image generations whose images are served from {@code imageFiles}. */
   public ImagesApi(ImageFiles imageFiles) {
+    super("images", ImageGenerationRequest.class, ImageGenerationRequest::getModel);
     this.imageFiles = imageFiles;
-  }
-
-  @Override
-  public String operation() {
-    return "images";
-  }
-
-  @Override
-  public ImageGenerationRequest decode(Call<ImageGenerationRequest, ImagesResponse, Void> call, Buffer body) {
-    return RequestBodies.parse(body, ImageGenerationRequest.class);
-  }
-
-  @Override
-  public String model(ImageGenerationRequest request) {
-    return request.getModel();
   }
 
   @Override
@@ -60,8 +44,4 @@ public final class ImagesApi implements Api<ImageGenerationRequest, ImagesRespon
         .compose(images -> imageFiles.serve(images.setProvider(target.provider()), call.exchange().origin()));
   }
 
-  @Override
-  public Buffer encode(Call<ImageGenerationRequest, ImagesResponse, Void> call, ImagesResponse answer) {
-    return Json.encode(answer);
-  }
 }

@@ -4,6 +4,7 @@ import io.g4f.client.AsyncClient;
 import io.g4f.client.DirectCallOptions;
 import io.g4f.client.errors.ErrorDetails;
 import io.g4f.client.errors.ModelNotFoundException;
+import io.g4f.server.access.Access;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.pipeline.Api;
 import io.g4f.server.pipeline.Call;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.g4f.server.access.Access;
 
 /**
  * The model listing, {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code PREFIX.models}: each model a provider lists and each model group ({@link Listings#models}),
