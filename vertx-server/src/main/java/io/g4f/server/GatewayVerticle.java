@@ -150,9 +150,10 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * Answers new HTTP requests 503 on every event loop, lets running ones and streams finish up to the shutdown
-   * timeout, cuts what is left (streams with an error event and {@code [DONE]}, other requests with a 503 body; see
-   * {@link Draining}), then closes; event-bus streams fail at once with 503.
+   * Answers new HTTP requests 503 on every event loop (the health probes aside), lets running ones and streams finish
+   * up to the shutdown timeout, cuts what is left (streams with their API's last events, other requests with a 503
+   * body; see {@link Draining}), then stops listening on every event loop at once and closes; event-bus streams fail
+   * at once with 503.
    */
   @Override
   public Future<?> stop() {
@@ -169,7 +170,8 @@ public class GatewayVerticle extends VerticleBase {
       Promise<Void> promise = Promise.promise();
       context.runOnContext(now -> {
         Future<Void> drained = Future.all(fronts.stream().map(HttpFront::drain).toList())
-            .onSuccess(all -> Draining.Outcome.sum(all.list()).log(options.getShutdownTimeout())).mapEmpty();
+            .onSuccess(all -> Draining.Outcome.sum(all.list()).log(options.getShutdownTimeout()))
+            .compose(all -> Future.join(fronts.stream().map(HttpFront::stopListening).toList())).mapEmpty();
         eventBus.stop().eventually(bridges::stop).eventually(() -> drained).onComplete(promise);
       });
       shutdown = promise.future();

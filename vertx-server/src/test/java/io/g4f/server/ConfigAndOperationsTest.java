@@ -128,6 +128,9 @@ class ConfigAndOperationsTest {
       await(first.future());
 
       Future<Void> stopped = vertx.undeploy(gateway.deploymentID());
+      for (int probe = 0; probe < 6; probe++) { // on fresh connections, spread over the event loops' fronts
+        assertThat(await(http.get(port, "127.0.0.1", "/health/live").send()).statusCode()).isEqualTo(200);
+      }
       HttpResponse<Buffer> live = await(http.get(port, "127.0.0.1", "/health/live").send());
       HttpResponse<Buffer> ready = await(http.get(port, "127.0.0.1", "/health/ready").send());
       HttpResponse<Buffer> models = await(http.get(port, "127.0.0.1", "/v1/models").send());

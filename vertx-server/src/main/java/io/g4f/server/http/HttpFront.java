@@ -86,19 +86,23 @@ public final class HttpFront {
   }
 
   /**
-   * On its own event loop: answers new requests 503 and completes once those in progress are over, cutting what is
-   * left after the shutdown timeout ({@link Draining}), then closes the server; what it found and cut. Called
+   * On its own event loop: answers new requests 503 (but the health probes) and completes once those in progress are
+   * over, cutting what is left after the shutdown timeout ({@link Draining}); what it found and cut. The server keeps
+   * listening until {@link #stopListening}, so that a probe reaches every front while any still drains. Called
    * again, the same future.
    */
   public synchronized Future<Draining.Outcome> drain() {
     if (drained == null) {
       Promise<Draining.Outcome> promise = Promise.promise();
-      context.runOnContext(now -> draining.drain(options.getShutdownTimeout())
-          .compose(outcome -> (server == null ? Future.<Void>succeededFuture() : server.close()).map(outcome))
-          .onComplete(promise));
+      context.runOnContext(now -> draining.drain(options.getShutdownTimeout()).onComplete(promise));
       drained = promise.future();
     }
     return drained;
+  }
+
+  /** Closes the server, once every front has drained. */
+  public Future<Void> stopListening() {
+    return server == null ? Future.succeededFuture() : server.close();
   }
 
   /** Closes the front's upstream clients. */
