@@ -340,7 +340,8 @@ public class ClientOptions {
    * a whole answer. When it passes, the attempt fails with a {@link io.g4f.client.errors.RequestTimeoutException}
    * (retryable), so that the next provider of a fallback list answers, or the provider is tried again, instead of a
    * hung provider taking the call's whole budget. 0 ({@link #DEFAULT_FIRST_BYTE_TIMEOUT}): only the idle timeout
-   * (streams) and the total timeout bound that wait.
+   * (streams) and the total timeout bound that wait. A provider entry may set its own
+   * ({@link ProviderEntry#setFirstByteTimeout}).
    */
   public long getFirstByteTimeout() {
     return firstByteTimeout;

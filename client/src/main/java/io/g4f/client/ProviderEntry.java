@@ -32,6 +32,7 @@ public class ProviderEntry {
   private @Nullable String baseUrl;
   private @Nullable String apiKey;
   private List<String> models = new ArrayList<>();
+  private @Nullable Long firstByteTimeout;
 
   /** An entry named {@code name} of type {@code type}. */
   public ProviderEntry(String name, String type) {
@@ -46,6 +47,7 @@ public class ProviderEntry {
     baseUrl = other.baseUrl;
     apiKey = other.apiKey;
     models = new ArrayList<>(other.models);
+    firstByteTimeout = other.firstByteTimeout;
   }
 
   /**
@@ -55,9 +57,9 @@ public class ProviderEntry {
    */
   public ProviderEntry(JsonObject json) {
     for (String key : json.fieldNames()) {
-      if (!List.of("name", "type", "baseUrl", "apiKey", "models").contains(key)) {
+      if (!List.of("name", "type", "baseUrl", "apiKey", "models", "firstByteTimeout").contains(key)) {
         throw new IllegalArgumentException("Unknown provider entry key '" + key
-            + "' (known: name, type, baseUrl, apiKey, models)");
+            + "' (known: name, type, baseUrl, apiKey, models, firstByteTimeout)");
       }
     }
     name = required(json, "name");
@@ -70,6 +72,13 @@ public class ProviderEntry {
         throw new IllegalArgumentException("models must be an array of strings");
       }
       array.forEach(model -> models.add((String) model));
+    }
+    Object firstByte = json.getValue("firstByteTimeout");
+    if (firstByte != null) {
+      if (!(firstByte instanceof Number number)) {
+        throw new IllegalArgumentException("firstByteTimeout must be a number of ms");
+      }
+      setFirstByteTimeout(number.longValue());
     }
   }
 
@@ -84,6 +93,9 @@ public class ProviderEntry {
     }
     if (!models.isEmpty()) {
       json.put("models", new JsonArray(new ArrayList<>(models)));
+    }
+    if (firstByteTimeout != null) {
+      json.put("firstByteTimeout", firstByteTimeout);
     }
     return json;
   }
@@ -156,6 +168,23 @@ public class ProviderEntry {
   /** Sets the models this entry serves, its default first. */
   public ProviderEntry setModels(List<String> models) {
     this.models = new ArrayList<>(models);
+    return this;
+  }
+
+  /**
+   * This provider's first-byte timeout in ms ({@link ClientOptions#getFirstByteTimeout()}, for this provider only),
+   * or null for the client's.
+   */
+  public @Nullable Long getFirstByteTimeout() {
+    return firstByteTimeout;
+  }
+
+  /** Sets this provider's first-byte timeout in ms (0: none), or null for the client's. */
+  public ProviderEntry setFirstByteTimeout(@Nullable Long firstByteTimeout) {
+    if (firstByteTimeout != null && firstByteTimeout < 0) {
+      throw new IllegalArgumentException("firstByteTimeout must be >= 0");
+    }
+    this.firstByteTimeout = firstByteTimeout;
     return this;
   }
 }

@@ -85,6 +85,20 @@ class RoutingTest {
   }
 
   @Test
+  void aProviderEntrysOwnFirstByteTimeoutLeavesItWhenItHangs() {
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> { }); // accepts, never answers
+    long start = System.nanoTime();
+
+    ChatCompletion completion = await(AsyncClient.create(vertx, new ClientOptions().setMaxRetries(0)
+        .addProvider(new ProviderEntry("slow", "openai").setBaseUrl(a.baseUrl()).setFirstByteTimeout(300L))
+        .addProvider(new ProviderEntry("backup", "openai").setBaseUrl(b.baseUrl()))
+        .setProvider("slow backup")).chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+
+    assertThat(completion.getProvider()).isEqualTo("backup");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(300L, 1_500L);
+  }
+
+  @Test
   void aStreamWhoseFirstChunkDoesNotComeFailsAfterTheFirstByteTimeout() {
     a.on(HttpMethod.POST, "/v1/chat/completions", request -> request.response().setChunked(true)
         .putHeader("content-type", "text/event-stream").write(": open\n\n"));

@@ -384,12 +384,14 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
                                    boolean streams, BiFunction<A, Watchdog, T> take, Consumer<A> discard) {
     Promise<Void> cancellation = Promise.promise();
     Promise<T> result = Promise.promise();
-    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), options.getFirstByteTimeout(),
+    long firstByteTimeout = provider instanceof EntryProvider entry && entry.entry().getFirstByteTimeout() != null
+        ? entry.entry().getFirstByteTimeout() : options.getFirstByteTimeout();
+    Watchdog watchdog = new Watchdog(vertx, call.deadline(), options.getIdleTimeout(), firstByteTimeout,
         streams, reason -> {
       String why = switch (reason) {
         case IDLE -> provider.name() + " did not answer within the idle timeout (" + options.getIdleTimeout() + " ms)";
         case FIRST_BYTE -> provider.name() + " did not answer within the first-byte timeout ("
-            + options.getFirstByteTimeout() + " ms)";
+            + firstByteTimeout + " ms)";
         case TOTAL -> provider.name() + " did not answer within the total timeout (" + call.timeout() + " ms)";
       };
       RequestTimeoutException timeout = reason == Watchdog.Reason.FIRST_BYTE
