@@ -26,7 +26,7 @@ public final class Call<Q, A, E> {
   private Usage usage;
   private Target served;
 
-  public Call(Api<Q, A, E> api, Exchange exchange) {
+  Call(Api<Q, A, E> api, Exchange exchange) {
     this.api = api;
     this.exchange = exchange;
   }
@@ -46,7 +46,7 @@ public final class Call<Q, A, E> {
     return caller;
   }
 
-  public void caller(Caller caller) {
+  void caller(Caller caller) {
     this.caller = caller;
   }
 
@@ -55,7 +55,7 @@ public final class Call<Q, A, E> {
     return request;
   }
 
-  public void request(Q request) {
+  void request(Q request) {
     this.request = request;
   }
 
@@ -74,7 +74,7 @@ public final class Call<Q, A, E> {
     return route;
   }
 
-  public void route(ModelRouter.Route route) {
+  void route(ModelRouter.Route route) {
     this.route = route;
   }
 
@@ -83,7 +83,7 @@ public final class Call<Q, A, E> {
     return options;
   }
 
-  public void options(DirectCallOptions options) {
+  void options(DirectCallOptions options) {
     this.options = options;
   }
 
@@ -104,7 +104,7 @@ public final class Call<Q, A, E> {
     return served;
   }
 
-  public void served(Target target) {
+  void served(Target target) {
     this.served = target;
   }
 }
