@@ -91,13 +91,13 @@ public final class Access {
     if (!guarded()) {
       return true;
     }
-    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    TeamKeys.TeamKey team = team(caller);
     return TeamKeys.ADMIN.equals(caller.keyName()) || team != null && team.admin();
   }
 
   /** Whether {@code caller} may use, and so sees listed, the model or group {@code model}. */
   public boolean lists(Caller caller, String model) {
-    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    TeamKeys.TeamKey team = team(caller);
     return team == null || team.mayUse(model);
   }
 
@@ -110,7 +110,7 @@ public final class Access {
    * @throws AuthenticationException 403 {@code permission_denied}, naming the model or provider refused
    */
   public void authorize(Caller caller, ModelRouter.Route route) {
-    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    TeamKeys.TeamKey team = team(caller);
     if (team == null) {
       return;
     }
@@ -135,7 +135,7 @@ public final class Access {
    * over its requests a minute or its minute's usage tokens reached its limit.
    */
   public Future<Void> admit(Caller caller) {
-    TeamKeys.TeamKey team = caller.keyName() == null ? null : teams.named(caller.keyName());
+    TeamKeys.TeamKey team = team(caller);
     String id = caller.id();
     int rpm = id == null ? 0 : team != null && team.rpm() > 0 ? team.rpm() : options.getRateLimitPerMinute();
     long tpm = id == null || team == null ? 0 : team.tpm();
@@ -148,6 +148,11 @@ public final class Access {
         metrics.keyRequest(caller.keyName());
       }
     });
+  }
+
+  /** The team key {@code caller} presented, or null (the operator key, an open gateway, the cluster itself). */
+  private TeamKeys.TeamKey team(Caller caller) {
+    return caller.keyName() == null ? null : teams.named(caller.keyName());
   }
 
   /** Succeeds when {@code within}; else fails with a 429 until the next minute, saying which {@code limit} was reached. */
