@@ -6,6 +6,7 @@ import io.g4f.server.routing.Attempts;
 import io.g4f.server.routing.ModelRouter;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The one call flow of the gateway, the same for every {@link Api} on every {@link Exchange}: a call passes the
@@ -17,6 +18,8 @@ import java.util.List;
 public final class Pipeline {
 
   private final List<Stage> stages;
+  /** The chain from each stage on (the last, past every stage), made once: a link holds no call's state. */
+  private final List<Link> links;
 
   /**
    * The gateway's stages, for calls routed by {@code router}, admitted by {@code access} and tried by {@code attempts}
@@ -30,12 +33,13 @@ public final class Pipeline {
   /** A pipeline of {@code stages}, in order; the last answers every call it gets. */
   public Pipeline(List<Stage> stages) {
     this.stages = List.copyOf(stages);
+    this.links = IntStream.rangeClosed(0, this.stages.size()).mapToObj(Link::new).toList();
   }
 
   /** Runs the call {@code exchange} carries through the stages and writes what it got. */
   public <Q, A, E> void run(Api<Q, A, E> api, Exchange exchange) {
     Call<Q, A, E> call = new Call<>(api, exchange);
-    new Link(0).proceed(call).onComplete(done -> {
+    links.get(0).proceed(call).onComplete(done -> {
       if (done.failed()) {
         exchange.fail(call, done.cause());
       } else if (done.result().stream() != null) {
@@ -51,7 +55,7 @@ public final class Pipeline {
 
     private final int index;
 
-    public Link(int index) {
+    Link(int index) {
       this.index = index;
     }
 
@@ -61,7 +65,7 @@ public final class Pipeline {
         return Future.failedFuture(new IllegalStateException("No stage answered the call"));
       }
       try {
-        return stages.get(index).handle(call, new Link(index + 1));
+        return stages.get(index).handle(call, links.get(index + 1));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
