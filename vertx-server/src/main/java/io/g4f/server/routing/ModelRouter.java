@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -44,10 +45,15 @@ public final class ModelRouter {
 
   private final GatewayOptions options;
   private final Targets targets;
+  /** The configured providers of each model group's targets, what a key listing the group may reach. */
+  private final Map<String, Set<String>> groupProviders;
 
   public ModelRouter(GatewayOptions options, Targets targets) {
     this.options = options;
     this.targets = targets;
+    this.groupProviders = options.getModelGroups().stream().collect(Collectors.toUnmodifiableMap(ModelGroup::name,
+        group -> group.targets().stream().map(target -> options.provider(target.provider()).name())
+            .collect(Collectors.toUnmodifiableSet())));
   }
 
   /**
@@ -66,7 +72,7 @@ public final class ModelRouter {
     ModelGroup group = options.modelGroup(model);
     if (group != null) {
       return new Route("model group '" + group.name() + "'", order(group), group.fallbackOn(), group.timeout(),
-          group.retries(), model, mapped(model), group.firstByteTimeout());
+          group.retries(), model, groupProviders.get(group.name()), group.firstByteTimeout());
     }
     GatewayOptions.ProviderConfig provider = lister(model);
     if (provider == null) {
@@ -104,10 +110,9 @@ public final class ModelRouter {
 
   /** The configured providers the config maps {@code model} to: its group's targets', else its lister. */
   private Set<String> mapped(String model) {
-    ModelGroup group = options.modelGroup(model);
-    if (group != null) {
-      return group.targets().stream().map(ModelGroup.Target::provider)
-          .map(name -> options.provider(name).name()).collect(Collectors.toUnmodifiableSet());
+    Set<String> providers = model == null ? null : groupProviders.get(model);
+    if (providers != null) {
+      return providers;
     }
     GatewayOptions.ProviderConfig provider = lister(model);
     return provider == null ? Set.of() : Set.of(provider.name());
