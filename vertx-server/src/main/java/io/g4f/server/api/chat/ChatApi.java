@@ -66,7 +66,7 @@ public final class ChatApi extends JsonApi<ChatCompletionRequest, ChatCompletion
     if (usageAsked(request)) {
       return client.chat().completions().stream(Attempts.forTarget(request, target), options).map(chunks -> chunks);
     }
-    ChatCompletionRequest counted = request.copy().setModel(target.model() != null ? target.model() : request.getModel())
+    ChatCompletionRequest counted = request.copy().setModel(target.model())
         .setStreamOptions(new ChatCompletionRequest.StreamOptions().setIncludeUsage(true));
     return client.chat().completions().stream(counted, options)
         .map(chunks -> new MappedStream<ChatCompletionChunk, ChatCompletionChunk>(chunks, (chunk, out) -> {
