@@ -11,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The gateway's packages, as {@code docs/architecture.md} draws them: the root (the verticle, {@code Main}, clustering)
  * wires the rest and nothing imports it; each API package stands alone; the concerns form layers without a cycle
- * ({@code config} under everything, then {@code observability}, {@code routing}, {@code access}, the
+ * ({@code config} under everything, then {@code observability}, {@code routing}, {@code access}, {@code wire}, the
  * {@code pipeline}, the APIs, and the transports {@code http} and {@code eventbus} on top); and only the client's
  * public API and SPI are used, never its {@code impl}.
  */
@@ -41,7 +41,7 @@ class PackageRulesTest {
 
   @ArchTest
   static final ArchRule theCallFlowKnowsNoApiOrTransport = noClasses()
-      .that().resideInAnyPackage(ROOT + ".pipeline..", ROOT + ".routing..", ROOT + ".access..",
+      .that().resideInAnyPackage(ROOT + ".pipeline..", ROOT + ".wire..", ROOT + ".routing..", ROOT + ".access..",
           ROOT + ".observability..")
       .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".http..", ROOT + ".eventbus..")
       .because("an API or a transport plugs into the pipeline; the pipeline does not name them");

@@ -1,7 +1,7 @@
 package io.g4f.server.http;
 
-import io.g4f.server.pipeline.OpenAiErrors;
-import io.g4f.server.pipeline.ShuttingDownException;
+import io.g4f.server.wire.OpenAiErrors;
+import io.g4f.server.wire.ShuttingDownException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;

@@ -1,7 +1,7 @@
 package io.g4f.server.http;
 
 import io.g4f.server.api.images.ImageFiles;
-import io.g4f.server.pipeline.OpenAiErrors;
+import io.g4f.server.wire.OpenAiErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.MimeMapping;

@@ -1,6 +1,6 @@
 package io.g4f.server.http;
 
-import io.g4f.server.pipeline.OpenAiErrors;
+import io.g4f.server.wire.OpenAiErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.HostAndPort;

@@ -6,6 +6,7 @@ import io.g4f.client.DirectCallOptions;
 import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
+import io.g4f.server.wire.OpenAiErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package io.g4f.server.pipeline;
 
 import io.g4f.client.spi.toolkit.Json;
+import io.g4f.server.wire.RequestBodies;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Function;
 

@@ -7,7 +7,7 @@ import io.g4f.client.chat.ChatCompletionRequest;
 import io.g4f.client.chat.ChatMessage;
 import io.g4f.client.chat.ToolCall;
 import io.g4f.server.pipeline.Call;
-import io.g4f.server.pipeline.OpenAiErrors;
+import io.g4f.server.wire.OpenAiErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package io.g4f.server.pipeline;
+package io.g4f.server.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.g4f.client.chat.ChatCompletionRequest;

@@ -1,4 +1,4 @@
-package io.g4f.server.pipeline;
+package io.g4f.server.wire;
 
 import io.g4f.client.CancellableStream;
 import io.vertx.core.Handler;
