@@ -595,14 +595,14 @@ public class GatewayOptions {
   }
 
   /** Forgets the providers, their limits and the model groups, for a config file that lists its own. */
-  public void clearProviders() {
+  void clearProviders() {
     providers.clear();
     providerLimits.clear();
     modelGroups.clear();
   }
 
   /** Sets the timeouts and retries of the configured provider {@code name}, over the gateway's. */
-  public void setProviderLimits(String name, UpstreamLimits limits) {
+  void setProviderLimits(String name, UpstreamLimits limits) {
     providerLimits.put(name.toLowerCase(Locale.ROOT), limits);
   }
 }

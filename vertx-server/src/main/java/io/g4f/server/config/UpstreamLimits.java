@@ -38,7 +38,7 @@ public record UpstreamLimits(Long connect, Long idle, Long total, Integer retrie
    *
    * @throws IllegalArgumentException naming the field that is unknown, not an integer, or not positive
    */
-  public static UpstreamLimits fromConfig(JsonObject json, String where) {
+  static UpstreamLimits fromConfig(JsonObject json, String where) {
     JsonObject timeouts = ConfigReader.field(json, "timeouts", JsonObject.class, false, where);
     Integer retries = ConfigReader.integer(json, "retries", 0, where);
     if (timeouts == null) {

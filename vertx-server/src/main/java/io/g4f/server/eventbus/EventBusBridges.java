@@ -65,7 +65,7 @@ public final class EventBusBridges {
   }
 
   /** The message of the 400 for the bridge header {@code name} of the wrong type. */
-  public static String invalidHeader(String name) {
+  static String invalidHeader(String name) {
     return "The " + name + " header must be " + BRIDGE_HEADERS.getOrDefault(name, "valid");
   }
 

@@ -26,7 +26,7 @@ public final class Playground {
   }
 
   /** Adds the playground's routes to {@code router}. */
-  public static void mount(Router router) {
+  static void mount(Router router) {
     StaticHandler files = StaticHandler.create("playground").setIndexPage("index.html")
         .setDefaultContentEncoding("UTF-8");
     router.get("/").handler(context -> headers(context, true)).handler(files);

@@ -107,7 +107,7 @@ public final class OpenAiErrors {
    * A failure's message as a caller may read it: its first line, without the names of the Java exceptions a
    * provider's message may quote ({@code com.fasterxml.jackson.databind.JsonMappingException: }).
    */
-  public static String clean(String message) {
+  static String clean(String message) {
     if (message == null) {
       return null;
     }

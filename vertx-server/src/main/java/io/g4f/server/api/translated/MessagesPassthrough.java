@@ -40,7 +40,7 @@ public final class MessagesPassthrough {
   }
 
   /** Whether calls to {@code target} pass through. */
-  public boolean serves(Target target) {
+  boolean serves(Target target) {
     return listings.can(target, Capability.MESSAGES);
   }
 
