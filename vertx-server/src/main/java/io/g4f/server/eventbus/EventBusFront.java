@@ -137,7 +137,9 @@ public final class EventBusFront {
         throw new AuthenticationException(EventBusBridges.UNAUTHENTICATED_MESSAGE,
             new ErrorDetails().status(401).type("authentication_error").code("invalid_api_key"));
       }
-      return Caller.fromHeader(message.headers().get(Caller.HEADER));
+      Caller caller = Caller.fromHeader(message.headers().get(Caller.HEADER));
+      entry().caller(caller.id());
+      return caller;
     }
 
     @Override

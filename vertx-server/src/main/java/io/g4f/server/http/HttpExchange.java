@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * A call as an HTTP request carries it. Read: the body, the providers named by the path ({@code /api/{provider}/...})
- * or the {@code x-g4f-provider} header, the caller {@link Access#authenticate} identified before the body was read,
+ * or the {@code x-g4f-provider} header, the caller the gateway's key check ({@code HttpFront}) identified, and noted in the access log, before the body was read,
  * the {@code x-request-id} that goes upstream. Written: a whole answer as JSON with {@code x-g4f-provider} naming the
  * configured provider that served; a stream as server-sent events with backpressure end to end (a slow reader pauses
  * the upstream), chunks that arrive together in few writes ({@link EventBatch}), ended as the API ends one or, after a

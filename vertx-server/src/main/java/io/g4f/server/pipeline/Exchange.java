@@ -13,7 +13,7 @@ import io.vertx.core.buffer.Buffer;
 public interface Exchange {
 
   /**
-   * The caller the transport identified.
+   * The caller the transport identified, and noted in the call's access-log entry.
    *
    * @throws io.g4f.client.errors.AuthenticationException 401 when the transport found no valid key
    */

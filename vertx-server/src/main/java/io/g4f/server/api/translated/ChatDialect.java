@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * An API the gateway serves by translating it to and from chat completions ({@link ResponsesDialect},
- * {@link MessagesDialect}), so that every provider and model group serves it; {@link DialectGateway} runs
+ * {@link MessagesDialect}), so that every provider and model group serves it; {@link DialectApi} runs
  * the calls on HTTP and on the event bus. Translations are used on one event loop and are not thread-safe.
  */
 interface ChatDialect {
