@@ -266,9 +266,29 @@ class CallMatrixTest {
       try {
         test.accept(cell);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(cell.name(property) + ": " + e.getMessage(), e);
+        throw new AssertionError(cell.name(property) + ": " + e.getMessage() + whereItWaited(e), e);
       }
     }));
+  }
+
+  /**
+   * For a wait that timed out: the lines of this test it waited on, and what each event loop was doing then, so that
+   * a cell that hangs on a loaded machine says why in the one line a build log shows.
+   */
+  private static String whereItWaited(Throwable failure) {
+    if (!(failure.getCause() instanceof java.util.concurrent.TimeoutException)) {
+      return "";
+    }
+    String lines = Stream.of(failure.getStackTrace())
+        .filter(frame -> frame.getClassName().startsWith(CallMatrixTest.class.getName()))
+        .map(frame -> String.valueOf(frame.getLineNumber())).collect(java.util.stream.Collectors.joining(","));
+    String loops = Thread.getAllStackTraces().entrySet().stream()
+        .filter(thread -> thread.getKey().getName().startsWith("vert.x-eventloop"))
+        .map(thread -> thread.getKey().getName() + " " + thread.getKey().getState() + " at " + Stream
+            .of(thread.getValue()).limit(4).map(StackTraceElement::toString)
+            .collect(java.util.stream.Collectors.joining(" < ")))
+        .collect(java.util.stream.Collectors.joining("; "));
+    return " (waited at lines " + lines + "; " + loops + ")";
   }
 
   /** What a call got: a status, the error body (or null), the answer's text, and the provider header (HTTP). */
