@@ -99,6 +99,39 @@ class ClusterFreezeTest {
     }
   }
 
+  /** A config with one OpenAI-compatible provider (the scripted upstream) and the team key, limited to {@link #RPM}. */
+  private Path config() throws IOException {
+    return Files.writeString(dir.resolve("g4f.json"), new JsonObject()
+        .put("providers", new JsonArray().add(new JsonObject().put("name", "local").put("type", "openai")
+            .put("baseUrl", upstream.baseUrl()).put("models", new JsonArray().add("m1"))))
+        .put("keys", new JsonArray().add(new JsonObject().put("name", "team").put("key", KEY).put("rpm", RPM)))
+        .encode());
+  }
+
+  /**
+   * Sends the key's requests to nodes a and b in turn, at most {@code most}, until each has refused one; returns how
+   * many were admitted.
+   */
+  private int admittedUntilBothRefuse(int portA, int portB, int most) {
+    int admitted = 0;
+    int refusedA = 0;
+    int refusedB = 0;
+    for (int i = 0; i < most && (refusedA == 0 || refusedB == 0); i++) {
+      int status = chat(i % 2 == 0 ? portA : portB).statusCode();
+      assertThat(status).isIn(200, 429);
+      if (status == 200) {
+        admitted++;
+      } else if (i % 2 == 0) {
+        refusedA++;
+      } else {
+        refusedB++;
+      }
+    }
+    assertThat(refusedA).as("node a refuses once the key's minute is spent").isPositive();
+    assertThat(refusedB).as("node b refuses once the key's minute is spent").isPositive();
+    return admitted;
+  }
+
   private HttpResponse<Buffer> chat(int port) {
     return await(http.post(port, "127.0.0.1", "/v1/chat/completions").bearerTokenAuthentication(KEY)
         .sendJsonObject(new JsonObject().put("model", "m1").put("messages", "say this is a test")));
@@ -111,11 +144,7 @@ class ClusterFreezeTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void aFrozenPeerDoesNotHoldTheOtherNodeAndTheCountsConvergeWhenItResumes() throws Exception {
-    Path config = Files.writeString(dir.resolve("g4f.json"), new JsonObject()
-        .put("providers", new JsonArray().add(new JsonObject().put("name", "local").put("type", "openai")
-            .put("baseUrl", upstream.baseUrl()).put("models", new JsonArray().add("m1"))))
-        .put("keys", new JsonArray().add(new JsonObject().put("name", "team").put("key", KEY).put("rpm", RPM)))
-        .encode());
+    Path config = config();
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     int clusterA = BridgeFrames.freePort();
@@ -149,22 +178,7 @@ class ClusterFreezeTest {
     assertThat(log("a")).doesNotContain("has been blocked for");
 
     signal(b, "CONT");
-    int admitted = 2 + admittedWhileFrozen;
-    int refusedA = 0;
-    int refusedB = 0;
-    for (int i = 0; i < 2 * RPM && (refusedA == 0 || refusedB == 0); i++) {
-      int status = chat(i % 2 == 0 ? portA : portB).statusCode();
-      assertThat(status).isIn(200, 429);
-      if (status == 200) {
-        admitted++;
-      } else if (i % 2 == 0) {
-        refusedA++;
-      } else {
-        refusedB++;
-      }
-    }
-    assertThat(refusedA).as("node a refuses once the key's minute is spent").isPositive();
-    assertThat(refusedB).as("node b refuses once the key's minute is spent").isPositive();
+    int admitted = 2 + admittedWhileFrozen + admittedUntilBothRefuse(portA, portB, 2 * RPM);
     assertThat(admitted).as("one count again: at most rpm, plus what node a admitted alone while b was frozen")
         .isLessThanOrEqualTo(RPM + admittedWhileFrozen);
   }
@@ -178,11 +192,7 @@ class ClusterFreezeTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void aPeerFrozenPastTheHeartbeatTimeoutMergesBackWithinSeconds() throws Exception {
-    Path config = Files.writeString(dir.resolve("g4f.json"), new JsonObject()
-        .put("providers", new JsonArray().add(new JsonObject().put("name", "local").put("type", "openai")
-            .put("baseUrl", upstream.baseUrl()).put("models", new JsonArray().add("m1"))))
-        .put("keys", new JsonArray().add(new JsonObject().put("name", "team").put("key", KEY).put("rpm", RPM)))
-        .encode());
+    Path config = config();
     int portA = BridgeFrames.freePort();
     int portB = BridgeFrames.freePort();
     int clusterA = BridgeFrames.freePort();
@@ -214,22 +224,7 @@ class ClusterFreezeTest {
     if (LocalTime.now().getSecond() > 40) {
       Thread.sleep((61 - LocalTime.now().getSecond()) * 1000L);
     }
-    int admitted = 0;
-    int refusedA = 0;
-    int refusedB = 0;
-    for (int i = 0; i < 3 * RPM && (refusedA == 0 || refusedB == 0); i++) {
-      int status = chat(i % 2 == 0 ? portA : portB).statusCode();
-      assertThat(status).isIn(200, 429);
-      if (status == 200) {
-        admitted++;
-      } else if (i % 2 == 0) {
-        refusedA++;
-      } else {
-        refusedB++;
-      }
-    }
-    assertThat(refusedA).as("node a refuses once the key's minute is spent").isPositive();
-    assertThat(refusedB).as("node b refuses once the key's minute is spent").isPositive();
+    int admitted = admittedUntilBothRefuse(portA, portB, 3 * RPM);
     assertThat(admitted).as("one count for both nodes again").isLessThanOrEqualTo(RPM);
   }
 

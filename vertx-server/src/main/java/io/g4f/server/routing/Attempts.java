@@ -13,7 +13,6 @@ import io.g4f.server.observability.AttemptSpan;
 import io.g4f.server.observability.GatewayMetrics;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -90,8 +89,9 @@ public final class Attempts {
   }
 
   /**
-   * A streamed answer along {@code route}, each target's opened by {@code attempt} and served once its first item
-   * arrived; {@code seen} gives what sees each of a target's items as it arrives. {@code operation}, {@code model}
+   * A streamed answer along {@code route}, each target's opened by {@code attempt} (whose client hands the stream
+   * over once its first item arrived, so that a target failing before it is left for the next) and served as it
+   * is; {@code seen} gives what sees each of a target's items as it arrives. {@code operation}, {@code model}
    * and {@code call} as for {@link #complete}; a caller who leaves before the first item closes the upstream request,
    * whether or not it has answered yet.
    */
@@ -99,7 +99,6 @@ public final class Attempts {
                                                                              String model, CallOptions call,
                                                                              Attempt<S> attempt,
                                                                              BiFunction<Target, AttemptSpan, Consumer<T>> seen) {
-    Context context = vertx.getOrCreateContext();
     return run(route, operation, model, call, (target, fallbackFollows, span) -> {
       Promise<TargetStream<T>> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
@@ -115,17 +114,11 @@ public final class Attempts {
               primed.tryFail(opened.cause());
               return;
             }
-            TargetStream<T> stream = new TargetStream<>(opened.result(), context, seen.apply(target, span),
+            TargetStream<T> stream = new TargetStream<>(opened.result(), seen.apply(target, span),
                 failure -> target.finished());
             primed.future().onFailure(stream::abandon)
                 .onSuccess(served -> stream.finished().onSuccess(ended -> span.end()).onFailure(span::fail));
-            stream.first().onComplete(first -> {
-              if (first.succeeded()) {
-                primed.tryComplete(stream);
-              } else {
-                primed.tryFail(first.cause());
-              }
-            });
+            primed.tryComplete(stream);
           });
       return primed.future().onComplete(done -> {
         if (timer >= 0) {
