@@ -140,7 +140,8 @@ class ConfiguredProviderNamesTest {
     ScriptedServer beta = upstream().openAiChat(CHAT);
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
         .addProvider("alpha", new ClientOptions().setBaseUrl(alpha.baseUrl()).setMaxRetries(0), List.of())
-        .addProvider("beta", new ClientOptions().setBaseUrl(beta.baseUrl()), List.of()));
+        .addProvider("beta", new ClientOptions().setBaseUrl(beta.baseUrl()).putApiKey("OpenAI", "sk-beta"),
+            List.of()));
     await(vertx.deployVerticle(gateway));
 
     HttpResponse<Buffer> failed = post(gateway.actualPort(), CHAT, chat("alpha", false));
@@ -149,5 +150,7 @@ class ConfiguredProviderNamesTest {
     assertThat(failed.statusCode()).isEqualTo(502);
     assertThat(errorMessage(failed)).isEqualTo("alpha answered HTTP 500: boom");
     assertThat(answer.bodyAsJsonObject().getString("provider")).isEqualTo("beta");
+    assertThat(beta.received().get(0).headers().get("authorization")).as("the key given for its type")
+        .isEqualTo("Bearer sk-beta");
   }
 }

@@ -222,7 +222,10 @@ public class GatewayOptions {
     if (!oneType || type.equalsIgnoreCase(name)) {
       return client;
     }
-    return new ClientOptions(client).addProvider(new ProviderEntry(name, type)).setProvider(name);
+    ProviderEntry entry = new ProviderEntry(name, type);
+    client.getApiKeys().entrySet().stream().filter(key -> key.getKey().equalsIgnoreCase(type)).findFirst()
+        .ifPresent(key -> entry.setApiKey(key.getValue())); // a key given for the type is the entry's
+    return new ClientOptions(client).addProvider(entry).setProvider(name);
   }
 
   /** Timeouts and retries of every provider that its own config entry does not set. */
