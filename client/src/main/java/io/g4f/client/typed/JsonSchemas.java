@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       Jackson names them; {@code @JsonPropertyDescription} and {@code @JsonClassDescription} become
  *       {@code description}s (on a record component or a Kotlin constructor parameter too);</li>
  *   <li>every property is {@code required} and every object has {@code "additionalProperties": false};</li>
- *   <li>a property that may be absent is nullable: annotated {@code @Nullable} (JSpecify, JetBrains, Jakarta or any
- *       annotation of that simple name, as the Kotlin compiler puts on a {@code String?}), its type becomes
+ *   <li>a property that may be absent is nullable: a Kotlin property of a nullable type ({@code String?}, read with
+ *       {@code kotlin-reflect}), or one annotated {@code @Nullable} (JSpecify, Jakarta or any run-time annotation of
+ *       that simple name) on its field or getter; its type becomes
  *       {@code ["string", "null"]} (or an {@code anyOf} with {@code {"type": "null"}});</li>
  *   <li>enums are strings with their {@code enum} values, lists and arrays are {@code array}s, nested types are
  *       {@code $defs} when used more than once.</li>
@@ -131,13 +132,20 @@ public final class JsonSchemas {
         CustomDefinition.AttributeInclusion.NO);
   }
 
-  /** Whether a field is marked nullable, by a declaration or a type-use annotation named {@code Nullable}. */
+  /**
+   * Whether a field is nullable: of a Kotlin property of a nullable type, or marked by a declaration or type-use
+   * annotation named {@code Nullable} on it or on its getter.
+   */
   private static boolean nullable(FieldScope field) {
     if (field.getRawMember() == null || field.getType().getErasedType().isPrimitive()) {
       return false;
     }
-    return named(field.getRawMember().getAnnotations())
-        || named(field.getRawMember().getAnnotatedType().getAnnotations());
+    MethodScope getter = field.findGetter();
+    return KotlinNullability.nullable(field.getRawMember())
+        || named(field.getRawMember().getAnnotations())
+        || named(field.getRawMember().getAnnotatedType().getAnnotations())
+        || getter != null && getter.getRawMember() != null && (named(getter.getRawMember().getAnnotations())
+            || named(getter.getRawMember().getAnnotatedReturnType().getAnnotations()));
   }
 
   private static boolean named(Annotation[] annotations) {
