@@ -49,7 +49,7 @@ data class GetWeather(@field:JsonPropertyDescription("the city, e.g. Paris") val
 /** The tool's result. */
 data class Weather(val city: String, val celsius: Int)
 
-/** Typed answers and the tool loop from Kotlin: reified calls, data classes, suspend tool functions, a Flow of steps. */
+/** Typed answers and tools from Kotlin: reified calls, data classes, suspend tool functions, a Flow of steps. */
 @ExtendWith(VertxExtension::class)
 class TypedTest {
 
@@ -64,7 +64,10 @@ class TypedTest {
             request.response().setStatusCode(if (answer == null) 500 else 200)
                 .putHeader("content-type", "application/json").end(answer ?: """{"error":{"message":"none"}}""")
         }
-        client = AsyncClient.create(vertx, ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("k").setMaxRetries(0))
+        client = AsyncClient.create(
+            vertx,
+            ClientOptions().setBaseUrl(upstream.baseUrl()).setApiKey("k").setMaxRetries(0),
+        )
     }
 
     @AfterEach
@@ -105,7 +108,10 @@ class TypedTest {
 
     @Test
     fun `create of a type asks for its schema and reads the answer with defaults and nulls`(): Unit = runBlocking {
-        script(text("""{"name":"Ada","age":36,"email":null,"pets":[{"name":"Tom","kind":"CAT"}]}"""), text("""{"name":"Bob"}"""))
+        script(
+            text("""{"name":"Ada","age":36,"email":null,"pets":[{"name":"Tom","kind":"CAT"}]}"""),
+            text("""{"name":"Bob"}"""),
+        )
 
         val ada = client.chat.completions.create<Person> {
             model = "gpt-4o-mini"
@@ -125,7 +131,9 @@ class TypedTest {
         script(text("not JSON"))
 
         assertThatThrownBy { runBlocking { client.chat.completions.create<Person> { user("Invent a person") } } }
-            .isInstanceOfSatisfying(StructuredOutputException::class.java) { assertThat(it.raw()).isEqualTo("not JSON") }
+            .isInstanceOfSatisfying(StructuredOutputException::class.java) {
+                assertThat(it.raw()).isEqualTo("not JSON")
+            }
     }
 
     @Test

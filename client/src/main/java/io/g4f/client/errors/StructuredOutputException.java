@@ -32,7 +32,7 @@ public class StructuredOutputException extends G4fException {
     this.refused = refused;
   }
 
-  /** The model's text as it came: the answer or arguments that did not parse, or the refusal; null when it wrote none. */
+  /** The model's text as it came: the answer or arguments that did not parse, or the refusal; null if it wrote none. */
   public @Nullable String raw() {
     return raw;
   }

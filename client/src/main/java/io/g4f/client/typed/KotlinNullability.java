@@ -13,14 +13,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class KotlinNullability {
 
-  /** {@code kotlin.Metadata}, {@code ReflectJvmMapping.getKotlinProperty}, {@code KCallable.getReturnType}, {@code KType.isMarkedNullable}; null without Kotlin. */
+  /**
+   * {@code ReflectJvmMapping.getKotlinProperty}, {@code KCallable.getReturnType} and {@code KType.isMarkedNullable};
+   * null without kotlin-reflect.
+   */
   private static final Method @Nullable [] REFLECTION = reflection();
   private static final @Nullable Class<? extends Annotation> METADATA = metadata();
 
   private KotlinNullability() {
   }
 
-  /** Whether {@code field} backs a property of a nullable type in a Kotlin class; false for Java and without kotlin-reflect. */
+  /**
+   * Whether {@code field} backs a property of a nullable type in a Kotlin class; false for a Java class, and without
+   * kotlin-reflect.
+   */
   static boolean nullable(Field field) {
     if (REFLECTION == null || METADATA == null || !field.getDeclaringClass().isAnnotationPresent(METADATA)) {
       return false;

@@ -88,7 +88,7 @@ public final class StructuredOutput<T> {
     return format;
   }
 
-  /** A copy of {@code request} that asks for this type ({@link #responseFormat()}); {@code request} is left as it is. */
+  /** A copy of {@code request} that asks for this type ({@link #responseFormat()}); {@code request} is left as is. */
   public ChatCompletionRequest request(ChatCompletionRequest request) {
     return request.copy().setResponseFormat(responseFormat());
   }

@@ -82,7 +82,7 @@ public final class ToolLoop {
     return this;
   }
 
-  /** The most answers the model may give (each but the last asking for tools); {@value #DEFAULT_MAX_STEPS} unless set. */
+  /** The most answers the model may give, the last one not asking for tools; {@value #DEFAULT_MAX_STEPS} unless set. */
   public int getMaxSteps() {
     return maxSteps;
   }

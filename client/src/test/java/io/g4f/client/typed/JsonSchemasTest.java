@@ -61,6 +61,13 @@ class JsonSchemasTest {
   }
 
   @Test
+  void aNullableEnumMayBeNull() throws Exception {
+    assertThat(derived(SchemaTypes.Shift.class).at("/properties/role")).isEqualTo(JsonSchemas.defaultMapper()
+        .readTree("{\"anyOf\":[{\"type\":\"null\"},{\"type\":\"string\",\"enum\":[\"ADMIN\",\"plain-user\"]}]}"));
+    assertThat(StructuredOutput.of(SchemaTypes.Shift.class).parse("{\"role\":null}").role()).isNull();
+  }
+
+  @Test
   void eachCallGivesANewMap() {
     Map<String, Object> schema = JsonSchemas.strict(SchemaTypes.Person.class);
     schema.clear();

@@ -28,6 +28,10 @@ final class SchemaTypes {
               List<String> tags) {
   }
 
+  /** A nullable enum. */
+  record Shift(@Nullable Role role) {
+  }
+
   /** The nested type. */
   record Address(String street, String city) {
   }

@@ -99,7 +99,8 @@ class StructuredOutputTest {
     assertThat(weather.tool().getFunction().getName()).isEqualTo("GetWeather");
     assertThat(weather.tool().getFunction().getDescription()).isEqualTo("The current weather in a city");
     assertThat(weather.tool().getFunction().getStrict()).isTrue();
-    assertThat(weather.tool().getFunction().getParameters()).isEqualTo(JsonSchemas.strict(SchemaTypes.GetWeather.class));
+    assertThat(weather.tool().getFunction().getParameters())
+        .isEqualTo(JsonSchemas.strict(SchemaTypes.GetWeather.class));
     assertThat(TypedTool.of("get_weather", null, SchemaTypes.GetWeather.class).tool().getFunction().getName())
         .isEqualTo("get_weather");
   }
@@ -119,7 +120,8 @@ class StructuredOutputTest {
     ToolCall call = new ToolCall().setId("call_1").setFunction(new ToolCall.FunctionCall().setName("GetWeather")
         .setArguments("{\"town\":\"Paris\"}"));
     assertThatThrownBy(() -> weather.arguments(call))
-        .isInstanceOfSatisfying(StructuredOutputException.class, e -> assertThat(e.raw()).isEqualTo("{\"town\":\"Paris\"}"));
+        .isInstanceOfSatisfying(StructuredOutputException.class,
+            e -> assertThat(e.raw()).isEqualTo("{\"town\":\"Paris\"}"));
     ToolCall other = new ToolCall().setId("call_2").setFunction(new ToolCall.FunctionCall().setName("Other"));
     assertThatThrownBy(() -> weather.arguments(other)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not to GetWeather but to Other");
