@@ -128,6 +128,16 @@ class ChatCompletionRequestBuilder internal constructor() :
         request.addMessage(message)
     }
 
+    /** Adds a tool the model may call (`TypedTool.of(GetWeather::class.java).tool()`, say). */
+    fun tool(tool: Tool) {
+        request.addTool(tool)
+    }
+
+    /** The result of the tool call [callId], for the model: a `tool` message. */
+    fun toolResult(callId: String?, result: String) {
+        request.addMessage(ChatMessage.tool(callId, result))
+    }
+
     /** Attaches an image to the last user message, for a vision model (the seed's `image=`). */
     fun image(image: ImageInput) {
         request.addImage(image)

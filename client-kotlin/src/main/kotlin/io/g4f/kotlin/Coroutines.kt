@@ -129,7 +129,7 @@ suspend fun Embeddings.create(
  * Awaits the call [start] makes with a copy of [options] whose cancellation completes when this coroutine is
  * cancelled, so that the provider request is closed.
  */
-private suspend fun <T> cancellable(options: DirectCallOptions?, start: (DirectCallOptions) -> Future<T>): T {
+internal suspend fun <T> cancellable(options: DirectCallOptions?, start: (DirectCallOptions) -> Future<T>): T {
     val left = Promise.promise<Void>()
     val call = (if (options == null) DirectCallOptions() else DirectCallOptions(options)).setCancellation(left.future())
     return onCallersDispatcher {
@@ -147,7 +147,7 @@ private suspend fun <T> cancellable(options: DirectCallOptions?, start: (DirectC
  * included), else (`suspend fun main`, whose coroutine has none) on [Dispatchers.Default], so that code after
  * a call never runs on a Vert.x event loop, where blocking would stall the client.
  */
-private suspend fun <T> onCallersDispatcher(block: suspend () -> T): T =
+internal suspend fun <T> onCallersDispatcher(block: suspend () -> T): T =
     if (currentCoroutineContext()[ContinuationInterceptor] == null) withContext(Dispatchers.Default) { block() } else block()
 
 /** Every model the client's providers serve, each once, with its provider as `ownedBy`; see [AsyncClient.Models.list]. */

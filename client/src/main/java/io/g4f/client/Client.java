@@ -10,6 +10,8 @@ import io.g4f.client.errors.G4fException;
 import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.impl.BlockingChunks;
+import io.g4f.client.typed.StructuredOutput;
+import io.g4f.client.typed.ToolLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -83,6 +85,18 @@ public final class Client implements AutoCloseable {
       public ChatCompletionChunks stream(ChatCompletionRequest request, @Nullable DirectCallOptions options) {
         return new BlockingChunks(await(async.chat().completions().stream(request, options)));
       }
+
+      @Override
+      public <T> T parse(ChatCompletionRequest request, StructuredOutput<T> output,
+                         @Nullable DirectCallOptions options) {
+        return await(async.chat().completions().parse(request, output, options));
+      }
+
+      @Override
+      public ChatCompletion runTools(ChatCompletionRequest request, ToolLoop tools,
+                                     @Nullable DirectCallOptions options) {
+        return await(async.chat().completions().runTools(request, tools, options));
+      }
     };
   }
 
@@ -125,6 +139,32 @@ public final class Client implements AutoCloseable {
      * @param options this call's settings, or null for the client's
      */
     ChatCompletionChunks stream(ChatCompletionRequest request, @Nullable DirectCallOptions options);
+
+    /**
+     * The answer as a {@code type} with the client's settings; blocks; see {@link AsyncClient.ChatCompletions#parse}.
+     *
+     * @throws IllegalArgumentException when {@code type} is not an object type
+     */
+    default <T> T parse(ChatCompletionRequest request, Class<T> type) {
+      return parse(request, StructuredOutput.of(type), null);
+    }
+
+    /**
+     * The answer as a {@code T} with this call's settings (null for the client's); blocks. A refusal or an answer that
+     * does not parse throws {@link io.g4f.client.errors.StructuredOutputException}.
+     */
+    <T> T parse(ChatCompletionRequest request, StructuredOutput<T> output, @Nullable DirectCallOptions options);
+
+    /** Runs {@code tools} for the model until it answers, with the client's settings; blocks; see {@link ToolLoop}. */
+    default ChatCompletion runTools(ChatCompletionRequest request, ToolLoop tools) {
+      return runTools(request, tools, null);
+    }
+
+    /**
+     * Runs {@code tools} for the model until it answers, with this call's settings (null for the client's); blocks.
+     * The tools' functions run on the client's event loop, as with {@link AsyncClient}: they must not block it.
+     */
+    ChatCompletion runTools(ChatCompletionRequest request, ToolLoop tools, @Nullable DirectCallOptions options);
   }
 
   /** Blocking image generation. */

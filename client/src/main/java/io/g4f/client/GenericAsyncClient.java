@@ -7,10 +7,15 @@ import io.g4f.client.chat.ChatCompletionStream;
 import io.g4f.client.embeddings.EmbeddingRequest;
 import io.g4f.client.embeddings.EmbeddingsResponse;
 import io.g4f.client.errors.G4fException;
+import io.g4f.client.errors.StructuredOutputException;
 import io.g4f.client.images.ImageGenerationRequest;
 import io.g4f.client.images.ImagesResponse;
 import io.g4f.client.impl.ChunkAccumulator;
+import io.g4f.client.typed.StructuredOutput;
+import io.g4f.client.typed.ToolLoop;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.streams.ReadStream;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +87,65 @@ public interface GenericAsyncClient<O extends CallOptions> {
      * @param options this call's settings, or null for the client's
      */
     Future<ChatCompletionStream> stream(ChatCompletionRequest request, @Nullable O options);
+
+    /**
+     * The answer as a {@code type} (a record, a class or a Kotlin data class), with the client's settings; see
+     * {@link #parse(ChatCompletionRequest, StructuredOutput, CallOptions)}.
+     *
+     * @throws IllegalArgumentException when {@code type} is not an object type
+     */
+    default <T> Future<T> parse(ChatCompletionRequest request, Class<T> type) {
+      return parse(request, StructuredOutput.of(type), null);
+    }
+
+    /**
+     * The whole answer as a {@code T}: a copy of {@code request} asks for the strict JSON schema of {@code T}
+     * ({@code response_format} {@code json_schema}, or the provider's equivalent), and the answer is parsed. A refusal,
+     * or an answer that does not parse, fails the future with a {@link StructuredOutputException} that has its text.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    default <T> Future<T> parse(ChatCompletionRequest request, StructuredOutput<T> output, @Nullable O options) {
+      return create(output.request(request), options).map(output::parse);
+    }
+
+    /**
+     * The streamed answer as a {@code T}: each piece of its text goes to {@code text} as it comes (on the stream's
+     * context), and the future has the whole text parsed once the stream ends; it fails as {@link
+     * #parse(ChatCompletionRequest, StructuredOutput, CallOptions)} does, or as the stream fails.
+     *
+     * @param options this call's settings, or null for the client's
+     */
+    default <T> Future<T> parseStream(ChatCompletionRequest request, StructuredOutput<T> output, Handler<String> text,
+                                      @Nullable O options) {
+      return stream(output.request(request), options).compose(stream -> {
+        Promise<ChatCompletion> ended = Promise.promise();
+        ChunkAccumulator answer = new ChunkAccumulator();
+        stream.exceptionHandler(ended::tryFail).endHandler(v -> ended.tryComplete(answer.result()))
+            .handler(chunk -> {
+              answer.add(chunk);
+              if (!chunk.text().isEmpty()) {
+                text.handle(chunk.text());
+              }
+            });
+        return ended.future();
+      }).map(output::parse);
+    }
+
+    /** Runs {@code tools} for the model until it answers, with the client's settings; see {@link ToolLoop}. */
+    default Future<ChatCompletion> runTools(ChatCompletionRequest request, ToolLoop tools) {
+      return runTools(request, tools, null);
+    }
+
+    /**
+     * Runs {@code tools} for the model until it answers, starting from {@code request} (left as it is): the model's
+     * final answer, or a {@link io.g4f.client.typed.ToolLoopException} when it loops; see {@link ToolLoop}.
+     *
+     * @param options each model call's settings, or null for the client's
+     */
+    default Future<ChatCompletion> runTools(ChatCompletionRequest request, ToolLoop tools, @Nullable O options) {
+      return tools.run(this, request, options);
+    }
 
     /**
      * Folds a stream into one completion: content and tool-call fragments joined per choice, the

@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
 
 /**
  * The client's public API by concern: the API packages (the root with the clients and options, {@code chat},
- * {@code images}, {@code embeddings}, {@code messages}, {@code errors}) show nothing of the provider toolkit or of
+ * {@code images}, {@code embeddings}, {@code messages}, {@code errors}, {@code typed}) show nothing of the provider toolkit or of
  * {@code impl}, the exceptions stand alone, and the API packages do not depend on each other in a cycle.
  */
 @AnalyzeClasses(packages = "io.g4f.client", importOptions = ImportOption.DoNotIncludeTests.class)
 class ApiPackagesTest {
 
   private static final String[] API = {"io.g4f.client", "io.g4f.client.chat", "io.g4f.client.images",
-      "io.g4f.client.embeddings", "io.g4f.client.messages", "io.g4f.client.errors"};
+      "io.g4f.client.embeddings", "io.g4f.client.messages", "io.g4f.client.errors", "io.g4f.client.typed"};
 
   /**
    * What a caller of a public class sees (its supertypes, and the types of its public and protected fields,
@@ -82,10 +82,10 @@ class ApiPackagesTest {
       .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vertx..", "com.fasterxml.jackson..",
           "org.jspecify..", "io.g4f.client.errors");
 
-  /** No cycle among the API packages: chat, images, embeddings, messages and errors. */
+  /** No cycle among the API packages: chat, images, embeddings, messages, errors and typed. */
   @ArchTest
   static final ArchRule NO_CYCLE_AMONG_API_PACKAGES = slices().assignedFrom(new SliceAssignment() {
-    private final Pattern api = Pattern.compile("io\\.g4f\\.client\\.(chat|images|embeddings|messages|errors)");
+    private final Pattern api = Pattern.compile("io\\.g4f\\.client\\.(chat|images|embeddings|messages|errors|typed)");
 
     @Override
     public SliceIdentifier getIdentifierOf(JavaClass type) {
@@ -95,7 +95,7 @@ class ApiPackagesTest {
 
     @Override
     public String getDescription() {
-      return "the API packages chat, images, embeddings, messages and errors";
+      return "the API packages chat, images, embeddings, messages, errors and typed";
     }
   }).should().beFreeOfCycles();
 

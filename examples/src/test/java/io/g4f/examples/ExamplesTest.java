@@ -256,4 +256,77 @@ class ExamplesTest {
     assertThat(run.err()).startsWith("Exception in thread \"main\" io.g4f.client.errors.AuthenticationException: "
         + "OpenAI answered HTTP 401: Invalid key\n");
   }
+
+  /**
+   * Answers chat as a model that speaks structured output and tools would: a person for a request with a
+   * {@code response_format}; for a request with tools, a call to the weather tool per city the question names (Paris,
+   * and Oslo when it asks for it), then, once the tools answered, an answer that quotes their results.
+   */
+  private void typedModel() {
+    upstream.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      JsonObject body = upstream.last().json();
+      JsonArray messages = body.getJsonArray("messages");
+      String question = messages.getJsonObject(0).getString("content");
+      List<String> results = messages.stream().map(JsonObject.class::cast)
+          .filter(message -> "tool".equals(message.getString("role"))).map(message -> message.getString("content"))
+          .toList();
+      JsonObject message = new JsonObject().put("role", "assistant");
+      if (body.containsKey("response_format")) {
+        message.put("content", "{\"name\":\"Ada Lovelace\",\"age\":36,\"email\":null}");
+      } else if (results.isEmpty()) {
+        JsonArray calls = new JsonArray();
+        for (String city : question.contains("Oslo") ? List.of("Paris", "Oslo") : List.of("Paris")) {
+          calls.add(new JsonObject().put("id", "call_" + city).put("type", "function").put("function", new JsonObject()
+              .put("name", "GetWeather").put("arguments", new JsonObject().put("city", city).encode())));
+        }
+        message.putNull("content").put("tool_calls", calls);
+      } else {
+        message.put("content", "The tools said " + String.join(" and ", results) + ".");
+      }
+      request.response().putHeader("content-type", "application/json").end(new JsonObject().put("id", "chatcmpl-1")
+          .put("object", "chat.completion").put("created", 1).put("model", body.getString("model"))
+          .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
+              .put("finish_reason", message.containsKey("tool_calls") ? "tool_calls" : "stop"))).encode());
+    });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void typedAnswer(String language) throws Exception {
+    typedModel();
+
+    assertSucceeded(run(language, "TypedAnswer"), "Ada Lovelace, 36, null\n");
+    JsonObject format = chatRequest().getJsonObject("response_format");
+    assertThat(format.getJsonObject("json_schema").getString("name")).isEqualTo("Person");
+    assertThat(format.getJsonObject("json_schema").getJsonObject("schema").getJsonObject("properties").fieldNames())
+        .containsExactly("name", "age", "email");
+    assertThat(format.getJsonObject("json_schema").getJsonObject("schema").getJsonArray("required"))
+        .containsExactly("name", "age", "email");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void toolRoundTrip(String language) throws Exception {
+    typedModel();
+
+    assertSucceeded(run(language, "ToolRoundTrip"), "The tools said {\"city\":\"Paris\",\"celsius\":21}.\n");
+    JsonObject tool = chatRequest().getJsonArray("tools").getJsonObject(0).getJsonObject("function");
+    assertThat(tool.getString("name")).isEqualTo("GetWeather");
+    assertThat(tool.getString("description")).isEqualTo("The current weather in a city");
+    assertThat(tool.getJsonObject("parameters").getJsonObject("properties").getJsonObject("city")
+        .getString("description")).isEqualTo("the city, e.g. Paris");
+    assertThat(upstream.last().json().getJsonArray("messages").getJsonObject(2))
+        .isEqualTo(new JsonObject().put("role", "tool").put("content", "{\"city\":\"Paris\",\"celsius\":21}")
+            .put("tool_call_id", "call_Paris"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {JAVA, KOTLIN})
+  void toolLoop(String language) throws Exception {
+    typedModel();
+
+    assertSucceeded(run(language, "ToolLoopWeather"), "step 1: 2 tool call(s)\n"
+        + "The tools said {\"city\":\"Paris\",\"celsius\":21} and {\"city\":\"Oslo\",\"celsius\":21}.\n");
+    assertThat(upstream.received()).hasSize(2);
+  }
 }

@@ -186,6 +186,14 @@ public final class ChatCompletionRequest extends Extensible<ChatCompletionReques
     return this;
   }
 
+  /** Adds a tool the model may call (see {@code io.g4f.client.typed.TypedTool} for one made from a type). */
+  public ChatCompletionRequest addTool(Tool tool) {
+    List<Tool> more = tools == null ? new ArrayList<>() : new ArrayList<>(tools);
+    more.add(tool);
+    tools = more;
+    return this;
+  }
+
   /** {@code "none"}, {@code "auto"}, {@code "required"} (a String) or a named-function object (a Map). */
   public @Nullable Object getToolChoice() {
     return toolChoice;

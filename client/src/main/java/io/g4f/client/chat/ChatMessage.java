@@ -59,6 +59,11 @@ public final class ChatMessage extends Extensible<ChatMessage> {
     return new ChatMessage(ASSISTANT, text);
   }
 
+  /** A {@code tool} message: {@code result}, the result of the tool call {@code callId}, for the model. */
+  public static ChatMessage tool(@Nullable String callId, String result) {
+    return new ChatMessage(TOOL, result).setToolCallId(callId);
+  }
+
   /** The role ({@code system}, {@code user}, {@code assistant}, {@code tool}, or a provider's own); null in a delta that does not repeat it. */
   public @Nullable String getRole() {
     return role;
