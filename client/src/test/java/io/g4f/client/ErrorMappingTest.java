@@ -10,6 +10,7 @@ import io.g4f.client.errors.ConnectionException;
 import io.g4f.client.errors.G4fException;
 import io.g4f.client.errors.ProviderException;
 import io.g4f.client.errors.ProviderNotFoundException;
+import io.g4f.client.testing.RefusingPort;
 import io.g4f.client.testing.ScriptedServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -157,17 +158,16 @@ class ErrorMappingTest {
 
   @Test
   void aRefusedConnectionIsAConnectionError() {
-    int port = upstream.port();
-    upstream.close();
-    AsyncClient offline = AsyncClient.create(vertx, new ClientOptions()
-        .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(0));
+    try (RefusingPort refusing = new RefusingPort()) {
+      AsyncClient offline = AsyncClient.create(vertx, new ClientOptions().setBaseUrl(refusing.baseUrl())
+          .setMaxRetries(0));
 
-    G4fException failure = fail(offline.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
+      G4fException failure = fail(offline.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
-    assertThat(failure).isInstanceOf(ConnectionException.class).hasMessageContaining("could not be reached");
-    assertThat(failure.retryable()).isTrue();
-    assertThat(failure.status()).isZero();
-    upstream = ScriptedServer.start(vertx);
+      assertThat(failure).isInstanceOf(ConnectionException.class).hasMessageContaining("could not be reached");
+      assertThat(failure.retryable()).isTrue();
+      assertThat(failure.status()).isZero();
+    }
   }
 
   @Test

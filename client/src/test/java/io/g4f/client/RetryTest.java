@@ -16,6 +16,7 @@ import io.g4f.client.errors.RateLimitException;
 import io.g4f.client.impl.DefaultAsyncClient;
 import io.g4f.client.impl.Retry;
 import io.g4f.client.spi.ProviderRegistry;
+import io.g4f.client.testing.RefusingPort;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.client.testing.VirtualTimer;
 import io.vertx.core.Vertx;
@@ -43,6 +44,7 @@ class RetryTest {
   private ScriptedServer upstream;
   private AsyncClient client;
   private final VirtualTimer timer = new VirtualTimer();
+  private final RefusingPort refusing = new RefusingPort();
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -60,6 +62,7 @@ class RetryTest {
   void tearDown() {
     await(client.close());
     upstream.close();
+    refusing.close();
   }
 
   /** Answers with each scripted failure in turn, then with the transcript. */
@@ -194,11 +197,8 @@ class RetryTest {
   }
 
   @Test
-  void aRefusedConnectionIsRetried(Vertx vertx) {
-    int port = upstream.port();
-    upstream.close();
-    AsyncClient persistent = client(new ClientOptions()
-        .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(2));
+  void aRefusedConnectionIsRetried() {
+    AsyncClient persistent = client(new ClientOptions().setBaseUrl(refusing.baseUrl()).setMaxRetries(2));
 
     G4fException failure = fail(persistent.chat().completions().create(ChatCompletionRequest.of("m", "hi")));
 
@@ -207,15 +207,11 @@ class RetryTest {
     assertThat(timer.waits().get(0)).isBetween(375L, 500L);
     assertThat(timer.waits().get(1)).isBetween(750L, 1_000L);
     await(persistent.close());
-    upstream = ScriptedServer.start(vertx);
   }
 
   @Test
-  void aRefusedConnectionIsNotRetriedWhenTheCallerFallsBackItself(Vertx vertx) {
-    int port = upstream.port();
-    upstream.close();
-    AsyncClient persistent = client(new ClientOptions()
-        .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(2));
+  void aRefusedConnectionIsNotRetriedWhenTheCallerFallsBackItself() {
+    AsyncClient persistent = client(new ClientOptions().setBaseUrl(refusing.baseUrl()).setMaxRetries(2));
 
     G4fException failure = fail(persistent.chat().completions().create(ChatCompletionRequest.of("m", "hi"),
         new DirectCallOptions().setFallbackFollows(true)));
@@ -223,6 +219,5 @@ class RetryTest {
     assertThat(failure).isInstanceOf(ConnectionException.class);
     assertThat(timer.waits()).as("the caller's own fallback is tried at once").isEmpty();
     await(persistent.close());
-    upstream = ScriptedServer.start(vertx);
   }
 }

@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
- * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link Observability}, Vert.x's), the web playground at {@code GET /} ({@link Playground});
+ * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link io.g4f.server.observability.Observability}, Vert.x's), the web playground at {@code GET /} ({@link io.g4f.server.http.Playground});
  * and the same API on the event bus
  * ({@link EventBusFront}, {@code docs/event-bus.md}), every call of every API through one {@link Pipeline}. HTTP is served on {@link GatewayOptions#getEventLoops()}
  * event loops, an {@link HttpFront} each (this verticle's, and one per other loop in verticles it deploys); the event

@@ -4,6 +4,7 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.g4f.client.ClientOptions;
+import io.g4f.client.testing.RefusingPort;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.config.ModelGroup;
@@ -39,13 +40,14 @@ class FallbackFaultsTest {
   private ScriptedServer live;
   private WebClient http;
   private int port;
+  private final RefusingPort refusing = new RefusingPort();
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     live = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     http = WebClient.create(vertx);
-    String dead = "http://127.0.0.1:" + BridgeFrames.freePort() + "/v1";
+    String dead = refusing.baseUrl();
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
         .addProvider("dead", new ClientOptions().setBaseUrl(dead), List.of("m0"))
         .addProvider("live", new ClientOptions().setBaseUrl(live.baseUrl()), List.of("m1"))
@@ -60,6 +62,7 @@ class FallbackFaultsTest {
   @AfterEach
   void tearDown() {
     live.close();
+    refusing.close();
   }
 
   private long millisFor(String model) {

@@ -3,6 +3,7 @@ package io.g4f.server;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.testing.RefusingPort;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
@@ -32,20 +33,19 @@ class LeastPrivilegeTest {
   private ScriptedServer upstream;
   private WebClient http;
   private int port;
-  private int deadPort;
+  private final RefusingPort dead = new RefusingPort();
 
   @BeforeEach
   void setUp(Vertx vertx) {
     upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     http = WebClient.create(vertx);
-    deadPort = BridgeFrames.freePort();
     GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0).setApiKey(OPERATOR)
         .applyConfig(new JsonObject()
             .put("providers", new JsonArray()
                 .add(new JsonObject().put("name", "local").put("type", "openai").put("baseUrl", upstream.baseUrl())
                     .put("models", new JsonArray().add("m1").add("m2")))
                 .add(new JsonObject().put("name", "dead").put("type", "openai")
-                    .put("baseUrl", "http://127.0.0.1:" + deadPort + "/v1").put("models", new JsonArray().add("m3"))))
+                    .put("baseUrl", dead.baseUrl()).put("models", new JsonArray().add("m3"))))
             .put("retries", 0)
             .put("keys", new JsonArray()
                 .add(new JsonObject().put("name", "team").put("key", TEAM).put("models", new JsonArray().add("m1")))
@@ -57,6 +57,7 @@ class LeastPrivilegeTest {
   @AfterEach
   void tearDown() {
     upstream.close();
+    dead.close();
   }
 
   private HttpResponse<Buffer> get(String path, String key) {
@@ -94,6 +95,6 @@ class LeastPrivilegeTest {
 
     assertThat(failed.statusCode()).isEqualTo(502);
     String message = failed.bodyAsJsonObject().getJsonObject("error").getString("message");
-    assertThat(message).contains("dead").doesNotContain("127.0.0.1").doesNotContain(String.valueOf(deadPort));
+    assertThat(message).contains("dead").doesNotContain("127.0.0.1").doesNotContain(String.valueOf(dead.port()));
   }
 }

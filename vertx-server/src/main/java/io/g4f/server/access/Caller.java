@@ -1,7 +1,7 @@
 package io.g4f.server.access;
 
 /**
- * Who makes a call, as the gateway identified it: the name of the key it presented ({@link TeamKeys#ADMIN} for
+ * Who makes a call, as the gateway identified it: the name of the key it presented ({@link io.g4f.server.config.TeamKeys#ADMIN} for
  * the admin key; null on an open gateway) and its address. Limits count per key name, else per address; a
  * caller with neither (a verticle on the event bus itself, inside the cluster) is trusted and unlimited.
  * Travels from a bridge to the gateway's handlers as the {@link #HEADER} header, which bridges overwrite.

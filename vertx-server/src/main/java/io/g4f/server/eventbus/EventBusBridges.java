@@ -70,7 +70,7 @@ public final class EventBusBridges {
   }
 
   /**
-   * The SockJS bridge, to mount at {@code /eventbus/*} behind the gateway's {@link OriginPolicy}. The
+   * The SockJS bridge, to mount at {@code /eventbus/*} behind the gateway's {@link io.g4f.server.http.OriginPolicy}. The
    * transports that work around the browser's same-origin policy (JSONP, and htmlfile in a frame) are off,
    * and no page may frame the bridge's iframe.
    */

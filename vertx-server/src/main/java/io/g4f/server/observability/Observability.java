@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * How a gateway's Vert.x instance is observed: Vert.x's own Micrometer metrics ({@code vertx_http_server_*},
  * {@code vertx_http_client_*} by upstream host, {@code vertx_eventbus_*}, worker pools) on the Prometheus registry
- * that {@code /metrics} serves next to the {@code g4f_*} meters ({@link GatewayOptions#setMeterRegistry}); and
+ * that {@code /metrics} serves next to the {@code g4f_*} meters ({@link io.g4f.server.config.GatewayOptions#setMeterRegistry}); and
  * OpenTelemetry tracing, configured by the SDK's autoconfigure from the standard {@code OTEL_*} variables, on only
  * when {@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} or {@code OTEL_TRACES_EXPORTER}
  * (other than {@code none}) is set, and then with Vert.x's HTTP server, HTTP client and event-bus spans. Close it

@@ -26,7 +26,7 @@ public final class ModelRouter {
 
   /**
    * The targets of one request in the order they are tried, its group's rules, and what a key's allow-list is checked
-   * against ({@link Access#authorize}).
+   * against ({@link io.g4f.server.access.Access#authorize}).
    *
    * @param description what was asked for, for error messages
    * @param asked the model group or model the request asked for (null: the default model)
