@@ -69,26 +69,34 @@ public final class Ledger {
                       long latencyMs, Long firstEventMs) {
   }
 
-  private final Pool pool;
+  private final Vertx vertx;
+  private final JDBCConnectOptions connect;
+  /** The connections; replaced after a failure, since a pooled connection to a database that went away stays broken. */
+  private volatile Pool pool;
   private final Context context;
   private final GatewayMetrics metrics;
   private final int capacity;
   private final String where;
   private final Deque<Entry> rows = new ArrayDeque<>();
+  /** The rows dropped since the last log line about them, and the request ids of the first 20. */
+  private int dropped;
+  private final List<String> droppedIds = new ArrayList<>();
   private final long timer;
   private Future<Void> schema;
   private Future<Void> writes = Future.succeededFuture();
   private boolean writing;
-  private boolean down;
+  private volatile boolean down;
 
   private Ledger(Vertx vertx, LedgerOptions options, GatewayMetrics metrics) {
+    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.metrics = metrics;
     this.capacity = options.getBuffer();
-    JDBCConnectOptions connect = connectOptions(options);
+    this.connect = connectOptions(options);
     this.where = describe(options);
-    this.pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(2).setName("g4f-ledger"));
+    this.pool = pool();
     this.timer = vertx.setPeriodic(PERIOD_MS, tick -> {
+      logDropped();
       if (!writing && pending() > 0) {
         flush();
       }
@@ -212,6 +220,7 @@ public final class Ledger {
       if (!lost.isEmpty()) {
         dropped(lost);
       }
+      logDropped();
       return pool.close();
     });
   }
@@ -223,12 +232,16 @@ public final class Ledger {
     }
   }
 
+  private Pool pool() {
+    return JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(2).setName("g4f-ledger"));
+  }
+
   private Future<RowSet<Row>> query(String sql, Tuple arguments) {
-    return schema().compose(created -> pool.preparedQuery(sql).execute(arguments));
+    return schema().compose(created -> pool.preparedQuery(sql).execute(arguments)).onFailure(this::failed);
   }
 
   /** The table, created once; a failed creation is tried again at the next use. */
-  private Future<Void> schema() {
+  private synchronized Future<Void> schema() {
     if (schema == null || schema.failed()) {
       Future<Void> created = Future.succeededFuture();
       for (String statement : SCHEMA) {
@@ -284,7 +297,11 @@ public final class Ledger {
     }
   }
 
-  private void failed(Throwable failure) {
+  /** Notes that the database failed: logged once an outage, and the connections are replaced. */
+  private synchronized void failed(Throwable failure) {
+    Pool broken = pool;
+    pool = pool();
+    broken.close();
     if (!down) {
       down = true;
       LOG.warn("Spend ledger: {} cannot be written ({}); rows wait in memory, at most {}", where,
@@ -292,11 +309,25 @@ public final class Ledger {
     }
   }
 
+  /** Counts {@code lost} as dropped, to be logged at the next tick. */
   private void dropped(List<Entry> lost) {
     metrics.ledgerDropped(lost.size());
-    List<String> ids = lost.stream().limit(20).map(Entry::requestId).toList();
-    LOG.warn("Spend ledger: {} rows could not be written and are dropped (request ids {}{})", lost.size(),
-        String.join(", ", ids), lost.size() > ids.size() ? ", ..." : "");
+    synchronized (droppedIds) {
+      dropped += lost.size();
+      lost.stream().limit(20 - droppedIds.size()).forEach(row -> droppedIds.add(row.requestId()));
+    }
+  }
+
+  /** Logs the rows dropped since the last time, in one line. */
+  private void logDropped() {
+    synchronized (droppedIds) {
+      if (dropped > 0) {
+        LOG.warn("Spend ledger: {} rows could not be written and are dropped (request ids {}{})", dropped,
+            String.join(", ", droppedIds), dropped > droppedIds.size() ? ", ..." : "");
+        dropped = 0;
+        droppedIds.clear();
+      }
+    }
   }
 
   private static Tuple tuple(Entry row) {
