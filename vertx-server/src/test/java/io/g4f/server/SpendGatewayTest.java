@@ -69,6 +69,17 @@ class SpendGatewayTest {
   }
 
   @Test
+  void theAccessLogLineSaysWhatTheAnswerCost() throws InterruptedException {
+    try (LogCapture log = LogCapture.record(Main.LogFormat.json)) {
+      upstreams.chat(port, KEY_B, "gpt-4o-mini");
+      JsonObject line = new JsonObject(log.next(text -> text.contains("\"io.g4f.server.access\"")).text());
+      assertThat(line.getString("message")).contains(" provider=oai model=gpt-4o-mini prompt_tokens=1000 "
+          + "completion_tokens=200 cost_usd=0.00024 caller=key:team-b");
+      assertThat(line.getDouble("cost_usd")).isEqualTo(0.00024);
+    }
+  }
+
+  @Test
   void messagesPassedThroughToAnthropicAreChargedFromAnthropicsUsage() {
     HttpResponse<Buffer> answer = await(http.post(port, "127.0.0.1", "/v1/messages").bearerTokenAuthentication(KEY_B)
         .sendJsonObject(new JsonObject().put("model", "claude-sonnet-4-5").put("max_tokens", 100)
