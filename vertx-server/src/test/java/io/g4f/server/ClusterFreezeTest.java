@@ -66,6 +66,7 @@ class ClusterFreezeTest {
         Main.class.getName(), "--port", String.valueOf(port), "--config", config.toString(), "--no-playground",
         "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(clusterPort),
         "--cluster-members", "127.0.0.1:" + peer)
+        .directory(Files.createDirectories(dir.resolve(name)).toFile()) // its own spend ledger file
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     nodes.add(node);
     return node;

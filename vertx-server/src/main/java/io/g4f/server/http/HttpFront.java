@@ -11,6 +11,7 @@ import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.observability.AccessLog;
 import io.g4f.server.observability.GatewayMetrics;
 import io.g4f.server.pipeline.Apis;
+import io.g4f.server.pipeline.Call;
 import io.g4f.server.pipeline.Pipeline;
 import io.g4f.server.routing.Listings;
 import io.g4f.server.routing.Upstreams;
@@ -125,7 +126,7 @@ public final class HttpFront {
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
               HttpExchange.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
               "anthropic-dangerous-direct-browser-access"))
-          .exposedHeaders(Set.of(HttpExchange.PROVIDER_HEADER)));
+          .exposedHeaders(Set.of(HttpExchange.PROVIDER_HEADER, Call.COST_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "UP")));

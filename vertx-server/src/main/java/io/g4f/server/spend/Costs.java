@@ -53,7 +53,7 @@ public final class Costs {
       metrics.unpriced(provider, model);
       if (warned.add(provider + "/" + model)) {
         LOG.warn("No price for the model '{}' of the provider '{}': its requests cost 0 (give it one in the "
-            + "config's prices)", model, provider);
+            + "config's prices)", model == null ? "(its default)" : model, provider);
       }
     }
   }

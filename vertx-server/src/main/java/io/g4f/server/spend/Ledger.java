@@ -105,10 +105,16 @@ public final class Ledger {
 
   /**
    * Opens the ledger of {@code options} on the current context and creates its table; a database that does not
-   * answer is logged and the ledger opened all the same (rows wait for it).
+   * answer is logged and the ledger opened all the same (rows wait for it). Fails for a URL that is not one of a
+   * database it knows, without quoting it.
    */
   public static Future<Ledger> open(Vertx vertx, LedgerOptions options, GatewayMetrics metrics) {
-    Ledger ledger = new Ledger(vertx, options, metrics);
+    Ledger ledger;
+    try {
+      ledger = new Ledger(vertx, options, metrics);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return ledger.schema().transform(created -> {
       if (created.succeeded()) {
         LOG.info("Spend ledger: {}", ledger.where);
@@ -358,7 +364,9 @@ public final class Ledger {
   private static JDBCConnectOptions connectOptions(LedgerOptions options) {
     String url = options.getUrl();
     if (url == null) {
-      return new JDBCConnectOptions().setJdbcUrl("jdbc:h2:file:" + options.getFile().toAbsolutePath());
+      // closed with the last connection, at the gateway's stop, not by H2's own shutdown hook before the last rows
+      return new JDBCConnectOptions().setJdbcUrl("jdbc:h2:file:" + options.getFile().toAbsolutePath()
+          + ";DB_CLOSE_ON_EXIT=FALSE");
     }
     if (url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:")) {
       return new JDBCConnectOptions().setJdbcUrl(url);
