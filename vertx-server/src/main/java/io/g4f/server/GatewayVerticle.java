@@ -164,7 +164,7 @@ public class GatewayVerticle extends VerticleBase {
         .onSuccess(listening -> {
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
                   + "model groups: {8}; chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, "
-                  + "TCP bridge: {7}; event loops: {9})",
+                  + "TCP bridge: {7}; event loops: {9}; prices: the default table of {10}, with the config''s over it)",
               options.getHost(), server.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
@@ -172,7 +172,7 @@ public class GatewayVerticle extends VerticleBase {
               options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
               options.getModelGroups().isEmpty() ? "none"
                   : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()),
-              options.getEventLoops());
+              options.getEventLoops(), options.getPrices().asOf());
           if (options.getDefaultProvider().name().equalsIgnoreCase(Providers.POLLINATIONS.name())) {
             LOG.log(System.Logger.Level.WARNING, "No config and no provider key given: chat goes to Pollinations, a "
                 + "public keyless service on the internet, so prompts leave this machine for a third party. Give "
