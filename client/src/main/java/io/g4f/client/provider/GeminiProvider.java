@@ -525,7 +525,7 @@ public class GeminiProvider extends AbstractProvider {
         Usage counted = new Usage(prompt, completion, usage.path("totalTokenCount").asInt(prompt + completion));
         int cached = usage.path("cachedContentTokenCount").asInt(0);
         if (cached > 0) {
-          // part of promptTokenCount, told apart as OpenAI-compatible usage tells them, to be priced as Google bills them
+          // part of promptTokenCount, told apart as OpenAI-compatible usage tells them, to be priced as billed
           counted.putExtra("prompt_tokens_details", Map.of("cached_tokens", cached));
         }
         chunk.setUsage(counted);

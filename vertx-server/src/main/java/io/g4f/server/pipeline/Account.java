@@ -24,9 +24,6 @@ import java.util.concurrent.CancellationException;
  */
 final class Account implements Stage {
 
-  /** The status of a call whose caller left. */
-  private static final int CLIENT_CLOSED = AccessLog.CLIENT_CLOSED;
-
   private final Access access;
   private final GatewayMetrics metrics;
   private final Spend spend;
@@ -54,7 +51,7 @@ final class Account implements Stage {
         }
         if (call.route() != null) {
           spend.charge(call.caller(), row(call, at, start, null, provider, null,
-              left ? CLIENT_CLOSED : call.api().error(call, done.cause()).status(), BigDecimal.ZERO, null));
+              left ? AccessLog.CLIENT_CLOSED : call.api().error(call, done.cause()).status(), BigDecimal.ZERO, null));
         }
         return;
       }
@@ -75,7 +72,8 @@ final class Account implements Stage {
         if (over.failed() && !left) {
           metrics.upstreamError(provider, over.cause());
         }
-        int status = over.succeeded() ? 200 : left ? CLIENT_CLOSED : call.api().error(call, over.cause()).status();
+        int status = over.succeeded() ? 200
+            : left ? AccessLog.CLIENT_CLOSED : call.api().error(call, over.cause()).status();
         spend.charge(call.caller(), row(call, at, start, usage, provider, call.model(reply.target()), status, cost,
             firstEvent));
       });
@@ -84,9 +82,9 @@ final class Account implements Stage {
 
   private static Ledger.Entry row(Call<?, ?, ?> call, Instant at, long start, Usage usage, String provider,
                                   String model, int status, BigDecimal cost, Long firstEvent) {
-    return new Ledger.Entry(at, call.options() == null ? null : call.options().getHeaders().get(AccessLog.REQUEST_ID_HEADER),
-        call.caller() == null ? null : call.caller().keyName(), call.api().name(), provider,
-        model != null ? model : call.model(), status, usage == null ? null : usage.getPromptTokens(),
+    String requestId = call.options() == null ? null : call.options().getHeaders().get(AccessLog.REQUEST_ID_HEADER);
+    return new Ledger.Entry(at, requestId, call.caller() == null ? null : call.caller().keyName(), call.api().name(),
+        provider, model != null ? model : call.model(), status, usage == null ? null : usage.getPromptTokens(),
         usage == null ? null : usage.getCompletionTokens(), usage == null ? null : (int) Costs.cachedTokens(usage),
         cost, millisSince(start), firstEvent);
   }

@@ -4,10 +4,10 @@ import io.g4f.server.spend.Spend;
 import io.vertx.core.Future;
 
 /**
- * Stage, before {@link Admit} (a call refused here counts against no rate): the caller's key has not spent its budget for the period ({@link Spend#check}, counted
- * across the cluster), else 429 {@code insufficient_quota} / {@code budget_exceeded} in the API's error shape, before
- * any upstream is asked. A call admitted under its budget runs to its end, whatever it costs. Listings are not
- * checked.
+ * Stage, before {@link Admit} (a call refused here counts against no rate): the caller's key has not spent its budget
+ * for the period ({@link Spend#check}, counted across the cluster), else 429 {@code insufficient_quota} /
+ * {@code budget_exceeded} in the API's error shape, before any upstream is asked. A call admitted under its budget
+ * runs to its end, whatever it costs. Listings are not checked.
  */
 final class Budget implements Stage {
 
