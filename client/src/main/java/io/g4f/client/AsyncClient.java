@@ -77,9 +77,9 @@ public interface AsyncClient extends GenericAsyncClient<DirectCallOptions> {
 
     /**
      * The answer to {@code body}, sent with {@code "stream": true}: the provider's server-sent events as they came,
-     * {@code message_start} to {@code message_stop}, with backpressure. The future succeeds once the provider
-     * accepted the request; an {@code error} event, a body cut before {@code message_stop} or the idle or total
-     * timeout fails the stream.
+     * {@code message_start} to {@code message_stop}, with backpressure. The future succeeds once the provider's
+     * first event arrived (failures before it move on to the next provider of a list); after it, an {@code error}
+     * event, a body cut before {@code message_stop} or the idle or total timeout fails the stream.
      *
      * @param options this call's settings, or null for the client's
      */

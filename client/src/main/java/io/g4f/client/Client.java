@@ -119,7 +119,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * The answer's chunks, iterated as they arrive; blocks until the provider accepted the request.
+     * The answer's chunks, iterated as they arrive; blocks until the first chunk arrived.
      * Close it (try-with-resources) to abandon the answer early.
      *
      * @param options this call's settings, or null for the client's

@@ -17,6 +17,7 @@ public class DirectCallOptions extends CallOptions {
   private @Nullable String apiKey;
   private @Nullable String proxy;
   private Map<String, String> headers = new LinkedHashMap<>();
+  private boolean fallbackFollows;
 
   /** Options that change nothing. */
   public DirectCallOptions() {
@@ -28,6 +29,7 @@ public class DirectCallOptions extends CallOptions {
     this.apiKey = other.apiKey;
     this.proxy = other.proxy;
     this.headers = new LinkedHashMap<>(other.headers);
+    this.fallbackFollows = other.fallbackFollows;
   }
 
   /** The API key of this call's first provider, overriding the client's; or null. */
@@ -66,6 +68,22 @@ public class DirectCallOptions extends CallOptions {
   /** Adds a header sent to the provider with this call. */
   public DirectCallOptions putHeader(String name, String value) {
     headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  /** Whether the caller tries another provider of its own when this call fails; false by default. */
+  public boolean isFallbackFollows() {
+    return fallbackFollows;
+  }
+
+  /**
+   * Says that the caller tries another provider of its own when this call fails (as a gateway's fallback group
+   * does), so that, as between the providers of the client's own list, a provider that cannot be reached
+   * (connection refused, unknown host, proxy unreachable) or sends no first byte within the first-byte timeout is
+   * not retried: the call fails at once and the caller moves on.
+   */
+  public DirectCallOptions setFallbackFollows(boolean fallbackFollows) {
+    this.fallbackFollows = fallbackFollows;
     return this;
   }
 

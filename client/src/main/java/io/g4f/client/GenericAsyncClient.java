@@ -74,8 +74,9 @@ public interface GenericAsyncClient<O extends CallOptions> {
     }
 
     /**
-     * The answer as a stream of chunks. The future succeeds once the provider has accepted the
-     * request (status and headers received); failures until then are retried, failures after that
+     * The answer as a stream of chunks. The future succeeds once the provider's first chunk arrived (or its answer
+     * ended without one); failures until then (a refused request, a failure or silence past the first-byte or idle
+     * timeout before the first chunk) are retried and move on to the next provider of a list, failures after that
      * end the stream and are never retried.
      *
      * @param options this call's settings, or null for the client's

@@ -377,8 +377,15 @@ class GeminiTest {
     }
   }
 
+  /** How a stream of {@code request} failed: before its first chunk (the call fails), or after the text it appends. */
   private Throwable streamFailure(ChatCompletionRequest request, StringBuilder text) throws Exception {
-    ChatCompletionStream stream = await(client.chat().completions().stream(request));
+    io.vertx.core.Future<ChatCompletionStream> opened = client.chat().completions().stream(request);
+    Throwable beforeFirstChunk = await(opened.<Throwable>transform(outcome ->
+        io.vertx.core.Future.succeededFuture(outcome.cause())));
+    if (beforeFirstChunk != null) {
+      return beforeFirstChunk;
+    }
+    ChatCompletionStream stream = opened.result();
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
     stream.exceptionHandler(failed::complete);
     stream.endHandler(v -> failed.complete(null));

@@ -209,4 +209,20 @@ class RetryTest {
     await(persistent.close());
     upstream = ScriptedServer.start(vertx);
   }
+
+  @Test
+  void aRefusedConnectionIsNotRetriedWhenTheCallerFallsBackItself(Vertx vertx) {
+    int port = upstream.port();
+    upstream.close();
+    AsyncClient persistent = client(new ClientOptions()
+        .setBaseUrl("http://127.0.0.1:" + port + "/v1").setMaxRetries(2));
+
+    G4fException failure = fail(persistent.chat().completions().create(ChatCompletionRequest.of("m", "hi"),
+        new DirectCallOptions().setFallbackFollows(true)));
+
+    assertThat(failure).isInstanceOf(ConnectionException.class);
+    assertThat(timer.waits()).as("the caller's own fallback is tried at once").isEmpty();
+    await(persistent.close());
+    upstream = ScriptedServer.start(vertx);
+  }
 }

@@ -16,6 +16,7 @@ import io.g4f.client.errors.G4fException;
 import io.g4f.client.errors.InvalidRequestException;
 import io.g4f.client.errors.ProviderException;
 import io.g4f.client.errors.ProviderNotFoundException;
+import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.provider.OpenAiProvider;
 import io.g4f.client.spi.Capability;
 import io.g4f.client.spi.ProviderRegistry;
@@ -102,13 +103,66 @@ class RoutingTest {
   void aStreamWhoseFirstChunkDoesNotComeFailsAfterTheFirstByteTimeout() {
     a.on(HttpMethod.POST, "/v1/chat/completions", request -> request.response().setChunked(true)
         .putHeader("content-type", "text/event-stream").write(": open\n\n"));
-    ChatCompletionStream stream = await(AsyncClient.create(vertx, new ClientOptions().setProvider("A")
+
+    Throwable failure = ErrorMappingTest.fail(AsyncClient.create(vertx, new ClientOptions().setProvider("A")
         .setMaxRetries(0).setFirstByteTimeout(300), registry).chat().completions()
         .stream(ChatCompletionRequest.of("m", "hi")));
-    CompletableFuture<Throwable> failed = new CompletableFuture<>();
-    stream.exceptionHandler(failed::complete).handler(chunk -> { });
 
-    assertThat(failed).succeedsWithin(3, TimeUnit.SECONDS).asString().contains("first-byte timeout");
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("first-byte timeout");
+  }
+
+  @Test
+  void aStreamWhoseFirstChunkDoesNotComeIsLeftForTheNextProvider() {
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> request.response().setChunked(true)
+        .putHeader("content-type", "text/event-stream").write(": open\n\n")); // headers, then nothing
+    b.reply(HttpMethod.POST, "/v1/chat/completions", 200, "text/event-stream", TRANSCRIPT);
+    long start = System.nanoTime();
+
+    ChatCompletionStream stream = await(AsyncClient.create(vertx, new ClientOptions().setProvider("A B")
+        .setFirstByteTimeout(300), registry).chat().completions().stream(ChatCompletionRequest.of("m", "hi")));
+    List<String> texts = await(stream.collect(java.util.stream.Collectors.mapping(
+        chunk -> chunk.getProvider(), java.util.stream.Collectors.toList())));
+
+    assertThat(texts).isNotEmpty().containsOnly("B");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("the backup answered after one first-byte timeout, not after retries or the idle timeout")
+        .isBetween(300L, 1_500L);
+    assertThat(a.received()).hasSize(1);
+  }
+
+  @Test
+  void aStreamThatFailsBeforeItsFirstChunkIsLeftForTheNextProvider() {
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+      vertx.setTimer(50, id -> request.connection().close());
+    });
+    b.reply(HttpMethod.POST, "/v1/chat/completions", 200, "text/event-stream", TRANSCRIPT);
+
+    ChatCompletionStream stream = await(client(new ClientOptions().setProvider("A B")).chat().completions()
+        .stream(ChatCompletionRequest.of("m", "hi")));
+    List<String> providers = await(stream.collect(java.util.stream.Collectors.mapping(
+        chunk -> chunk.getProvider(), java.util.stream.Collectors.toList())));
+
+    assertThat(providers).isNotEmpty().containsOnly("B");
+  }
+
+  @Test
+  void aCallerWhoLeavesBeforeTheFirstChunkClosesTheRequestAndNoOtherProviderIsTried() {
+    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    a.on(HttpMethod.POST, "/v1/chat/completions", request -> {
+      request.connection().closeHandler(v -> closed.tryComplete());
+      request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+    });
+    io.vertx.core.Promise<Void> leaves = io.vertx.core.Promise.promise();
+    io.vertx.core.Future<ChatCompletionStream> stream = client(new ClientOptions().setProvider("A B")).chat()
+        .completions().stream(ChatCompletionRequest.of("m", "hi"), new DirectCallOptions()
+            .setCancellation(leaves.future()));
+    vertx.setTimer(200, id -> leaves.complete());
+
+    Throwable failure = await(stream.<Throwable>transform(outcome -> io.vertx.core.Future.succeededFuture(outcome.cause())));
+    assertThat(failure).isInstanceOf(java.util.concurrent.CancellationException.class);
+    await(closed.future());
+    assertThat(b.received()).isEmpty();
   }
 
   @Test

@@ -258,7 +258,7 @@ class AnthropicPassthroughTest {
     assertThat(cut.get(3).data().getJsonObject("error").getString("type")).isEqualTo("api_error");
     assertThat(cut.get(3).data().getJsonObject("error").getString("message")).contains("ended before");
     assertThat(failed.get(3).data().getJsonObject("error")).isEqualTo(new JsonObject().put("type", "overloaded_error")
-        .put("message", "Anthropic failed mid-stream: Overloaded"));
+        .put("message", "claude failed mid-stream: Overloaded")); // the provider as the gateway names it
   }
 
   @Test

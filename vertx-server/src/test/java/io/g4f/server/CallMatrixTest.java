@@ -25,7 +25,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -133,6 +132,8 @@ class CallMatrixTest {
 
   private Vertx vertx;
   private HttpClient http;
+  private final java.net.http.HttpClient jdkHttp = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
   private ScriptedServer alpha;
   private ScriptedServer beta;
   private volatile Behaviour behaviour = Behaviour.ANSWER;
@@ -266,9 +267,30 @@ class CallMatrixTest {
       try {
         test.accept(cell);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(cell.name(property) + ": " + e.getMessage(), e);
+        throw new AssertionError(cell.name(property) + ": " + e.getMessage() + whereItWaited(e), e);
       }
     }));
+  }
+
+  /**
+   * For a wait that timed out: the lines of this test it waited on, and what each event loop was doing then, so that
+   * a cell that hangs on a loaded machine says why in the one line a build log shows.
+   */
+  private static String whereItWaited(Throwable failure) {
+    if (!(failure.getCause() instanceof java.util.concurrent.TimeoutException
+        || failure.getCause() instanceof java.net.http.HttpTimeoutException)) {
+      return "";
+    }
+    String lines = Stream.of(failure.getStackTrace())
+        .filter(frame -> frame.getClassName().startsWith(CallMatrixTest.class.getName()))
+        .map(frame -> String.valueOf(frame.getLineNumber())).collect(java.util.stream.Collectors.joining(","));
+    String loops = Thread.getAllStackTraces().entrySet().stream()
+        .filter(thread -> thread.getKey().getName().startsWith("vert.x-eventloop"))
+        .map(thread -> thread.getKey().getName() + " " + thread.getKey().getState() + " at " + Stream
+            .of(thread.getValue()).limit(4).map(StackTraceElement::toString)
+            .collect(java.util.stream.Collectors.joining(" < ")))
+        .collect(java.util.stream.Collectors.joining("; "));
+    return " (waited at lines " + lines + "; " + loops + ")";
   }
 
   /** What a call got: a status, the error body (or null), the answer's text, and the provider header (HTTP). */
@@ -280,26 +302,31 @@ class CallMatrixTest {
                        String requestId) {
     body = body == null ? cell.api.body(cell.stream) : body;
     if (cell.transport == Transport.HTTP) {
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-          .setPort(gateway.actualPort()).setURI(cell.api.path)
-          .putHeader("authorization", "Bearer " + (key == null ? ADMIN : key))
-          .putHeader("content-type", "application/json");
+      // the JDK's own client, as a caller outside Vert.x would be: a second HTTP stack against the gateway's server
+      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              "http://127.0.0.1:" + gateway.actualPort() + cell.api.path))
+          .timeout(java.time.Duration.ofSeconds(30))
+          .header("authorization", "Bearer " + (key == null ? ADMIN : key))
+          .header("content-type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()));
       if (providers != null) {
-        options.putHeader(HttpExchange.PROVIDER_HEADER, providers);
+        request.header(HttpExchange.PROVIDER_HEADER, providers);
       }
       if (requestId != null) {
-        options.putHeader(AccessLog.REQUEST_ID_HEADER, requestId);
+        request.header(AccessLog.REQUEST_ID_HEADER, requestId);
       }
-      JsonObject sent = body;
-      HttpClientResponse[] response = new HttpClientResponse[1];
-      Buffer text = await(http.request(options).compose(request -> request.send(sent.toBuffer()))
-          .compose(answer -> {
-            response[0] = answer;
-            return answer.body();
-          }));
-      int status = response[0].statusCode();
-      return new Outcome(status, status == 200 ? null : text.toJsonObject(), text.toString(),
-          response[0].getHeader(HttpExchange.PROVIDER_HEADER));
+      java.net.http.HttpResponse<String> response;
+      try {
+        response = jdkHttp.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      int status = response.statusCode();
+      return new Outcome(status, status == 200 ? null : new JsonObject(response.body()), response.body(),
+          response.headers().firstValue(HttpExchange.PROVIDER_HEADER).orElse(null));
     }
     DeliveryOptions delivery = new DeliveryOptions();
     if (key != null) {

@@ -59,13 +59,20 @@ class ClusterFreezeTest {
     await(vertx.close());
   }
 
-  /** Starts a node on HTTP port {@code port} and cluster port {@code clusterPort}, knowing the other at {@code peer}. */
-  private Process node(String name, Path config, int port, int clusterPort, int peer) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process node = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+  /**
+   * Starts a node on HTTP port {@code port} and cluster port {@code clusterPort}, knowing the other at {@code peer};
+   * {@code jvmOptions} before the others (Hazelcast's own properties, say).
+   */
+  private Process node(String name, Path config, int port, int clusterPort, int peer, String... jvmOptions)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Xmx256m", "-XX:+UseSerialGC"));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--port", String.valueOf(port), "--config", config.toString(), "--no-playground",
         "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(clusterPort),
-        "--cluster-members", "127.0.0.1:" + peer)
+        "--cluster-members", "127.0.0.1:" + peer));
+    Process node = new ProcessBuilder(command)
         .directory(Files.createDirectories(dir.resolve(name)).toFile()) // its own spend ledger file
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     nodes.add(node);
@@ -161,5 +168,77 @@ class ClusterFreezeTest {
     assertThat(refusedB).as("node b refuses once the key's minute is spent").isPositive();
     assertThat(admitted).as("one count again: at most rpm, plus what node a admitted alone while b was frozen")
         .isLessThanOrEqualTo(RPM + admittedWhileFrozen);
+  }
+
+  /**
+   * A peer frozen past the heartbeat timeout (5 s here instead of Hazelcast's 60, so that the test takes seconds) is
+   * dropped, and the two run as separate clusters once it resumes; they find each other and merge within seconds
+   * (Hazelcast's default first merge attempt comes after 300 s, its next every 120 s), and count one key's minute
+   * as one number again.
+   */
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void aPeerFrozenPastTheHeartbeatTimeoutMergesBackWithinSeconds() throws Exception {
+    Path config = Files.writeString(dir.resolve("g4f.json"), new JsonObject()
+        .put("providers", new JsonArray().add(new JsonObject().put("name", "local").put("type", "openai")
+            .put("baseUrl", upstream.baseUrl()).put("models", new JsonArray().add("m1"))))
+        .put("keys", new JsonArray().add(new JsonObject().put("name", "team").put("key", KEY).put("rpm", RPM)))
+        .encode());
+    int portA = BridgeFrames.freePort();
+    int portB = BridgeFrames.freePort();
+    int clusterA = BridgeFrames.freePort();
+    int clusterB = BridgeFrames.freePort();
+    String heartbeat = "-Dhazelcast.max.no.heartbeat.seconds=5";
+    node("a", config, portA, clusterA, clusterB, heartbeat, "-Dhazelcast.heartbeat.interval.seconds=1");
+    Process b = node("b", config, portB, clusterB, clusterA, heartbeat, "-Dhazelcast.heartbeat.interval.seconds=1");
+    awaitLog("a", "g4f gateway listening", 120);
+    awaitLog("b", "g4f gateway listening", 120);
+    awaitLog("a", "2 members", 60);
+
+    signal(b, "STOP");
+    awaitLog("a", "left; 1 members", 30);
+    signal(b, "CONT");
+    long resumed = System.nanoTime();
+    awaitLog("b", "left; 1 members", 30); // b, resumed, finds a silent for longer than the timeout: two clusters
+    int joinsOfA = count(log("a"), "joined; 2 members");
+    int joinsOfB = count(log("b"), "joined; 2 members");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (count(log("a"), "joined; 2 members") == joinsOfA && count(log("b"), "joined; 2 members") == joinsOfB) {
+      assertThat(System.nanoTime()).as("no merge within 60 s:\n" + log("a") + "\n" + log("b")).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(millisSince(resumed)).as("the halves merged after a merge run, not Hazelcast's 300 s")
+        .isLessThan(40_000);
+    awaitLog("a", "g4f gateway listening", 1);
+
+    // the counts below must fall in one calendar minute: start at a minute's beginning when too little is left
+    if (LocalTime.now().getSecond() > 40) {
+      Thread.sleep((61 - LocalTime.now().getSecond()) * 1000L);
+    }
+    int admitted = 0;
+    int refusedA = 0;
+    int refusedB = 0;
+    for (int i = 0; i < 3 * RPM && (refusedA == 0 || refusedB == 0); i++) {
+      int status = chat(i % 2 == 0 ? portA : portB).statusCode();
+      assertThat(status).isIn(200, 429);
+      if (status == 200) {
+        admitted++;
+      } else if (i % 2 == 0) {
+        refusedA++;
+      } else {
+        refusedB++;
+      }
+    }
+    assertThat(refusedA).as("node a refuses once the key's minute is spent").isPositive();
+    assertThat(refusedB).as("node b refuses once the key's minute is spent").isPositive();
+    assertThat(admitted).as("one count for both nodes again").isLessThanOrEqualTo(RPM);
+  }
+
+  private static int count(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
   }
 }

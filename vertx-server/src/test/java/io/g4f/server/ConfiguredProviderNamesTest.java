@@ -3,6 +3,7 @@ package io.g4f.server;
 import static io.g4f.client.testing.ScriptedServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
 import io.vertx.core.Vertx;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Providers of a config file are named as configured wherever the gateway attributes something to one: two
+ * Providers of a config file (or added in code) are named as configured wherever the gateway attributes something to one: two
  * OpenAI-compatible servers, {@code alpha} and {@code beta}, each fail in their own way, and every error says which
  * one it was, not "OpenAI"; answers and embeddings carry the configured name too.
  */
@@ -130,5 +131,23 @@ class ConfiguredProviderNamesTest {
     assertThat(embeddings.statusCode()).as(embeddings.bodyAsString()).isEqualTo(200);
     assertThat(embeddings.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
         .isEqualTo(new JsonArray().add(0.5).add(-0.25));
+  }
+
+  @Test
+  void aProviderAddedInCodeIsNamedAsAdded() {
+    ScriptedServer alpha = upstream().reply(HttpMethod.POST, CHAT, 500, "application/json",
+        "{\"error\":{\"message\":\"boom\"}}");
+    ScriptedServer beta = upstream().openAiChat(CHAT);
+    GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions().setPort(0)
+        .addProvider("alpha", new ClientOptions().setBaseUrl(alpha.baseUrl()).setMaxRetries(0), List.of())
+        .addProvider("beta", new ClientOptions().setBaseUrl(beta.baseUrl()), List.of()));
+    await(vertx.deployVerticle(gateway));
+
+    HttpResponse<Buffer> failed = post(gateway.actualPort(), CHAT, chat("alpha", false));
+    HttpResponse<Buffer> answer = post(gateway.actualPort(), CHAT, chat("beta", false));
+
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(errorMessage(failed)).isEqualTo("alpha answered HTTP 500: boom");
+    assertThat(answer.bodyAsJsonObject().getString("provider")).isEqualTo("beta");
   }
 }

@@ -154,7 +154,7 @@ class GatewayImageFilesTest {
     assertThat(error.fieldNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
     assertThat(error.getString("type")).isEqualTo("upstream_error");
     assertThat(error.getString("message"))
-        .isEqualTo("OpenAI returned an image URL that could not be downloaded: " + why);
+        .isEqualTo("local returned an image URL that could not be downloaded: " + why);
     assertThat(response.bodyAsString()).doesNotContain(":" + upstream.port());
     assertThat(imagesDir.toFile().list()).isEmpty();
   }

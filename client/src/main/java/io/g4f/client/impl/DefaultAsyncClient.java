@@ -85,9 +85,12 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   /** The options of a call that has none. */
   private static final DirectCallOptions NO_OPTIONS = new DirectCallOptions();
 
-  /** One call's settings: the client's, overridden by the call's options; {@code cancelled} completes when its caller leaves. */
+  /**
+   * One call's settings: the client's, overridden by the call's options; {@code cancelled} completes when its caller
+   * leaves; {@code fallbackFollows} when the caller tries another provider if this call fails.
+   */
   private record Call(Routing routing, ProxyOptions proxy, String apiKey, MultiMap headers, long timeout,
-                      long deadline, Future<?> cancelled) {
+                      long deadline, Future<?> cancelled, boolean fallbackFollows) {
   }
 
   /** Creates a client on a shared Vert.x, which {@link #close()} leaves open; see {@link AsyncClient#create}. */
@@ -160,9 +163,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       return VisionInputs.attach(vertx, request.copy().setStream(false).setStreamOptions(null))
           .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider,
-                    context -> provider.chat(sent, context))));
+            return retried(call, provider, fallbackFollows, () -> attempt(call, provider,
+                context -> provider.chat(sent, context)));
           }));
     });
   }
@@ -174,12 +176,10 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       return VisionInputs.attach(vertx, request.copy().setStream(true))
           .compose(ready -> call.routing().run(ready.getModel(), (provider, fallbackFollows) -> {
             ChatCompletionRequest sent = forProvider(provider, ready);
-            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                    () -> call.routing().guard(provider, () -> streamAttempt(call, provider,
-                        context -> provider.streamChat(sent, context),
-                        (stream, watchdog) -> new GuardedStream.Chunks(vertx, watchdog, stream, provider.name(),
-                            provider instanceof EntryProvider, options.getIdleTimeout()))))
-                .map(stream -> cancelledWith(call, stream));
+            return retried(call, provider, fallbackFollows, () -> streamAttempt(call, provider,
+                context -> provider.streamChat(sent, context),
+                (stream, watchdog) -> new GuardedStream.Chunks(vertx, watchdog, stream, provider.name(),
+                    provider instanceof EntryProvider, options.getIdleTimeout())));
           }));
     });
   }
@@ -204,9 +204,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           String model = model(body);
           return call.routing().run(model, (provider, fallbackFollows) -> {
             Buffer sent = forProvider(provider, body, model);
-            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider,
-                    context -> provider.messages(sent, context))));
+            return retried(call, provider, fallbackFollows, () -> attempt(call, provider,
+                context -> provider.messages(sent, context)));
           });
         });
       }
@@ -219,12 +218,10 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
           JsonObject streamed = body.copy().put("stream", true);
           return call.routing().run(model, (provider, fallbackFollows) -> {
             Buffer sent = forProvider(provider, streamed, model);
-            return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                    () -> call.routing().guard(provider, () -> streamAttempt(call, provider,
-                        context -> provider.streamMessages(sent, context),
-                        (stream, watchdog) -> new GuardedStream.Events(vertx, watchdog, stream, provider.name(),
-                            options.getIdleTimeout()))))
-                .map(stream -> cancelledWith(call, stream));
+            return retried(call, provider, fallbackFollows, () -> streamAttempt(call, provider,
+                context -> provider.streamMessages(sent, context),
+                (stream, watchdog) -> new GuardedStream.Events(vertx, watchdog, stream, provider.name(),
+                    options.getIdleTimeout())));
           });
         });
       }
@@ -275,9 +272,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       Future<ImagesResponse> images = call.routing().run(request.getModel(), (provider, fallbackFollows) -> {
         ImageGenerationRequest sent = request.getModel() == null ? request
             : request.copy().setModel(Routing.modelFor(provider, request.getModel()));
-        return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider,
-                    context -> provider.generateImages(sent, context))))
+        return retried(call, provider, fallbackFollows, () -> attempt(call, provider,
+                context -> provider.generateImages(sent, context)))
             .compose(response -> ImageFormats.convert(download(call, provider), provider.name(), response, format,
                 options.getImagesDir(), options.isStoreImages()));
       });
@@ -305,9 +301,8 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
       return call.routing().run(request.getModel(), (provider, fallbackFollows) -> {
         String model = Routing.modelFor(provider, request.getModel());
         EmbeddingRequest sent = model.equals(request.getModel()) ? request : request.copy().setModel(model);
-        return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows,
-                () -> call.routing().guard(provider, () -> attempt(call, provider,
-                    context -> provider.embed(sent, context))))
+        return retried(call, provider, fallbackFollows, () -> attempt(call, provider,
+                context -> provider.embed(sent, context)))
             .map(embeddings -> encoded(embeddings, format, provider.name()));
       });
     });
@@ -353,7 +348,7 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
     long timeout = given.getTimeout() != null ? given.getTimeout().toMillis() : options.getTotalTimeout();
     Future<?> cancelled = given.getCancellation() != null ? given.getCancellation() : Promise.promise().future();
     return new Call(routing, proxyFor(given.getProxy()), given.getApiKey(), headers, timeout,
-        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), cancelled);
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), cancelled, given.isFallbackFollows());
   }
 
   /** One attempt at a whole answer, bounded by the deadline; on timeout the provider is told to cancel. */
@@ -365,14 +360,27 @@ public final class DefaultAsyncClient extends AbstractAsyncClient<DirectCallOpti
   }
 
   /**
-   * One attempt at a stream, bounded by the deadline and, until the provider answers, the idle timeout; on timeout
-   * the provider is told to cancel, and a stream that answers too late is cancelled. The stream {@code guard} makes
-   * of the provider's stream takes the attempt's {@link Watchdog} over.
+   * One attempt at a stream, bounded by the deadline and, until the provider's first item, the idle and first-byte
+   * timeouts; on timeout the provider is told to cancel, and a stream that answers too late is cancelled. The stream
+   * {@code guard} makes of the provider's stream takes the attempt's {@link Watchdog} over; the attempt succeeds
+   * once that stream's first item came ({@link GuardedStream#first()}), and the stream is cancelled when the call's
+   * caller leaves.
    */
-  private <A extends CancellableStream<?>, T> Future<T> streamAttempt(Call call, Provider provider,
-                                                                      Function<CallContext, Future<A>> attempt,
-                                                                      BiFunction<A, Watchdog, T> guard) {
-    return attempt(call, provider, attempt, true, guard, CancellableStream::cancel);
+  private <A extends CancellableStream<?>, S extends CancellableStream<?>> Future<S> streamAttempt(
+      Call call, Provider provider, Function<CallContext, Future<A>> attempt,
+      BiFunction<A, Watchdog, GuardedStream<?, ?, S>> guard) {
+    return attempt(call, provider, attempt, true, guard, CancellableStream::cancel)
+        .compose(stream -> cancelledWith(call, stream).first());
+  }
+
+  /**
+   * Runs {@code attempt} behind {@code provider}'s circuit breaker, retried as the options say; with
+   * {@code fallbackFollows} (another provider of the list follows) or the call's
+   * {@link DirectCallOptions#isFallbackFollows()}, a provider that cannot be reached is left at once.
+   */
+  private <T> Future<T> retried(Call call, Provider provider, boolean fallbackFollows, Supplier<Future<T>> attempt) {
+    return retry.run(options.getMaxRetries(), call.deadline(), fallbackFollows || call.fallbackFollows(),
+        () -> call.routing().guard(provider, attempt));
   }
 
   /**

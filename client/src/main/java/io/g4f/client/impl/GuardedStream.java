@@ -3,19 +3,26 @@ package io.g4f.client.impl;
 import io.g4f.client.CancellableStream;
 import io.g4f.client.chat.ChatCompletionChunk;
 import io.g4f.client.chat.ChatCompletionStream;
+import io.g4f.client.errors.ErrorDetails;
 import io.g4f.client.errors.RequestTimeoutException;
 import io.g4f.client.messages.MessageStreamEvent;
 import io.g4f.client.spi.toolkit.SseParser;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /**
  * Wraps a provider's stream ({@link Chunks}, {@link Events}) with the client's guarantees: the idle timeout (silence
- * while the consumer has demand) and the total-call deadline, after which the upstream is cancelled and the
- * stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the provider
- * does. Lives on the context it was created on. Both timeouts are the {@link Watchdog} of the attempt that opened
- * the stream, which an item only tells the time.
+ * while the consumer has demand), the first-byte timeout and the total-call deadline, after which the upstream is
+ * cancelled and the stream fails with {@link RequestTimeoutException}; and exactly one end or failure, whatever the
+ * provider does. It reads the provider's first item before anyone sees the stream ({@link #first()}), so that an
+ * attempt whose provider fails or stays silent before it is a failed attempt, which a retry or the next provider
+ * of a fallback list can take over, and not a stream that has already been handed out. Lives on the context it was
+ * created on. The timeouts are the {@link Watchdog} of the attempt that opened the stream, which an item only tells
+ * the time.
  *
  * @param <I> the provider's items
  * @param <T> the items delivered
@@ -26,6 +33,14 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
   private final CancellableStream<I> inner;
   private final Function<I, T> map;
   private final Watchdog watchdog;
+  private final Promise<S> first = Promise.promise();
+  /** The provider's first item, read by {@link #first()} and not yet delivered; null once delivered (or none). */
+  private T held;
+  /** Whether the provider ended, or failed ({@link #failure}), while {@link #held} waits for the consumer. */
+  private boolean finishedAfterHeld;
+  private Throwable failure;
+  /** Whether the consumer's handler has the held item now. */
+  private boolean relaying;
 
   /**
    * @param watchdog the attempt's, taken over: it fails this stream from now on
@@ -37,26 +52,46 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
     this.inner = inner;
     this.map = map;
     this.watchdog = watchdog;
-    watchdog.expiry(reason -> timeout(new RequestTimeoutException(switch (reason) {
-      case IDLE -> provider + " sent nothing for " + idleTimeout + " ms (idle timeout)";
-      case FIRST_BYTE -> provider + " sent no first chunk within the first-byte timeout";
-      case TOTAL -> provider + " did not finish the answer within the total timeout";
-    }, 0, provider)));
-    watchdog.active(false);
+    watchdog.expiry(reason -> timeout(switch (reason) {
+      case IDLE -> new RequestTimeoutException(provider + " sent nothing for " + idleTimeout + " ms (idle timeout)",
+          0, provider);
+      case FIRST_BYTE -> new RequestTimeoutException(provider + " sent no first chunk within the first-byte timeout",
+          new ErrorDetails().provider(provider).code(Retry.FIRST_BYTE_TIMEOUT));
+      case TOTAL -> new RequestTimeoutException(provider + " did not finish the answer within the total timeout", 0,
+          provider);
+    }));
+    watchdog.active(true);
     inner.exceptionHandler(this::onFailure);
     inner.endHandler(v -> onEnd());
+    inner.pause();
+    inner.handler(this::onItem);
+    inner.fetch(1);
+  }
+
+  /**
+   * Succeeds with this stream once the provider's first item came (or its answer ended without one); fails with
+   * the provider's failure, a timeout or a cancellation before it.
+   */
+  final Future<S> first() {
+    return first.future();
   }
 
   private void onItem(I item) {
     if (termination.done()) {
       return;
     }
+    watchdog.firstByte();
+    T delivered = map.apply(item);
+    if (!first.future().isComplete()) {
+      held = delivered;
+      first.complete(self());
+      watchdog.active(watchesIdleness());
+      return;
+    }
     if (demand != Long.MAX_VALUE) {
       demand--;
     }
-    watchdog.firstByte();
     watchdog.active(watchesIdleness());
-    T delivered = map.apply(item);
     Handler<T> current = handler;
     if (current != null) {
       current.handle(delivered);
@@ -64,13 +99,38 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
   }
 
   private void onEnd() {
-    watchdog.stop();
-    termination.end();
+    finish(null);
   }
 
   private void onFailure(Throwable error) {
+    finish(error);
+  }
+
+  private void finish(Throwable error) {
     watchdog.stop();
-    termination.fail(error);
+    if (error != null && first.tryFail(error)) {
+      termination.fail(error);
+      return;
+    }
+    first.tryComplete(self());
+    if (held != null) {
+      finishedAfterHeld = true;
+      failure = error;
+    } else if (error == null) {
+      termination.end();
+    } else {
+      termination.fail(error);
+    }
+  }
+
+  /** Tells the end or failure that waited for the held item. */
+  private void finishAfterHeld() {
+    finishedAfterHeld = false;
+    if (failure == null) {
+      termination.end();
+    } else {
+      termination.fail(failure);
+    }
   }
 
   private void timeout(RequestTimeoutException error) {
@@ -80,15 +140,48 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
     }
   }
 
-  /** Whether silence counts against the provider: the consumer waits for an item. */
+  /** Whether silence counts against the provider: the first item is awaited, or the consumer waits for an item. */
   private boolean watchesIdleness() {
-    return !termination.done() && demand > 0 && handler != null;
+    return !termination.done() && (!first.future().isComplete() || demand > 0 && handler != null);
+  }
+
+  /**
+   * Hands the held first item to the consumer once it has a handler and demand, then its end or failure when the
+   * provider finished meanwhile, else asks the provider (which has delivered nothing since that item) for as many
+   * items as the consumer wants now.
+   */
+  private void relay() {
+    if (handler == null || demand == 0) {
+      return;
+    }
+    T item = held;
+    held = null;
+    if (demand != Long.MAX_VALUE) {
+      demand--;
+    }
+    relaying = true;
+    try {
+      handler.handle(item);
+    } finally {
+      relaying = false;
+    }
+    if (finishedAfterHeld) {
+      finishAfterHeld();
+      return;
+    }
+    watchdog.active(watchesIdleness());
+    if (demand > 0 && !termination.done()) {
+      inner.fetch(demand);
+    }
   }
 
   @Override
   void handlerSet() {
-    watchdog.active(watchesIdleness());
-    inner.handler(handler == null ? null : this::onItem);
+    if (held != null) {
+      relay();
+    } else if (first.future().isComplete()) {
+      watchdog.active(watchesIdleness());
+    }
   }
 
   @Override
@@ -99,13 +192,29 @@ abstract class GuardedStream<I, T, S extends CancellableStream<T>> extends Deman
 
   @Override
   void demanded(long amount) {
+    if (relaying || !first.future().isComplete()) {
+      return; // the demand is counted; the relay (or the priming) asks the provider for it
+    }
+    if (held != null) {
+      relay();
+      return;
+    }
     watchdog.active(watchesIdleness());
     inner.fetch(amount);
   }
 
   @Override
   public void cancel() {
-    inner.cancel();
+    onContext(() -> {
+      if (first.tryFail(new CancellationException("The stream was cancelled before its first item"))) {
+        watchdog.stop();
+      }
+      held = null; // a consumer who cancels takes nothing more
+      if (finishedAfterHeld) {
+        finishAfterHeld();
+      }
+      inner.cancel();
+    });
   }
 
   /** A provider's chunks. */

@@ -201,10 +201,30 @@ public class GatewayOptions {
     return addProvider(name, client, models, false);
   }
 
-  /** Adds (or replaces) a provider that lists {@code models} and, when {@code takesAnyModel}, serves others too. */
+  /**
+   * Adds (or replaces) a provider that lists {@code models} and, when {@code takesAnyModel}, serves others too. A
+   * client whose provider is a type of another name (an OpenAI-compatible server added as {@code "alpha"}, say) gets
+   * an entry of that type named {@code name}, so that errors and answers name the provider as it was added, as a
+   * config file's providers are named.
+   */
   public GatewayOptions addProvider(String name, ClientOptions client, List<String> models, boolean takesAnyModel) {
-    providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, client, models, takesAnyModel));
+    providers.put(name.toLowerCase(Locale.ROOT), new ProviderConfig(name, named(name, client), models, takesAnyModel));
     return this;
+  }
+
+  /**
+   * {@code client}, or a copy whose provider is an entry called {@code name} of the type its provider names; a list
+   * of providers, "any provider" and an entry of its own stay as they are.
+   */
+  private static ClientOptions named(String name, ClientOptions client) {
+    String type = client.getProvider().trim();
+    boolean oneType = !type.isEmpty() && !type.contains(" ") && !type.contains(",")
+        && !type.equalsIgnoreCase("any") && !type.equalsIgnoreCase("anyprovider")
+        && client.getProviders().stream().noneMatch(entry -> entry.getName().equalsIgnoreCase(type));
+    if (!oneType || type.equalsIgnoreCase(name)) {
+      return client;
+    }
+    return new ClientOptions(client).addProvider(new ProviderEntry(name, type)).setProvider(name);
   }
 
   /** Timeouts and retries of every provider that its own config entry does not set. */

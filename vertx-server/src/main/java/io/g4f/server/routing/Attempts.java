@@ -84,7 +84,7 @@ public final class Attempts {
    */
   public <T> Future<Served<T>> complete(ModelRouter.Route route, String operation, String model, CallOptions call, Attempt<T> attempt) {
     return run(route, operation, model, call, (target, fallbackFollows, span) -> attempt.start(target,
-            client(target, route, fallbackFollows), options(route, call), span)
+            client(target, route, fallbackFollows), options(route, call, fallbackFollows), span)
         .onComplete(done -> target.finished())
         .onSuccess(answer -> span.end()));
   }
@@ -108,7 +108,7 @@ public final class Attempts {
         call.getCancellation().onComplete(left -> primed.tryFail(
             new CancellationException("The caller left before " + target.provider() + "'s first chunk")));
       }
-      attempt.start(target, client(target, route, fallbackFollows), options(null, call), span)
+      attempt.start(target, client(target, route, fallbackFollows), options(null, call, fallbackFollows), span)
           .onComplete(opened -> {
             if (opened.failed()) {
               target.finished();
@@ -158,14 +158,18 @@ public final class Attempts {
     return Objects.equals(request.getModel(), target.model()) ? request : request.copy().setModel(target.model());
   }
 
-  /** The options of one target's call: the caller's timeout, bounded by the route's when given, cancellation and headers. */
-  private static DirectCallOptions options(ModelRouter.Route route, CallOptions call) {
+  /**
+   * The options of one target's call: the caller's timeout, bounded by the route's when given, cancellation and
+   * headers, and whether another target follows (then a target that cannot be reached is left at once).
+   */
+  private static DirectCallOptions options(ModelRouter.Route route, CallOptions call, boolean fallbackFollows) {
     Duration timeout = call.getTimeout();
     if (route != null && route.timeout() != null) {
       Duration bound = Duration.ofMillis(route.timeout());
       timeout = timeout == null || bound.compareTo(timeout) < 0 ? bound : timeout;
     }
-    DirectCallOptions options = new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation());
+    DirectCallOptions options = new DirectCallOptions().setTimeout(timeout).setCancellation(call.getCancellation())
+        .setFallbackFollows(fallbackFollows);
     if (call instanceof DirectCallOptions direct) {
       options.getHeaders().putAll(direct.getHeaders());
     }
