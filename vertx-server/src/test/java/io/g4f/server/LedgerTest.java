@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The ledger in a real database: a gateway restarted on the same ledger (the embedded H2 file, and a PostgreSQL server
@@ -71,6 +74,27 @@ class LedgerTest {
   /** Stops the gateway last started, as a process stop does. */
   private void stopLast() {
     await(nodes.remove(nodes.size() - 1).close());
+  }
+
+  @Test
+  void theCommandLineKeepsALedgerByDefaultAndTheConfigChoosesAnother() throws Exception {
+    Main main = new Main(Map.of());
+    new CommandLine(main).parseArgs();
+    assertThat(main.options().getLedger().getUrl()).isNull();
+    assertThat(main.options().getLedger().getFile()).isEqualTo(LedgerOptions.DEFAULT_FILE);
+
+    Main env = new Main(Map.of("G4F_LEDGER_URL", "postgresql://g4f:secret@db:5432/g4f"));
+    new CommandLine(env).parseArgs();
+    assertThat(env.options().getLedger().getUrl()).isEqualTo("postgresql://g4f:secret@db:5432/g4f");
+    assertThat(env.options().getLedger().toString()).doesNotContain("secret");
+
+    Path config = Files.writeString(dir.resolve("g4f.json"), new JsonObject()
+        .put("providers", new JsonArray().add(new JsonObject().put("name", "p").put("type", "openai")
+            .put("baseUrl", "http://127.0.0.1:9/v1")))
+        .put("ledger", new JsonObject().put("enabled", false)).encode());
+    Main off = new Main(Map.of("G4F_LEDGER_URL", "postgresql://db/g4f"));
+    new CommandLine(off).parseArgs("--config", config.toString());
+    assertThat(off.options().getLedger()).isNull();
   }
 
   @Test
