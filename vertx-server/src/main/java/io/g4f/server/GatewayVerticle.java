@@ -2,6 +2,7 @@ package io.g4f.server;
 
 import io.g4f.client.provider.Providers;
 import io.g4f.server.access.Access;
+import io.g4f.server.access.SharedCounters;
 import io.g4f.server.api.chat.ChatApi;
 import io.g4f.server.api.embeddings.EmbeddingsApi;
 import io.g4f.server.api.images.ImageFiles;
@@ -24,6 +25,11 @@ import io.g4f.server.routing.Listings;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Targets;
 import io.g4f.server.routing.Upstreams;
+import io.g4f.server.spend.Budgets;
+import io.g4f.server.spend.Costs;
+import io.g4f.server.spend.Ledger;
+import io.g4f.server.spend.Spend;
+import io.g4f.server.spend.SpendReport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,6 +44,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,7 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code GET /v1/providers}, {@code GET /images/{file}},
  * {@code GET /health}, {@code GET /health/live} (the process is up), {@code GET /health/ready} ({@link #readiness()}),
- * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with {@link io.g4f.server.observability.Observability}, Vert.x's), the web playground at {@code GET /} ({@link io.g4f.server.http.Playground});
+ * {@code GET /metrics} (Prometheus: the {@code g4f_*} meters and, with
+ * {@link io.g4f.server.observability.Observability}, Vert.x's),
+ * {@code GET /v1/spend} and {@code GET /v1/spend/logs} (the spend ledger, {@link SpendReport}), the web playground at {@code GET /}
+ * ({@link io.g4f.server.http.Playground});
  * and the same API on the event bus
  * ({@link EventBusFront}, {@code docs/event-bus.md}), every call of every API through one {@link Pipeline}. HTTP is served on {@link GatewayOptions#getEventLoops()}
  * event loops, an {@link HttpFront} each (this verticle's, and one per other loop in verticles it deploys); the event
@@ -57,6 +67,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class GatewayVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger("io.g4f.server");
+  /** Longest wait at start for the ledger's record of what budgets spent: {@value} s. */
+  private static final long LEDGER_WAIT_S = 15;
   /** The negative port numbers standing for port 0, one per gateway started with it. */
   private static final AtomicInteger RANDOM_PORTS = new AtomicInteger();
 
@@ -64,6 +76,8 @@ public class GatewayVerticle extends VerticleBase {
   private final Clock clock;
   private final GatewayMetrics metrics;
   private Access access;
+  private Spend spend;
+  private Ledger ledger;
   private ModelRouter router;
   private Listings listings;
   private HttpFront.Shared shared;
@@ -79,7 +93,7 @@ public class GatewayVerticle extends VerticleBase {
     this(options, Clock.systemUTC());
   }
 
-  /** A gateway whose rate-limit minutes are those of {@code clock}. */
+  /** A gateway whose rate-limit minutes, budget periods and ledger times are those of {@code clock}. */
   GatewayVerticle(GatewayOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
@@ -100,6 +114,24 @@ public class GatewayVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    Budgets budgets = new Budgets(options.getTeamKeys(), new SharedCounters(vertx), clock);
+    Future<Ledger> opened = options.getLedger() == null ? Future.succeededFuture()
+        : Ledger.open(vertx, options.getLedger(), metrics).compose(open -> budgets.load(open)
+            .timeout(LEDGER_WAIT_S, TimeUnit.SECONDS)
+            .otherwise(failure -> {
+              LOG.log(System.Logger.Level.WARNING, "Budgets start from zero: the spend ledger did not answer ({0})",
+                  failure.getMessage());
+              return null;
+            }).map(open));
+    return opened.compose(open -> {
+      ledger = open;
+      spend = new Spend(new Costs(options.getPrices(), metrics), budgets, ledger, metrics);
+      return listen(upstreams);
+    });
+  }
+
+  /** Builds the routes, the pipeline and the fronts, and listens. */
+  private Future<?> listen(Upstreams upstreams) {
     Targets targets = new Targets(options, metrics);
     router = new ModelRouter(options, targets);
     listings = new Listings(options, targets);
@@ -108,11 +140,13 @@ public class GatewayVerticle extends VerticleBase {
     Apis apis = new Apis(new ChatApi(), new DialectApi(new ResponsesDialect(), listings),
         new DialectApi(new MessagesDialect(), listings), new EmbeddingsApi(), new ImagesApi(imageFiles),
         new ModelsApi(listings, access));
-    Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, upstreams, metrics), access, metrics);
+    Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, upstreams, metrics), access, metrics, spend,
+        clock);
     eventBus = new EventBusFront(vertx, pipeline, apis, options, metrics,
         () -> "http://" + options.getHost() + ":" + actualPort());
     bridges = new EventBusBridges(vertx, options, access);
-    shared = new HttpFront.Shared(options, apis, access, metrics, imageFiles, listings, readiness(), bridges::sockJs);
+    shared = new HttpFront.Shared(options, apis, access, metrics, imageFiles, listings, readiness(), bridges::sockJs,
+        ledger == null ? null : new SpendReport(ledger));
     HttpFront front = new HttpFront(vertx, shared, pipeline, upstreams);
     fronts.add(front);
     // Port 0 (any free port) cannot be shared by the fronts of the other event loops; a negative port can (the
@@ -132,7 +166,7 @@ public class GatewayVerticle extends VerticleBase {
         .onSuccess(listening -> {
           LOG.log(System.Logger.Level.INFO, "g4f gateway listening on http://{0}:{1,number,#}/v1 (providers: {2}; "
                   + "model groups: {8}; chat: {3}, images: {4}; auth: {5}; event bus: {6}.*, SockJS bridge at /eventbus, "
-                  + "TCP bridge: {7}; event loops: {9})",
+                  + "TCP bridge: {7}; event loops: {9}; prices: the default table of {10}, with the config''s over it)",
               options.getHost(), server.actualPort(),
               String.join(", ", options.getProviders().stream().map(GatewayOptions.ProviderConfig::name).toList()),
               options.getDefaultProvider().name(), options.getImageProvider().name(),
@@ -140,7 +174,7 @@ public class GatewayVerticle extends VerticleBase {
               options.getTcpBridgePort() < 0 ? "off" : options.getHost() + ":" + options.getTcpBridgePort(),
               options.getModelGroups().isEmpty() ? "none"
                   : String.join(", ", options.getModelGroups().stream().map(ModelGroup::name).toList()),
-              options.getEventLoops());
+              options.getEventLoops(), options.getPrices().asOf());
           if (options.getDefaultProvider().name().equalsIgnoreCase(Providers.POLLINATIONS.name())) {
             LOG.log(System.Logger.Level.WARNING, "No config and no provider key given: chat goes to Pollinations, a "
                 + "public keyless service on the internet, so prompts leave this machine for a third party. Give "
@@ -157,7 +191,8 @@ public class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return shutdown().eventually(() -> Future.join(fronts.stream().map(HttpFront::close).toList()));
+    return shutdown().eventually(() -> Future.join(fronts.stream().map(HttpFront::close).toList()))
+        .eventually(() -> ledger == null ? Future.succeededFuture() : ledger.close());
   }
 
   /**
@@ -194,7 +229,8 @@ public class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
       Upstreams own = new Upstreams(vertx, options, options.getEventLoops());
-      Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, own, metrics), access, metrics);
+      Pipeline pipeline = new Pipeline(router, new Attempts(vertx, options, own, metrics), access, metrics, spend,
+          clock);
       HttpFront front = new HttpFront(vertx, shared, pipeline, own);
       fronts.add(front);
       return front.listen(port);

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.joran.spi.JoranException;
 import io.g4f.server.config.ConfigFile;
 import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.LedgerOptions;
 import io.g4f.server.config.UpstreamLimits;
 import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
@@ -218,7 +219,8 @@ public final class Main implements Callable<Integer> {
 
   GatewayOptions options() {
     GatewayOptions options = GatewayOptions.fromEnvironment(env).setHost(host).setPort(port).setApiKey(apiKey)
-        .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground).setTrustForwardedFor(trustForwardedFor);
+        .setTcpBridgePort(tcpBridgePort).setPlayground(!noPlayground).setTrustForwardedFor(trustForwardedFor)
+        .setLedger(new LedgerOptions().setUrl(env.get("G4F_LEDGER_URL")));
     if (config != null) {
       options.applyConfig(ConfigFile.read(config, env));
     }

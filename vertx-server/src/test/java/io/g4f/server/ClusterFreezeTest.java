@@ -73,6 +73,7 @@ class ClusterFreezeTest {
         "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(clusterPort),
         "--cluster-members", "127.0.0.1:" + peer));
     Process node = new ProcessBuilder(command)
+        .directory(Files.createDirectories(dir.resolve(name)).toFile()) // its own spend ledger file
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     nodes.add(node);
     return node;

@@ -44,6 +44,7 @@ class ConfigProviderKeysTest {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         Main.class.getName(), "--config", config.toString(), "--port", String.valueOf(port))
+        .directory(dir.toFile()) // where its spend ledger file goes
         .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
     builder.environment().put("OPENAI_API_KEY", "sk-from-the-environment");
     Process gateway = builder.start();

@@ -179,8 +179,8 @@ class EventBusBridgesTest {
       assertThat(whole.getInteger("completion_tokens")).isEqualTo(5);
       assertThat(whole.getString("caller")).isEqualTo("key:" + TeamKeys.ADMIN);
       assertThat(whole.getString("message")).as("the line --log-format text prints").matches("bus-1 BUS "
-          + "g4f.chat.completions 200 [0-9.]+ms provider=local model=m1 prompt_tokens=12 completion_tokens=5 caller=key:"
-          + TeamKeys.ADMIN);
+          + "g4f.chat.completions 200 [0-9.]+ms provider=local model=m1 prompt_tokens=12 completion_tokens=5 cost_usd=0 "
+          + "caller=key:" + TeamKeys.ADMIN);
       assertThat(whole.encode()).doesNotContain(KEY);
       JsonObject refused = accessEvent(log, "bus-2");
       assertThat(refused.getInteger("status")).as("the failure code of the reply").isEqualTo(404);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
+import io.g4f.server.config.LedgerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -165,7 +166,7 @@ class GatewayImageUrlGuardTest {
     Main main = new Main(Map.of());
     new CommandLine(main).parseArgs("--config", file.toString(), "--allowed-private-image-hosts", "127.0.0.0/8,::1");
 
-    GatewayOptions options = main.options();
+    GatewayOptions options = main.options().setLedger(new LedgerOptions().setFile(dir.resolve("ledger")));
     int port = deploy(options);
 
     assertThat(options.getAllowedPrivateImageHosts()).containsExactly("127.0.0.0/8", "::1");

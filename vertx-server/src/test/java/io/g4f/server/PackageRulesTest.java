@@ -11,9 +11,9 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The gateway's packages, as {@code docs/architecture.md} draws them: the root (the verticle, {@code Main}, clustering)
  * wires the rest and nothing imports it; each API package stands alone; the concerns form layers without a cycle
- * ({@code config} under everything, then {@code observability}, {@code routing}, {@code access}, {@code wire}, the
- * {@code pipeline}, the APIs, and the transports {@code http} and {@code eventbus} on top); and only the client's
- * public API and SPI are used, never its {@code impl}.
+ * ({@code config} under everything, then {@code observability}, {@code routing}, {@code access}, {@code spend},
+ * {@code wire}, the {@code pipeline}, the APIs, and the transports {@code http} and {@code eventbus} on top); and only
+ * the client's public API and SPI are used, never its {@code impl}.
  */
 @AnalyzeClasses(packages = "io.g4f.server", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageRulesTest {
@@ -37,12 +37,18 @@ class PackageRulesTest {
   @ArchTest
   static final ArchRule configDependsOnNoOtherConcern = noClasses().that().resideInAPackage(ROOT + ".config..")
       .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".access..", ROOT + ".routing..",
-          ROOT + ".observability..", ROOT + ".pipeline..", ROOT + ".api..", ROOT + ".http..", ROOT + ".eventbus..");
+          ROOT + ".observability..", ROOT + ".spend..", ROOT + ".pipeline..", ROOT + ".api..", ROOT + ".http..",
+          ROOT + ".eventbus..");
+
+  @ArchTest
+  static final ArchRule spendSitsOnAccessAlone = noClasses().that().resideInAPackage(ROOT + ".spend..")
+      .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".routing..", ROOT + ".wire..", ROOT + ".pipeline..")
+      .because("spend prices, limits and records what the pipeline hands it; it takes part in no call flow");
 
   @ArchTest
   static final ArchRule theCallFlowKnowsNoApiOrTransport = noClasses()
       .that().resideInAnyPackage(ROOT + ".pipeline..", ROOT + ".wire..", ROOT + ".routing..", ROOT + ".access..",
-          ROOT + ".observability..")
+          ROOT + ".spend..", ROOT + ".observability..")
       .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".http..", ROOT + ".eventbus..")
       .because("an API or a transport plugs into the pipeline; the pipeline does not name them");
 

@@ -133,6 +133,8 @@ class TracingTest {
     assertThat(attributes.get("gen_ai.usage.output_tokens").getIntValue()).isPositive();
     assertThat(attributes.get("gen_ai.response.finish_reasons").getArrayValue().getValuesList())
         .extracting(AnyValue::getStringValue).containsExactly("stop");
+    assertThat(attributes(server).get("g4f.cost.usd").getDoubleValue()).as("12 x $0.15 + 5 x $0.60 a million")
+        .isEqualTo(0.0000048);
 
     String upstreamTrace = up.last().headers().get("traceparent");
     assertThat(upstreamTrace).as("W3C trace context sent upstream").startsWith("00-" + TRACE_ID + "-");
@@ -155,6 +157,9 @@ class TracingTest {
     assertThat(attributes.get("gen_ai.provider.name").getStringValue()).isEqualTo("up");
     assertThat(attributes.get("gen_ai.response.model").getStringValue()).isNotBlank();
     assertThat(attributes).containsKey("gen_ai.response.finish_reasons");
+    assertThat(attributes(server)).as("what the stream cost, at its end: nothing, its model has no price")
+        .containsKey("g4f.cost.usd");
+    assertThat(attributes(server).get("g4f.cost.usd").getDoubleValue()).isZero();
     assertNoPrompt();
   }
 

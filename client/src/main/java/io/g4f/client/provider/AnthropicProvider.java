@@ -330,6 +330,8 @@ public class AnthropicProvider extends AbstractProvider {
     private @Nullable String model;
     private int promptTokens;
     private int completionTokens;
+    private int cacheReads;
+    private int cacheWrites;
     private @Nullable String stopReason;
 
     Answer(ProviderContext context) {
@@ -453,11 +455,16 @@ public class AnthropicProvider extends AbstractProvider {
       }
     }
 
-    /** Token counts; cumulative, so later events replace earlier ones. Cached prompt tokens count as prompt tokens. */
+    /**
+     * Token counts; cumulative, so later events replace earlier ones. Cached prompt tokens count as prompt tokens, and
+     * are told apart as OpenAI-compatible usage tells them ({@code prompt_tokens_details.cached_tokens} read from the
+     * cache, {@code cache_write_tokens} written to it), so that they can be priced as Anthropic bills them.
+     */
     private void usage(JsonNode usage) {
       if (usage.has("input_tokens")) {
-        promptTokens = usage.path("input_tokens").asInt() + usage.path("cache_creation_input_tokens").asInt()
-            + usage.path("cache_read_input_tokens").asInt();
+        cacheReads = usage.path("cache_read_input_tokens").asInt();
+        cacheWrites = usage.path("cache_creation_input_tokens").asInt();
+        promptTokens = usage.path("input_tokens").asInt() + cacheWrites + cacheReads;
       }
       if (usage.has("output_tokens")) {
         completionTokens = usage.path("output_tokens").asInt();
@@ -469,7 +476,11 @@ public class AnthropicProvider extends AbstractProvider {
       ChatCompletionChunk chunk = chunk(new ChatMessage());
       chunk.getChoices().get(0)
           .setFinishReason(stopReason == null ? "stop" : FINISH_REASONS.getOrDefault(stopReason, stopReason));
-      return chunk.setUsage(new Usage(promptTokens, completionTokens, promptTokens + completionTokens));
+      Usage usage = new Usage(promptTokens, completionTokens, promptTokens + completionTokens);
+      if (cacheReads > 0 || cacheWrites > 0) {
+        usage.putExtra("prompt_tokens_details", Map.of("cached_tokens", cacheReads, "cache_write_tokens", cacheWrites));
+      }
+      return chunk.setUsage(usage);
     }
 
     private ChatCompletionChunk chunk(ChatMessage delta) {

@@ -522,7 +522,13 @@ public class GeminiProvider extends AbstractProvider {
       if (usage.isObject()) {
         int prompt = usage.path("promptTokenCount").asInt(0);
         int completion = usage.path("candidatesTokenCount").asInt(0) + usage.path("thoughtsTokenCount").asInt(0);
-        chunk.setUsage(new Usage(prompt, completion, usage.path("totalTokenCount").asInt(prompt + completion)));
+        Usage counted = new Usage(prompt, completion, usage.path("totalTokenCount").asInt(prompt + completion));
+        int cached = usage.path("cachedContentTokenCount").asInt(0);
+        if (cached > 0) {
+          // part of promptTokenCount, told apart as OpenAI-compatible usage tells them, to be priced as billed
+          counted.putExtra("prompt_tokens_details", Map.of("cached_tokens", cached));
+        }
+        chunk.setUsage(counted);
       }
       return chunk;
     }

@@ -6,9 +6,7 @@ import io.vertx.core.shareddata.Counter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Counts per calendar minute (of {@code clock}) in the cluster manager's shared data, so that every node of a
@@ -16,15 +14,11 @@ import java.util.function.Function;
  * {@link Counter} by name holding the minute and the count in one long, updated by compare-and-set: a new minute
  * starts from zero without a counter per minute, so there is one counter per name, however long the gateway runs.
  *
- * <p>No cluster call can hold an event loop: a counter is made once per name on a worker (the cluster manager makes
- * it with a blocking call), and each count waits for the cluster at most {@link #CLUSTER_WAIT_MS}. When the cluster
- * does not answer in time (a peer frozen or cut off), this node decides alone with its own count of the minute, which
+ * <p>No cluster call can hold an event loop ({@link SharedCounters}): each count waits for the cluster at most
+ * {@link SharedCounters#CLUSTER_WAIT_MS}. When the cluster does not answer in time (a peer frozen or cut off), this node decides alone with its own count of the minute, which
  * it keeps beside the shared one: during a partition of N nodes a key may get up to N times its limit.
  */
 final class MinuteCounters {
-
-  /** Longest wait for the cluster's count before this node decides with its own: {@value} ms. */
-  static final long CLUSTER_WAIT_MS = 250;
 
   /** Bits of the packed value that hold the count; the minute is above them. */
   private static final int COUNT_BITS = 38;
@@ -32,18 +26,16 @@ final class MinuteCounters {
   private static final String PREFIX = "g4f.minute.";
 
   private final Clock clock;
-  private final Function<String, Future<Counter>> shared;
-  private final Map<String, Future<Counter>> counters = new ConcurrentHashMap<>();
+  private final SharedCounters shared;
   /** This node's own packed count of each name, what it decides with when the cluster is slow. */
   private final Map<String, AtomicLong> own = new ConcurrentHashMap<>();
 
   MinuteCounters(Vertx vertx, Clock clock) {
-    this(clock, name -> vertx.executeBlocking(() -> vertx.sharedData().getCounter(name)
-        .toCompletionStage().toCompletableFuture().get()));
+    this(clock, new SharedCounters(vertx));
   }
 
-  /** Counters whose shared counter of a name is {@code shared}'s (made once a name, and never on an event loop). */
-  MinuteCounters(Clock clock, Function<String, Future<Counter>> shared) {
+  /** Counters whose shared counter of a name is {@code shared}'s. */
+  MinuteCounters(Clock clock, SharedCounters shared) {
     this.clock = clock;
     this.shared = shared;
   }
@@ -63,7 +55,7 @@ final class MinuteCounters {
     long minute = minute();
     long alone = own.computeIfAbsent(name, key -> new AtomicLong()).updateAndGet(packed ->
         (minute << COUNT_BITS) | Math.min(COUNT_MASK, count(packed, minute) + amount)) & COUNT_MASK;
-    return bounded(counter(name).compose(counter -> add(counter, amount)), alone);
+    return SharedCounters.bounded(shared.counter(PREFIX + name).compose(counter -> add(counter, amount)), alone);
   }
 
   /** {@code name}'s count in the current minute. */
@@ -71,21 +63,8 @@ final class MinuteCounters {
     long minute = minute();
     AtomicLong mine = own.get(name);
     long alone = mine == null ? 0 : count(mine.get(), minute);
-    return bounded(counter(name).compose(Counter::get).map(packed -> count(packed, minute)), alone);
-  }
-
-  /** The shared counter of {@code name}, made once; a failed making is tried again at the next call. */
-  private Future<Counter> counter(String name) {
-    Future<Counter> counter = counters.computeIfAbsent(name, key -> shared.apply(PREFIX + key));
-    if (counter.failed()) {
-      counters.remove(name, counter);
-    }
-    return counter;
-  }
-
-  /** {@code count} when the cluster answers within {@link #CLUSTER_WAIT_MS}, else (or when it fails) {@code alone}. */
-  private Future<Long> bounded(Future<Long> count, long alone) {
-    return count.timeout(CLUSTER_WAIT_MS, TimeUnit.MILLISECONDS).otherwise(alone);
+    return SharedCounters.bounded(shared.counter(PREFIX + name).compose(Counter::get)
+        .map(packed -> count(packed, minute)), alone);
   }
 
   private Future<Long> add(Counter counter, long amount) {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * The gateway's config file, {@code --config FILE}: {@code {"providers":[{"name","type","baseUrl","apiKey","models",
  * "http2","timeouts","retries"}], "defaultProvider", "imageProvider", "models":{GROUP:{...}}, "circuitBreaker",
  * "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor", "playground", "timeouts",
- * "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention", "eventLoops"}} applied to
+ * "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention", "eventLoops", "prices", "ledger"}}
+ * applied to
  * {@link GatewayOptions} ({@link #read}: strict JSON, {@code ${VAR}} from the environment); an unknown key at any
  * level stops the start, naming it.
  */
@@ -113,7 +114,7 @@ public final class ConfigFile {
   static final List<String> CONFIG_KEYS = List.of("providers", "defaultProvider", "imageProvider", "models",
       "circuitBreaker", "corsOrigins", "rateLimitPerMinute", "eventBusPrefix", "keys", "trustForwardedFor",
       "playground", "timeouts", "retries", "shutdownTimeout", "allowedPrivateImageHosts", "imageRetention",
-      "eventLoops");
+      "eventLoops", "prices", "ledger");
   private static final List<String> PROVIDER_KEYS = List.of("name", "type", "baseUrl", "apiKey", "models",
       "timeouts", "retries", "http2");
   private static final List<String> BREAKER_KEYS = List.of("failureThreshold", "coolDown");
@@ -218,6 +219,11 @@ public final class ConfigFile {
     }
     options.setCorsOrigins(ConfigReader.strings(config, "corsOrigins", null));
     options.setTeamKeys(ConfigReader.field(config, "keys", JsonArray.class, false, null));
+    options.setPrices(ConfigReader.field(config, "prices", JsonObject.class, false, null));
+    JsonObject ledger = ConfigReader.field(config, "ledger", JsonObject.class, false, null);
+    if (ledger != null) {
+      options.setLedger(LedgerOptions.fromConfig(ledger, options.getLedger()));
+    }
     Boolean trust = ConfigReader.field(config, "trustForwardedFor", Boolean.class, false, null);
     if (trust != null) {
       options.setTrustForwardedFor(trust);

@@ -24,7 +24,7 @@ import java.util.Random;
  * "fallbackOn","timeout","retries"}}, "circuitBreaker":{"failureThreshold","coolDown"}, "corsOrigins":[...],
  * "rateLimitPerMinute":N, "eventBusPrefix":..., "keys":[...], "trustForwardedFor":false, "playground":true,
  * "timeouts":{"connect","idle","total"}, "retries":N, "shutdownTimeout":MS, "allowedPrivateImageHosts":[...],
- * "imageRetention":{"maxFiles","maxAge"}, "eventLoops":N}} (timeouts and retries also per provider: {@link UpstreamLimits})
+ * "imageRetention":{"maxFiles","maxAge"}, "eventLoops":N, "prices":{MODEL:{...}}, "ledger":{...}}} (timeouts and retries also per provider: {@link UpstreamLimits})
  * (see {@link #applyConfig}, {@code docs/routing.md});
  * without one, the gateway serves the providers whose keys are in the environment and the keyless
  * Pollinations (see {@link #fromEnvironment}).
@@ -76,6 +76,8 @@ public class GatewayOptions {
   private int tcpBridgePort = DEFAULT_TCP_BRIDGE_PORT;
   private boolean playground = DEFAULT_PLAYGROUND;
   private TeamKeys teamKeys = TeamKeys.NONE;
+  private PriceTable prices = PriceTable.defaults();
+  private LedgerOptions ledger;
   private boolean trustForwardedFor;
   private final Map<String, ModelGroup> modelGroups = new LinkedHashMap<>();
   private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
@@ -565,6 +567,32 @@ public class GatewayOptions {
   /** Sets the team keys from a config {@code keys} array (null for none); see {@link TeamKeys#fromJson}. */
   public GatewayOptions setTeamKeys(JsonArray keys) {
     this.teamKeys = TeamKeys.fromJson(keys);
+    return this;
+  }
+
+  /** The model prices: the default table, with the config's {@code prices} over it ({@link PriceTable}). */
+  public PriceTable getPrices() {
+    return prices;
+  }
+
+  /**
+   * Sets the config's {@code prices} object over the default table (null: the default table alone).
+   *
+   * @throws IllegalArgumentException naming the entry or field that does not fit
+   */
+  public GatewayOptions setPrices(JsonObject prices) {
+    this.prices = prices == null ? PriceTable.defaults() : PriceTable.over(PriceTable.defaults(), prices, "prices");
+    return this;
+  }
+
+  /** Where the spend ledger is kept; null, the default here (the command line's is the embedded file), for none. */
+  public LedgerOptions getLedger() {
+    return ledger;
+  }
+
+  /** Sets where the spend ledger is kept (null: none). */
+  public GatewayOptions setLedger(LedgerOptions ledger) {
+    this.ledger = ledger;
     return this;
   }
 

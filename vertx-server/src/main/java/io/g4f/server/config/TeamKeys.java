@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * {@code [{"name":"team-a","key":"...","models":["smart","gpt-4o-mini"],"providers":["oai"],"rpm":60,"tpm":200000}]}.
  * Each key authenticates like the admin key ({@code --api-key}); {@code models} (the models and groups it may use, on
  * the providers the config maps them to), {@code providers} (configured providers it may also name for them),
- * {@code rpm} (requests a minute) and {@code tpm} (usage tokens a minute) are optional, absent meaning unrestricted;
+ * {@code rpm} (requests a minute), {@code tpm} (usage tokens a minute) and {@code budget} (US dollars a period,
+ * {@code {"usd": 50, "period": "30d"}}, see {@link Budget}) are optional, absent meaning unrestricted;
  * {@code "admin": true} lets the key read the operator routes ({@code /metrics}, {@code /v1/providers}) as the
  * operator key does.
  * Names are unique and never {@value #ADMIN} (the admin key's name in limits and metrics); keys are unique.
@@ -32,15 +33,17 @@ public final class TeamKeys {
   /** No team keys. */
   static final TeamKeys NONE = new TeamKeys(List.of());
 
-  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm", "admin");
+  private static final Set<String> FIELDS = Set.of("name", "key", "models", "providers", "rpm", "tpm", "budget",
+      "admin");
+  private static final Set<String> BUDGET_FIELDS = Set.of("usd", "period");
 
   /**
    * One team's key and limits: {@code models} null for any model, {@code providers} (lower case) null for none beyond
-   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit, {@code admin} whether it may read
-   * the operator routes.
+   * those the config maps its models to, {@code rpm} and {@code tpm} 0 for no limit, {@code budget} null for none,
+   * {@code admin} whether it may read the operator routes.
    */
   public record TeamKey(String name, byte[] key, Set<String> models, Set<String> providers, int rpm, long tpm,
-                        boolean admin) {
+                        Budget budget, boolean admin) {
 
     /** Whether this key may use {@code model} (null: the default model, which only an unrestricted key may use). */
     public boolean mayUse(String model) {
@@ -59,7 +62,20 @@ public final class TeamKeys {
     @Override
     public String toString() {
       return "TeamKey[name=" + name + ", models=" + models + ", providers=" + providers + ", rpm=" + rpm + ", tpm="
-          + tpm + ", admin=" + admin + "]";
+          + tpm + ", budget=" + budget + ", admin=" + admin + "]";
+    }
+  }
+
+  /**
+   * What a key may spend: {@code usd} US dollars in each period of {@code days} days ({@code 1d}, {@code 7d},
+   * {@code 30d}: windows counted from 1970-01-01 UTC, so a {@code 1d} budget resets at midnight UTC), or in total
+   * ({@code days} 0, the config's {@code period} absent).
+   */
+  public record Budget(double usd, int days) {
+
+    /** The config's name of the period: {@code 1d}, {@code 7d}, {@code 30d}, or {@code total}. */
+    public String period() {
+      return days == 0 ? "total" : days + "d";
     }
   }
 
@@ -91,7 +107,7 @@ public final class TeamKeys {
       for (String field : entry.fieldNames()) {
         if (!FIELDS.contains(field)) {
           throw new IllegalArgumentException(where + "." + field
-              + " is not a known field (known: name, key, models, providers, rpm, tpm, admin)");
+              + " is not a known field (known: name, key, models, providers, rpm, tpm, budget, admin)");
         }
       }
       if (!(entry.getValue("name") instanceof String name) || name.isBlank()) {
@@ -110,7 +126,7 @@ public final class TeamKeys {
       }
       keys.add(new TeamKey(name, bytes, names(entry, "models", where, false), names(entry, "providers", where, true),
           (int) limit(entry, "rpm", where, Integer.MAX_VALUE),
-          limit(entry, "tpm", where, Long.MAX_VALUE), admin(entry, where)));
+          limit(entry, "tpm", where, Long.MAX_VALUE), budget(entry, where), admin(entry, where)));
     }
     return new TeamKeys(keys);
   }
@@ -184,6 +200,25 @@ public final class TeamKeys {
     }
   }
 
+  private static Budget budget(JsonObject entry, String where) {
+    JsonObject budget = ConfigReader.field(entry, "budget", JsonObject.class, false, where);
+    if (budget == null) {
+      return null;
+    }
+    String path = where + ".budget";
+    ConfigReader.check(budget, path, BUDGET_FIELDS);
+    Number usd = ConfigReader.field(budget, "usd", Number.class, true, path);
+    if (!(usd.doubleValue() > 0) || !Double.isFinite(usd.doubleValue())) {
+      throw new IllegalArgumentException(path + ".usd must be a positive number of US dollars");
+    }
+    String period = ConfigReader.field(budget, "period", String.class, false, path);
+    if (period != null && !Set.of("1d", "7d", "30d").contains(period)) {
+      throw new IllegalArgumentException(path + ".period must be 1d, 7d or 30d (absent: a total budget), not '"
+          + period + "'");
+    }
+    return new Budget(usd.doubleValue(), period == null ? 0 : Integer.parseInt(period.substring(0, period.length() - 1)));
+  }
+
   private static boolean admin(JsonObject entry, String where) {
     Object value = entry.getValue("admin");
     if (value != null && !(value instanceof Boolean)) {
@@ -202,6 +237,11 @@ public final class TeamKeys {
       throw new IllegalArgumentException(where + "." + field + " must be a positive integer");
     }
     return ((Number) value).longValue();
+  }
+
+  /** Every team key, in the config's order. */
+  public List<TeamKey> all() {
+    return keys;
   }
 
   /** Whether there are none. */

@@ -24,10 +24,12 @@ import io.g4f.server.wire.ShuttingDownException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -210,7 +212,12 @@ public final class EventBusFront {
 
     @Override
     public <Q, A, E> void answer(Call<Q, A, E> call, Reply<A, E> reply) {
-      message.reply(new JsonObject(call.api().encode(call, reply.answer())));
+      BigDecimal cost = call.cost(reply.target());
+      DeliveryOptions options = new DeliveryOptions();
+      if (cost != null) {
+        options.addHeader(Call.COST_HEADER, cost.toPlainString());
+      }
+      message.reply(new JsonObject(call.api().encode(call, reply.answer())), options);
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  * A call as an HTTP request carries it. Read: the body, the providers named by the path ({@code /api/{provider}/...})
  * or the {@code x-g4f-provider} header, the caller the gateway's key check ({@code HttpFront}) identified, and noted in the access log, before the body was read,
  * the {@code x-request-id} that goes upstream. Written: a whole answer as JSON with {@code x-g4f-provider} naming the
- * configured provider that served; a stream as server-sent events with backpressure end to end (a slow reader pauses
+ * configured provider that served and {@code x-g4f-cost-usd} what it cost; a stream as server-sent events with backpressure end to end (a slow reader pauses
  * the upstream), chunks that arrive together in few writes ({@link EventBatch}), ended as the API ends one or, after a
  * failure or at the gateway's shutdown ({@link Draining}), with the API's last events; a failure in the API's error
  * shape. A caller who goes away, at any moment, cancels the upstream request.
@@ -108,6 +109,10 @@ public final class HttpExchange implements Exchange {
   public <Q, A, E> void answer(Call<Q, A, E> call, Reply<A, E> reply) {
     if (reply.provider() != null) {
       response.putHeader(PROVIDER_HEADER, reply.provider());
+    }
+    BigDecimal cost = call.cost(reply.target());
+    if (cost != null) {
+      response.putHeader(Call.COST_HEADER, cost.toPlainString());
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(call.api().encode(call, reply.answer()));
   }

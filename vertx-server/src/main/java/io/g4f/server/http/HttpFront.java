@@ -11,9 +11,11 @@ import io.g4f.server.config.GatewayOptions;
 import io.g4f.server.observability.AccessLog;
 import io.g4f.server.observability.GatewayMetrics;
 import io.g4f.server.pipeline.Apis;
+import io.g4f.server.pipeline.Call;
 import io.g4f.server.pipeline.Pipeline;
 import io.g4f.server.routing.Listings;
 import io.g4f.server.routing.Upstreams;
+import io.g4f.server.spend.SpendReport;
 import io.g4f.server.wire.OpenAiErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,9 +49,10 @@ public final class HttpFront {
    * What the fronts of every event loop share.
    *
    * @param sockJs makes the SockJS bridge's router, one per front
+   * @param spend reads the spend ledger, or null when the gateway keeps none (no spend routes then)
    */
   public record Shared(GatewayOptions options, Apis apis, Access access, GatewayMetrics metrics, ImageFiles imageFiles,
-                Listings listings, HealthChecks readiness, Supplier<Router> sockJs) {
+                Listings listings, HealthChecks readiness, Supplier<Router> sockJs, SpendReport spend) {
   }
 
   private final Vertx vertx;
@@ -123,7 +126,7 @@ public final class HttpFront {
           .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "g4f-api-key", "x-request-id",
               HttpExchange.PROVIDER_HEADER, "anthropic-version", "anthropic-beta",
               "anthropic-dangerous-direct-browser-access"))
-          .exposedHeaders(Set.of(HttpExchange.PROVIDER_HEADER)));
+          .exposedHeaders(Set.of(HttpExchange.PROVIDER_HEADER, Call.COST_HEADER)));
     }
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "UP")));
@@ -151,6 +154,12 @@ public final class HttpFront {
     Handler<RoutingContext> models = HttpExchange.handler(pipeline, apis.models());
     router.get("/v1/models").handler(models);
     router.get("/v1/models/:id").handler(models);
+    if (shared.spend() != null) {
+      router.get("/v1/spend").handler(this::operatorOnly)
+          .handler(context -> report(context, shared.spend().summary(context.queryParams())));
+      router.get("/v1/spend/logs").handler(this::operatorOnly)
+          .handler(context -> report(context, shared.spend().logs(context.queryParams())));
+    }
     router.get("/v1/providers").handler(this::operatorOnly).handler(context -> context.json(new JsonObject().put("object", "list")
         .put("data", shared.listings().providers())));
     router.errorHandler(404, context -> HttpExchange.send(context, OpenAiErrors.of(404,
@@ -187,8 +196,13 @@ public final class HttpFront {
     }
   }
 
+  /** Answers {@code context} with {@code report}, or its failure in OpenAI's error shape (400 for a bad parameter). */
+  private static void report(RoutingContext context, Future<JsonObject> report) {
+    report.onSuccess(context::json).onFailure(failure -> HttpExchange.send(context, OpenAiErrors.of(failure)));
+  }
+
   /**
-   * Route handler for the operator routes ({@code /metrics}, {@code /v1/providers}): 403 {@code permission_denied}
+   * Route handler for the operator routes ({@code /metrics}, {@code /v1/providers}, {@code /v1/spend}): 403 {@code permission_denied}
    * unless the caller is the operator ({@link Access#operator}).
    */
   private void operatorOnly(RoutingContext context) {

@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,10 +26,12 @@ import org.slf4j.spi.LoggingEventBuilder;
  * event bus, when it is a plain token, else a new one), echoes it in the same header of the answer, and when the
  * request is answered logs one event on the logger {@code io.g4f.server.access} and records the request's latency
  * under its route ({@link #log}, the one place both go through). The event's message is the line
- * {@code id method path status 12.3ms [provider=P] [model=M] [prompt_tokens=N completion_tokens=N] [caller=C]}; its
+ * {@code id method path status 12.3ms [provider=P] [model=M] [prompt_tokens=N completion_tokens=N] [cost_usd=D]
+ * [caller=C]}; its
  * key-value pairs (fields of their own in {@code --log-format json}) are {@code request_id}, {@code method},
  * {@code path}, {@code route}, {@code status}, {@code duration_ms}, and when known {@code provider} (the configured one
- * that served), {@code model} (as asked), {@code prompt_tokens}, {@code completion_tokens} and {@code caller}
+ * that served), {@code model} (as asked), {@code prompt_tokens}, {@code completion_tokens}, {@code cost_usd} (US
+ * dollars, once an upstream answered) and {@code caller}
  * ({@code key:NAME} or {@code address:ADDRESS}). An event-bus request has the method {@value #BUS}, its address as path
  * and route, and the status an HTTP request would have had: 200, its failure code, or {@value #CLIENT_CLOSED} when
  * the caller cancelled or abandoned its stream. Never a query, a header or a body, so never a key or a prompt.
@@ -75,6 +78,7 @@ public final class AccessLog implements Handler<RoutingContext> {
     private String model;
     private String provider;
     private Usage usage;
+    private BigDecimal cost;
     private String caller;
     private String targets;
 
@@ -103,6 +107,12 @@ public final class AccessLog implements Handler<RoutingContext> {
     public Entry served(String provider, Usage usage) {
       this.provider = provider;
       this.usage = usage;
+      return this;
+    }
+
+    /** What the answer cost, in US dollars. */
+    public Entry cost(BigDecimal cost) {
+      this.cost = cost;
       return this;
     }
   }
@@ -205,13 +215,16 @@ public final class AccessLog implements Handler<RoutingContext> {
     if (completion != null) {
       event = event.addKeyValue("completion_tokens", completion);
     }
+    if (entry.cost != null) {
+      event = event.addKeyValue("cost_usd", entry.cost);
+    }
     if (caller != null) {
       event = event.addKeyValue("caller", caller);
     }
     if (entry.targets != null) {
       event = event.addKeyValue("targets", entry.targets);
     }
-    String line = line(id, method, path, status, nanos, entry.provider, model, prompt, completion, caller);
+    String line = line(id, method, path, status, nanos, entry.provider, model, prompt, completion, entry.cost, caller);
     event.log(entry.targets == null ? line : line + " targets=" + entry.targets);
   }
 
@@ -260,10 +273,11 @@ public final class AccessLog implements Handler<RoutingContext> {
 
   /**
    * {@code id method path status 12.3ms}, the duration rounded to a tenth of a millisecond without a trailing
-   * {@code .0}, then those of {@code provider=P model=M prompt_tokens=N completion_tokens=N caller=C} that are known.
+   * {@code .0}, then those of {@code provider=P model=M prompt_tokens=N completion_tokens=N cost_usd=D caller=C} that
+   * are known.
    */
   public static String line(String id, String method, String path, int status, long nanos, String provider, String model,
-                     Integer promptTokens, Integer completionTokens, String caller) {
+                     Integer promptTokens, Integer completionTokens, BigDecimal cost, String caller) {
     long tenths = Math.round(nanos / 1e5);
     StringBuilder line = new StringBuilder(id.length() + path.length() + 96).append(id).append(' ').append(method)
         .append(' ').append(path).append(' ').append(status).append(' ').append(tenths / 10);
@@ -275,6 +289,7 @@ public final class AccessLog implements Handler<RoutingContext> {
     appendField(line, "model", model);
     appendField(line, "prompt_tokens", promptTokens);
     appendField(line, "completion_tokens", completionTokens);
+    appendField(line, "cost_usd", cost == null ? null : cost.toPlainString());
     appendField(line, "caller", caller);
     return line.toString();
   }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,10 @@ import java.util.stream.Stream;
  * {@code g4f_target_skips_total} (skipped while the circuit was open) and
  * {@code g4f_target_circuit_state} (0 closed, 1 half-open, 2 open); and model calls and usage tokens by key
  * name ({@code g4f_key_requests_total}, {@code g4f_key_tokens_total} with {@code type} {@code input} or
- * {@code output}), never the key itself. Providers are named as configured.
+ * {@code output}), never the key itself; spend: {@code g4f_cost_usd_total} (US dollars by key name, provider and
+ * model), {@code g4f_unpriced_requests_total} (answers of a model without a price, by provider and model) and
+ * {@code g4f_ledger_dropped_rows_total} (ledger rows lost while the database could not take them). Providers are
+ * named as configured.
  */
 public final class GatewayMetrics {
 
@@ -87,6 +91,28 @@ public final class GatewayMetrics {
     if (amount != null && amount > 0) {
       counter("g4f.key.tokens", "Usage tokens by key name and type", "key", name, "type", type).increment(amount);
     }
+  }
+
+  /**
+   * Records what one answer cost, {@code usd}, to the key named {@code key} (null: a caller without a key, as
+   * {@code none}), served by {@code provider} for {@code model}.
+   */
+  public void cost(String key, String provider, String model, BigDecimal usd) {
+    if (usd.signum() > 0) {
+      counter("g4f.cost.usd", "Spend in US dollars by key name, provider and model", "key", key == null ? "none" : key,
+          "provider", provider, "model", model == null ? "default" : model).increment(usd.doubleValue());
+    }
+  }
+
+  /** Records one answer of {@code provider} for {@code model}, which has no price. */
+  public void unpriced(String provider, String model) {
+    counter("g4f.unpriced.requests", "Answers of a model without a price, by provider and model", "provider", provider,
+        "model", model == null ? "default" : model).increment();
+  }
+
+  /** Records {@code rows} ledger rows dropped because the database could not take them in time. */
+  public void ledgerDropped(int rows) {
+    counter("g4f.ledger.dropped.rows", "Ledger rows dropped while the database was unavailable").increment(rows);
   }
 
   /** Records one upstream failure answered to a caller; {@code provider} is the configured name, or null when none served. */

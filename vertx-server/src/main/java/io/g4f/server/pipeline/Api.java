@@ -26,6 +26,11 @@ public interface Api<Q, A, E> {
   /** The API's operation name, as spans name it: {@code chat}, {@code embeddings}, {@code images}, {@code models}. */
   String operation();
 
+  /** The API's name in the spend ledger ({@code chat}, {@code responses}, {@code messages}, ...): its operation's by default. */
+  default String name() {
+    return operation();
+  }
+
   /**
    * The request in {@code body} (null: none); may take g4f's {@code provider} field out of it.
    *

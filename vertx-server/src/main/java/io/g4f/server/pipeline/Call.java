@@ -5,17 +5,22 @@ import io.g4f.client.Usage;
 import io.g4f.server.access.Caller;
 import io.g4f.server.routing.ModelRouter;
 import io.g4f.server.routing.Target;
+import io.g4f.server.spend.Spend;
+import java.math.BigDecimal;
 
 /**
  * One call through the gateway's {@link Pipeline}, whatever its API and transport: what the stages learn of it as it
- * goes (the caller, the decoded request, its route and settings, the usage its answer reported, the target that
- * served) and the {@link Exchange} it came in on. Used on the event loop of its exchange.
+ * goes (the caller, the decoded request, its route and settings, the usage its answer reported and its cost, the
+ * target that served) and the {@link Exchange} it came in on. Used on the event loop of its exchange.
  *
  * @param <Q> the API's request
  * @param <A> the API's whole answer
  * @param <E> the API's stream events
  */
 public final class Call<Q, A, E> {
+
+  /** The header of a whole answer (HTTP, and an event-bus reply) that says what it cost: {@code 0.00024} US dollars. */
+  public static final String COST_HEADER = "x-g4f-cost-usd";
 
   private final Api<Q, A, E> api;
   private final Exchange exchange;
@@ -25,6 +30,10 @@ public final class Call<Q, A, E> {
   private DirectCallOptions options;
   private Usage usage;
   private Target served;
+  private Spend spend;
+  private BigDecimal cost;
+  private Usage costed;
+  private Target costedBy;
 
   Call(Api<Q, A, E> api, Exchange exchange) {
     this.api = api;
@@ -97,6 +106,32 @@ public final class Call<Q, A, E> {
     if (usage != null) {
       this.usage = usage;
     }
+  }
+
+  /**
+   * What the usage noted so far costs when {@code target} served it, in US dollars (0 for a model without a price or
+   * an answer without usage), as the accounting stage prices it; worked out once for a usage. Null before that stage
+   * and for a call no upstream answers.
+   */
+  public BigDecimal cost(Target target) {
+    if (spend == null || target == null) {
+      return null;
+    }
+    if (cost == null || costed != usage || costedBy != target) {
+      cost = spend.cost(target.provider(), model(target), usage);
+      costed = usage;
+      costedBy = target;
+    }
+    return cost;
+  }
+
+  /** The model {@code target} was asked for: its own, else the request's. */
+  String model(Target target) {
+    return target.model() != null ? target.model() : model();
+  }
+
+  void spend(Spend spend) {
+    this.spend = spend;
   }
 
   /** The target whose answer is served, once one answered; null before and for a call no upstream answers. */

@@ -4,14 +4,16 @@ import io.g4f.server.access.Access;
 import io.g4f.server.observability.GatewayMetrics;
 import io.g4f.server.routing.Attempts;
 import io.g4f.server.routing.ModelRouter;
+import io.g4f.server.spend.Spend;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * The one call flow of the gateway, the same for every {@link Api} on every {@link Exchange}: a call passes the
- * stages in order ({@link Authenticate}, {@link Decode}, {@link Resolve}, {@link Authorize}, {@link Admit},
- * {@link Account}, {@link Invoke}), then its exchange writes the answer, the stream or the failure in the API's
+ * stages in order ({@link Authenticate}, {@link Decode}, {@link Resolve}, {@link Authorize}, {@link Budget},
+ * {@link Admit}, {@link Account}, {@link Invoke}), then its exchange writes the answer, the stream or the failure in the API's
  * shape. A caller who leaves cancels the upstream call, before or after its first byte ({@link Exchange#options}).
  * See {@code docs/architecture.md}.
  */
@@ -22,12 +24,13 @@ public final class Pipeline {
   private final List<Link> links;
 
   /**
-   * The gateway's stages, for calls routed by {@code router}, admitted by {@code access} and tried by {@code attempts}
-   * (the current event loop's).
+   * The gateway's stages, for calls routed by {@code router}, admitted by {@code access}, checked against budgets and
+   * charged by {@code spend} (with the time of {@code clock}) and tried by {@code attempts} (the current event loop's).
    */
-  public Pipeline(ModelRouter router, Attempts attempts, Access access, GatewayMetrics metrics) {
-    this(List.of(new Authenticate(), new Decode(), new Resolve(router), new Authorize(access), new Admit(access),
-        new Account(access, metrics), new Invoke(attempts)));
+  public Pipeline(ModelRouter router, Attempts attempts, Access access, GatewayMetrics metrics, Spend spend,
+                  Clock clock) {
+    this(List.of(new Authenticate(), new Decode(), new Resolve(router), new Authorize(access), new Budget(spend),
+        new Admit(access), new Account(access, metrics, spend, clock), new Invoke(attempts)));
   }
 
   /** A pipeline of {@code stages}, in order; the last answers every call it gets. */

@@ -34,36 +34,36 @@ class MinuteCountersTest {
   @Test
   void aSilentClusterCostsACountTheBoundedWaitAndTheNodeCountsAlone() {
     AtomicInteger made = new AtomicInteger();
-    MinuteCounters counters = new MinuteCounters(HALF_PAST, name -> {
+    MinuteCounters counters = new MinuteCounters(HALF_PAST, new SharedCounters(name -> {
       made.incrementAndGet();
       return Future.succeededFuture(silent());
-    });
+    }));
     long start = System.nanoTime();
     assertThat(await(counters.add("rpm.key:team", 1))).isEqualTo(1);
     assertThat(await(counters.add("rpm.key:team", 1))).isEqualTo(2);
     assertThat(await(counters.get("rpm.key:team"))).isEqualTo(2);
     long millis = (System.nanoTime() - start) / 1_000_000;
 
-    assertThat(millis).as("three counts of a silent cluster").isLessThan(3 * MinuteCounters.CLUSTER_WAIT_MS + 500);
+    assertThat(millis).as("three counts of a silent cluster").isLessThan(3 * SharedCounters.CLUSTER_WAIT_MS + 500);
     assertThat(made).as("the shared counter is made once").hasValue(1);
   }
 
   @Test
   void aCounterThatCannotBeMadeInTimeIsWaitedForBoundedlyToo() {
-    MinuteCounters counters = new MinuteCounters(HALF_PAST, name -> Promise.<Counter>promise().future());
+    MinuteCounters counters = new MinuteCounters(HALF_PAST, new SharedCounters(name -> Promise.<Counter>promise().future()));
 
     long start = System.nanoTime();
     assertThat(await(counters.add("tpm.key:team", 40))).isEqualTo(40);
 
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(MinuteCounters.CLUSTER_WAIT_MS + 500);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(SharedCounters.CLUSTER_WAIT_MS + 500);
   }
 
   @Test
   void anAnsweringClusterIsTheCount(Vertx vertx) {
-    MinuteCounters counters = new MinuteCounters(HALF_PAST, name -> vertx.sharedData().getCounter(name));
+    MinuteCounters counters = new MinuteCounters(HALF_PAST, new SharedCounters(name -> vertx.sharedData().getCounter(name)));
 
     await(counters.add("rpm.key:team", 3));
-    MinuteCounters otherNode = new MinuteCounters(HALF_PAST, name -> vertx.sharedData().getCounter(name));
+    MinuteCounters otherNode = new MinuteCounters(HALF_PAST, new SharedCounters(name -> vertx.sharedData().getCounter(name)));
 
     assertThat(await(otherNode.add("rpm.key:team", 1))).as("the shared count, not the node's own").isEqualTo(4);
   }

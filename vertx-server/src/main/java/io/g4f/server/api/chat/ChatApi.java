@@ -24,8 +24,9 @@ import io.vertx.core.json.JsonObject;
  * {@code PREFIX.chat.completions}: a JSON completion, or with {@code "stream": true} one event per upstream chunk as
  * it arrives ({@code data:} lines then {@code data: [DONE]} over HTTP). Every stream is asked of the upstream with
  * {@code stream_options.include_usage}, so that its usage is counted; the usage reaches the caller only when it asked
- * for it. A failure after the first byte is an error event then {@code [DONE]}: OpenAI's SDKs raise on the error
- * event, and readers that wait for {@code [DONE]} still see an end.
+ * for it, with what the answer cost as {@code usage.cost_usd} (US dollars), since a stream's headers have gone. A
+ * failure after the first byte is an error event then {@code [DONE]}: OpenAI's SDKs raise on the error event, and
+ * readers that wait for {@code [DONE]} still see an end.
  */
 public final class ChatApi extends JsonApi<ChatCompletionRequest, ChatCompletion, ChatCompletionChunk> {
 
@@ -93,6 +94,9 @@ public final class ChatApi extends JsonApi<ChatCompletionRequest, ChatCompletion
     chunk.setProvider(target.provider());
     span.chunk(chunk);
     call.used(chunk.getUsage());
+    if (chunk.getUsage() != null) {
+      chunk.getUsage().putExtra("cost_usd", call.cost(target));
+    }
   }
 
   @Override

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 interface ChatDialect {
 
+  /** The API's name in the spend ledger: {@code responses}, {@code messages}. */
+  String name();
+
   /**
    * The call a request body asks for.
    *

@@ -78,6 +78,11 @@ public final class DialectApi implements Api<DialectApi.Request, DialectApi.Answ
   }
 
   @Override
+  public String name() {
+    return dialect.name();
+  }
+
+  @Override
   public Request decode(Call<Request, Answer, ChatDialect.Event> call, Buffer raw) {
     JsonObject body = json(raw);
     ChatDialect.Call translation = null;

@@ -49,6 +49,11 @@ public final class MessagesDialect implements ChatDialect {
       "tool_calls", "tool_use", "function_call", "tool_use", "content_filter", "refusal");
 
   @Override
+  public String name() {
+    return "messages";
+  }
+
+  @Override
   public Call call(JsonObject body) {
     return new MessageCall(RequestBodies.parse(chat(body).toBuffer(), ChatCompletionRequest.class));
   }
@@ -107,19 +112,24 @@ public final class MessagesDialect implements ChatDialect {
 
   /**
    * The usage of an Anthropic {@code usage} object (cache reads and writes counted as input, as the Anthropic
-   * provider counts them); a count it leaves out is {@code before}'s (a {@code message_delta} may give only the
-   * output). Null for null.
+   * provider counts them, and told apart in {@code prompt_tokens_details} as it tells them); a count it leaves out is
+   * {@code before}'s (a {@code message_delta} may give only the output). Null for null.
    */
   static Usage usage(JsonObject usage, Usage before) {
     if (usage == null) {
       return before;
     }
-    Integer input = usage.getValue("input_tokens") instanceof Number tokens ? tokens.intValue()
-        + count(usage, "cache_creation_input_tokens") + count(usage, "cache_read_input_tokens")
+    boolean inputGiven = usage.getValue("input_tokens") instanceof Number;
+    int reads = count(usage, "cache_read_input_tokens");
+    int writes = count(usage, "cache_creation_input_tokens");
+    Integer input = inputGiven ? count(usage, "input_tokens") + writes + reads
         : before == null ? null : before.getPromptTokens();
     Integer output = usage.getValue("output_tokens") instanceof Number tokens ? tokens.intValue()
         : before == null ? null : before.getCompletionTokens();
-    return new Usage(input, output, input == null || output == null ? null : input + output);
+    Usage read = new Usage(input, output, input == null || output == null ? null : input + output);
+    Object details = inputGiven ? reads > 0 || writes > 0 ? Map.of("cached_tokens", reads, "cache_write_tokens", writes)
+        : null : before == null ? null : before.getExtra().get("prompt_tokens_details");
+    return details == null ? read : read.putExtra("prompt_tokens_details", details);
   }
 
   private static int count(JsonObject usage, String key) {

@@ -45,6 +45,11 @@ public final class ResponsesDialect implements ChatDialect {
   private static final String STATELESS = " is not supported: this gateway is stateless and stores no responses";
 
   @Override
+  public String name() {
+    return "responses";
+  }
+
+  @Override
   public Call call(JsonObject body) {
     return new ResponseCall(body, RequestBodies.parse(chat(body).toBuffer(), ChatCompletionRequest.class));
   }
