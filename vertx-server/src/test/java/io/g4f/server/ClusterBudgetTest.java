@@ -4,13 +4,9 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.server.SpendFixture.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
-import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,33 +21,22 @@ class ClusterBudgetTest {
 
   private final TestClock clock = new TestClock(Instant.parse("2026-03-10T12:00:00Z"));
   private SpendFixture upstreams;
+  private TwoNodes nodes;
   private Vertx nodeA;
   private Vertx nodeB;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     upstreams = new SpendFixture(vertx);
-    int portA = BridgeFrames.freePort();
-    int portB = BridgeFrames.freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
-  }
-
-  private static Config quickJoin(Config config) {
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setConnectionTimeoutSeconds(1);
-    return config;
+    nodes = TwoNodes.start();
+    nodeA = nodes.a;
+    nodeB = nodes.b;
   }
 
   @AfterEach
   void tearDown() {
-    if (nodeA != null) {
-      await(nodeA.close());
-    }
-    if (nodeB != null) {
-      await(nodeB.close());
+    if (nodes != null) {
+      nodes.close();
     }
     upstreams.close();
   }

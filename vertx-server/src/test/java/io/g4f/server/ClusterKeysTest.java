@@ -4,17 +4,14 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
-import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +26,7 @@ class ClusterKeysTest {
 
   private final TestClock clock = new TestClock(TeamKeysTest.HALF_PAST);
   private ScriptedServer upstream;
+  private TwoNodes nodes;
   private Vertx nodeA;
   private Vertx nodeB;
   private WebClient http;
@@ -37,27 +35,15 @@ class ClusterKeysTest {
   void setUp(Vertx vertx) {
     upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
     http = WebClient.create(vertx);
-    int portA = BridgeFrames.freePort();
-    int portB = BridgeFrames.freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
-  }
-
-  private static Config quickJoin(Config config) {
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setConnectionTimeoutSeconds(1);
-    return config;
+    nodes = TwoNodes.start();
+    nodeA = nodes.a;
+    nodeB = nodes.b;
   }
 
   @AfterEach
   void tearDown() {
-    if (nodeA != null) {
-      await(nodeA.close());
-    }
-    if (nodeB != null) {
-      await(nodeB.close());
+    if (nodes != null) {
+      nodes.close();
     }
     upstream.close();
   }

@@ -4,7 +4,6 @@ import static io.g4f.client.testing.ScriptedServer.await;
 import static io.g4f.client.testing.ScriptedServer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
 import io.g4f.client.AsyncClient;
 import io.g4f.client.ClientOptions;
 import io.g4f.client.EventBusAsyncClient;
@@ -16,12 +15,10 @@ import io.g4f.client.chat.ChatCompletionStream;
 import io.g4f.client.errors.G4fException;
 import io.g4f.client.testing.ScriptedServer;
 import io.g4f.server.config.GatewayOptions;
-import io.g4f.server.observability.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +40,7 @@ class ClusterTest {
   private static final long TIMEOUT = 2_000;
   private Vertx vertx;
   private ScriptedServer upstream;
+  private TwoNodes nodes;
   private Vertx nodeA;
   private Vertx nodeB;
   private EventBusAsyncClient client;
@@ -54,33 +52,20 @@ class ClusterTest {
     this.vertx = vertx;
     starting = LoggedEvents.on(org.slf4j.Logger.ROOT_LOGGER_NAME);
     upstream = ScriptedServer.start(vertx).openAiChat("/v1/chat/completions");
-    int portA = BridgeFrames.freePort();
-    int portB = BridgeFrames.freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    nodeB = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portB, members))));
-    nodeA = await(Clustering.vertx(Observability.fromEnvironment(Map.of()), "127.0.0.1",
-        quickJoin(Clustering.hazelcast("127.0.0.1", portA, members))));
+    nodes = TwoNodes.start();
+    nodeA = nodes.a;
+    nodeB = nodes.b;
     await(nodeB.deployVerticle(new GatewayVerticle(new GatewayOptions().setPort(0).setEventBusTimeout(TIMEOUT)
         .addProvider("local", new ClientOptions().setBaseUrl(upstream.baseUrl()).setMaxRetries(0), List.of()))));
     client = EventBusAsyncClient.create(nodeA, new EventBusClientOptions().setTimeout(TIMEOUT));
     starting.close();
   }
 
-  /** On loopback a member that does not answer within a second is not there (the default waits 5 s). */
-  private static Config quickJoin(Config config) {
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setConnectionTimeoutSeconds(1);
-    return config;
-  }
-
   @AfterEach
   void tearDown() {
     starting.close();
-    if (nodeA != null) {
-      await(nodeA.close());
-    }
-    if (nodeB != null) {
-      await(nodeB.close());
+    if (nodes != null) {
+      nodes.close();
     }
     upstream.close();
   }
