@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The cost of an answer in US dollars, from the usage it reported and the {@link PriceTable}: input tokens at the
  * {@code input} price, those read from the provider's cache ({@code prompt_tokens_details.cached_tokens}, as OpenAI,
- * Gemini and the Anthropic provider report them) at {@code cachedInput}, those written to it
- * ({@code prompt_tokens_details.cache_write_tokens}, Anthropic's cache writes) at {@code cacheWrite}, and output
+ * Gemini and the Anthropic provider report them, or DeepSeek's {@code prompt_cache_hit_tokens}) at
+ * {@code cachedInput}, those written to it ({@code prompt_tokens_details.cache_write_tokens}, Anthropic's cache
+ * writes) at {@code cacheWrite}, and output
  * tokens at {@code output}; rounded to nano-dollars. A model without a price costs nothing and its answers are
  * counted as unpriced ({@link #checkPriced}: {@code g4f_unpriced_requests_total}, and one WARN line per provider and
  * model). Thread-safe.
@@ -70,9 +71,14 @@ public final class Costs {
     return micro.divide(MILLION, SCALE, RoundingMode.HALF_UP).stripTrailingZeros();
   }
 
-  /** The input tokens of {@code usage} read from the provider's cache ({@code prompt_tokens_details.cached_tokens}). */
+  /**
+   * The input tokens of {@code usage} read from the provider's cache: {@code prompt_tokens_details.cached_tokens}, else
+   * DeepSeek's own {@code prompt_cache_hit_tokens} (its OpenAI-compatible API reports cache hits there only).
+   */
   public static long cachedTokens(Usage usage) {
-    return detail(usage, "cached_tokens");
+    long cached = detail(usage, "cached_tokens");
+    return cached > 0 || !(usage.getExtra().get("prompt_cache_hit_tokens") instanceof Number hits)
+        ? cached : Math.max(0, hits.longValue());
   }
 
   private static long count(Integer tokens) {

@@ -41,6 +41,15 @@ class CostsTest {
   }
 
   @Test
+  void deepSeekCacheHitsArePricedAsCachedInput() {
+    // DeepSeek's usage: prompt 1000 of which prompt_cache_hit_tokens 800 (no prompt_tokens_details), output 100, at
+    // deepseek-chat's 0.27 / 0.07 cached / 1.10: 200 x 0.27 + 800 x 0.07 + 100 x 1.10 = 54 + 56 + 110
+    Usage usage = usage("{\"prompt_tokens\":1000,\"completion_tokens\":100,\"total_tokens\":1100,"
+        + "\"prompt_cache_hit_tokens\":800,\"prompt_cache_miss_tokens\":200}");
+    assertThat(Costs.of(new PriceTable.Price(0.27, 1.10, 0.07, 0.27), usage)).isEqualByComparingTo("0.00022");
+  }
+
+  @Test
   void anthropicCacheReadsAndWritesArePricedApart() {
     // Anthropic's input_tokens 100, cache_creation_input_tokens 1000, cache_read_input_tokens 2000, output 500, as the
     // Anthropic provider reports them: 100 x 3 + 1000 x 3.75 + 2000 x 0.30 + 500 x 15 = 300 + 3750 + 600 + 7500
