@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 
 /**
  * The one call flow of the gateway, the same for every {@link Api} on every {@link Exchange}: a call passes the
- * stages in order ({@link Authenticate}, {@link Decode}, {@link Resolve}, {@link Authorize}, {@link Budget},
+ * stages in order ({@link Authenticate}, {@link Decode}, {@link Resolve}, {@link Authorize},
  * {@link Admit}, {@link Account}, {@link Invoke}), then its exchange writes the answer, the stream or the failure in the API's
  * shape. A caller who leaves cancels the upstream call, before or after its first byte ({@link Exchange#options}).
  * See {@code docs/architecture.md}.
@@ -29,8 +29,8 @@ public final class Pipeline {
    */
   public Pipeline(ModelRouter router, Attempts attempts, Access access, GatewayMetrics metrics, Spend spend,
                   Clock clock) {
-    this(List.of(new Authenticate(), new Decode(), new Resolve(router), new Authorize(access), new Budget(spend),
-        new Admit(access), new Account(access, metrics, spend, clock), new Invoke(attempts)));
+    this(List.of(new Authenticate(), new Decode(), new Resolve(router), new Authorize(access),
+        new Admit(access, spend), new Account(access, metrics, spend, clock), new Invoke(attempts)));
   }
 
   /** A pipeline of {@code stages}, in order; the last answers every call it gets. */
