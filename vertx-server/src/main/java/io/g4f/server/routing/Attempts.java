@@ -103,10 +103,6 @@ public final class Attempts {
       Promise<TargetStream<T>> primed = Promise.promise();
       long timer = route.timeout() == null ? -1 : vertx.setTimer(route.timeout(), id -> primed.tryFail(
           new RequestTimeoutException("no first chunk within " + route.timeout() + " ms", 0, target.provider())));
-      if (call.getCancellation() != null) {
-        call.getCancellation().onComplete(left -> primed.tryFail(
-            new CancellationException("The caller left before " + target.provider() + "'s first chunk")));
-      }
       attempt.start(target, client(target, route, fallbackFollows), options(null, call, fallbackFollows), span)
           .onComplete(opened -> {
             if (opened.failed()) {
